@@ -1,0 +1,5 @@
+"""``python -m mhsa_tutor``: the same CLI as the ``mhsa-tutor`` script."""
+
+from mhsa_tutor.cli import main
+
+main()

@@ -1,0 +1,248 @@
+"""The engine: multi-head (self- or cross-) attention in float64, recording every step.
+
+Pure NumPy. It never prints and never imports rich or typer. Conventions are
+PyTorch's ``nn.MultiheadAttention`` in row-vector form:
+
+* ``Q = X·W_Q`` (``W_Q`` is ``in_proj_weight[:E].T``), K and V likewise
+  (from ``memory`` in cross-attention);
+* head h (0-based) takes columns ``h·d_k … (h+1)·d_k − 1``;
+* scores ``S = Q_h K_hᵀ``, scaled by ``1/√d_k`` (or as the scenario says);
+* a causal mask sets ``S_ij = −∞`` for ``j > i`` before a row-wise, max-shifted
+  softmax, so masked weights are exactly 0 and rows sum to 1;
+* ``Z_h = A_h V_h``, ``Z = [Z_1 | … | Z_H]``, ``O = Z·W_O``.
+
+The work is done once for all heads as ``(H, T, d)`` arrays; each per-head
+stage holds read-only views into them, so the trace copies nothing it need not.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.scenario import Scenario
+from mhsa_tutor.trace import Axis, Matrix, ScenarioInfo, Stage, Trace
+
+Array = npt.NDArray[np.float64]
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def round_half_up(values: Array, decimals: int) -> Array:
+    """Round as a person does by hand: halves away from zero, at ``decimals`` places.
+
+    A tiny relative nudge makes decimal ties that binary cannot hold exactly
+    (2.675 is stored as 2.67499…) round up as they would on paper.
+    """
+    factor = 10.0**decimals
+    scaled = np.abs(values) * factor
+    rounded = np.floor(scaled + 0.5 + 1e-9 * np.maximum(scaled, 1.0))
+    return np.sign(values) * rounded / factor  # type: ignore[no-any-return]
+
+
+def stable_softmax(scores: Array) -> Array:
+    """Row-wise softmax over the last axis, shifted by the row maximum.
+
+    Rows with at least one finite score never give NaN; −∞ entries give
+    exactly 0. (A row that is all −∞ gives NaN, as in PyTorch; a causal mask
+    never makes one.)
+    """
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def causal_mask(t_q: int, t_k: int) -> npt.NDArray[np.bool_]:
+    """True where query i may NOT attend key j (j > i), as torch's bool attn_mask."""
+    return np.triu(np.ones((t_q, t_k), dtype=bool), k=1)
+
+
+def scale_factor(scenario: Scenario) -> float:
+    """The divisor of the scores: √d_k, √(sequence length) or 1."""
+    if scenario.scale == "sqrt_dk":
+        return math.sqrt(scenario.d_k)
+    if scenario.scale == "sqrt_seq_len":
+        return math.sqrt(len(scenario.key_tokens))
+    return 1.0
+
+
+def _frozen(a: Array) -> Array:
+    a.flags.writeable = False
+    return a
+
+
+class _Recorder:
+    """Collects stages; applies the scenario's hand rounding; checks finiteness."""
+
+    def __init__(self, scenario: Scenario, exact: bool) -> None:
+        self.scenario = scenario
+        self.rounding = {} if exact else dict(scenario.rounding)
+        self.stages: list[Stage] = []
+
+    def rounded(self, stage_id: str, values: Array) -> tuple[Array, Array | None, int | None]:
+        """(values the next stage uses, exact values or None, decimals or None)."""
+        self.check_finite(stage_id, values)
+        decimals = self.rounding.get(stage_id)
+        if decimals is None:
+            return _frozen(values), None, None
+        return _frozen(round_half_up(values, decimals)), _frozen(values), decimals
+
+    def check_finite(self, stage_id: str, values: Array) -> None:
+        if not np.isfinite(values).all():
+            raise ScenarioError(
+                self.scenario.origin,
+                f"overflow float64 at stage {stage_id}; expected smaller numbers",
+                "values",
+            )
+
+    def add(self, stage_id: str, title: str, formula: str, head: int | None = None, **mats: Matrix) -> None:
+        self.stages.append(Stage(stage_id, title, head, formula, mats))
+
+
+def _m(values: Array, rows: Axis, cols: Axis, exact: Array | None = None, decimals: int | None = None) -> Matrix:
+    return Matrix(values, rows, cols, exact, decimals)
+
+
+def _split(a: Array, heads: int) -> Array:
+    """(T, H·d) -> (H, T, d): head h gets columns h·d … (h+1)·d − 1."""
+    t, width = a.shape
+    return a.reshape(t, heads, width // heads).transpose(1, 0, 2)
+
+
+def run(scenario: Scenario, *, exact: bool = False) -> Trace:
+    """Compute every stage of multi-head attention for a scenario.
+
+    Args:
+        scenario: a validated scenario (``load_scenario``).
+        exact: ignore the scenario's hand rounding (``[rounding]``).
+
+    Returns:
+        The Trace, stages in the order of ``scenario.stage_matrices``.
+
+    Raises:
+        ScenarioError: the numbers overflow float64 somewhere.
+    """
+    scn = scenario
+    rec = _Recorder(scn, exact)
+    H, dk, dv = scn.heads, scn.d_k, scn.d_v
+    cross = scn.memory_tokens is not None
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        if scn.given_qkv:
+            assert scn.Q is not None and scn.K is not None and scn.V is not None
+            Q, K, V = scn.Q, scn.K, scn.V
+            rec.add(
+                "input",
+                "Input: Q, K and V as the source gives them",
+                "Q, K, V given",
+                Q=_m(Q, "tokens", "dims"),
+                K=_m(K, "keys", "dims"),
+                V=_m(V, "keys", "dims"),
+            )
+        else:
+            assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None and scn.W_V is not None
+            X = scn.X  # (T, d_model)
+            src = scn.memory if scn.memory is not None else X  # (Tk, d_src)
+            inputs = {"X": _m(X, "tokens", "dims")}
+            if scn.memory is not None:
+                inputs["memory"] = _m(scn.memory, "keys", "dims")
+            rec.add("input", "Input: one vector per token", "X" + (", M (memory)" if cross else ""), **inputs)
+            params = {k: _m(getattr(scn, k), "dims", "dims") for k in ("W_Q", "W_K", "W_V", "W_O") if getattr(scn, k) is not None}
+            rec.add("params", "Learned weights", ", ".join(params), **params)
+            Q, q_ex, q_d = rec.rounded("projections", X @ scn.W_Q)  # (T, H·dk)
+            K, k_ex, k_d = rec.rounded("projections", src @ scn.W_K)  # (Tk, H·dk)
+            V, v_ex, v_d = rec.rounded("projections", src @ scn.W_V)  # (Tk, H·dv)
+            m = "M" if cross else "X"
+            rec.add(
+                "projections",
+                "Projections: queries, keys and values",
+                f"Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
+                Q=_m(Q, "tokens", "dims", q_ex, q_d),
+                K=_m(K, "keys", "dims", k_ex, k_d),
+                V=_m(V, "keys", "dims", v_ex, v_d),
+            )
+
+        Qh, Kh, Vh = _split(Q, H), _split(K, H), _split(V, H)  # (H, T, dk), (H, Tk, dk), (H, Tk, dv)
+        S_raw = Qh @ Kh.transpose(0, 2, 1)  # (H, T, Tk)
+        S, S_ex, S_d = rec.rounded("scores", S_raw)
+        divisor = scale_factor(scn)
+        if scn.scale != "none":
+            Sc, Sc_ex, Sc_d = rec.rounded("scaled", S / divisor)  # (H, T, Tk)
+        else:
+            Sc, Sc_ex, Sc_d = S, S_ex, S_d
+        if scn.mask == "causal":
+            blocked = causal_mask(len(scn.tokens), len(scn.key_tokens))
+            Sm = _frozen(np.where(blocked, -np.inf, Sc))  # (H, T, T)
+        else:
+            Sm = Sc
+        A, A_ex, A_d = rec.rounded("softmax", stable_softmax(Sm))  # (H, T, Tk)
+        Z, Z_ex, Z_d = rec.rounded("head_output", A @ Vh)  # (H, T, dv)
+
+        scale_text = {"sqrt_dk": f"√d_k = √{dk}", "sqrt_seq_len": f"√T = √{len(scn.key_tokens)}"}.get(scn.scale, "")
+        for h in range(H):
+            n = h + 1
+            sub = str(n).translate(SUB)
+            cols = f"{h * dk + 1}–{(h + 1) * dk}" if dk > 1 else f"{h * dk + 1}"
+            rec.add(
+                "split",
+                f"Head {n}: its slice of Q, K and V",
+                f"Q{sub}, K{sub}, V{sub} = columns {cols} of Q, K"
+                + (f" and columns {h * dv + 1}–{(h + 1) * dv} of V" if dv != dk else ", V"),
+                head=n,
+                Q=_m(_frozen(Qh[h]), "tokens", "dims"),
+                K=_m(_frozen(Kh[h]), "keys", "dims"),
+                V=_m(_frozen(Vh[h]), "keys", "dims"),
+            )
+            rec.add(
+                "scores",
+                f"Head {n}: scores, every query against every key",
+                f"S = Q{sub} K{sub}ᵀ",
+                head=n,
+                S=_m(S[h], "tokens", "keys", _at(S_ex, h), S_d),
+            )
+            if scn.scale != "none":
+                rec.add(
+                    "scaled",
+                    f"Head {n}: scaled scores",
+                    f"S / {scale_text}",
+                    head=n,
+                    S=_m(Sc[h], "tokens", "keys", _at(Sc_ex, h), Sc_d),
+                )
+            if scn.mask == "causal":
+                rec.add(
+                    "masked",
+                    f"Head {n}: causal mask",
+                    "S_ij = −∞ where j > i (no looking ahead)",
+                    head=n,
+                    S=_m(Sm[h], "tokens", "keys"),
+                )
+            rec.add(
+                "softmax",
+                f"Head {n}: attention weights",
+                "A = softmax(S), row by row",
+                head=n,
+                A=_m(A[h], "tokens", "keys", _at(A_ex, h), A_d),
+            )
+            rec.add(
+                "head_output",
+                f"Head {n}: weighted sum of values",
+                f"Z{sub} = A V{sub}",
+                head=n,
+                Z=_m(Z[h], "tokens", "dims", _at(Z_ex, h), Z_d),
+            )
+
+        concat_raw = Z.transpose(1, 0, 2).reshape(len(scn.tokens), H * dv)  # (T, H·dv)
+        C, C_ex, C_d = rec.rounded("concat", np.ascontiguousarray(concat_raw))
+        parts = " | ".join(f"Z{str(h + 1).translate(SUB)}" for h in range(H))
+        rec.add("concat", "Concatenate the heads", f"Z = [{parts}]", Z=_m(C, "tokens", "dims", C_ex, C_d))
+        if scn.W_O is not None:
+            O, O_ex, O_d = rec.rounded("output", C @ scn.W_O)  # (T, d_out)
+            rec.add("output", "Output projection", "O = Z·W_O", O=_m(O, "tokens", "dims", O_ex, O_d))
+    return Trace(ScenarioInfo.of(scn), tuple(rec.stages), scn.expected, exact)
+
+
+def _at(a: Array | None, h: int) -> Array | None:
+    return None if a is None else a[h]

@@ -1,0 +1,273 @@
+"""The trace: every intermediate matrix of one run, as frozen records.
+
+A ``Trace`` is an ordered tuple of ``Stage``s. Each stage has an id (one of
+``scenario.STAGE_IDS``), a title, the head it belongs to (1-based, or None), a
+formula, and named ``Matrix`` records whose arrays are read-only float64.
+Renderers read numbers only from here and never recompute them.
+
+``to_dict`` / ``from_dict`` give the JSON form (schema ``mhsa-tutor/trace@1``),
+described by the TypedDicts below; non-finite numbers become the strings
+``"-inf"``, ``"inf"``, ``"nan"`` so that the JSON stays strict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.scenario import MATRIX_AXES, Checkpoint, Scenario
+
+Array = npt.NDArray[np.float64]
+Axis = Literal["tokens", "keys", "dims"]
+SCHEMA = "mhsa-tutor/trace@1"
+
+
+@dataclass(frozen=True, eq=False)
+class Matrix:
+    """One named matrix of a stage.
+
+    ``rows`` / ``cols`` say how to label each axis: ``"tokens"`` (the query
+    tokens), ``"keys"`` (the key/value tokens) or ``"dims"`` (numbered 1..n).
+    When the scenario rounds this stage by hand, ``values`` holds the rounded
+    numbers that the next stage used, ``exact`` the unrounded ones and
+    ``decimals`` the places kept; otherwise both are None.
+    """
+
+    values: Array
+    rows: Axis
+    cols: Axis
+    exact: Array | None = None
+    decimals: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One step of the computation (see the stage table in the README)."""
+
+    id: str
+    title: str
+    head: int | None
+    formula: str
+    matrices: Mapping[str, Matrix]
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """The facts about the scenario that every view of a trace needs."""
+
+    name: str
+    title: str
+    tokens: tuple[str, ...]
+    memory_tokens: tuple[str, ...] | None
+    d_model: int
+    heads: int
+    d_k: int
+    d_v: int
+    mask: str
+    scale: str
+    source: str
+    description: str = ""
+    given_qkv: bool = False
+    rounding: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def key_tokens(self) -> tuple[str, ...]:
+        """Labels of the key/value rows (memory tokens in cross-attention)."""
+        return self.memory_tokens if self.memory_tokens is not None else self.tokens
+
+    @classmethod
+    def of(cls, scn: Scenario) -> ScenarioInfo:
+        """The info record of a validated scenario."""
+        return cls(
+            name=scn.name,
+            title=scn.title,
+            tokens=scn.tokens,
+            memory_tokens=scn.memory_tokens,
+            d_model=scn.d_model,
+            heads=scn.heads,
+            d_k=scn.d_k,
+            d_v=scn.d_v,
+            mask=scn.mask,
+            scale=scn.scale,
+            source=scn.source,
+            description=scn.description,
+            given_qkv=scn.given_qkv,
+            rounding=tuple(sorted(scn.rounding.items())),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """The whole run: scenario facts, stages in order, the source's checkpoints.
+
+    ``exact`` is True when the run ignored the scenario's hand rounding.
+    """
+
+    info: ScenarioInfo
+    stages: tuple[Stage, ...]
+    checkpoints: tuple[Checkpoint, ...] = ()
+    exact: bool = False
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+    def find(self, stage_id: str, head: int | None = None) -> Stage:
+        """The stage with this id (and head, for per-head stages).
+
+        Raises:
+            KeyError: no such stage in this trace.
+        """
+        for stage in self.stages:
+            if stage.id == stage_id and (head is None or stage.head == head):
+                return stage
+        raise KeyError((stage_id, head))
+
+    def labels(self, axis: Axis, size: int) -> tuple[str, ...]:
+        """Labels of one axis of a matrix: token names, or 1..size for dims."""
+        if axis == "tokens":
+            return self.info.tokens
+        if axis == "keys":
+            return self.info.key_tokens
+        return tuple(str(i + 1) for i in range(size))
+
+
+# ------------------------------------------------------------------------ JSON form
+
+
+class ScenarioJSON(TypedDict, total=False):
+    """``trace["scenario"]``; memory_tokens only for cross-attention."""
+
+    name: str
+    title: str
+    tokens: list[str]
+    memory_tokens: list[str]
+    d_model: int
+    heads: int
+    d_k: int
+    d_v: int
+    mask: str
+    scale: str
+    source: str
+
+
+class StageJSON(TypedDict):
+    """One entry of ``trace["stages"]``."""
+
+    id: str
+    head: int | None
+    title: str
+    formula: str
+    matrices: dict[str, list[list[float | str]]]
+
+
+class TraceJSON(TypedDict):
+    """The whole JSON export (schema ``mhsa-tutor/trace@1``)."""
+
+    schema: str
+    scenario: ScenarioJSON
+    stages: list[StageJSON]
+
+
+def _cell(x: float) -> float | str:
+    if x != x:
+        return "nan"
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def matrix_to_lists(values: Array) -> list[list[float | str]]:
+    """Rows of Python floats at full precision; non-finite as strings."""
+    if np.isfinite(values).all():
+        return values.tolist()  # type: ignore[no-any-return]
+    return [[_cell(x) for x in row] for row in values.tolist()]
+
+
+def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
+    """The ``scenario`` block of the JSON form."""
+    out: ScenarioJSON = {"name": info.name, "title": info.title, "tokens": list(info.tokens)}
+    if info.memory_tokens is not None:
+        out["memory_tokens"] = list(info.memory_tokens)
+    out.update(
+        {
+            "d_model": info.d_model,
+            "heads": info.heads,
+            "d_k": info.d_k,
+            "d_v": info.d_v,
+            "mask": info.mask,
+            "scale": info.scale,
+            "source": info.source,
+        }
+    )
+    return out
+
+
+def stage_to_dict(stage: Stage) -> StageJSON:
+    """One stage in JSON form."""
+    return {
+        "id": stage.id,
+        "head": stage.head,
+        "title": stage.title,
+        "formula": stage.formula,
+        "matrices": {name: matrix_to_lists(m.values) for name, m in stage.matrices.items()},
+    }
+
+
+def to_dict(trace: Trace) -> TraceJSON:
+    """The JSON form of a trace (numbers unrounded, nothing elided)."""
+    return {
+        "schema": SCHEMA,
+        "scenario": scenario_to_dict(trace.info),
+        "stages": [stage_to_dict(s) for s in trace.stages],
+    }
+
+
+def _parse_cell(x: float | str) -> float:
+    if isinstance(x, str):
+        if x not in ("inf", "-inf", "nan"):
+            raise ValueError(f"unexpected string {x!r} in a matrix")
+        return float(x)
+    return float(x)
+
+
+def from_dict(data: TraceJSON) -> Trace:
+    """Rebuild a Trace from its JSON form (checkpoints and rounding are not kept).
+
+    Raises:
+        ValueError / KeyError: not a ``mhsa-tutor/trace@1`` document.
+    """
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} document")
+    sc = data["scenario"]
+    mem = sc.get("memory_tokens")
+    info = ScenarioInfo(
+        name=sc["name"],
+        title=sc["title"],
+        tokens=tuple(sc["tokens"]),
+        memory_tokens=tuple(mem) if mem is not None else None,
+        d_model=sc["d_model"],
+        heads=sc["heads"],
+        d_k=sc["d_k"],
+        d_v=sc["d_v"],
+        mask=sc["mask"],
+        scale=sc["scale"],
+        source=sc["source"],
+        given_qkv=not any(s["id"] == "params" for s in data["stages"]),
+    )
+    stages = []
+    for st in data["stages"]:
+        mats: dict[str, Matrix] = {}
+        for name, rows in st["matrices"].items():
+            arr = np.array([[_parse_cell(x) for x in row] for row in rows], dtype=np.float64)
+            arr.flags.writeable = False
+            r, c = MATRIX_AXES[(st["id"], name)]
+            mats[name] = Matrix(arr, r, c)  # type: ignore[arg-type]
+        stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
+    return Trace(info, tuple(stages))
