@@ -40,7 +40,8 @@ def round_half_up(values: Array, decimals: int) -> Array:
     factor = 10.0**decimals
     scaled = np.abs(values) * factor
     rounded = np.floor(scaled + 0.5 + 1e-9 * np.maximum(scaled, 1.0))
-    return np.sign(values) * rounded / factor  # type: ignore[no-any-return]
+    out: Array = np.sign(values) * rounded / factor
+    return out
 
 
 def stable_softmax(scores: Array) -> Array:
@@ -101,6 +102,9 @@ class _Recorder:
     def add(self, stage_id: str, title: str, formula: str, head: int | None = None, **mats: Matrix) -> None:
         self.stages.append(Stage(stage_id, title, head, formula, mats))
 
+    def add_all(self, stage_id: str, title: str, formula: str, mats: dict[str, Matrix]) -> None:
+        self.stages.append(Stage(stage_id, title, None, formula, mats))
+
 
 def _m(values: Array, rows: Axis, cols: Axis, exact: Array | None = None, decimals: int | None = None) -> Matrix:
     return Matrix(values, rows, cols, exact, decimals)
@@ -149,9 +153,13 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             inputs = {"X": _m(X, "tokens", "dims")}
             if scn.memory is not None:
                 inputs["memory"] = _m(scn.memory, "keys", "dims")
-            rec.add("input", "Input: one vector per token", "X" + (", M (memory)" if cross else ""), **inputs)
-            params = {k: _m(getattr(scn, k), "dims", "dims") for k in ("W_Q", "W_K", "W_V", "W_O") if getattr(scn, k) is not None}
-            rec.add("params", "Learned weights", ", ".join(params), **params)
+            rec.add_all("input", "Input: one vector per token", "X" + (", M (memory)" if cross else ""), inputs)
+            params = {
+                k: _m(getattr(scn, k), "dims", "dims")
+                for k in ("W_Q", "W_K", "W_V", "W_O")
+                if getattr(scn, k) is not None
+            }
+            rec.add_all("params", "Learned weights", ", ".join(params), params)
             Q, q_ex, q_d = rec.rounded("projections", X @ scn.W_Q)  # (T, H·dk)
             K, k_ex, k_d = rec.rounded("projections", src @ scn.W_K)  # (Tk, H·dk)
             V, v_ex, v_d = rec.rounded("projections", src @ scn.W_V)  # (Tk, H·dv)
@@ -181,7 +189,9 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         A, A_ex, A_d = rec.rounded("softmax", stable_softmax(Sm))  # (H, T, Tk)
         Z, Z_ex, Z_d = rec.rounded("head_output", A @ Vh)  # (H, T, dv)
 
-        scale_text = {"sqrt_dk": f"√d_k = √{dk}", "sqrt_seq_len": f"√T = √{len(scn.key_tokens)}"}.get(scn.scale, "")
+        scale_text = {"sqrt_dk": f"√d_k = S / √{dk}", "sqrt_seq_len": f"√T = S / √{len(scn.key_tokens)}"}.get(
+            scn.scale, ""
+        )
         for h in range(H):
             n = h + 1
             sub = str(n).translate(SUB)

@@ -63,9 +63,7 @@ STAGE_IDS: tuple[str, ...] = (
     "concat",
     "output",
 )
-PER_HEAD_STAGES: frozenset[str] = frozenset(
-    {"split", "scores", "scaled", "masked", "softmax", "head_output"}
-)
+PER_HEAD_STAGES: frozenset[str] = frozenset({"split", "scores", "scaled", "masked", "softmax", "head_output"})
 #: Stages whose result may be rounded by hand before the next stage uses it.
 ROUNDABLE_STAGES: tuple[str, ...] = (
     "projections",
@@ -119,11 +117,7 @@ class Checkpoint:
     def where(self, tokens: tuple[str, ...], key_tokens: tuple[str, ...]) -> str:
         """Human label of the checked place, e.g. ``A[Machines, :]`` (head 1)."""
         r = tokens[self.row] if self.row is not None else ":"
-        c = (
-            (key_tokens[self.col] if self.matrix in ("S", "A") else str(self.col + 1))
-            if self.col is not None
-            else ":"
-        )
+        c = (key_tokens[self.col] if self.matrix in ("S", "A") else str(self.col + 1)) if self.col is not None else ":"
         label = self.matrix if self.row is None and self.col is None else f"{self.matrix}[{r}, {c}]"
         return f"{label} (head {self.head})" if self.head is not None else label
 
@@ -403,7 +397,9 @@ class _Validator:
         self.known_keys(data, _TOP_KEYS, "")
         for key in ("title", "tokens", "heads", "input"):
             if key not in data:
-                raise self.fail(key, "is missing" + ("" if key != "input" else " (a table [input] with X, or Q, K and V)"))
+                raise self.fail(
+                    key, "is missing" + ("" if key != "input" else " (a table [input] with X, or Q, K and V)")
+                )
         title = self.string(data, "title", required=True)
         tokens = self.tokens(data, "tokens")
         heads = self.integer(data["heads"], "heads", low=1)
@@ -425,7 +421,9 @@ class _Validator:
         elif any(k in mats for k in ("Q", "K", "V")):
             fields.update(self.from_qkv(mats, wts, T, heads, memory_tokens))
         else:
-            raise self.fail("input", "has neither X nor Q, K, V; expected input.X (with [weights]) or input.Q, input.K, input.V")
+            raise self.fail(
+                "input", "has neither X nor Q, K, V; expected input.X (with [weights]) or input.Q, input.K, input.V"
+            )
 
         if mask == "causal" and memory_tokens is not None:
             raise self.fail("mask", "is 'causal', expected 'none' for cross-attention (memory_tokens is set)")
@@ -447,7 +445,8 @@ class _Validator:
         present = stage_matrices(scn)
         for key in scn.rounding:
             if key not in present:
-                raise self.fail(f"rounding.{key}", f"names a stage this scenario does not have; expected one of: {', '.join(k for k in ROUNDABLE_STAGES if k in present)}")
+                have = ", ".join(k for k in ROUNDABLE_STAGES if k in present)
+                raise self.fail(f"rounding.{key}", f"names a stage this scenario does not have; expected one of: {have}")
         expected = self.table(data, "expected")
         checks = tuple(self.checkpoint(scn, key, value) for key, value in expected.items())
         return Scenario(**{**scn.__dict__, "expected": checks})
@@ -462,14 +461,21 @@ class _Validator:
     ) -> dict[str, Array | None]:
         for k in ("Q", "K", "V"):
             if k in mats:
-                raise self.fail(f"input.{k}", "is given together with input.X; expected either X (with [weights]) or Q, K, V")
+                raise self.fail(
+                    f"input.{k}", "is given together with input.X; expected either X (with [weights]) or Q, K, V"
+                )
         X = mats["X"]
         self.expect_shape(X, "input.X", T, None, "one row per token")
         memory = mats.get("memory")
         if memory is not None and memory_tokens is None:
-            raise self.fail("input.memory", "is given but memory_tokens is missing; expected memory_tokens = [...] for cross-attention")
+            raise self.fail(
+                "input.memory",
+                "is given but memory_tokens is missing; expected memory_tokens = [...] for cross-attention",
+            )
         if memory is None and memory_tokens is not None:
-            raise self.fail("input.memory", "is missing; memory_tokens is set, so cross-attention needs the encoder states")
+            raise self.fail(
+                "input.memory", "is missing; memory_tokens is set, so cross-attention needs the encoder states"
+            )
         if memory is not None and memory_tokens is not None:
             self.expect_shape(memory, "input.memory", len(memory_tokens), None, "one row per memory token")
         for k in ("W_Q", "W_K", "W_V"):
@@ -495,7 +501,9 @@ class _Validator:
             )
         W_O = wts.get("W_O")
         if W_O is not None:
-            self.expect_shape(W_O, "weights.W_O", W_V.shape[1], None, "rows: heads·d_v, the width of the concatenated heads")
+            self.expect_shape(
+                W_O, "weights.W_O", W_V.shape[1], None, "rows: heads·d_v, the width of the concatenated heads"
+            )
         return {"X": X, "memory": memory, "W_Q": W_Q, "W_K": W_K, "W_V": W_V, "W_O": W_O}
 
     def from_qkv(
@@ -508,7 +516,9 @@ class _Validator:
     ) -> dict[str, Array | None]:
         if wts:
             first = next(iter(wts))
-            raise self.fail(f"weights.{first}", "is given with input.Q/K/V; expected no [weights] when Q, K, V are given directly")
+            raise self.fail(
+                f"weights.{first}", "is given with input.Q/K/V; expected no [weights] when Q, K, V are given directly"
+            )
         if "memory" in mats:
             raise self.fail("input.memory", "is given with input.Q/K/V; expected memory only with input.X")
         for k in ("Q", "K", "V"):
@@ -519,11 +529,17 @@ class _Validator:
         keys = "memory token" if memory_tokens is not None else "token"
         self.expect_shape(Q, "input.Q", T, None, "one row per token")
         if Q.shape[1] % heads:
-            raise self.fail("input.Q", f"has {Q.shape[1]} columns, which {heads} heads cannot split; expected a multiple of heads ({heads})")
+            raise self.fail(
+                "input.Q",
+                f"has {Q.shape[1]} columns, which {heads} heads cannot split; expected a multiple of heads ({heads})",
+            )
         self.expect_shape(K, "input.K", Tk, Q.shape[1], f"one row per {keys}, as wide as Q")
         self.expect_shape(V, "input.V", Tk, None, f"one row per {keys}")
         if V.shape[1] % heads:
-            raise self.fail("input.V", f"has {V.shape[1]} columns, which {heads} heads cannot split; expected a multiple of heads ({heads})")
+            raise self.fail(
+                "input.V",
+                f"has {V.shape[1]} columns, which {heads} heads cannot split; expected a multiple of heads ({heads})",
+            )
         return {"Q": Q, "K": K, "V": V}
 
     def rounding(self, table: Mapping[str, Any]) -> dict[str, int]:
@@ -532,14 +548,19 @@ class _Validator:
             if key not in ROUNDABLE_STAGES:
                 close = difflib.get_close_matches(key, ROUNDABLE_STAGES, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]}? " if close else ""
-                raise self.fail(f"rounding.{key}", f"is not a stage that can be rounded; {hint}expected one of: {', '.join(ROUNDABLE_STAGES)}")
+                raise self.fail(
+                    f"rounding.{key}",
+                    f"is not a stage that can be rounded; {hint}expected one of: {', '.join(ROUNDABLE_STAGES)}",
+                )
             out[key] = self.integer(value, f"rounding.{key}", low=0, high=MAX_DECIMALS)
         return out
 
     def checkpoint(self, scn: Scenario, key: str, value: object) -> Checkpoint:
         fld = f"expected.{key}"
         if not isinstance(value, dict):
-            raise self.fail(fld, f"is {_type_name(value)}, expected a table [expected.{key}] with stage, matrix, value, decimals")
+            raise self.fail(
+                fld, f"is {_type_name(value)}, expected a table [expected.{key}] with stage, matrix, value, decimals"
+            )
         self.known_keys(value, _CHECK_KEYS, f"{fld}.")
         for req in ("stage", "matrix", "value", "decimals"):
             if req not in value:
@@ -551,7 +572,9 @@ class _Validator:
             raise self.fail(f"{fld}.stage", f"is {stage!r}, expected a stage of this scenario: {present}")
         matrix = self.string(value, "matrix", required=True, prefix=f"{fld}.")
         if matrix not in matrices[stage]:
-            raise self.fail(f"{fld}.matrix", f"is {matrix!r}, expected one of {stage}'s matrices: {', '.join(matrices[stage])}")
+            raise self.fail(
+                f"{fld}.matrix", f"is {matrix!r}, expected one of {stage}'s matrices: {', '.join(matrices[stage])}"
+            )
         head: int | None = None
         if stage in PER_HEAD_STAGES:
             if "head" not in value:
@@ -574,7 +597,9 @@ class _Validator:
         labels = {"tokens": scn.tokens, "keys": scn.key_tokens}.get(kind)
         if isinstance(value, str):
             if labels is None:
-                raise self.fail(fld, f"is {value!r}, but this axis has no token names; expected a number from 1 to {size}")
+                raise self.fail(
+                    fld, f"is {value!r}, but this axis has no token names; expected a number from 1 to {size}"
+                )
             hits = [i for i, t in enumerate(labels) if t == value]
             if not hits:
                 raise self.fail(fld, f"is {value!r}, expected a token: {', '.join(labels)}")
@@ -583,17 +608,20 @@ class _Validator:
             return hits[0]
         return self.integer(value, fld, low=1, high=size) - 1
 
-    def checkpoint_value(self, value: object, fld: str, shape: tuple[int, int], row: int | None, col: int | None) -> Array:
+    def checkpoint_value(
+        self, value: object, fld: str, shape: tuple[int, int], row: int | None, col: int | None
+    ) -> Array:
         if row is not None and col is not None:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self.fail(fld, f"is {_type_name(value)}, expected a number (one cell: row and col are given)")
-            return np.array(float(value))
+            cell: Array = np.array(float(value))
+            return cell
         if row is not None or col is not None:
             n = shape[1] if row is not None else shape[0]
-            arr = self.matrix([value], fld)[0]
-            if arr.shape[0] != n:
-                raise self.fail(fld, f"has {arr.shape[0]} values, expected {n}")
-            return arr
+            vec: Array = self.matrix([value], fld)[0]
+            if vec.shape[0] != n:
+                raise self.fail(fld, f"has {vec.shape[0]} values, expected {n}")
+            return vec
         arr = self.matrix(value, fld)
         self.expect_shape(arr, fld, shape[0], shape[1], "the whole matrix")
         return arr

@@ -1,0 +1,259 @@
+"""The command line: Typer commands that only wire scenario -> engine -> trace -> renderers.
+
+Contracts:
+
+* every ``TutorError`` and every bad option becomes exit code 2 and one line
+  ``error: ...`` on stderr, never a traceback;
+* heavy modules (NumPy, the engine, the renderers) are imported inside the
+  commands, so ``mhsa-tutor --help`` starts without NumPy;
+* the Console is created here, once per command, and passed down.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from mhsa_tutor import __version__
+from mhsa_tutor.errors import OptionError, TutorError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from mhsa_tutor.render import View
+    from mhsa_tutor.scenario import Scenario
+    from mhsa_tutor.trace import Trace
+
+
+class _Group(TyperGroup):
+    """Typer's group, with every usage error as one plain ``error:`` line (exit 2)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.ClickException as exc:
+            if exc.__class__.__name__ == "NoArgsIsHelpError":
+                ctx = getattr(exc, "ctx", None)
+                click.echo(ctx.get_help() if ctx is not None else exc.format_message())
+                sys.exit(0)
+            _fail(exc.format_message(), exc.exit_code)
+        except click.exceptions.Abort:
+            sys.exit(130)
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return rv
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Print one ``error:`` line on stderr (control characters made visible) and exit."""
+    from mhsa_tutor.render import safe
+
+    line = " ".join(safe(message).split())
+    click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="mhsa-tutor",
+    help="Multi-head self-attention, computed by hand in front of you, one stage at a time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Lang(StrEnum):
+    """Narration language."""
+
+    en = "en"
+    ko = "ko"
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn domain errors into exit code 2 with one clear line."""
+    try:
+        yield
+    except TutorError as exc:
+        _fail(str(exc))
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)
+
+
+def _print(console: Console, renderable: RenderableType) -> None:
+    """Print without squeezing wide tables: render at least as wide as the content needs."""
+    from rich.console import Group
+    from rich.measure import Measurement
+    from rich.padding import Padding
+    from rich.table import Table
+
+    wide = console.options.update(width=100_000)
+    parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
+    need = max(
+        (Measurement.get(console, wide, p).maximum for p in parts if isinstance(p, (Table, Padding))),
+        default=0,
+    )
+    width = console.width
+    console.width = max(width, need)
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mhsa-tutor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Multi-head self-attention, computed by hand in front of you, one stage at a time."""
+
+
+# ----------------------------------------------------------------------------- options
+
+ScenarioArg = Annotated[
+    str, typer.Argument(metavar="NAME|PATH", help="A built-in scenario (see `list`) or a scenario .toml file.")
+]
+PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
+ExactOpt = Annotated[bool, typer.Option("--exact", help="Ignore the source's hand rounding ([rounding]).")]
+FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole instead of their corners.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Narration language.")]
+
+
+def _load(ref: str) -> Scenario:
+    from mhsa_tutor.scenario import load_scenario
+
+    return load_scenario(ref)
+
+
+def _trace(ref: str, exact: bool) -> Trace:
+    from mhsa_tutor.engine import run as run_engine
+
+    return run_engine(_load(ref), exact=exact)
+
+
+def _view(precision: int, full: bool, lang: Lang, narrate: bool = True) -> View:
+    from mhsa_tutor.render import View
+
+    return View(precision=precision, full=full, lang=lang.value, narrate=narrate)
+
+
+def _check_stage_head(trace: Trace, stages: Sequence[str], head: int | None) -> None:
+    present = list(dict.fromkeys(s.id for s in trace.stages))
+    for sid in stages:
+        if sid not in present:
+            raise OptionError(
+                f"--stage {sid!r} is not a stage of {trace.info.name}; expected one of: {', '.join(present)}"
+            )
+    if head is not None and not 1 <= head <= trace.info.heads:
+        raise OptionError(f"--head {head} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}")
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List the built-in scenarios: name, title, tokens, heads, source."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from mhsa_tutor.render import safe
+    from mhsa_tutor.scenario import builtin_names
+
+    console = _console()
+    with _errors():
+        table = Table(box=box.SIMPLE_HEAD)
+        for col in ("name", "title", "tokens", "heads", "source"):
+            table.add_column(col, overflow="fold")
+        for name in builtin_names():
+            scn = _load(name)
+            source = scn.source if len(scn.source) <= 40 else scn.source[:39] + "…"
+            table.add_row(
+                Text(name, style="bold"),
+                Text(safe(scn.title)),
+                Text(safe(" ".join(scn.tokens))),
+                Text(str(scn.heads)),
+                Text(safe(source)),
+            )
+        console.print(table)
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", "-s", help="Show only this stage id (repeatable).")
+    ] = None,
+    head: Annotated[int | None, typer.Option("--head", help="Show only this head's per-head stages (1-based).")] = None,
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    full: FullOpt = False,
+    lang: LangOpt = Lang.en,
+    brief: Annotated[bool, typer.Option("--brief", help="Matrices only, without the narration.")] = False,
+    step: Annotated[
+        bool, typer.Option("--step", help="Walk through one stage at a time (Enter, b, number, q, ?).")
+    ] = False,
+) -> None:
+    """Show every stage of multi-head attention for a scenario, in order."""
+    from mhsa_tutor.render import render_header, render_stage, select
+
+    console = _console()
+    with _errors():
+        trace = _trace(scenario, exact)
+        stages = list(stage or [])
+        _check_stage_head(trace, stages, head)
+        view = _view(precision, full, lang, narrate=not brief)
+        indices = select(trace, stages, head)
+        if step:
+            from mhsa_tutor.stepper import walk
+
+            raise typer.Exit(walk(trace, indices, view, console, _read_line, _print))
+        _print(console, render_header(trace, view))
+        for i in indices:
+            console.print()
+            _print(console, render_stage(trace, i, view))
+
+
+def _read_line(prompt: str) -> str | None:
+    """One line from stdin (terminal or pipe); None at end of input."""
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        return None
+    return line.rstrip("\r\n")
+
+
+def main() -> None:
+    """Entry point of the ``mhsa-tutor`` script."""
+    app()

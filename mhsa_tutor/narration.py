@@ -1,0 +1,421 @@
+"""The narration catalogue: every sentence the tutor says about a stage, in English and Korean.
+
+All teaching text lives in ``CATALOGUE`` (keyed by stage id) and ``UI``; code
+elsewhere only picks entries and fills in the scenario's numbers with
+``str.format`` fields (see ``facts``). Each entry has both languages: a test
+fails when one is missing.
+
+An entry is a ``Note``: ``kind`` is ``"narration"`` (what, why, shapes) or
+``"pitfall"`` (where the sources go wrong, or learners often do), and ``when``
+names the condition (in ``CONDITIONS``) under which it applies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from mhsa_tutor.trace import Matrix, Stage, Trace
+
+LANGS = ("en", "ko")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One catalogue entry; ``text`` maps a language to a format string."""
+
+    kind: str
+    when: str
+    text: Mapping[str, str]
+
+
+def _n(when: str, en: str, ko: str) -> Note:
+    return Note("narration", when, {"en": en, "ko": ko})
+
+
+def _p(when: str, en: str, ko: str) -> Note:
+    return Note("pitfall", when, {"en": en, "ko": ko})
+
+
+#: Stage titles for display (the trace's own titles are English).
+TITLES: dict[str, Mapping[str, str]] = {
+    "input": {"en": "Input", "ko": "입력"},
+    "params": {"en": "Learned weights", "ko": "학습되는 가중치"},
+    "projections": {"en": "Projections: queries, keys and values", "ko": "투영: 쿼리, 키, 밸류"},
+    "split": {"en": "Head {h}: its slice of Q, K and V", "ko": "헤드 {h}: Q, K, V에서 자기 몫 나누기"},
+    "scores": {
+        "en": "Head {h}: scores, every query against every key",
+        "ko": "헤드 {h}: 점수, 모든 쿼리와 모든 키의 내적",
+    },
+    "scaled": {"en": "Head {h}: scaled scores", "ko": "헤드 {h}: 점수 스케일링"},
+    "masked": {"en": "Head {h}: causal mask", "ko": "헤드 {h}: 인과 마스킹"},
+    "softmax": {"en": "Head {h}: attention weights", "ko": "헤드 {h}: 어텐션 가중치(소프트맥스)"},
+    "head_output": {"en": "Head {h}: weighted sum of values", "ko": "헤드 {h}: 밸류의 가중합"},
+    "concat": {"en": "Concatenate the heads", "ko": "헤드 이어 붙이기(concatenate)"},
+    "output": {"en": "Output projection", "ko": "출력 투영"},
+}
+
+CATALOGUE: dict[str, tuple[Note, ...]] = {
+    "input": (
+        _n(
+            "from_x",
+            "Each token is a row vector of d_model = {d_model} numbers: its embedding, usually with its position "
+            "mixed in. X stacks the {T} rows into a {T} × {d_model} matrix; everything below is computed from it.",
+            "각 토큰은 d_model = {d_model}개의 숫자로 된 행 벡터입니다. 보통 임베딩에 위치 정보를 더한 값이죠. "
+            "X는 이 {T}개의 행을 쌓은 {T} × {d_model} 행렬이고, 아래의 모든 계산이 여기서 출발합니다.",
+        ),
+        _n(
+            "cross",
+            "This is cross-attention: the memory M holds the encoder's {Tk} states. The queries will come from X "
+            "(the decoder), the keys and values from M.",
+            "이것은 크로스 어텐션입니다. 메모리 M에는 인코더의 상태 {Tk}개가 들어 있습니다. 쿼리는 X(디코더)에서, "
+            "키와 밸류는 M에서 만들어집니다.",
+        ),
+        _n(
+            "given_qkv",
+            "The source gives the queries, keys and values directly, so there are no weights to apply: Q is "
+            "{T} × {hk}, K is {Tk} × {hk} and V is {Tk} × {hv}. One row per token.",
+            "출처가 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치가 없습니다. Q는 {T} × {hk}, K는 {Tk} × {hk}, "
+            "V는 {Tk} × {hv}이고, 행 하나가 토큰 하나입니다.",
+        ),
+    ),
+    "params": (
+        _n(
+            "always",
+            "These are the learned parameters. W_Q and W_K turn a {d_src}-wide row into {hk} numbers "
+            "(d_k = {d_k} per head × {heads} heads) and W_V into {hv}. Training sets them; here they are fixed so "
+            "that every step can be followed by hand.",
+            "학습되는 매개변수입니다. W_Q와 W_K는 너비 {d_src}인 행을 {hk}개의 숫자(헤드당 d_k = {d_k} × 헤드 "
+            "{heads}개)로, W_V는 {hv}개의 숫자로 바꿉니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 "
+            "있도록 값을 고정해 두었습니다.",
+        ),
+        _n(
+            "has_wo",
+            "W_O ({hv} × {d_out}) is used at the very end, to mix the concatenated heads into the output.",
+            "W_O({hv} × {d_out})는 맨 마지막에 이어 붙인 헤드들의 출력을 섞는 데 쓰입니다.",
+        ),
+    ),
+    "projections": (
+        _n(
+            "always",
+            "Every row is multiplied by each weight matrix. The query Q = X·W_Q says what a token is looking for, "
+            "the key K = {m}·W_K what it offers, and the value V = {m}·W_V what it passes on. Each cell is the dot "
+            "product of one input row with one column of W.",
+            "각 행에 가중치 행렬을 곱합니다. 쿼리 Q = X·W_Q는 토큰이 무엇을 찾는지, 키 K = {m}·W_K는 무엇을 "
+            "내놓는지, 밸류 V = {m}·W_V는 무엇을 전달하는지를 나타냅니다. 각 칸은 입력의 한 행과 W의 한 열의 "
+            "내적입니다.",
+        ),
+    ),
+    "split": (
+        _n(
+            "always",
+            "Head {h} takes columns {c0}–{c1} of Q and K (d_k = {d_k}) and columns {v0}–{v1} of V (d_v = {d_v}), "
+            "the same slice PyTorch's nn.MultiheadAttention gives it. Each head computes attention on its own "
+            "slice, independently of the others.",
+            "헤드 {h}는 Q와 K의 {c0}–{c1}번째 열(d_k = {d_k})과 V의 {v0}–{v1}번째 열(d_v = {d_v})을 가져갑니다. "
+            "PyTorch의 nn.MultiheadAttention과 같은 방식입니다. 각 헤드는 자기 몫만으로 다른 헤드와 따로 "
+            "어텐션을 계산합니다.",
+        ),
+    ),
+    "scores": (
+        _n(
+            "always",
+            "Each score S_ij = q_i · k_j measures how well query i matches key j: the larger the dot product, the "
+            "more token i will look at token j. S is {T} × {Tk}: one row per query, one column per key.",
+            "점수 S_ij = q_i · k_j는 쿼리 i와 키 j가 얼마나 잘 맞는지를 잽니다. 내적이 클수록 토큰 i가 토큰 j를 "
+            "더 많이 보게 됩니다. S는 {T} × {Tk} 행렬로, 행은 쿼리, 열은 키입니다.",
+        ),
+        _p(
+            "unscaled",
+            "Note: plain dot-product attention, as seed 004 writes it (and the classic encoder–decoder attention "
+            "in seed 001), uses these scores as they are. The Transformer divides them by √d_k = √{d_k} ≈ {sqrt_dk}: "
+            "smaller differences between scores, so a softer softmax that spreads the weight more evenly.",
+            "참고: 시드 004가 쓰는 그냥 내적(dot-product) 어텐션(시드 001의 고전적인 인코더–디코더 어텐션도 "
+            "마찬가지)은 이 점수를 그대로 씁니다. 트랜스포머는 √d_k = √{d_k} ≈ {sqrt_dk}로 나눕니다. 그러면 점수 "
+            "사이의 차이가 줄어 소프트맥스가 덜 뾰족해지고, 가중치가 더 고르게 퍼집니다.",
+        ),
+    ),
+    "scaled": (
+        _n(
+            "sqrt_dk",
+            "Dividing by √d_k = √{d_k} ≈ {div} keeps the scores from growing with the key width: a dot product of "
+            "d_k terms grows with d_k, and without the division the softmax would put almost all the weight on one key.",
+            "√d_k = √{d_k} ≈ {div}로 나누면 키의 너비가 커져도 점수가 덩달아 커지지 않습니다. d_k개 항의 내적은 "
+            "d_k가 클수록 커지는데, 나누지 않으면 소프트맥스가 가중치를 거의 전부 키 하나에 몰아 줍니다.",
+        ),
+        _n(
+            "sqrt_seq_len",
+            "This scenario divides by √T = √{Tk} ≈ {div}, the square root of the sequence length, because its "
+            "source does.",
+            "이 시나리오는 출처를 따라 시퀀스 길이의 제곱근 √T = √{Tk} ≈ {div}로 나눕니다.",
+        ),
+        _p(
+            "sqrt_seq_len",
+            "Pitfall: the standard (the Transformer paper, PyTorch) divides by √d_k = √{d_k} ≈ {sqrt_dk}, the key "
+            "width of one head, not by √(sequence length) as seed 000 writes. The division is there because a dot "
+            "product of d_k terms grows with d_k; the number of tokens has nothing to do with it.",
+            "주의: 표준(트랜스포머 논문, PyTorch)은 한 헤드의 키 너비인 √d_k = √{d_k} ≈ {sqrt_dk}로 나눕니다. "
+            "시드 000처럼 시퀀스 길이의 제곱근으로 나누지 않습니다. 나누는 이유는 d_k개 항의 내적이 d_k에 따라 "
+            "커지기 때문이고, 토큰 수와는 관계가 없습니다.",
+        ),
+        _p(
+            "sqrt_dk",
+            "Pitfall: d_k is the width of one head's keys, here {d_k}; not d_model and not the number of tokens. "
+            "Seed 001 says 'the key dimension is 3' yet divides by √4: its keys are 4 wide, so d_k = 4.",
+            "주의: d_k는 한 헤드의 키 너비로, 여기서는 {d_k}입니다. d_model도 토큰 수도 아닙니다. 시드 001은 "
+            "'키의 차원은 3'이라고 하면서 √4로 나누는데, 키의 너비가 4이므로 d_k는 4가 맞습니다.",
+        ),
+    ),
+    "masked": (
+        _n(
+            "always",
+            "A causal mask: token i may look only at tokens 1…i, never ahead. The scores of later tokens become "
+            "−∞, so after the softmax their weight is exactly 0.",
+            "인과(causal) 마스킹입니다. 토큰 i는 1…i번째 토큰만 볼 수 있고, 뒤에 오는 토큰은 볼 수 없습니다. "
+            "뒤쪽 토큰의 점수를 −∞로 바꾸므로 소프트맥스를 거치면 그 가중치는 정확히 0이 됩니다.",
+        ),
+        _p(
+            "always",
+            "Pitfall: the mask goes on the scores, before the softmax: e^−∞ = 0, and every row still sums to 1. "
+            "Zeroing weights after the softmax would leave rows that no longer sum to 1.",
+            "주의: 마스킹은 소프트맥스 전에 점수에 적용합니다. e^−∞ = 0이므로 각 행의 합은 여전히 1입니다. "
+            "소프트맥스 뒤에 가중치를 0으로 만들면 행의 합이 더 이상 1이 되지 않습니다.",
+        ),
+    ),
+    "softmax": (
+        _n(
+            "always",
+            "Softmax turns each row of scores into weights: A_ij = e^(s_ij) / Σ_k e^(s_ik). Each weight lies between "
+            "0 and 1 and each row sums to 1. Subtracting the row's largest score first gives the same weights "
+            "without overflow.",
+            "소프트맥스는 점수의 각 행을 가중치로 바꿉니다: A_ij = e^(s_ij) / Σ_k e^(s_ik). 가중치는 0과 1 "
+            "사이이고 각 행의 합은 1입니다. 먼저 행의 최댓값을 빼도 가중치는 같고, 오버플로를 막을 수 있습니다.",
+        ),
+        _p(
+            "self_not_highest",
+            "Seed 001 claims a token always attends most to itself. Not here: '{tok}' gives itself {w_self} but "
+            "'{other}' {w_other} (head {h}). Attention follows q·k, and nothing makes q_i·k_i the largest.",
+            "시드 001은 토큰이 항상 자기 자신에게 가장 크게 주목한다고 말하지만, 여기서는 그렇지 않습니다. "
+            "'{tok}' 행에서 자기 자신의 가중치는 {w_self}이고, '{other}'의 가중치는 {w_other}로 더 큽니다"
+            "(헤드 {h}). 어텐션은 q·k를 따를 뿐이고, q_i·k_i가 가장 크다는 보장은 없습니다.",
+        ),
+        _p(
+            "rounded",
+            "Rounding by hand changes results: this run rounds {rounded} to {decimals} decimal(s) before the next "
+            "step, as the source did. In acting_machines that turns the exact 0.7604 into the printed 0.7685. "
+            "Run with --exact to see the unrounded numbers.",
+            "손으로 반올림하면 결과가 달라집니다. 이 실행은 출처처럼 {rounded} 값을 소수 {decimals}자리로 반올림한 "
+            "뒤 다음 단계에 씁니다. acting_machines에서는 이 때문에 정확한 값 0.7604가 출처의 0.7685가 됩니다. "
+            "--exact로 실행하면 반올림하지 않은 값을 볼 수 있습니다.",
+        ),
+        _p(
+            "exact_ignores_rounding",
+            "This run ignores the source's hand rounding (--exact), so some numbers differ from what the source "
+            "prints: the source check below shows where and why.",
+            "이 실행은 출처의 손 반올림을 무시하므로(--exact) 출처에 인쇄된 값과 다른 숫자가 있습니다. 아래 출처 "
+            "대조에서 어디가 왜 다른지 볼 수 있습니다.",
+        ),
+    ),
+    "head_output": (
+        _n(
+            "always",
+            "Each token's new vector is the weighted sum of the value rows: z_i = Σ_j A_ij v_j. Z is {T} × {d_v}: "
+            "for every token, a mix of the tokens it attends to.",
+            "각 토큰의 새 벡터는 밸류 행들의 가중합입니다: z_i = Σ_j A_ij v_j. Z는 {T} × {d_v}로, 토큰마다 자신이 "
+            "주목한 토큰들을 섞어 만든 벡터입니다.",
+        ),
+    ),
+    "concat": (
+        _n(
+            "single_head",
+            "With one head there is nothing to place beside it: the concatenation is Z₁ itself, {T} × {hv}.",
+            "헤드가 하나뿐이라 이어 붙일 것이 없습니다. 이어 붙인 결과는 Z₁ 그대로이며 {T} × {hv}입니다.",
+        ),
+        _n(
+            "multi_head",
+            "The heads' outputs are placed side by side: Z = [Z₁ | … | Z_{heads}] is {T} × {hv}. Each head keeps "
+            "its own columns, so what different heads found stays apart.",
+            "헤드들의 출력을 나란히 이어 붙입니다: Z = [Z₁ | … | Z_{heads}]는 {T} × {hv}입니다. 헤드마다 자기 "
+            "열을 유지하므로 헤드들이 찾은 정보가 서로 섞이지 않습니다.",
+        ),
+        _n(
+            "no_wo",
+            "This scenario has no W_O, so the concatenation is the final output.",
+            "이 시나리오에는 W_O가 없으므로 이어 붙인 결과가 최종 출력입니다.",
+        ),
+        _p(
+            "multi_head",
+            "Pitfall: seed 003 says the head results are 'added'. They are concatenated, then multiplied by W_O; "
+            "adding would blend the heads before any learned weight could tell them apart.",
+            "주의: 시드 003은 헤드의 결과를 '더한다'고 하지만, 실제로는 이어 붙인(concatenate) 뒤 W_O를 곱합니다. "
+            "더해 버리면 학습된 가중치가 헤드를 구별하기도 전에 헤드들이 뒤섞입니다.",
+        ),
+    ),
+    "output": (
+        _n(
+            "always",
+            "W_O ({hv} × {d_out}) mixes the concatenated heads into the final output O = Z·W_O, one row per token. "
+            "This is where the heads' findings are combined.",
+            "W_O({hv} × {d_out})가 이어 붙인 헤드 출력을 섞어 최종 출력 O = Z·W_O를 만듭니다. 행 하나가 토큰 "
+            "하나입니다. 여러 헤드가 찾은 정보가 합쳐지는 곳이 바로 여기입니다.",
+        ),
+        _p(
+            "always",
+            "Pitfall: seed 003 writes this weight as W^Q; it is W_O, a learned matrix of its own. (It also reuses "
+            "W^Q₁ for head 2: every head has its own query, key and value weights, here its own columns.)",
+            "주의: 시드 003은 이 가중치를 W^Q라고 썼지만, 이것은 별도로 학습되는 W_O입니다. (헤드 2에 W^Q₁을 다시 "
+            "쓴 것도 실수입니다. 헤드마다 자기 쿼리, 키, 밸류 가중치가 있고, 여기서는 자기 열입니다.)",
+        ),
+    ),
+}
+
+#: Text that is not about one stage: labels and captions.
+UI: dict[str, Mapping[str, str]] = {
+    "tokens": {"en": "tokens", "ko": "토큰"},
+    "memory_tokens": {"en": "memory", "ko": "메모리 토큰"},
+    "sizes": {"en": "sizes", "ko": "크기"},
+    "mask_scale": {"en": "mask, scale", "ko": "마스크, 스케일"},
+    "source": {"en": "source", "ko": "출처"},
+    "exact": {"en": "--exact", "ko": "--exact"},
+    "exact_note": {
+        "en": "the source's hand rounding is ignored",
+        "ko": "출처의 손 반올림을 무시합니다",
+    },
+    "cp_title": {"en": "Source check", "ko": "출처 대조"},
+    "cp_where": {"en": "checkpoint", "ko": "확인 위치"},
+    "cp_source": {"en": "source", "ko": "출처 값"},
+    "cp_computed": {"en": "computed", "ko": "계산 값"},
+    "cp_decimals": {"en": "decimals", "ko": "소수 자리"},
+    "cp_differs": {
+        "en": "✗ {where}: the source prints {want}, this run gives {got}. {note}",
+        "ko": "✗ {where}: 출처는 {want}, 이 실행은 {got}입니다. {note}",
+    },
+    "rounded_caption": {
+        "en": "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact",
+        "ko": "{name}: 출처처럼 소수 {decimals}자리로 손 반올림한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",
+    },
+}
+
+
+def ui(lang: str) -> dict[str, str]:
+    """The UI strings in one language."""
+    return {k: v[lang] for k, v in UI.items()}
+
+
+def stage_title(stage: Stage, lang: str) -> str:
+    """The display title of a stage in ``lang``."""
+    return TITLES[stage.id][lang].format(h=stage.head)
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+def _self_not_highest(trace: Trace, stage: Stage) -> dict[str, object] | None:
+    """The first token whose largest weight goes to another token (self-attention only)."""
+    if stage.id != "softmax" or trace.info.memory_tokens is not None:
+        return None
+    A = stage.matrices["A"].values
+    toks = trace.info.tokens
+    for i in range(A.shape[0]):
+        j = int(np.argmax(A[i]))
+        if A[i, j] > A[i, i] + 1e-12:
+            return {"tok": toks[i], "other": toks[j], "w_self": f"{A[i, i]:.4f}", "w_other": f"{A[i, j]:.4f}"}
+    return None
+
+
+def facts(trace: Trace, stage: Stage) -> dict[str, object]:
+    """Format fields for the catalogue's strings, from the trace alone."""
+    info = trace.info
+    h = stage.head or 1
+    dk, dv = info.d_k, info.d_v
+    out_dim = trace.stages[-1].matrices.get("O")
+    params = next((s for s in trace.stages if s.id == "params"), None)
+    d_src = params.matrices["W_K"].values.shape[0] if params is not None else info.d_model
+    div = {"sqrt_dk": math.sqrt(dk), "sqrt_seq_len": math.sqrt(len(info.key_tokens))}.get(info.scale, 1.0)
+    rounded = [stage_id for stage_id, _ in info.rounding]
+    f: dict[str, object] = {
+        "T": len(info.tokens),
+        "Tk": len(info.key_tokens),
+        "d_model": info.d_model,
+        "d_src": d_src,
+        "heads": info.heads,
+        "d_k": dk,
+        "d_v": dv,
+        "hk": info.heads * dk,
+        "hv": info.heads * dv,
+        "d_out": out_dim.values.shape[1] if out_dim is not None else info.heads * dv,
+        "h": h,
+        "c0": (h - 1) * dk + 1,
+        "c1": h * dk,
+        "v0": (h - 1) * dv + 1,
+        "v1": h * dv,
+        "m": "M" if info.memory_tokens is not None else "X",
+        "div": f"{div:.4f}",
+        "sqrt_dk": f"{math.sqrt(dk):.4f}",
+        "rounded": ", ".join(rounded),
+        "decimals": ", ".join(str(d) for _, d in info.rounding),
+    }
+    return f
+
+
+CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
+    "always": lambda t, s: True,
+    "from_x": lambda t, s: not t.info.given_qkv,
+    "given_qkv": lambda t, s: t.info.given_qkv,
+    "cross": lambda t, s: t.info.memory_tokens is not None,
+    "has_wo": lambda t, s: "W_O" in s.matrices,
+    "no_wo": lambda t, s: t.stages[-1].id != "output",
+    "unscaled": lambda t, s: t.info.scale == "none",
+    "sqrt_dk": lambda t, s: t.info.scale == "sqrt_dk",
+    "sqrt_seq_len": lambda t, s: t.info.scale == "sqrt_seq_len",
+    "multi_head": lambda t, s: t.info.heads > 1,
+    "single_head": lambda t, s: t.info.heads == 1,
+    "self_not_highest": lambda t, s: _self_not_highest(t, s) is not None,
+    "rounded": lambda t, s: bool(t.info.rounding) and not t.exact and s.head in (None, 1),
+    "exact_ignores_rounding": lambda t, s: bool(t.info.rounding) and t.exact and s.head in (None, 1),
+}
+
+
+def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
+    """(kind, text) of every catalogue entry that applies to this stage, in order."""
+    fields = facts(trace, stage)
+    extra = _self_not_highest(trace, stage)
+    if extra:
+        fields.update(extra)
+    out = []
+    for note in CATALOGUE.get(stage.id, ()):
+        if CONDITIONS[note.when](trace, stage):
+            out.append((note.kind, note.text[lang].format(**fields)))
+    return out
+
+
+def matrix_caption(trace: Trace, stage: Stage, name: str, m: Matrix, lang: str) -> str | None:
+    """A line above a matrix, e.g. that it was rounded by hand."""
+    if m.decimals is None:
+        return None
+    return UI["rounded_caption"][lang].format(name=name, decimals=m.decimals)
+
+
+def checkpoint_text(trace: Trace, stage: Stage, lang: str) -> list[str]:
+    """Why a checkpoint differs from the source (only for those that differ)."""
+    from mhsa_tutor.checks import compare
+
+    out = []
+    info = trace.info
+    for cp in trace.checkpoints:
+        if cp.stage != stage.id or cp.head != stage.head:
+            continue
+        got, ok = compare(cp, stage.matrices[cp.matrix].values)
+        if ok:
+            continue
+        want = np.array2string(cp.value, precision=cp.decimals, floatmode="fixed", separator=", ")
+        have = np.array2string(got, precision=cp.decimals, floatmode="fixed", separator=", ")
+        out.append(
+            UI["cp_differs"][lang]
+            .format(where=cp.where(info.tokens, info.key_tokens), want=want, got=have, note=cp.note)
+            .rstrip()
+        )
+    return out

@@ -1,0 +1,240 @@
+"""Terminal view of a trace: Stage -> Rich renderable. Never recomputes maths.
+
+Contracts:
+
+* every number comes from the trace and is formatted by ``fmt`` (−∞ as ``-∞``);
+* text from scenario files (tokens, titles, notes) goes through ``safe`` and
+  into ``rich.text.Text``, so Rich markup and terminal escapes in it never act;
+* a matrix taller or wider than ``ELIDE_AT`` is shown as its corners with
+  ellipses unless ``full``; attention weights are shaded by value.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.scenario import Checkpoint
+from mhsa_tutor.trace import Matrix, Stage, Trace
+
+ELIDE_AT = 12  # show corners of matrices with more rows or columns than this
+EDGE = 4  # rows/columns kept on each side when eliding
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+
+
+@dataclass(frozen=True)
+class View:
+    """How to show a trace: decimals, eliding, language, narration."""
+
+    precision: int = 4
+    full: bool = False
+    lang: str = "en"
+    narrate: bool = True
+
+
+def safe(text: str) -> str:
+    """Make file text inert on a terminal: control and bidi characters become visible escapes."""
+    out = []
+    for ch in text:
+        if ch in _BIDI or (unicodedata.category(ch) == "Cc" and ch not in "\n"):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def fmt(x: float, precision: int) -> str:
+    """One number as the learner sees it: fixed decimals, ``-∞``/``∞``, no ``-0``."""
+    if x != x:
+        return "NaN"
+    if x == float("inf"):
+        return "∞"
+    if x == float("-inf"):
+        return "-∞"
+    s = f"{x:.{precision}f}"
+    if s.startswith("-") and float(s) == 0.0:
+        s = s[1:]
+    return s
+
+
+def shown_indices(n: int, full: bool) -> list[int | None]:
+    """Indices to show along an axis of length n; None marks the ellipsis."""
+    if full or n <= ELIDE_AT:
+        return list(range(n))
+    return [*range(EDGE), None, *range(n - EDGE, n)]
+
+
+def _weight_style(w: float) -> Style:
+    """Background shade for an attention weight in [0, 1]: the larger, the darker."""
+    if not 0.0 <= w <= 1.0:
+        return Style()
+    level = round(w * 5)
+    shades = ["", "grey23", "grey35", "dark_cyan", "cyan3", "bright_cyan"]
+    if level == 0:
+        return Style()
+    return Style(bgcolor=shades[level], color="black" if level >= 3 else None, bold=w >= 0.5)
+
+
+def matrix_table(trace: Trace, name: str, matrix: Matrix, view: View, *, shade: bool = False) -> Table:
+    """One matrix as a table: token labels on token axes, 1..n on feature axes."""
+    values = matrix.values
+    rows_n, cols_n = values.shape
+    row_labels = trace.labels(matrix.rows, rows_n)
+    col_labels = trace.labels(matrix.cols, cols_n)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
+    table.add_column(Text(name, style="bold"), justify="left", no_wrap=True)
+    cols = shown_indices(cols_n, view.full)
+    for j in cols:
+        table.add_column(Text("…") if j is None else Text(safe(col_labels[j])), justify="right", no_wrap=True)
+    for i in shown_indices(rows_n, view.full):
+        if i is None:
+            table.add_row(Text("⋮"), *[Text("⋮") for _ in cols])
+            continue
+        cells: list[Text] = []
+        for j in cols:
+            if j is None:
+                cells.append(Text("…"))
+                continue
+            x = float(values[i, j])
+            cells.append(Text(fmt(x, view.precision), style=_weight_style(x) if shade else ""))
+        table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
+    return table
+
+
+def progress_line(trace: Trace, index: int) -> str:
+    """``stage 6/15 · head 1 · scaled`` for the stage at 0-based ``index``."""
+    stage = trace.stages[index]
+    head = f" · head {stage.head}" if stage.head is not None else ""
+    return f"stage {index + 1}/{len(trace.stages)}{head} · {stage.id}"
+
+
+def shapes_line(stage: Stage) -> str:
+    """``Q: 2 × 3   K: 2 × 3`` for a stage."""
+    return "   ".join(f"{n}: {m.values.shape[0]} × {m.values.shape[1]}" for n, m in stage.matrices.items())
+
+
+def checkpoints_for(trace: Trace, stage: Stage) -> list[Checkpoint]:
+    """The source's checkpoints that this stage holds."""
+    return [c for c in trace.checkpoints if c.stage == stage.id and c.head == stage.head]
+
+
+def checkpoint_rows(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, np.ndarray, bool]]:
+    """(checkpoint, computed value at the checked place, matches to its decimals)."""
+    from mhsa_tutor.checks import compare
+
+    return [(c, *compare(c, stage.matrices[c.matrix].values)) for c in checkpoints_for(trace, stage)]
+
+
+def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
+    """The source-check table: source value, computed value, decimals, ✓/✗."""
+    rows = checkpoint_rows(trace, stage)
+    if not rows:
+        return None
+    t = ui(view.lang)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for head in (t["cp_where"], t["cp_source"], t["cp_computed"], t["cp_decimals"], ""):
+        table.add_column(Text(head, style="bold"), no_wrap=True)
+    info = trace.info
+    for cp, got, ok in rows:
+        table.add_row(
+            Text(safe(cp.where(info.tokens, info.key_tokens))),
+            Text(_vec(cp.value, cp.decimals)),
+            Text(_vec(got, cp.decimals)),
+            Text(str(cp.decimals)),
+            Text("✓", style="green") if ok else Text("✗", style="red bold"),
+        )
+    return table
+
+
+def _vec(a: np.ndarray, decimals: int) -> str:
+    if a.ndim == 0:
+        return fmt(float(a), decimals)
+    if a.ndim == 1:
+        return "[" + ", ".join(fmt(float(x), decimals) for x in a) + "]"
+    return "[" + ", ".join(_vec(r, decimals) for r in a) + "]"
+
+
+def render_header(trace: Trace, view: View) -> RenderableType:
+    """Title and the scenario's facts (tokens, sizes, mask, scale, source)."""
+    info = trace.info
+    t = ui(view.lang)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row(t["tokens"], Text(" · ".join(safe(x) for x in info.tokens)))
+    if info.memory_tokens is not None:
+        facts.add_row(t["memory_tokens"], Text(" · ".join(safe(x) for x in info.memory_tokens)))
+    facts.add_row(
+        t["sizes"],
+        Text(f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}"),
+    )
+    facts.add_row(t["mask_scale"], Text(f"mask = {info.mask}, scale = {info.scale}"))
+    if info.source:
+        facts.add_row(t["source"], Text(safe(info.source)))
+    if trace.exact and info.rounding:
+        facts.add_row(t["exact"], Text(t["exact_note"]))
+    parts: list[RenderableType] = [Rule(Text(safe(info.title), style="bold"), characters="═"), facts]
+    if info.description and view.narrate:
+        parts.append(Text(safe(info.description), style="italic"))
+    return Group(*parts)
+
+
+def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
+    """One stage: header with title and formula, narration, shapes, matrices, checks."""
+    stage = trace.stages[index]
+    parts: list[RenderableType] = []
+    head = Text()
+    head.append(progress_line(trace, index), style="dim")
+    head.append("  ")
+    head.append(stage_title(stage, view.lang), style="bold")
+    parts.append(Rule(head, align="left"))
+    parts.append(Text(stage.formula, style="bold cyan"))
+    if view.narrate:
+        for kind, text in stage_notes(trace, stage, view.lang):
+            style = "yellow" if kind == "pitfall" else ""
+            parts.append(Text(safe(text), style=style))
+    parts.append(Text(shapes_line(stage), style="dim"))
+    for name, m in stage.matrices.items():
+        caption = matrix_caption(trace, stage, name, m, view.lang)
+        if caption:
+            parts.append(Text(caption, style="dim italic"))
+        parts.append(Padding(matrix_table(trace, name, m, view, shade=stage.id == "softmax"), (0, 0, 0, 2)))
+    cps = checkpoint_table(trace, stage, view)
+    if cps is not None:
+        parts.append(Text(ui(view.lang)["cp_title"], style="bold"))
+        parts.append(Padding(cps, (0, 0, 0, 2)))
+        for note in checkpoint_text(trace, stage, view.lang):
+            parts.append(Text(safe(note), style="yellow"))
+    return Group(*parts)
+
+
+def select(trace: Trace, stage_ids: Sequence[str] = (), head: int | None = None) -> list[int]:
+    """Indices of the stages to show: all, or those with the given ids / head.
+
+    A head filter keeps the shared (not per-head) stages only when no stage
+    filter is given, so ``--head 2`` alone shows the whole path through head 2.
+    """
+    out = []
+    for i, s in enumerate(trace.stages):
+        if stage_ids and s.id not in stage_ids:
+            continue
+        if head is not None and s.head is not None and s.head != head:
+            continue
+        out.append(i)
+    return out
+
+
+def render_trace(trace: Trace, indices: Iterable[int], view: View) -> list[RenderableType]:
+    """The whole run view: header, then each selected stage."""
+    return [render_header(trace, view), *(render_stage(trace, i, view) for i in indices)]
