@@ -446,7 +446,9 @@ class _Validator:
         for key in scn.rounding:
             if key not in present:
                 have = ", ".join(k for k in ROUNDABLE_STAGES if k in present)
-                raise self.fail(f"rounding.{key}", f"names a stage this scenario does not have; expected one of: {have}")
+                raise self.fail(
+                    f"rounding.{key}", f"names a stage this scenario does not have; expected one of: {have}"
+                )
         expected = self.table(data, "expected")
         checks = tuple(self.checkpoint(scn, key, value) for key, value in expected.items())
         return Scenario(**{**scn.__dict__, "expected": checks})
