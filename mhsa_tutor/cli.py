@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -45,14 +44,15 @@ class _Group(TyperGroup):
     ) -> Any:
         try:
             rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
-        except click.exceptions.ClickException as exc:
-            if exc.__class__.__name__ == "NoArgsIsHelpError":
-                ctx = getattr(exc, "ctx", None)
-                click.echo(ctx.get_help() if ctx is not None else exc.format_message())
-                sys.exit(0)
-            _fail(exc.format_message(), exc.exit_code)
-        except click.exceptions.Abort:
+        except typer.Abort:
             sys.exit(130)
+        except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
+            ctx = getattr(exc, "ctx", None)
+            if exc.__class__.__name__ == "NoArgsIsHelpError" and ctx is not None:
+                typer.echo(ctx.get_help())
+                sys.exit(0)
+            fmt = getattr(exc, "format_message", None)
+            _fail(fmt() if fmt is not None else str(exc), getattr(exc, "exit_code", 2))
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -64,7 +64,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     from mhsa_tutor.render import safe
 
     line = " ".join(safe(message).split())
-    click.echo(f"error: {line}", err=True)
+    typer.echo(f"error: {line}", err=True)
     sys.exit(code)
 
 
@@ -246,10 +246,10 @@ def run(
 
 def _read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
-    click.echo(prompt, nl=False)
+    typer.echo(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
-        click.echo()
+        typer.echo()
         return None
     return line.rstrip("\r\n")
 
