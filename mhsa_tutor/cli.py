@@ -244,6 +244,35 @@ def run(
             _print(console, render_stage(trace, i, view))
 
 
+@app.command()
+def explain(
+    scenario: ScenarioArg,
+    stage: Annotated[str, typer.Option("--stage", "-s", help="Stage id, e.g. scores, softmax, head_output.")],
+    row: Annotated[str, typer.Option("--row", "-r", help="Row: 1-based position or token name.")],
+    col: Annotated[str, typer.Option("--col", "-c", help="Column: 1-based position or token name.")],
+    head: Annotated[int | None, typer.Option("--head", help="Head, for per-head stages (default 1).")] = None,
+    matrix: Annotated[
+        str | None, typer.Option("--matrix", "-m", help="Which matrix of the stage, e.g. Q, K or V (default: first).")
+    ] = None,
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Show how one number was computed, with its real numbers, term by term."""
+    from rich.text import Text
+
+    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.render import safe
+
+    console = _console()
+    with _errors():
+        trace = _trace(scenario, exact)
+        ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang.value)
+        console.print(Text(safe(ex.label), style="bold"))
+        for line in ex.lines:
+            console.print(Text(safe(line)))
+
+
 def _read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
     typer.echo(prompt, nl=False)

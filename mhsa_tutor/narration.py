@@ -293,6 +293,50 @@ UI: dict[str, Mapping[str, str]] = {
         "en": "✗ {where}: the source prints {want}, this run gives {got}. {note}",
         "ko": "✗ {where}: 출처는 {want}, 이 실행은 {got}입니다. {note}",
     },
+    "step_prompt": {
+        "en": "Enter/n next · b back · number jump · q quit · ? keys >",
+        "ko": "Enter/n 다음 · b 이전 · 숫자 해당 단계로 · q 끝내기 · ? 도움말 >",
+    },
+    "step_help": {
+        "en": "Keys: Enter or n = next stage, b = back, a number = jump to that stage, q = quit, ? = these keys.",
+        "ko": "키: Enter 또는 n = 다음 단계, b = 이전 단계, 숫자 = 그 단계로 이동, q = 끝내기, ? = 이 도움말.",
+    },
+    "step_end": {"en": "That was the last stage.", "ko": "마지막 단계였습니다."},
+    "step_first": {"en": "This is the first stage.", "ko": "첫 번째 단계입니다."},
+    "step_nostage": {
+        "en": "There is no stage {n} here; choose {valid}.",
+        "ko": "여기에는 {n}번 단계가 없습니다. {valid} 중에서 고르세요.",
+    },
+    "step_unknown": {
+        "en": "Unknown key {key!r}; press ? for the keys.",
+        "ko": "알 수 없는 키 {key!r}입니다. ?를 누르면 키 목록이 나옵니다.",
+    },
+    "example": {"en": "Example:", "ko": "예시:"},
+    "ex_given": {"en": "(given: nothing to compute)", "ko": "(주어진 값: 계산할 것이 없습니다)"},
+    "ex_split": {
+        "en": "(head {h} takes {w} columns: its column c is column (h − 1)·{w} + c of the whole matrix)",
+        "ko": "(헤드 {h}는 {w}개의 열을 가져갑니다. 헤드의 c번째 열은 전체 행렬의 (h − 1)·{w} + c번째 열입니다)",
+    },
+    "ex_blocked": {
+        "en": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
+        "ko": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이므로 인과 마스크가 가립니다.",
+    },
+    "ex_kept": {
+        "en": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",
+        "ko": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있지 않습니다. j ≤ i이므로 점수를 그대로 둡니다.",
+    },
+    "ex_stable": {
+        "en": "Subtract the row's largest score, {m}, from every score first: the weights stay the same and e^x cannot overflow.",
+        "ko": "먼저 모든 점수에서 행의 최댓값({m})을 뺍니다. 가중치는 그대로이고 e^x가 오버플로하지 않습니다.",
+    },
+    "ex_concat": {
+        "en": "Column {c} of the concatenation is column {c2} of head {h}'s output.",
+        "ko": "이어 붙인 행렬의 {c}번째 열은 헤드 {h} 출력의 {c2}번째 열입니다.",
+    },
+    "ex_rounded": {
+        "en": "Rounded by hand to {d} decimal(s), as the source did: {v} is what the next stage uses; exactly it is {e}.",
+        "ko": "출처처럼 소수 {d}자리로 손 반올림했습니다. 다음 단계에서 쓰는 값: {v}, 정확한 값: {e}.",
+    },
     "rounded_caption": {
         "en": "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact",
         "ko": "{name}: 출처처럼 소수 {decimals}자리로 손 반올림한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",

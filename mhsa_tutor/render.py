@@ -41,6 +41,7 @@ class View:
     full: bool = False
     lang: str = "en"
     narrate: bool = True
+    example: bool = False  # work one cell out in full under the formula (the walkthrough)
 
 
 def safe(text: str) -> str:
@@ -200,6 +201,8 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     head.append(stage_title(stage, view.lang), style="bold")
     parts.append(Rule(head, align="left"))
     parts.append(Text(stage.formula, style="bold cyan"))
+    if view.example:
+        parts.extend(_example(trace, stage, view))
     if view.narrate:
         for kind, text in stage_notes(trace, stage, view.lang):
             style = "yellow" if kind == "pitfall" else ""
@@ -209,14 +212,29 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
         caption = matrix_caption(trace, stage, name, m, view.lang)
         if caption:
             parts.append(Text(caption, style="dim italic"))
-        parts.append(Padding(matrix_table(trace, name, m, view, shade=stage.id == "softmax"), (0, 0, 0, 2)))
+        table = matrix_table(trace, name, m, view, shade=stage.id == "softmax")
+        parts.append(Padding(table, (0, 0, 0, 2), expand=False))
     cps = checkpoint_table(trace, stage, view)
     if cps is not None:
         parts.append(Text(ui(view.lang)["cp_title"], style="bold"))
-        parts.append(Padding(cps, (0, 0, 0, 2)))
+        parts.append(Padding(cps, (0, 0, 0, 2), expand=False))
         for note in checkpoint_text(trace, stage, view.lang):
             parts.append(Text(safe(note), style="yellow"))
     return Group(*parts)
+
+
+def _example(trace: Trace, stage: Stage, view: View) -> list[RenderableType]:
+    """One cell of the stage worked out with its real numbers (see explain)."""
+    from mhsa_tutor.explain import example_cell, explain_cell
+
+    cell = example_cell(trace, stage)
+    if cell is None:
+        return []
+    name, row, col = cell
+    ex = explain_cell(trace, stage.id, row, col, head=stage.head, matrix=name, precision=view.precision, lang=view.lang)
+    out: list[RenderableType] = [Text(f"{ui(view.lang)['example']} {safe(ex.label)}", style="bold")]
+    out.extend(Text("  " + safe(line)) for line in ex.lines)
+    return out
 
 
 def select(trace: Trace, stage_ids: Sequence[str] = (), head: int | None = None) -> list[int]:
