@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.narration import UI
@@ -65,9 +66,9 @@ def _term(a: float, b: float, p: int) -> str:
     return f"{num(a, p)}×{'(' + sb + ')' if b < 0 else sb}"
 
 
-def _dot(a: Sequence[float], b: Sequence[float], p: int) -> str:
+def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
     """``a1×b1 + a2×b2 + …`` (long sums elided in the middle)."""
-    terms = [_term(x, y, p) for x, y in zip(a, b, strict=True)]
+    terms = [_term(float(x), float(y), p) for x, y in zip(a, b, strict=True)]
     if len(terms) > 12:
         terms = [*terms[:4], "…", *terms[-4:]]
     return " + ".join(terms)
