@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.narration import UI
+from mhsa_tutor.numbers import num
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 
@@ -43,22 +44,6 @@ class Explanation:
     lines: tuple[str, ...]
     value: float
     exact: float | None = None
-
-
-def num(x: float, precision: int = 4) -> str:
-    """A compact number for hand arithmetic: ``1`` not ``1.0000``, ``0.7685``, ``−∞``."""
-    if x == float("-inf"):
-        return "−∞"
-    if x == float("inf"):
-        return "∞"
-    if x != x:
-        return "NaN"
-    s = f"{x:.{precision}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    if s in ("-0", ""):
-        s = "0"
-    return s
 
 
 def _term(a: float, b: float, p: int) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mhsa_tutor.numbers import vec
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 LANGS = ("en", "ko")
@@ -455,8 +456,7 @@ def checkpoint_text(trace: Trace, stage: Stage, lang: str) -> list[str]:
         got, ok = compare(cp, stage.matrices[cp.matrix].values)
         if ok:
             continue
-        want = np.array2string(cp.value, precision=cp.decimals, floatmode="fixed", separator=", ")
-        have = np.array2string(got, precision=cp.decimals, floatmode="fixed", separator=", ")
+        want, have = vec(cp.value, cp.decimals), vec(got, cp.decimals)
         out.append(
             UI["cp_differs"][lang]
             .format(where=cp.where(info.tokens, info.key_tokens), want=want, got=have, note=cp.note)

@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
@@ -53,20 +54,6 @@ def safe(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def fmt(x: float, precision: int) -> str:
-    """One number as the learner sees it: fixed decimals, ``-∞``/``∞``, no ``-0``."""
-    if x != x:
-        return "NaN"
-    if x == float("inf"):
-        return "∞"
-    if x == float("-inf"):
-        return "-∞"
-    s = f"{x:.{precision}f}"
-    if s.startswith("-") and float(s) == 0.0:
-        s = s[1:]
-    return s
 
 
 def shown_indices(n: int, full: bool) -> list[int | None]:
@@ -150,20 +137,12 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
     for cp, got, ok in rows:
         table.add_row(
             Text(safe(cp.where(info.tokens, info.key_tokens))),
-            Text(_vec(cp.value, cp.decimals)),
-            Text(_vec(got, cp.decimals)),
+            Text(vec(cp.value, cp.decimals)),
+            Text(vec(got, cp.decimals)),
             Text(str(cp.decimals)),
             Text("✓", style="green") if ok else Text("✗", style="red bold"),
         )
     return table
-
-
-def _vec(a: np.ndarray, decimals: int) -> str:
-    if a.ndim == 0:
-        return fmt(float(a), decimals)
-    if a.ndim == 1:
-        return "[" + ", ".join(fmt(float(x), decimals) for x in a) + "]"
-    return "[" + ", ".join(_vec(r, decimals) for r in a) + "]"
 
 
 def render_header(trace: Trace, view: View) -> RenderableType:
