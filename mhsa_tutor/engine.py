@@ -85,19 +85,26 @@ class _Recorder:
 
     def rounded(self, stage_id: str, values: Array) -> tuple[Array, Array | None, int | None]:
         """(values the next stage uses, exact values or None, decimals or None)."""
-        self.check_finite(stage_id, values)
         decimals = self.rounding.get(stage_id)
         if decimals is None:
             return _frozen(values), None, None
         return _frozen(round_half_up(values, decimals)), _frozen(values), decimals
 
-    def check_finite(self, stage_id: str, values: Array) -> None:
-        if not np.isfinite(values).all():
-            raise ScenarioError(
-                self.scenario.origin,
-                f"overflow float64 at stage {stage_id}; expected smaller numbers",
-                "values",
-            )
+    def check_finite(self, last: Array) -> None:
+        """Raise if the numbers overflowed float64 anywhere (an overflow reaches ``last`` as inf or NaN)."""
+        if np.isfinite(last).all():
+            return
+        first = next(
+            s
+            for s in self.stages
+            if s.id != "masked" and not all(np.isfinite(m.values).all() for m in s.matrices.values())
+        )
+        where = f"{first.id} (head {first.head})" if first.head is not None else first.id
+        raise ScenarioError(
+            self.scenario.origin,
+            f"overflow float64 at stage {where}; expected smaller numbers",
+            "values",
+        )
 
     def add(self, stage_id: str, title: str, formula: str, head: int | None = None, **mats: Matrix) -> None:
         self.stages.append(Stage(stage_id, title, head, formula, mats))
@@ -251,6 +258,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         if scn.W_O is not None:
             O, O_ex, O_d = rec.rounded("output", C @ scn.W_O)  # (T, d_out)
             rec.add("output", "Output projection", "O = Z·W_O", O=_m(O, "tokens", "dims", O_ex, O_d))
+        rec.check_finite(rec.stages[-1].matrices["O" if scn.W_O is not None else "Z"].values)
     return Trace(ScenarioInfo.of(scn), tuple(rec.stages), scn.expected, exact)
 
 
