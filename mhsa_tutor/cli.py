@@ -111,7 +111,7 @@ def _print(console: Console, renderable: RenderableType) -> None:
     wide = console.options.update(width=100_000)
     parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
     need = max(
-        (Measurement.get(console, wide, p).maximum for p in parts if isinstance(p, (Table, Padding))),
+        (Measurement.get(console, wide, p).minimum for p in parts if isinstance(p, (Table, Padding))),
         default=0,
     )
     width = console.width

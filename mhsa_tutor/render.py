@@ -131,8 +131,10 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
         return None
     t = ui(view.lang)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for head in (t["cp_where"], t["cp_source"], t["cp_computed"], t["cp_decimals"], ""):
-        table.add_column(Text(head, style="bold"), no_wrap=True)
+    for head, wrap in ((t["cp_where"], False), (t["cp_source"], True), (t["cp_computed"], True)):
+        table.add_column(Text(head, style="bold"), no_wrap=not wrap)
+    table.add_column(Text(t["cp_decimals"], style="bold"), no_wrap=True, justify="right")
+    table.add_column("", no_wrap=True)
     info = trace.info
     for cp, got, ok in rows:
         table.add_row(
