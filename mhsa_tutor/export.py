@@ -1,0 +1,345 @@
+"""Export a whole trace: Trace -> markdown, strict JSON, HTML or SVG text.
+
+Contracts:
+
+* ``json`` is the ``mhsa-tutor/trace@1`` document of ``trace.to_dict``, byte for
+  byte ``json.dumps(to_dict(trace), ensure_ascii=False, allow_nan=False)`` plus a
+  newline: numbers at full float64 precision, never rounded or elided;
+  non-finite values as the strings ``"-inf"``, ``"inf"``, ``"nan"``. It is
+  written stage by stage and a few matrix rows at a time, so a big trace never
+  exists as one string or one dict.
+* ``md`` is GitHub-flavoured markdown: the scenario's facts, then one section per
+  stage (heading, narration, the formula in LaTeX between ``$$`` lines) with
+  exactly one table per matrix. Text from scenario files is escaped, so it can
+  neither break a table nor become markup; numbers are ``numbers.fmt`` with the
+  view's precision (``−∞`` with a real minus sign); big matrices are elided as in
+  the terminal unless ``view.full``.
+* ``html`` / ``svg`` are the terminal view (``render_header`` and
+  ``render_stage`` for every stage) recorded by Rich and exported by Rich.
+
+Nothing here touches the file system: ``mhsa_tutor.safe_write`` writes files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable
+from string import Template
+from typing import TextIO
+
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
+from rich.padding import Padding
+from rich.table import Table
+
+from mhsa_tutor.errors import OptionError
+from mhsa_tutor.narration import matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.numbers import fmt, vec
+from mhsa_tutor.render import View, checkpoint_rows, render_header, render_stage, safe, shown_indices
+from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
+
+#: The export formats, and the file extension of each.
+FORMATS: tuple[str, ...] = ("md", "json", "html", "svg")
+EXTENSIONS: dict[str, str] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+}
+WIDTH = 100  # terminal width recorded for html/svg; widened when a table needs more
+CHUNK_ROWS = 64  # matrix rows serialised at a time by the JSON writer
+
+# ----------------------------------------------------------------------------- format
+
+
+def choose_format(target: str, fmt_name: str | None) -> str:
+    """The export format: ``fmt_name`` if given, else from the target's extension.
+
+    ``-`` (stdout) without a format means markdown.
+
+    Raises:
+        OptionError: unknown format, or an extension that names none.
+    """
+    if fmt_name is not None:
+        if fmt_name not in FORMATS:
+            raise OptionError(f"--format {fmt_name!r} is not a format; expected one of: {', '.join(FORMATS)}")
+        return fmt_name
+    if target == "-":
+        return "md"
+    dot = target.rfind(".")
+    ext = target[dot:].lower() if dot > max(target.rfind("/"), target.rfind("\\")) else ""
+    if ext not in EXTENSIONS:
+        what = f"the extension {ext!r}" if ext else "a name without an extension"
+        raise OptionError(
+            f"{target}: cannot tell the format from {what}; "
+            f"use .md, .json, .html or .svg, or give --format {'|'.join(FORMATS)}"
+        )
+    return EXTENSIONS[ext]
+
+
+def write_export(trace: Trace, fmt_name: str, view: View, out: TextIO) -> None:
+    """Write ``trace`` in format ``fmt_name`` (one of ``FORMATS``) to ``out``.
+
+    ``view`` sets precision, eliding and language for md/html/svg; JSON ignores
+    it (always every number, unrounded).
+    """
+    if fmt_name == "json":
+        write_json(trace, out)
+    elif fmt_name == "md":
+        out.write(to_markdown(trace, view))
+    elif fmt_name in ("html", "svg"):
+        out.write(to_html(trace, view) if fmt_name == "html" else to_svg(trace, view))
+    else:
+        raise OptionError(f"unknown export format {fmt_name!r}; expected one of: {', '.join(FORMATS)}")
+
+
+# ------------------------------------------------------------------------------- JSON
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
+    """Stream the ``mhsa-tutor/trace@1`` JSON of ``trace`` to ``out``.
+
+    The text equals ``json.dumps(to_dict(trace), ensure_ascii=False,
+    allow_nan=False) + "\\n"``, but at most ``chunk_rows`` matrix rows are held
+    as Python lists at a time.
+    """
+    out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {_dumps(scenario_to_dict(trace.info))}, "stages": [')
+    for i, stage in enumerate(trace.stages):
+        if i:
+            out.write(", ")
+        out.write(
+            f'{{"id": {_dumps(stage.id)}, "head": {_dumps(stage.head)}, "title": {_dumps(stage.title)}, '
+            f'"formula": {_dumps(stage.formula)}, "matrices": {{'
+        )
+        for j, (name, m) in enumerate(stage.matrices.items()):
+            out.write(f"{', ' if j else ''}{_dumps(name)}: [")
+            values = m.values  # (rows, cols)
+            for start in range(0, values.shape[0], chunk_rows):
+                rows = matrix_to_lists(values[start : start + chunk_rows])
+                out.write((", " if start else "") + ", ".join(_dumps(row) for row in rows))
+            out.write("]")
+        out.write("}}")
+    out.write("]}\n")
+
+
+def to_json(trace: Trace) -> str:
+    """The whole JSON document as one string (see ``write_json``)."""
+    buf = io.StringIO()
+    write_json(trace, buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- markdown
+
+#: LaTeX of each stage's formula (GitHub renders ``$$`` blocks with MathJax),
+#: filled like the engine's unicode formula: $h head, $dk d_k, $Tk key count,
+#: $m X or M, $c0-$c1 / $v0-$v1 the head's columns, $parts the concatenated heads,
+#: $shapes "name ∈ R^{r×c}" for each matrix of the stage.
+LATEX: dict[str, str] = {
+    "input": r"$shapes",
+    "params": r"$shapes",
+    "projections": r"Q = X W_Q,\quad K = $m W_K,\quad V = $m W_V",
+    "split": r"Q_{$h}, K_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q, K,"
+    r"\quad V_{$h} = \text{columns } $v0 \text{ to } $v1 \text{ of } V",
+    "scores": r"S = Q_{$h} K_{$h}^{\top}",
+    "scaled/sqrt_dk": r"S \leftarrow \frac{S}{\sqrt{d_k}} = \frac{S}{\sqrt{$dk}}",
+    "scaled/sqrt_seq_len": r"S \leftarrow \frac{S}{\sqrt{T}} = \frac{S}{\sqrt{$Tk}}",
+    "masked": r"S_{ij} = -\infty \quad \text{where } j > i",
+    "softmax": r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}",
+    "head_output": r"Z_{$h} = A V_{$h}",
+    "concat": r"Z = \left[ $parts \right]",
+    "output": r"O = Z W_O",
+}
+_LATEX_NAMES = {"memory": "M"}
+_LATEX_SPECIAL = re.compile(r"([{}$&#%_])")  # escaped in the \text{} fallback
+_MD_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~&$!])")
+_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+def md_text(text: str) -> str:
+    """Scenario or catalogue text made inert in markdown: one line, markup escaped.
+
+    Control characters become visible escapes (``render.safe``), whitespace runs
+    one space, and every character that markdown, GFM tables or GitHub math act
+    on is backslash-escaped, so ``|`` cannot split a table cell.
+    """
+    one_line = " ".join(safe(text).replace("\n", " ").split())
+    escaped = _MD_ACTIVE.sub(r"\\\1", one_line)
+    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+
+
+def md_number(x: float, precision: int) -> str:
+    """One number for a markdown table: ``numbers.fmt``, with −∞ written with a minus sign."""
+    s = fmt(x, precision)
+    return "−" + s[1:] if s.endswith("∞") and s.startswith("-") else s
+
+
+def latex_formula(trace: Trace, stage: Stage) -> str:
+    """The stage's formula in LaTeX (``LATEX`` filled with this stage's numbers)."""
+    info = trace.info
+    key = f"scaled/{info.scale}" if stage.id == "scaled" else stage.id
+    template = LATEX.get(key)
+    if template is None:
+        plain = stage.formula.replace("\\", "/")
+        return r"\text{" + _LATEX_SPECIAL.sub(lambda m: f"\\{m.group(1)}", plain) + "}"
+    h = stage.head or 1
+    shapes = r",\quad ".join(
+        rf"{_LATEX_NAMES.get(name, name)} \in \mathbb{{R}}^{{{m.values.shape[0]} \times {m.values.shape[1]}}}"
+        for name, m in stage.matrices.items()
+    )
+    return Template(template).substitute(
+        h=h,
+        dk=info.d_k,
+        Tk=len(info.key_tokens),
+        m="M" if info.memory_tokens is not None else "X",
+        c0=(h - 1) * info.d_k + 1,
+        c1=h * info.d_k,
+        v0=(h - 1) * info.d_v + 1,
+        v1=h * info.d_v,
+        parts=r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads)),
+        shapes=shapes,
+    )
+
+
+def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
+    """One matrix as GitHub table lines: token labels, ``fmt`` numbers, elided unless full.
+
+    The table has ``1 + len(shown_indices(cols))`` columns and
+    ``len(shown_indices(rows))`` body rows; ``…`` / ``⋮`` mark elided ones.
+    """
+    values = matrix.values  # (rows, cols)
+    rows_n, cols_n = values.shape
+    row_labels = trace.labels(matrix.rows, rows_n)
+    col_labels = trace.labels(matrix.cols, cols_n)
+    cols = shown_indices(cols_n, view.full)
+    header = [f"**{md_text(name)}**", *("…" if j is None else md_text(col_labels[j]) for j in cols)]
+    lines = [_md_row(header), _md_row([":---", *("---:" for _ in cols)])]
+    for i in shown_indices(rows_n, view.full):
+        if i is None:
+            lines.append(_md_row(["⋮", *("⋮" for _ in cols)]))
+            continue
+        cells = ("…" if j is None else md_number(float(values[i, j]), view.precision) for j in cols)
+        lines.append(_md_row([f"**{md_text(row_labels[i])}**", *cells]))
+    return lines
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def md_header(trace: Trace, view: View) -> list[str]:
+    """Title, the scenario's facts as a list, and its description."""
+    info = trace.info
+    t = ui(view.lang)
+    lines = [f"# {md_text(info.title)}", ""]
+    lines.append(f"- **{t['tokens']}**: {' · '.join(md_text(x) for x in info.tokens)}")
+    if info.memory_tokens is not None:
+        lines.append(f"- **{t['memory_tokens']}**: {' · '.join(md_text(x) for x in info.memory_tokens)}")
+    lines.append(
+        f"- **{t['sizes']}**: d\\_model = {info.d_model}, heads = {info.heads}, d\\_k = {info.d_k}, d\\_v = {info.d_v}"
+    )
+    lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
+    if info.source:
+        lines.append(f"- **{t['source']}**: {md_text(info.source)}")
+    if trace.exact and info.rounding:
+        lines.append(f"- **{md_text(t['exact'])}**: {md_text(t['exact_note'])}")
+    lines.append("")
+    if info.description and view.narrate:
+        lines += [f"*{md_text(info.description)}*", ""]
+    return lines
+
+
+def md_stage(trace: Trace, index: int, view: View) -> list[str]:
+    """One stage: heading, narration (pitfalls as quotes), LaTeX formula, one table per matrix, checks."""
+    stage = trace.stages[index]
+    lines = [f"## {index + 1}. {md_text(stage_title(stage, view.lang))}", ""]
+    if view.narrate:
+        for kind, text in stage_notes(trace, stage, view.lang):
+            lines += [f"> ⚠️ {md_text(text)}" if kind == "pitfall" else md_text(text), ""]
+    lines += ["$$", latex_formula(trace, stage), "$$", ""]
+    for name, m in stage.matrices.items():
+        caption = matrix_caption(trace, stage, name, m, view.lang)
+        if caption:
+            lines += [f"*{md_text(caption)}*", ""]
+        lines += [*md_table(trace, name, m, view), ""]
+    checks = checkpoint_rows(trace, stage)
+    if checks:
+        t = ui(view.lang)
+        lines += [f"**{md_text(t['cp_title'])}**", ""]
+        for cp, got, ok in checks:
+            where = md_text(cp.where(trace.info.tokens, trace.info.key_tokens))
+            lines.append(
+                f"- {where}: {t['cp_source']} {vec(cp.value, cp.decimals)}, "
+                f"{t['cp_computed']} {vec(got, cp.decimals)} "
+                f"({t['cp_decimals']} {cp.decimals}) {'✓' if ok else '✗'}"
+            )
+        lines.append("")
+    return lines
+
+
+def to_markdown(trace: Trace, view: View) -> str:
+    """The whole trace as GitHub-flavoured markdown (see the module contract)."""
+    lines = md_header(trace, view)
+    for i in range(len(trace.stages)):
+        lines += md_stage(trace, i, view)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- html, svg
+
+
+def _renderables(trace: Trace, view: View) -> list[RenderableType]:
+    return [render_header(trace, view), *(render_stage(trace, i, view) for i in range(len(trace.stages)))]
+
+
+def _needed_width(console: Console, parts: list[RenderableType]) -> int:
+    """Width at which no matrix or check table of the stage views ``parts`` is squeezed."""
+    wide = console.options.update(width=100_000)
+    need = 0
+    for part in parts:
+        for p in part.renderables if isinstance(part, Group) else [part]:
+            if isinstance(p, (Table, Padding)):
+                need = max(need, Measurement.get(console, wide, p).maximum)
+    return need
+
+
+def record(trace: Trace, view: View) -> Console:
+    """A recording Console that has printed the terminal view of every stage."""
+    parts = _renderables(trace, view)
+    probe = Console(file=io.StringIO(), width=WIDTH, highlight=False, emoji=False)
+    width = max(WIDTH, _needed_width(probe, parts[1:]))  # the header's prose wraps instead
+    console = Console(
+        record=True,
+        file=io.StringIO(),
+        width=width,
+        color_system="truecolor",
+        force_terminal=True,
+        no_color=False,
+        highlight=False,
+        emoji=False,
+    )
+    for i, part in enumerate(parts):
+        if i:
+            console.print()
+        console.print(part, crop=False)
+    return console
+
+
+def to_html(trace: Trace, view: View) -> str:
+    """The terminal view of the whole trace as an HTML page (Rich's ``export_html``)."""
+    return record(trace, view).export_html()
+
+
+def to_svg(trace: Trace, view: View) -> str:
+    """The terminal view of the whole trace as an SVG image (Rich's ``export_svg``)."""
+    return record(trace, view).export_svg(title=safe(trace.info.title))

@@ -1,0 +1,101 @@
+"""Write a file safely: whole or not at all, and never over a file without ``force``.
+
+Contract of ``write_file``:
+
+* the target's folder must exist and the target must not be a folder;
+* an existing target (even a dangling symlink) is left untouched unless ``force``;
+* the text is written under a temporary name in the target's folder, flushed
+  to disk, then renamed onto the target (hard-linked when not forcing, so a
+  file that appears meanwhile is not overwritten either); on any error or
+  interrupt the temporary file is removed, so no half file is ever left;
+* every problem is an ``ExportError`` whose message names the path.
+
+Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import TextIO
+
+from mhsa_tutor.errors import ExportError
+
+
+def write_file(path: str | os.PathLike[str], write: Callable[[TextIO], None], *, force: bool = False) -> None:
+    """Write a UTF-8 text file through ``write(out)``, atomically.
+
+    Args:
+        path: the file to write.
+        write: called once with the open temporary file; writes the content.
+        force: replace the file if it exists.
+
+    Raises:
+        ExportError: the file exists (without ``force``), its folder is missing,
+            it is a folder, or the system refuses the write.
+    """
+    target = Path(path)
+    check_target(target, force=force)
+    tmp: Path | None = None
+    try:
+        fd, tmp = _create_temp(target.parent, target.name)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            if force and target.is_file():  # keep the replaced file's permissions
+                os.chmod(out.fileno(), stat.S_IMODE(target.stat().st_mode))
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        _publish(tmp, target, force)
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        if tmp is not None:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+
+def check_target(path: str | os.PathLike[str], *, force: bool = False) -> None:
+    """Fail early if ``write_file(path, ..., force=force)`` cannot succeed for a plain reason.
+
+    Raises:
+        ExportError: ``path`` is a folder, its folder is missing, or it exists
+            and ``force`` is False.
+    """
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; expected a file name to write")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"{target}: the folder {folder} {what}")
+    if not force and os.path.lexists(target):
+        raise ExportError(f"{target}: already exists; use --force to overwrite it")
+
+
+def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """Create a new, hidden temporary file beside the target (mode 0o666 less the umask)."""
+    while True:
+        tmp = folder / f".{name[:200]}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def _publish(tmp: Path, target: Path, force: bool) -> None:
+    """Move the finished temporary file onto the target (the caller removes what is left)."""
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails if the target appeared since the check
+    except FileExistsError:
+        raise ExportError(f"{target}: already exists; use --force to overwrite it") from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if os.path.lexists(target):
+            raise ExportError(f"{target}: already exists; use --force to overwrite it") from None
+        os.replace(tmp, target)
