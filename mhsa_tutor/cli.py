@@ -273,6 +273,47 @@ def explain(
             console.print(Text(safe(line)))
 
 
+class ExportFormat(StrEnum):
+    """Export formats (``export.FORMATS``)."""
+
+    md = "md"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
+@app.command()
+def export(
+    scenario: ScenarioArg,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="File to write, or - for standard output.")
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="Output format (default: from FILE's extension; markdown for -)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: LangOpt = Lang.en,
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    full: FullOpt = False,
+) -> None:
+    """Write the whole trace as markdown, HTML, SVG or JSON (every number at full precision)."""
+    from mhsa_tutor.export import choose_format, write_export
+    from mhsa_tutor.safe_write import check_target, write_file
+
+    with _errors():
+        if output != "-":
+            check_target(output, force=force)
+        kind = choose_format(output, fmt.value if fmt is not None else None)
+        trace = _trace(scenario, exact)
+        view = _view(precision, full, lang)
+        if output == "-":
+            write_export(trace, kind, view, sys.stdout)
+        else:
+            write_file(output, lambda out: write_export(trace, kind, view, out), force=force)
+
+
 def _read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
     typer.echo(prompt, nl=False)
