@@ -34,13 +34,18 @@ SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 def round_half_up(values: Array, decimals: int) -> Array:
     """Round as a person does by hand: halves away from zero, at ``decimals`` places.
 
-    A tiny relative nudge makes decimal ties that binary cannot hold exactly
-    (2.675 is stored as 2.67499…) round up as they would on paper.
+    A tiny nudge makes decimal ties that binary cannot hold exactly (2.675 is
+    stored as 2.67499…) round up as they would on paper. It stays far below one
+    unit of the last kept digit (a relative 1e-9 alone reached a whole unit once
+    ``|x|·10^decimals`` passed 1e9: 1.0 to 12 places gave 1.000000001). Values
+    too large to carry a digit at that place (and ±∞) are returned unchanged.
     """
     factor = 10.0**decimals
-    scaled = np.abs(values) * factor
-    rounded = np.floor(scaled + 0.5 + 1e-9 * np.maximum(scaled, 1.0))
-    out: Array = np.sign(values) * rounded / factor
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.abs(values) * factor
+        nudge = np.maximum(np.minimum(1e-9 * np.maximum(scaled, 1.0), 1e-6), 4 * np.spacing(scaled))
+        rounded = np.sign(values) * np.floor(scaled + 0.5 + nudge) / factor
+    out: Array = np.where(scaled < 2.0**46, rounded, values)
     return out
 
 
