@@ -26,6 +26,7 @@ from mhsa_tutor.errors import OptionError, TutorError
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from mhsa_tutor.generate import RandomSpec
     from mhsa_tutor.render import View
     from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Trace
@@ -140,7 +141,11 @@ def _root(
 # ----------------------------------------------------------------------------- options
 
 ScenarioArg = Annotated[
-    str, typer.Argument(metavar="NAME|PATH", help="A built-in scenario (see `list`) or a scenario .toml file.")
+    str,
+    typer.Argument(
+        metavar="NAME|PATH",
+        help="A built-in scenario (see `list`), a scenario .toml file, or `random` (generated; see its options).",
+    ),
 ]
 PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
 ExactOpt = Annotated[bool, typer.Option("--exact", help="Ignore the source's hand rounding ([rounding]).")]
@@ -148,13 +153,78 @@ FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole i
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Narration language.")]
 
 
-def _load(ref: str) -> Scenario:
-    from mhsa_tutor.scenario import load_scenario
+class MaskChoice(StrEnum):
+    """Mask of a generated scenario."""
 
-    return load_scenario(ref)
+    none = "none"
+    causal = "causal"
 
 
-def _trace(ref: str, exact: bool) -> Trace:
+class ValuesChoice(StrEnum):
+    """Numbers of a generated scenario."""
+
+    small_int = "small-int"
+    normal = "normal"
+
+
+_RANDOM = "Scenario `random` (without a file; without these: 3 tokens, d_model 4, 2 heads, seed 0)"
+TokensOpt = Annotated[
+    int | None, typer.Option("--tokens", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
+]
+DModelOpt = Annotated[
+    int | None, typer.Option("--d-model", help="Width of each token's vector.", rich_help_panel=_RANDOM)
+]
+HeadsOpt = Annotated[
+    int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Same seed, same numbers.", rich_help_panel=_RANDOM)]
+MaskOpt = Annotated[MaskChoice | None, typer.Option("--mask", help="Mask (default none).", rich_help_panel=_RANDOM)]
+ValuesOpt = Annotated[
+    ValuesChoice | None,
+    typer.Option(
+        "--values",
+        help="small-int: integers -2 … 2 (default); normal: Gaussian, weights scaled by 1/√d_model.",
+        rich_help_panel=_RANDOM,
+    ),
+]
+
+
+def _load(ref: str | RandomSpec) -> Scenario:
+    """A built-in or file scenario, or the generated one that ``random`` (or a RandomSpec) stands for."""
+    if isinstance(ref, str) and ref != "random":
+        from mhsa_tutor.scenario import load_scenario
+
+        return load_scenario(ref)
+    from mhsa_tutor.generate import RandomSpec
+
+    return (ref if isinstance(ref, RandomSpec) else RandomSpec()).build()
+
+
+def _source(
+    name: str,
+    tokens: int | None,
+    d_model: int | None,
+    heads: int | None,
+    seed: int | None,
+    mask: MaskChoice | None,
+    values: ValuesChoice | None,
+) -> str | RandomSpec:
+    """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
+    from mhsa_tutor.generate import RandomSpec
+
+    spec = RandomSpec.from_options(
+        name,
+        tokens=tokens,
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        mask=mask.value if mask is not None else None,
+        values=values.value if values is not None else None,
+    )
+    return name if spec is None else spec
+
+
+def _trace(ref: str | RandomSpec, exact: bool) -> Trace:
     from mhsa_tutor.engine import run as run_engine
 
     return run_engine(_load(ref), exact=exact)
@@ -223,13 +293,19 @@ def run(
     step: Annotated[
         bool, typer.Option("--step", help="Walk through one stage at a time (Enter, b, number, q, ?).")
     ] = False,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.render import render_header, render_stage, select
 
     console = _console()
     with _errors():
-        trace = _trace(scenario, exact)
+        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         stages = list(stage or [])
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
@@ -297,6 +373,12 @@ def export(
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     full: FullOpt = False,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     """Write the whole trace as markdown, HTML, SVG or JSON (every number at full precision)."""
     from mhsa_tutor.export import choose_format, write_export
@@ -306,12 +388,65 @@ def export(
         if output != "-":
             check_target(output, force=force)
         kind = choose_format(output, fmt.value if fmt is not None else None)
-        trace = _trace(scenario, exact)
+        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         view = _view(precision, full, lang)
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
         else:
             write_file(output, lambda out: write_export(trace, kind, view, out), force=force)
+
+
+@app.command()
+def new(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario file to write, e.g. mine.toml.")],
+    tokens: Annotated[str, typer.Option("--tokens", help='The tokens, separated by spaces, e.g. "the cat sat".')],
+    d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
+    heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
+    mask: Annotated[MaskChoice, typer.Option("--mask", help="none, or causal (no looking ahead).")] = MaskChoice.none,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    values: Annotated[
+        ValuesChoice,
+        typer.Option("--values", help="small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals."),
+    ] = ValuesChoice.small_int,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the file's comments.")] = Lang.en,
+) -> None:
+    """Write a new, commented scenario file with generated numbers, to edit and run."""
+    import shlex
+    from pathlib import Path
+    from typing import TextIO
+
+    from rich.text import Text
+
+    from mhsa_tutor.generate import build_new, scenario_toml
+    from mhsa_tutor.narration import ui
+    from mhsa_tutor.render import safe
+    from mhsa_tutor.safe_write import check_target, write_file
+
+    console = _console()
+    with _errors():
+        check_target(file, force=force)
+        path = Path(file)
+        scn = build_new(
+            tokens.split(),
+            d_model=d_model,
+            heads=heads,
+            seed=seed,
+            mask=mask.value,
+            values=values.value,
+            name=path.stem,
+            origin=file,
+        )
+        text = scenario_toml(scn, values=values.value, seed=seed, path=file, lang=lang.value)
+
+        def write(out: TextIO) -> None:
+            out.write(text)
+
+        write_file(file, write, force=force)
+        done = ui(lang.value)["new_wrote"].format(
+            path=file, cmd=shlex.quote(file), T=len(scn.tokens), d=scn.d_model, h=scn.heads
+        )
+        console.print(Text(safe(done)))
 
 
 def _read_line(prompt: str) -> str | None:

@@ -342,6 +342,73 @@ UI: dict[str, Mapping[str, str]] = {
         "en": "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact",
         "ko": "{name}: 출처처럼 소수 {decimals}자리로 손 반올림한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",
     },
+    # ------------------------------------------- new scenario files (mhsa_tutor/generate.py)
+    "new_header": {
+        "en": "A scenario written by `mhsa-tutor new` (seed {seed}). Edit any number or token, then run it:\n  mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1",
+        "ko": "`mhsa-tutor new`로 만든 시나리오입니다(시드 {seed}). 숫자나 토큰을 마음대로 고친 뒤 실행해 보세요:\n  mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1",
+    },
+    "new_values_small_int": {
+        "en": "Every number is a small integer from -2 to 2, so each step can be done by hand.",
+        "ko": "모든 숫자가 -2부터 2까지의 작은 정수라서 모든 단계를 손으로 계산할 수 있습니다.",
+    },
+    "new_values_normal": {
+        "en": "X is drawn from the standard normal, the weights from the normal divided by √d_model = √{d}; all rounded to 2 decimals.",
+        "ko": "X는 표준정규분포에서 뽑았고, 가중치는 정규분포 값을 √d_model로 나누어(d_model = {d}) 뽑았습니다. 모두 소수 2자리로 반올림했습니다.",
+    },
+    "new_sizes": {
+        "en": "Sizes: T = {T} token(s), d_model = {d}, heads = {h}, so each head has d_k = d_v = d_model / heads = {dk}.",
+        "ko": "크기: 토큰 T = {T}개, d_model = {d}, 헤드 {h}개이므로 헤드마다 d_k = d_v = d_model / 헤드 수 = {dk}입니다.",
+    },
+    "new_title": {"en": "Shown at the top of every view.", "ko": "모든 화면의 맨 위에 표시되는 제목입니다."},
+    "new_description": {
+        "en": "Optional: a sentence about the scenario, shown under the title.",
+        "ko": "선택 사항: 제목 아래에 표시되는 시나리오 설명입니다.",
+    },
+    "new_source": {"en": "Optional: where the numbers come from.", "ko": "선택 사항: 숫자의 출처입니다."},
+    "new_tokens": {
+        "en": "One row of X per token, in order ({T} token(s)).",
+        "ko": "토큰마다 X의 행이 하나씩, 순서대로 대응합니다(토큰 {T}개).",
+    },
+    "new_heads": {
+        "en": "Number of heads: the columns of W_Q, W_K and W_V must be a multiple of it (here {hk} = {h} × {dk}).",
+        "ko": "헤드 수입니다. W_Q, W_K, W_V의 열 수는 헤드 수의 배수여야 합니다(여기서는 {hk} = {h} × {dk}).",
+    },
+    "new_mask": {
+        "en": '"none": every token attends to every token; "causal": only to itself and the tokens before it.',
+        "ko": '"none": 모든 토큰이 모든 토큰을 봅니다. "causal": 자기 자신과 앞쪽 토큰만 봅니다.',
+    },
+    "new_scale": {
+        "en": '"sqrt_dk" divides the scores by √d_k, as the Transformer does; "none" and "sqrt_seq_len" are the alternatives.',
+        "ko": '"sqrt_dk": 트랜스포머처럼 점수를 √d_k로 나눕니다. 그 밖에 "none", "sqrt_seq_len"을 쓸 수 있습니다.',
+    },
+    "new_X": {
+        "en": "X: one row per token, d_model numbers each: T × d_model = {T} × {d}.",
+        "ko": "X: 토큰마다 d_model개의 숫자로 된 행 하나. T × d_model = {T} × {d}.",
+    },
+    "new_W_Q": {
+        "en": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",
+        "ko": "W_Q: d_model × (헤드 수 · d_k) = {d} × {hk}. Q = X · W_Q이고, 헤드 h는 (h − 1)·d_k + 1 … h·d_k번째 열을 씁니다.",
+    },
+    "new_W_K": {
+        "en": "W_K: d_model × (heads · d_k) = {d} × {hk}, like W_Q. K = X · W_K.",
+        "ko": "W_K: W_Q와 같은 d_model × (헤드 수 · d_k) = {d} × {hk}. K = X · W_K.",
+    },
+    "new_W_V": {
+        "en": "W_V: d_model × (heads · d_v) = {d} × {hk}. V = X · W_V.",
+        "ko": "W_V: d_model × (헤드 수 · d_v) = {d} × {hk}. V = X · W_V.",
+    },
+    "new_W_O": {
+        "en": "W_O: (heads · d_v) × d_out = {hk} × {d}. O = Z · W_O mixes the concatenated heads; delete W_O to stop at the concatenation.",
+        "ko": "W_O: (헤드 수 · d_v) × d_out = {hk} × {d}. O = Z · W_O로 이어 붙인 헤드 출력을 섞습니다. W_O를 지우면 이어 붙이기에서 끝납니다.",
+    },
+    "new_rounding": {
+        "en": "Optional: round a stage by hand before the next stage uses it, as a source on paper may have done:\n[rounding]\nscaled = 2",
+        "ko": "선택 사항: 종이에 계산한 출처처럼, 다음 단계에서 쓰기 전에 어떤 단계의 값을 손으로 반올림할 수 있습니다:\n[rounding]\nscaled = 2",
+    },
+    "new_wrote": {
+        "en": "Wrote {path}: {T} token(s), d_model {d}, {h} head(s).\nRun it with: mhsa-tutor run {cmd}",
+        "ko": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
+    },
 }
 
 

@@ -1,0 +1,364 @@
+"""Generated scenarios: random numbers of any size, and new scenario files to edit.
+
+Contracts:
+
+* ``build_scenario`` / ``build_random`` return a ``Scenario`` built directly
+  (no TOML round trip, so BERT-base sizes take milliseconds): ``X`` is
+  ``T × d_model``; ``W_Q``, ``W_K``, ``W_V`` and ``W_O`` are ``d_model ×
+  d_model``, so ``d_k = d_v = d_model / heads``; scale ``sqrt_dk``; arrays are
+  read-only float64. The numbers come from ``numpy.random.default_rng(seed)``
+  in the order X, W_Q, W_K, W_V, W_O, so the same seed gives the same scenario.
+* ``values``: ``"small-int"`` draws integers from −2 to 2, so every step can
+  be done by hand; ``"normal"`` draws X from the standard normal and the
+  weights from the standard normal divided by √d_model (the usual
+  initialisation scale), so queries and keys stay near unit size and the
+  softmax is not saturated even at d_model = 768.
+* sizes are checked before anything is allocated; a bad size, mask or values
+  choice raises ``OptionError`` naming the option.
+* ``scenario_toml`` writes a scenario as a commented TOML file that
+  ``load_scenario`` reads back to the same numbers; it does not write files
+  (``mhsa_tutor.safe_write`` does).
+
+Never prints; never imports rich or typer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.errors import OptionError
+from mhsa_tutor.narration import ui
+from mhsa_tutor.scenario import MASKS, Mask, Scenario
+
+Array = npt.NDArray[np.float64]
+Values = Literal["small-int", "normal"]
+
+VALUES: tuple[Values, ...] = ("small-int", "normal")
+RANDOM_NAME = "random"  # the scenario name that means "generate one", never a file
+MAX_TOKENS = 4096
+MAX_D_MODEL = 4096
+MAX_WEIGHTS = 1 << 24  # heads × tokens² attention weights (GPT-2's 12 × 1024² fits)
+MAX_FILE_NUMBERS = 1_000_000  # numbers in a file written by `new`: beyond this, use `run random`
+NEW_DECIMALS = 2  # "normal" values in a new file are rounded to this many places, to stay editable
+
+
+@dataclass(frozen=True)
+class RandomSpec:
+    """What ``random`` as a scenario name stands for; parsed from the options at the CLI boundary.
+
+    The defaults are a hand-sized scenario: 3 tokens, d_model 4, 2 heads
+    (d_k = 2), seed 0, no mask, small integers.
+    """
+
+    tokens: int = 3
+    d_model: int = 4
+    heads: int = 2
+    seed: int = 0
+    mask: str = "none"
+    values: str = "small-int"
+
+    @classmethod
+    def from_options(
+        cls,
+        name: str,
+        *,
+        tokens: int | None = None,
+        d_model: int | None = None,
+        heads: int | None = None,
+        seed: int | None = None,
+        mask: str | None = None,
+        values: str | None = None,
+    ) -> RandomSpec | None:
+        """The spec for ``name == "random"`` (unset options take the defaults), else None.
+
+        Raises:
+            OptionError: a random-only option given with another scenario, or a bad size.
+        """
+        given = {
+            "--tokens": tokens,
+            "--d-model": d_model,
+            "--heads": heads,
+            "--seed": seed,
+            "--mask": mask,
+            "--values": values,
+        }
+        if name != RANDOM_NAME:
+            for flag, value in given.items():
+                if value is not None:
+                    raise OptionError(f"{flag} is only for the random scenario, not for {name}")
+            return None
+        base = cls()
+        spec = cls(
+            tokens=base.tokens if tokens is None else tokens,
+            d_model=base.d_model if d_model is None else d_model,
+            heads=base.heads if heads is None else heads,
+            seed=base.seed if seed is None else seed,
+            mask=base.mask if mask is None else mask,
+            values=base.values if values is None else values,
+        )
+        spec.check()
+        return spec
+
+    def check(self) -> None:
+        """Raise ``OptionError`` unless these sizes and choices make a scenario."""
+        check_sizes(self.tokens, self.d_model, self.heads)
+        check_choices(self.mask, self.values)
+
+    def build(self) -> Scenario:
+        """The generated scenario."""
+        return build_random(self.tokens, self.d_model, self.heads, self.seed, self.mask, self.values)
+
+
+def check_sizes(tokens: int, d_model: int, heads: int) -> None:
+    """Raise ``OptionError`` unless tokens, d_model and heads are ≥ 1, fit the limits and heads divides d_model."""
+    for flag, value, top in (("--tokens", tokens, MAX_TOKENS), ("--d-model", d_model, MAX_D_MODEL)):
+        if not 1 <= value <= top:
+            raise OptionError(f"{flag} {value} is out of range; expected 1 to {top}")
+    if not 1 <= heads <= d_model:
+        raise OptionError(f"--heads {heads} is out of range; expected 1 to d_model ({d_model})")
+    if d_model % heads:
+        near = heads * max(1, round(d_model / heads))
+        raise OptionError(
+            f"d_model {d_model} cannot be split into {heads} heads; expected a multiple of --heads, "
+            f"e.g. --d-model {near}"
+        )
+    weights = heads * tokens * tokens
+    if weights > MAX_WEIGHTS:
+        raise OptionError(
+            f"--tokens {tokens} with --heads {heads} makes {weights:,} attention weights (heads × tokens²); "
+            f"the limit is {MAX_WEIGHTS:,}"
+        )
+
+
+def check_choices(mask: str, values: str) -> None:
+    """Raise ``OptionError`` unless ``mask`` and ``values`` are known choices."""
+    if mask not in MASKS:
+        raise OptionError(f"--mask {mask!r} is not known; expected one of: {', '.join(MASKS)}")
+    if values not in VALUES:
+        raise OptionError(f"--values {values!r} is not known; expected one of: {', '.join(VALUES)}")
+
+
+def _draw(rng: np.random.Generator, shape: tuple[int, int], values: str, scale: float, decimals: int | None) -> Array:
+    """One read-only float64 matrix of the chosen kind."""
+    if values == "small-int":
+        out: Array = rng.integers(-2, 3, size=shape).astype(np.float64)
+    else:
+        out = rng.standard_normal(shape) * scale
+        if decimals is not None:
+            out = np.round(out, decimals) + 0.0  # + 0.0 turns −0.0 into 0.0
+    out.flags.writeable = False
+    return out
+
+
+def build_scenario(
+    tokens: Sequence[str],
+    *,
+    d_model: int,
+    heads: int,
+    seed: int,
+    mask: str = "none",
+    values: str = "small-int",
+    decimals: int | None = None,
+    name: str,
+    origin: str,
+    title: str,
+    source: str = "",
+) -> Scenario:
+    """A scenario with these tokens and generated numbers (see the module contract).
+
+    Args:
+        tokens: the token names, one row of X each.
+        d_model, heads: sizes; heads must divide d_model.
+        seed: seed of ``numpy.random.default_rng``.
+        mask: ``"none"`` or ``"causal"``.
+        values: ``"small-int"`` or ``"normal"``.
+        decimals: round ``"normal"`` values to this many places (None: keep them whole).
+        name, origin, title, source: the scenario's metadata.
+
+    Raises:
+        OptionError: no tokens, a bad size, mask or values choice.
+    """
+    if not tokens:
+        raise OptionError("--tokens needs at least one token")
+    check_sizes(len(tokens), d_model, heads)
+    check_choices(mask, values)
+    masked: Mask = "causal" if mask == "causal" else "none"
+    rng = np.random.default_rng(seed)
+    T = len(tokens)
+    w_scale = 1.0 / math.sqrt(d_model)
+    X = _draw(rng, (T, d_model), values, 1.0, decimals)  # (T, d_model)
+    W_Q, W_K, W_V, W_O = (_draw(rng, (d_model, d_model), values, w_scale, decimals) for _ in range(4))
+    return Scenario(
+        name=name,
+        origin=origin,
+        title=title,
+        source=source,
+        tokens=tuple(tokens),
+        heads=heads,
+        mask=masked,
+        scale="sqrt_dk",
+        X=X,
+        W_Q=W_Q,  # (d_model, heads·d_k)
+        W_K=W_K,  # (d_model, heads·d_k)
+        W_V=W_V,  # (d_model, heads·d_v)
+        W_O=W_O,  # (heads·d_v, d_model)
+    )
+
+
+def build_random(
+    tokens: int, d_model: int, heads: int, seed: int, mask: str = "none", values: str = "small-int"
+) -> Scenario:
+    """The ``random`` scenario: tokens named t1 … tT and generated numbers.
+
+    Args:
+        tokens: T, the number of tokens (≥ 1).
+        d_model: width of each token's vector; a multiple of ``heads``.
+        heads: number of heads (≥ 1).
+        seed: the same seed gives the same scenario.
+        mask: ``"none"`` or ``"causal"``.
+        values: ``"small-int"`` (−2 … 2) or ``"normal"``.
+
+    Returns:
+        A frozen Scenario named ``random``.
+
+    Raises:
+        OptionError: a bad size, mask or values choice, with a clear message.
+    """
+    check_sizes(tokens, d_model, heads)
+    return build_scenario(
+        tuple(f"t{i + 1}" for i in range(tokens)),
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        mask=mask,
+        values=values,
+        name=RANDOM_NAME,
+        origin=RANDOM_NAME,
+        title=f"random: T = {tokens}, d_model = {d_model}, heads = {heads}",
+        source=f"mhsa-tutor random --seed {seed} --values {values}" + (f" --mask {mask}" if mask != "none" else ""),
+    )
+
+
+def build_new(
+    tokens: Sequence[str],
+    *,
+    d_model: int,
+    heads: int,
+    seed: int,
+    mask: str,
+    values: str,
+    name: str,
+    origin: str,
+) -> Scenario:
+    """The scenario that ``mhsa-tutor new`` writes: normal values rounded to ``NEW_DECIMALS``.
+
+    Raises:
+        OptionError: no tokens, a bad size or choice, or too many numbers for a file to edit.
+    """
+    if not tokens:
+        raise OptionError('--tokens needs at least one token, e.g. --tokens "the cat sat"')
+    check_sizes(len(tokens), d_model, heads)
+    count = len(tokens) * d_model + 4 * d_model * d_model
+    if count > MAX_FILE_NUMBERS:
+        raise OptionError(
+            f"a file with {count:,} numbers is too big to edit (limit {MAX_FILE_NUMBERS:,}); "
+            "use `mhsa-tutor run random --tokens T --d-model D --heads H` for big sizes"
+        )
+    return build_scenario(
+        tokens,
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        mask=mask,
+        values=values,
+        decimals=NEW_DECIMALS,
+        name=name,
+        origin=origin,
+        title=" ".join(tokens),
+        source=f"mhsa-tutor new --seed {seed} --values {values}",
+    )
+
+
+# ------------------------------------------------------------------------ TOML text
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quoted, with quotes, backslashes and control characters escaped."""
+    body = json.dumps(text, ensure_ascii=False)[1:-1]  # JSON escapes are valid TOML escapes
+    return '"' + body.replace("\x7f", "\\u007f") + '"'
+
+
+def _comment(text: str) -> str:
+    """File text made safe for a ``#`` comment (no raw control characters)."""
+    return toml_string(text)[1:-1]
+
+
+def _number(x: float, values: str) -> str:
+    if values == "small-int":
+        return str(int(x))
+    return f"{x:.{NEW_DECIMALS}f}"
+
+
+def _matrix_lines(key: str, a: Array, values: str, row_notes: Sequence[str] | None = None) -> list[str]:
+    """``KEY = [`` one aligned row per line ``]``, each row optionally commented."""
+    cells = [[_number(float(x), values) for x in row] for row in a]
+    width = max(len(c) for row in cells for c in row)
+    lines = [f"{key} = ["]
+    for i, row in enumerate(cells):
+        line = "  [" + ", ".join(c.rjust(width) for c in row) + "],"
+        if row_notes is not None:
+            line += f"  # {_comment(row_notes[i])}"
+        lines.append(line)
+    lines.append("]")
+    return lines
+
+
+def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str = "en") -> str:
+    """The commented TOML text of a generated scenario (one with X and W_Q, W_K, W_V, W_O).
+
+    Args:
+        scn: the scenario, e.g. from ``build_new``.
+        values: how its numbers were drawn, for the comments.
+        seed: the seed used, for the comments.
+        path: the file name shown in the "run it" comment.
+        lang: language of the comments (``en`` or ``ko``).
+
+    Returns:
+        TOML text that ``parse_scenario`` reads back to the same numbers.
+    """
+    assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None and scn.W_V is not None
+    assert scn.W_O is not None
+    t = ui(lang)
+    T, d, h, dk = len(scn.tokens), scn.d_model, scn.heads, scn.d_k
+    facts = {"T": T, "d": d, "h": h, "dk": dk, "hk": h * dk, "seed": seed, "path": _comment(shlex.quote(path))}
+    head = [t["new_header"], t["new_values_" + values.replace("-", "_")], t["new_sizes"]]
+    lines = [f"# {line}".rstrip() for text in head for line in text.format(**facts).splitlines()]
+    lines.append("")
+
+    def field(key: str, value: str, note: str) -> None:
+        lines.append(f"# {t[note].format(**facts)}")
+        lines.append(f"{key} = {value}")
+
+    field("title", toml_string(scn.title), "new_title")
+    field("description", toml_string(scn.description), "new_description")
+    field("source", toml_string(scn.source), "new_source")
+    field("tokens", "[" + ", ".join(toml_string(x) for x in scn.tokens) + "]", "new_tokens")
+    field("heads", str(h), "new_heads")
+    field("mask", toml_string(scn.mask), "new_mask")
+    field("scale", toml_string(scn.scale), "new_scale")
+    lines += ["", "[input]", f"# {t['new_X'].format(**facts)}"]
+    lines += _matrix_lines("X", scn.X, values, scn.tokens)
+    lines += ["", "[weights]"]
+    for key, note in (("W_Q", "new_W_Q"), ("W_K", "new_W_K"), ("W_V", "new_W_V"), ("W_O", "new_W_O")):
+        lines.append(f"# {t[note].format(**facts)}")
+        lines += _matrix_lines(key, getattr(scn, key), values)
+    lines += ["", *(f"# {line}" for line in t["new_rounding"].format(**facts).splitlines())]
+    return "\n".join(lines) + "\n"
