@@ -397,6 +397,52 @@ def export(
 
 
 @app.command()
+def quiz(
+    scenario: ScenarioArg,
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", "-s", help="Ask only about this stage id (repeatable).")
+    ] = None,
+    count: Annotated[
+        int | None, typer.Option("--count", "-n", min=1, help="Number of questions (default: one per stage).")
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Same seed, same questions (and, for random, same numbers). Default: a fresh one."),
+    ] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance", min=0.0, help="Accept answers this close (default: half a unit of the last decimal typed)."
+        ),
+    ] = None,
+    lang: LangOpt = Lang.en,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
+) -> None:
+    """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
+
+    Answers are read line by line (piped input works); q or end of input ends
+    the quiz with the summary, whose last line is `score: right/answered`.
+    """
+    import secrets
+
+    from mhsa_tutor.quiz import choose_questions, run_quiz
+
+    console = _console()
+    with _errors():
+        seed = secrets.randbelow(1_000_000) if seed is None else seed
+        random_seed = seed if scenario == "random" else None
+        trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)
+        questions = choose_questions(trace, list(stage or []), count, seed)
+        raise typer.Exit(
+            run_quiz(trace, questions, console, _read_line, lang=lang.value, tolerance=tolerance, seed=seed)
+        )
+
+
+@app.command()
 def new(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario file to write, e.g. mine.toml.")],
     tokens: Annotated[str, typer.Option("--tokens", help='The tokens, separated by spaces, e.g. "the cat sat".')],

@@ -342,6 +342,75 @@ UI: dict[str, Mapping[str, str]] = {
         "en": "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact",
         "ko": "{name}: 출처처럼 소수 {decimals}자리로 손 반올림한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",
     },
+    # ----------------------------------------------------------------- quiz (mhsa_tutor/quiz.py)
+    "quiz_title": {"en": "Quiz: {title} · {n} question(s)", "ko": "퀴즈: {title} · {n}문제"},
+    "quiz_rule": {
+        "en": "Work each number out by hand and type it (q stops). An answer is right within half a unit of its last decimal: 0.77 accepts 0.765 to 0.775.",
+        "ko": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 입력한 마지막 자리의 반 단위까지는 맞은 것으로 봅니다. 예를 들어 0.77은 0.765부터 0.775까지 맞습니다.",
+    },
+    "quiz_rule_tol": {
+        "en": "Work each number out by hand and type it (q stops). An answer is right within ±{tol} of the value.",
+        "ko": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 정답과의 차이가 ±{tol} 이내면 맞은 것으로 봅니다.",
+    },
+    "quiz_seed": {
+        "en": "seed {seed}: --seed {seed} asks these questions again.",
+        "ko": "시드 {seed}: --seed {seed}로 실행하면 같은 문제가 다시 나옵니다.",
+    },
+    "quiz_question": {"en": "Question {k}/{n}", "ko": "문제 {k}/{n}"},
+    "quiz_ask_projections": {
+        "en": "Compute {label}: row '{row}' of the input times column {n} of W_{m}.",
+        "ko": "{label}의 값을 구하세요. 입력의 '{row}' 행과 W_{m}의 {n}번째 열의 내적입니다.",
+    },
+    "quiz_ask_scores": {
+        "en": "Compute the score {label}: the query of '{row}' dotted with the key of '{col}'.",
+        "ko": "점수 {label}의 값을 구하세요. '{row}'의 쿼리와 '{col}'의 키의 내적입니다.",
+    },
+    "quiz_ask_scaled": {
+        "en": "Scale the score: compute {label}.",
+        "ko": "스케일링한 점수 {label}의 값을 구하세요.",
+    },
+    "quiz_ask_softmax": {
+        "en": "Compute the attention weight {label}: the softmax of row '{row}' of the scores, at key '{col}'.",
+        "ko": "어텐션 가중치 {label}의 값을 구하세요. 점수의 '{row}' 행에 소프트맥스를 적용했을 때 키 '{col}' 자리의 값입니다.",
+    },
+    "quiz_ask_head_output": {
+        "en": "Compute head {h}'s output {label}: the weights of '{row}' times column {n} of head {h}'s values, summed.",
+        "ko": "헤드 {h}의 출력 {label}의 값을 구하세요. '{row}'의 가중치와 헤드 {h} 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
+    },
+    "quiz_ask_concat": {
+        "en": "Which number is {label}, column {n} of the concatenated heads? (Each head gives {dv} column(s).)",
+        "ko": "{label}의 값은 무엇일까요? 이어 붙인 헤드 출력의 {n}번째 열입니다(헤드마다 열 {dv}개).",
+    },
+    "quiz_ask_output": {
+        "en": "Compute the output {label}: row '{row}' of the concatenated heads times column {n} of W_O.",
+        "ko": "출력 {label}의 값을 구하세요. 이어 붙인 헤드 출력의 '{row}' 행과 W_O의 {n}번째 열의 내적입니다.",
+    },
+    "quiz_prompt": {"en": "answer (q to stop) >", "ko": "답 (q: 끝내기) >"},
+    "quiz_not_number": {
+        "en": "{text!r} is not a number; type a number such as 0.77, or q to stop.",
+        "ko": "{text!r}은(는) 숫자가 아닙니다. 0.77 같은 숫자를 입력하거나, 끝내려면 q를 입력하세요.",
+    },
+    "quiz_right": {"en": "✓ Right: {label} = {value}", "ko": "✓ 맞았습니다: {label} = {value}"},
+    "quiz_wrong": {
+        "en": "✗ Not quite: you typed {got}, but {label} = {value}. Here is how it is computed:",
+        "ko": "✗ 틀렸습니다. 입력한 값은 {got}, 정답은 {label} = {value}입니다. 계산 과정은 이렇습니다:",
+    },
+    "quiz_summary": {"en": "Summary", "ko": "요약"},
+    "quiz_you": {"en": "you typed", "ko": "입력"},
+    "quiz_none": {"en": "No question was answered.", "ko": "답한 문제가 없습니다."},
+    "quiz_all_right": {
+        "en": "Nothing to revisit: every answer was right.",
+        "ko": "다시 볼 단계가 없습니다. 모두 맞았습니다.",
+    },
+    "quiz_revisit": {
+        "en": "Worth revisiting: {stages}. `mhsa-tutor run <scenario> --stage {first}` shows it again; `mhsa-tutor explain` works out any cell.",
+        "ko": "다시 보면 좋은 단계: {stages}. `mhsa-tutor run <시나리오> --stage {first}`로 그 단계를 다시 볼 수 있고, `mhsa-tutor explain`으로 어느 칸이든 계산 과정을 볼 수 있습니다.",
+    },
+    "quiz_stopped": {
+        "en": "Stopped after {k} of {n} questions.",
+        "ko": "{n}문제 중 {k}문제를 풀고 멈췄습니다.",
+    },
+    "quiz_score": {"en": "score: {k}/{n}", "ko": "score: {k}/{n} (답한 {n}문제 중 {k}문제 정답)"},
     # ------------------------------------------- new scenario files (mhsa_tutor/generate.py)
     "new_header": {
         "en": "A scenario written by `mhsa-tutor new` (seed {seed}). Edit any number or token, then run it:\n  mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1",

@@ -214,7 +214,7 @@ def test_export_random(invoke: Invoke) -> None:
     assert '"name": "random"' in r.stdout and '"tokens": ["t1", "t2"]' in r.stdout
 
 
-@pytest.mark.parametrize("command", ["run", "export"])
+@pytest.mark.parametrize("command", ["run", "export", "quiz"])
 @pytest.mark.parametrize(
     "option", [["--tokens", "3"], ["--d-model", "4"], ["--heads", "2"], ["--mask", "causal"], ["--values", "normal"]]
 )
@@ -254,7 +254,7 @@ def test_help_names_the_random_defaults_without_numpy() -> None:
     code = (
         "import sys\n"
         "from mhsa_tutor.cli import app\n"
-        "for cmd in ('run', 'new'):\n"
+        "for cmd in ('run', 'quiz', 'new'):\n"
         "    try:\n"
         "        app([cmd, '--help'])\n"
         "    except SystemExit:\n"

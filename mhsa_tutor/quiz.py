@@ -1,0 +1,427 @@
+"""The quiz: the learner computes cells by hand and the tutor checks them against the trace.
+
+Pure logic first, then the loop:
+
+* ``choose_questions`` picks cells of the askable stages (``ASKABLE``), in the
+  order a person meets them. Each round follows one path through the maths:
+  one head h, one query row i, one key column j, one value column c, so the
+  scaled question is the same cell as the score question, the softmax weight
+  the same cell again, and so on. The same seed gives the same questions.
+* ``givens`` lists the inputs a question needs (the two vectors, the row of
+  scores…) from the trace, never the answer; ``parse_answer`` and
+  ``is_right`` check an answer: right when within half a unit of the last
+  decimal typed (``0.77`` accepts ``0.765 … 0.775``), or within an explicit
+  tolerance; for a stage the scenario rounds by hand, the exact value counts too.
+* ``run_quiz`` asks, reads one line per answer through ``read_line`` (so tests
+  and pipes drive it), says right or wrong, shows the ``explain`` arithmetic
+  after a wrong answer, and ends with a summary whose last line is
+  ``score: k/N``, N being the questions answered so far (a question left with
+  ``q`` or at end of input is not counted).
+
+Every sentence comes from ``narration.UI``; token names go through ``safe``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import numpy.typing as npt
+from rich.console import Console
+from rich.text import Text
+
+from mhsa_tutor.errors import OptionError
+from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.narration import TITLES, ui
+from mhsa_tutor.numbers import num
+from mhsa_tutor.render import safe
+from mhsa_tutor.trace import Trace
+
+ReadLine = Callable[[str], "str | None"]
+
+#: Stages with a number to compute, in the order a person meets them.
+ASKABLE: tuple[str, ...] = ("projections", "scores", "scaled", "softmax", "head_output", "concat", "output")
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+PRECISION = 4  # decimals of the numbers shown in the givens and answers
+
+
+@dataclass(frozen=True)
+class Question:
+    """One cell to compute: ``row`` / ``col`` are 0-based; ``value`` is the trace's.
+
+    ``exact`` is the unrounded value when the scenario rounds the stage by hand.
+    """
+
+    stage: str
+    head: int | None
+    matrix: str
+    row: int
+    col: int
+    value: float
+    exact: float | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A number the learner typed and the tolerance its decimals imply."""
+
+    value: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One answered question."""
+
+    question: Question
+    answer: float
+    right: bool
+
+
+# ---------------------------------------------------------------------- questions
+
+
+def askable_stages(trace: Trace) -> tuple[str, ...]:
+    """The askable stage ids this trace has, in order."""
+    present = {s.id for s in trace.stages}
+    return tuple(s for s in ASKABLE if s in present)
+
+
+@dataclass(frozen=True)
+class _Path:
+    """The cells one round follows: head, query row, key row, column in the head, projection."""
+
+    head: int
+    row: int
+    key: int
+    col: int
+    proj: str
+    proj_col: int
+    out_col: int
+
+
+def _draw_path(trace: Trace, rng: np.random.Generator) -> _Path:
+    info = trace.info
+    T, Tk = len(info.tokens), len(info.key_tokens)
+    row = int(rng.integers(T))
+    # under a causal mask, a later key has weight 0: ask about one the query can see
+    key = int(rng.integers(min(row + 1, Tk))) if info.mask == "causal" else int(rng.integers(Tk))
+    proj = ("Q", "K", "V")[int(rng.integers(3))]
+    width = info.d_v if proj == "V" else info.d_k
+    out = trace.stages[-1].matrices.get("O")
+    return _Path(
+        head=int(rng.integers(info.heads)) + 1,
+        row=row,
+        key=key,
+        col=int(rng.integers(info.d_v)),
+        proj=proj,
+        proj_col=int(rng.integers(width)),
+        out_col=int(rng.integers(out.values.shape[1])) if out is not None else 0,
+    )
+
+
+def _paths(trace: Trace, n: int, rng: np.random.Generator) -> list[_Path]:
+    """n rounds, avoiding repeats of (head, row, key) while the scenario has fresh ones."""
+    info = trace.info
+    distinct = info.heads * len(info.tokens) * len(info.key_tokens)
+    out: list[_Path] = []
+    seen: set[tuple[int, int, int]] = set()
+    for _ in range(n):
+        p = _draw_path(trace, rng)
+        for _ in range(20):
+            if (p.head, p.row, p.key) not in seen or len(seen) >= distinct:
+                break
+            p = _draw_path(trace, rng)
+        seen.add((p.head, p.row, p.key))
+        out.append(p)
+    return out
+
+
+def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
+    info = trace.info
+    head = p.head if stage_id in ("scores", "scaled", "softmax", "head_output") else None
+    stage = trace.find(stage_id, head)
+    name = next(iter(stage.matrices))
+    if stage_id == "projections":
+        name = p.proj
+        width = info.d_v if p.proj == "V" else info.d_k
+        row, col = (p.row if p.proj == "Q" else p.key), (p.head - 1) * width + p.proj_col
+    elif stage_id in ("scores", "scaled", "softmax"):
+        row, col = p.row, p.key
+    elif stage_id == "head_output":
+        row, col = p.row, p.col
+    elif stage_id == "concat":
+        row, col = p.row, (p.head - 1) * info.d_v + p.col
+    else:  # output
+        row, col = p.row, p.out_col
+    m = stage.matrices[name]
+    exact = float(m.exact[row, col]) if m.exact is not None else None
+    return Question(stage_id, head, name, row, col, float(m.values[row, col]), exact)
+
+
+def choose_questions(
+    trace: Trace, stages: Sequence[str] = (), count: int | None = None, seed: int = 0
+) -> tuple[Question, ...]:
+    """The questions of one quiz, in the order a person meets the stages.
+
+    Args:
+        trace: the run to ask about.
+        stages: askable stage ids to keep (empty: all the trace has).
+        count: how many questions (default: one per stage). Fewer than the
+            stages picks stages spread evenly from the first to the last; more
+            asks several cells of each, still in stage order.
+        seed: the same seed gives the same questions.
+
+    Raises:
+        OptionError: a stage that is not askable in this trace, or count < 1.
+    """
+    have = askable_stages(trace)
+    for sid in stages:
+        if sid not in have:
+            raise OptionError(
+                f"--stage {sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}"
+            )
+    chosen = [s for s in have if not stages or s in stages]
+    n = len(chosen) if count is None else count
+    if n < 1:
+        raise OptionError(f"--count {n} is out of range; expected 1 or more")
+    rng = np.random.default_rng(seed)
+    paths = _paths(trace, math.ceil(n / len(chosen)), rng)
+    last = len(chosen) - 1
+    order = [chosen[round(k * last / (n - 1)) if n > 1 else 0] for k in range(n)]  # first to last, evenly
+    out = []
+    for k, sid in enumerate(order):
+        out.append(_question(trace, sid, paths[order[:k].count(sid)]))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------ answers
+
+
+def parse_answer(text: str) -> Answer | None:
+    """The number typed, with half a unit of its last decimal as tolerance; None if not a number.
+
+    ``0.77`` -> tolerance 0.005, ``3`` -> 0.5, ``1.5e-3`` -> 0.00005. A real
+    minus sign (−) is accepted; infinities and NaN are not numbers here.
+    """
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    try:
+        d = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not d.is_finite() or not cleaned:
+        return None
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    return Answer(float(d), 0.5 * 10.0**exponent)
+
+
+def is_right(question: Question, answer: Answer, tolerance: float | None = None) -> bool:
+    """True when the answer is within tolerance of the trace's value (or of its exact value)."""
+    tol = answer.tolerance if tolerance is None else tolerance
+    slack = 1e-9 * max(1.0, abs(question.value))  # binary cannot hold 0.765 exactly
+    targets = [question.value] + ([question.exact] if question.exact is not None else [])
+    return any(abs(answer.value - v) <= tol + slack for v in targets)
+
+
+# ------------------------------------------------------------------------- texts
+
+
+def _vec(a: npt.NDArray[np.float64]) -> str:
+    return "[" + ", ".join(num(float(x), PRECISION) for x in a) + "]"
+
+
+def label(trace: Trace, q: Question) -> str:
+    """The cell asked for, e.g. ``S₁[the, cat]``, ``S₁[the, cat] / √d_k``, ``Q[the, 3]``."""
+    stage = trace.find(q.stage, q.head)
+    m = stage.matrices[q.matrix]
+    rl = trace.labels(m.rows, m.values.shape[0])[q.row]
+    cl = trace.labels(m.cols, m.values.shape[1])[q.col]
+    sub = str(q.head).translate(SUB) if q.head is not None else ""
+    text = f"{q.matrix}{sub}[{rl}, {cl}]"
+    if q.stage == "scaled":
+        text += " / √T" if trace.info.scale == "sqrt_seq_len" else " / √d_k"
+    return text
+
+
+def givens(trace: Trace, q: Question) -> list[str]:
+    """The inputs a question needs, one ``name = numbers`` line each (never the answer)."""
+    info = trace.info
+    toks, keys = info.tokens, info.key_tokens
+    h = q.head
+    sub = str(h).translate(SUB) if h is not None else ""
+    if q.stage == "projections":
+        inputs = trace.find("input").matrices
+        cross = "memory" in inputs and q.matrix in ("K", "V")
+        src, s = (inputs["memory"], "m") if cross else (inputs["X"], "x")
+        w = trace.find("params").matrices[f"W_{q.matrix}"].values
+        tok = (keys if cross else toks)[q.row]
+        return [f"{s}_{tok} = {_vec(src.values[q.row])}", f"W_{q.matrix}[:, {q.col + 1}] = {_vec(w[:, q.col])}"]
+    assert q.stage in ("concat", "output") or h is not None
+    if q.stage == "scores":
+        sp = trace.find("split", h).matrices
+        return [
+            f"q_{toks[q.row]} = {_vec(sp['Q'].values[q.row])}",
+            f"k_{keys[q.col]} = {_vec(sp['K'].values[q.col])}",
+        ]
+    if q.stage == "scaled":
+        raw = float(trace.find("scores", h).matrices["S"].values[q.row, q.col])
+        size = f"T = {len(keys)}" if info.scale == "sqrt_seq_len" else f"d_k = {info.d_k}"
+        return [f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(raw, PRECISION)}", size]
+    if q.stage == "softmax":
+        before = next(trace.find(s, h) for s in ("masked", "scaled", "scores") if _has(trace, s))
+        row = before.matrices["S"].values[q.row]
+        cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(row))
+        return [f"{before.id}: S{sub}[{toks[q.row]}, :] = [{cells}]"]
+    if q.stage == "head_output":
+        a = trace.find("softmax", h).matrices["A"].values[q.row]
+        v = trace.find("split", h).matrices["V"].values[:, q.col]
+        return [f"A{sub}[{toks[q.row]}, :] = {_vec(a)}", f"V{sub}[:, {q.col + 1}] = {_vec(v)}"]
+    if q.stage == "concat":
+        return [
+            f"Z{str(s.head).translate(SUB)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
+            for s in trace.stages
+            if s.id == "head_output"
+        ]
+    z = trace.find("concat").matrices["Z"].values[q.row]
+    w = trace.find("params").matrices["W_O"].values[:, q.col]
+    return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}"]
+
+
+def _has(trace: Trace, stage_id: str) -> bool:
+    return any(s.id == stage_id for s in trace.stages)
+
+
+def ask_text(trace: Trace, q: Question, lang: str) -> str:
+    """What to compute, in words (``narration.UI["quiz_ask_<stage>"]``)."""
+    info = trace.info
+    stage = trace.find(q.stage, q.head)
+    m = stage.matrices[q.matrix]
+    fields = {
+        "label": label(trace, q),
+        "row": trace.labels(m.rows, m.values.shape[0])[q.row],
+        "col": trace.labels(m.cols, m.values.shape[1])[q.col],
+        "n": q.col + 1,
+        "m": q.matrix,
+        "h": q.head,
+        "dv": info.d_v,
+    }
+    return ui(lang)[f"quiz_ask_{q.stage}"].format(**fields)
+
+
+def where(q: Question, lang: str) -> str:
+    """The stage as a title, e.g. ``Head 1: attention weights``."""
+    return TITLES[q.stage][lang].format(h=q.head)
+
+
+def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: str) -> list[str]:
+    """The summary: one line per answer, what to revisit, then ``score: k/N`` last."""
+    t = ui(lang)
+    lines = [t["quiz_summary"]]
+    for k, o in enumerate(outcomes, start=1):
+        mark = "✓" if o.right else "✗"
+        value = num(o.question.value, PRECISION)
+        lines.append(f"  {mark} {k}. {label(trace, o.question)} = {value}  ({t['quiz_you']} {num(o.answer, 12)})")
+    wrong = list(dict.fromkeys(o.question.stage for o in outcomes if not o.right))
+    if not outcomes:
+        lines.append(t["quiz_none"])
+    elif wrong:
+        lines.append(t["quiz_revisit"].format(stages=", ".join(wrong), first=wrong[0]))
+    else:
+        lines.append(t["quiz_all_right"])
+    if len(outcomes) < total:
+        lines.append(t["quiz_stopped"].format(k=len(outcomes), n=total))
+    right = sum(o.right for o in outcomes)
+    lines.append(t["quiz_score"].format(k=right, n=len(outcomes)))
+    return lines
+
+
+# --------------------------------------------------------------------------- loop
+
+
+def run_quiz(
+    trace: Trace,
+    questions: Sequence[Question],
+    console: Console,
+    read_line: ReadLine,
+    *,
+    lang: str = "en",
+    tolerance: float | None = None,
+    seed: int | None = None,
+) -> int:
+    """Ask the questions one by one, check each answer, then print the summary.
+
+    Args:
+        read_line: shows a prompt and returns the line typed (without newline),
+            or None at end of input; may raise EOFError or KeyboardInterrupt.
+        tolerance: accept answers within this distance (default: half a unit
+            in the last decimal typed).
+        seed: shown in the header, so the learner can ask the same questions again.
+
+    Returns:
+        The exit code: 0 after the last question, ``q`` or end of input; 130 on
+        Ctrl-C. The summary is printed in every case.
+    """
+    t = ui(lang)
+    outcomes: list[Outcome] = []
+    n = len(questions)
+    console.print(Text(t["quiz_title"].format(title=safe(trace.info.title), n=n), style="bold"))
+    rule = t["quiz_rule_tol"].format(tol=num(tolerance, 12)) if tolerance is not None else t["quiz_rule"]
+    console.print(Text(rule))
+    if seed is not None:
+        console.print(Text(t["quiz_seed"].format(seed=seed), style="dim"))
+    code = 0
+    try:
+        for k, q in enumerate(questions, start=1):
+            answer = _ask(trace, q, k, n, console, read_line, lang)
+            if answer is None:
+                break
+            right = is_right(q, answer, tolerance)
+            outcomes.append(Outcome(q, answer.value, right))
+            _verdict(trace, q, answer, right, console, lang)
+    except KeyboardInterrupt:
+        console.print()
+        code = 130
+    console.print()
+    for i, line in enumerate(summary_lines(trace, outcomes, n, lang)):
+        console.print(Text(safe(line), style="bold" if i == 0 else ""))
+    return code
+
+
+def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line: ReadLine, lang: str) -> Answer | None:
+    """Show one question and read until a number (None on ``q`` or end of input)."""
+    t = ui(lang)
+    console.print()
+    console.print(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold"))
+    console.print(Text(safe(ask_text(trace, q, lang))))
+    for given in givens(trace, q):
+        console.print(Text("  " + safe(given)))
+    while True:
+        try:
+            line = read_line(f"{t['quiz_prompt']} ")
+        except EOFError:
+            return None
+        if line is None or line.strip().lower() in ("q", "quit"):
+            return None
+        answer = parse_answer(line)
+        if answer is not None:
+            return answer
+        console.print(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow"))
+
+
+def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
+    """Right or wrong; after a wrong answer, the cell's arithmetic from ``explain``."""
+    t = ui(lang)
+    fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": num(answer.value, 12)}
+    if right:
+        console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
+        return
+    console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
+    ex = explain_cell(
+        trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
+    )
+    for line in ex.lines:
+        console.print(Text("  " + safe(line)))
