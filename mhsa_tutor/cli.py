@@ -148,7 +148,9 @@ ScenarioArg = Annotated[
     ),
 ]
 PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
-ExactOpt = Annotated[bool, typer.Option("--exact", help="Ignore the source's hand rounding ([rounding]).")]
+ExactOpt = Annotated[
+    bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
+]
 FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole instead of their corners.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Narration language.")]
 
