@@ -169,7 +169,7 @@ class ValuesChoice(StrEnum):
     normal = "normal"
 
 
-_RANDOM = "Scenario `random` (without a file; without these: 3 tokens, d_model 4, 2 heads, seed 0)"
+_RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
 TokensOpt = Annotated[
     int | None, typer.Option("--tokens", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
 ]
@@ -179,7 +179,9 @@ DModelOpt = Annotated[
 HeadsOpt = Annotated[
     int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
 ]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Same seed, same numbers.", rich_help_panel=_RANDOM)]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
+]
 MaskOpt = Annotated[MaskChoice | None, typer.Option("--mask", help="Mask (default none).", rich_help_panel=_RANDOM)]
 ValuesOpt = Annotated[
     ValuesChoice | None,

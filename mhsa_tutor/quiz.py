@@ -188,10 +188,13 @@ def choose_questions(
     n = len(chosen) if count is None else count
     if n < 1:
         raise OptionError(f"--count {n} is out of range; expected 1 or more")
+    K = len(chosen)
+    if n >= K:  # every stage, each ⌊n/K⌋ or ⌈n/K⌉ times
+        order = [chosen[k * K // n] for k in range(n)]
+    else:  # n distinct stages spread from the first to the last
+        order = [chosen[int(k * (K - 1) / (n - 1) + 0.5) if n > 1 else 0] for k in range(n)]
     rng = np.random.default_rng(seed)
-    paths = _paths(trace, math.ceil(n / len(chosen)), rng)
-    last = len(chosen) - 1
-    order = [chosen[round(k * last / (n - 1)) if n > 1 else 0] for k in range(n)]  # first to last, evenly
+    paths = _paths(trace, math.ceil(n / K), rng)
     out = []
     for k, sid in enumerate(order):
         out.append(_question(trace, sid, paths[order[:k].count(sid)]))

@@ -266,4 +266,4 @@ def test_help_names_the_random_defaults_without_numpy() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.rstrip().endswith("False")
-    assert "3 tokens, d_model 4, 2 heads" in out.stdout
+    assert "3 tokens, d_model 4, 2 heads" in out.stdout and "(default 0)" in out.stdout

@@ -335,3 +335,19 @@ def test_cli_quiz_bad_options(invoke: Invoke) -> None:
         r = invoke(["quiz", "acting_machines", *args], input="")
         assert r.exit_code == 2, args
         assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["acting_machines", "by_hand", "cross_attention", "dog_ate_food", "illustrated"])
+def test_every_builtin_every_count(name: str) -> None:
+    trace = run(load_scenario(name))
+    stages = [s for s in ASKABLE if any(st.id == s for st in trace.stages)]
+    for n in range(1, 16):
+        qs = choose_questions(trace, count=n, seed=n)
+        assert len(qs) == n
+        order = [stages.index(q.stage) for q in qs]
+        assert order == sorted(order)
+        assert len(set(order)) == min(n, len(stages))
+    qs = choose_questions(trace, count=2 * len(stages), seed=3)
+    for lang in ("en", "ko"):  # every stage answered wrongly: every explain path runs
+        code, text, _ = _quiz(trace, qs, ["12345"] * len(qs), lang=lang)
+        assert code == 0 and text.rstrip().splitlines()[-1].startswith(f"score: 0/{len(qs)}")
