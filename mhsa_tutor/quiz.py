@@ -66,10 +66,11 @@ class Question:
 
 @dataclass(frozen=True)
 class Answer:
-    """A number the learner typed and the tolerance its decimals imply."""
+    """A number the learner typed (``text``, as typed) and the tolerance its decimals imply."""
 
     value: float
     tolerance: float
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Outcome:
     """One answered question."""
 
     question: Question
-    answer: float
+    answer: Answer
     right: bool
 
 
@@ -219,7 +220,7 @@ def parse_answer(text: str) -> Answer | None:
         return None
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
-    return Answer(float(d), 0.5 * 10.0**exponent)
+    return Answer(float(d), 0.5 * 10.0**exponent, cleaned)
 
 
 def is_right(question: Question, answer: Answer, tolerance: float | None = None) -> bool:
@@ -327,7 +328,7 @@ def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: s
     for k, o in enumerate(outcomes, start=1):
         mark = "✓" if o.right else "✗"
         value = num(o.question.value, PRECISION)
-        lines.append(f"  {mark} {k}. {label(trace, o.question)} = {value}  ({t['quiz_you']} {num(o.answer, 12)})")
+        lines.append(f"  {mark} {k}. {label(trace, o.question)} = {value}  ({t['quiz_you']} {o.answer.text})")
     wrong = list(dict.fromkeys(o.question.stage for o in outcomes if not o.right))
     if not outcomes:
         lines.append(t["quiz_none"])
@@ -383,7 +384,7 @@ def run_quiz(
             if answer is None:
                 break
             right = is_right(q, answer, tolerance)
-            outcomes.append(Outcome(q, answer.value, right))
+            outcomes.append(Outcome(q, answer, right))
             _verdict(trace, q, answer, right, console, lang)
     except KeyboardInterrupt:
         console.print()
@@ -418,7 +419,7 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
 def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
     """Right or wrong; after a wrong answer, the cell's arithmetic from ``explain``."""
     t = ui(lang)
-    fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": num(answer.value, 12)}
+    fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": answer.text}
     if right:
         console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
         return
