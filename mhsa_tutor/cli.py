@@ -337,6 +337,12 @@ def explain(
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     lang: LangOpt = Lang.en,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     """Show how one number was computed, with its real numbers, term by term."""
     from rich.text import Text
@@ -346,7 +352,7 @@ def explain(
 
     console = _console()
     with _errors():
-        trace = _trace(scenario, exact)
+        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang.value)
         console.print(Text(safe(ex.label), style="bold"))
         for line in ex.lines:

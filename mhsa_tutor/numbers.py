@@ -24,13 +24,15 @@ def fmt(x: float, precision: int) -> str:
 
 
 def num(x: float, precision: int = 4) -> str:
-    """A compact number for hand arithmetic: ``1`` not ``1.0000``, ``0.7685``, ``−∞``."""
+    """A compact number for hand arithmetic: ``1`` not ``1.0000``, ``0.7685``, ``−∞``, ``1.47e-10``."""
     if x == float("-inf"):
         return "−∞"
     if x == float("inf"):
         return "∞"
     if x != x:
         return "NaN"
+    if x != 0 and abs(x) < 0.5 * 10.0**-precision:
+        return f"{x:.2e}"  # tiny but not zero: 1.47e-10, not a misleading 0
     s = f"{x:.{precision}f}"
     if "." in s:
         s = s.rstrip("0").rstrip(".")
