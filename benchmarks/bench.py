@@ -1,0 +1,284 @@
+"""Benchmark mhsa-tutor against the floor that any Typer + NumPy + Rich command line pays (issue 6).
+
+Run from anywhere: ``python benchmarks/bench.py [--runs N] [--quick]``. It is not
+part of the test suite and asserts nothing; it prints one table and exits 1 if
+a target is missed.
+
+How it measures:
+
+* whole-process rows start ``python -m mhsa_tutor ...`` and the floor app
+  ``python benchmarks/floor_app.py ...`` with the same interpreter, one warm-up
+  each, then ``--runs`` timed runs interleaved (floor, tutor, tutor, floor, ...),
+  and report the medians; peak memory is the child's ``ru_maxrss`` (``os.wait4``);
+* the engine row runs in this process: ``engine.run`` on the BERT-base scenario
+  and the floor's ``bare_forward`` on the same arrays, interleaved, medians;
+* the export rows write into a temporary folder and report the file's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TUTOR = [sys.executable, "-m", "mhsa_tutor"]
+FLOOR = [sys.executable, str(HERE / "floor_app.py")]
+SHAPE = {"tokens": 512, "d_model": 768, "heads": 12}  # BERT-base, causal, seed 0
+BERT = ["--tokens", "512", "--d-model", "768", "--heads", "12", "--mask", "causal", "--seed", "0"]
+MB = 1024 * 1024
+PEAK_LIMIT_MB = 400.0
+MD_LIMIT = 1_000_000  # bytes
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed run: wall seconds and peak resident memory in MiB (0 when not measured)."""
+
+    seconds: float
+    peak_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    command: str
+    how: str
+    median: float
+    floor: str
+    floor_median: float | None
+    target: str
+    ok: bool
+    peak_mb: float = 0.0
+    extra: str = ""
+
+    @property
+    def ratio(self) -> str:
+        """``median / floor`` as ``1.07×``, or ``-`` without a floor."""
+        return f"{self.median / self.floor_median:.2f}×" if self.floor_median else "-"
+
+
+def spawn(cmd: Sequence[str], stdout: int | None = subprocess.DEVNULL) -> Sample:
+    """Run one whole process; its wall time and peak RSS. Exits on a failed command."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=ROOT, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.exit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{err.read().decode(errors='replace')}")
+    return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def interleaved(a: Callable[[], Sample], b: Callable[[], Sample], runs: int) -> tuple[list[Sample], list[Sample]]:
+    """One untimed warm-up each, then ``runs`` of each in ABBA order (drift hits both alike)."""
+    a(), b()
+    xs: list[Sample] = []
+    ys: list[Sample] = []
+    for i in range(runs):
+        if i % 2:
+            ys.append(b())
+            xs.append(a())
+        else:
+            xs.append(a())
+            ys.append(b())
+    return xs, ys
+
+
+def median(samples: Sequence[Sample]) -> float:
+    """Median seconds."""
+    return statistics.median(s.seconds for s in samples)
+
+
+def peak(samples: Sequence[Sample]) -> float:
+    """Largest peak RSS of the runs, MiB."""
+    return max(s.peak_mb for s in samples)
+
+
+def compare(label: str, tutor: list[str], floor_label: str, floor: list[str], limit: float, runs: int) -> Row:
+    """A whole-process row: the tutor command against a floor command."""
+    ours, base = interleaved(lambda: spawn(TUTOR + tutor), lambda: spawn(FLOOR + floor), runs)
+    ratio = median(ours) / median(base)
+    return Row(
+        label,
+        f"{runs} processes",
+        median(ours),
+        floor_label,
+        median(base),
+        f"≤ {limit}×",
+        ratio <= limit,
+        peak(ours),
+        f"floor peak {peak(base):.0f} MB",
+    )
+
+
+def engine_row(runs: int) -> Row:
+    """In-process: ``engine.run`` at BERT-base shape against ``bare_forward`` on the same arrays."""
+    sys.path.insert(0, str(HERE))
+    from floor_app import bare_forward
+
+    from mhsa_tutor.engine import run
+    from mhsa_tutor.generate import build_random
+
+    scn = build_random(SHAPE["tokens"], SHAPE["d_model"], SHAPE["heads"], 0, "causal")
+    assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None
+    assert scn.W_V is not None and scn.W_O is not None
+    X, W_Q, W_K, W_V, W_O = scn.X, scn.W_Q, scn.W_K, scn.W_V, scn.W_O
+
+    def engine() -> Sample:
+        start = time.perf_counter()
+        run(scn)
+        return Sample(time.perf_counter() - start)
+
+    def bare() -> Sample:
+        start = time.perf_counter()
+        bare_forward(X, W_Q, W_K, W_V, W_O, heads=scn.heads, causal=True)
+        return Sample(time.perf_counter() - start)
+
+    reps = max(runs, 5) * 2
+    ours, base = interleaved(engine, bare, reps)
+    ratio = median(ours) / median(base)
+    return Row(
+        "engine.run(BERT-base scenario)",
+        f"in-process, {reps} calls",
+        median(ours),
+        "bare_forward(same arrays)",
+        median(base),
+        "≤ 1.5×",
+        ratio <= 1.5,
+    )
+
+
+def export_row(fmt: str, runs: int, folder: Path, floor: float) -> Row:
+    """``export random`` (BERT-base) as ``fmt``: time, size, peak memory (markdown must stay under 1 MB)."""
+    target = folder / f"bert.{fmt}"
+    samples = [spawn([*TUTOR, "export", "random", *BERT, "-o", str(target), "--force"]) for _ in range(runs)]
+    size = target.stat().st_size
+    target.unlink()
+    ok = size < MD_LIMIT if fmt == "md" else True
+    return Row(
+        f"mhsa-tutor export random (BERT) -o bert.{fmt}",
+        f"{runs} processes",
+        median(samples),
+        "floor forward",
+        floor,
+        "< 1 MB" if fmt == "md" else "reported",
+        ok,
+        peak(samples),
+        f"size {size / MB:.2f} MB" if size < 10 * MB else f"size {size / MB:.0f} MB",
+    )
+
+
+def help_imports() -> str:
+    """Which heavy modules ``mhsa-tutor --help`` imports (``python -X importtime``)."""
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mhsa_tutor", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+    heavy = [m for m in ("numpy", "pydantic", "mhsa_tutor.engine", "mhsa_tutor.render") if m in loaded]
+    return ", ".join(heavy) if heavy else "none of numpy, pydantic, the engine, the renderers"
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a GitHub markdown table."""
+    head = ["command", "measured as", "median", "floor", "floor median", "ratio", "target", "peak RSS", "result"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
+    for r in rows:
+        cells = [
+            f"`{r.command}`",
+            r.how,
+            f"{r.median:.3f} s",
+            f"`{r.floor}`",
+            f"{r.floor_median:.3f} s" if r.floor_median is not None else "-",
+            r.ratio,
+            r.target,
+            f"{r.peak_mb:.0f} MB" + (f" ({r.extra})" if r.extra else "") if r.peak_mb else r.extra or "-",
+            "pass" if r.ok else "FAIL",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load() -> str:
+    """The 1-minute load average, for the record."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every benchmark and print the table; 1 if a target was missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each command (default 7; at least 5)")
+    parser.add_argument("--quick", action="store_true", help="3 runs each and one JSON export: a smoke test")
+    args = parser.parse_args(argv)
+    runs = 3 if args.quick else max(args.runs, 5)
+
+    import numpy as np
+
+    start_load = load()
+    rows = [
+        compare("mhsa-tutor --help", ["--help"], "floor --help", ["--help"], 1.1, runs),
+        compare(
+            "mhsa-tutor run acting_machines",
+            ["run", "acting_machines"],
+            "floor run acting_machines",
+            ["run", "acting_machines"],
+            1.3,
+            runs,
+        ),
+        engine_row(runs),
+    ]
+    whole = compare("mhsa-tutor run random (BERT)", ["run", "random", *BERT], "floor forward", ["forward"], 2.5, runs)
+    fits = whole.peak_mb <= PEAK_LIMIT_MB
+    rows.append(
+        Row(
+            whole.command,
+            whole.how,
+            whole.median,
+            whole.floor,
+            whole.floor_median,
+            f"{whole.target}, peak ≤ {PEAK_LIMIT_MB:.0f} MB",
+            whole.ok and fits,
+            whole.peak_mb,
+            whole.extra,
+        )
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        rows.append(export_row("md", runs, Path(tmp), whole.floor_median or 0.0))
+        rows.append(export_row("json", 1 if args.quick else min(runs, 5), Path(tmp), whole.floor_median or 0.0))
+
+    today = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    print(f"mhsa-tutor benchmark, {today}{' (--quick: not for the README)' if args.quick else ''}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}; Python {platform.python_version()}, "
+        f"numpy {np.__version__}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}; "
+        f"load average {start_load} at start, {load()} at end"
+    )
+    print("BERT = --tokens 512 --d-model 768 --heads 12 --mask causal --seed 0; floor = benchmarks/floor_app.py")
+    print()
+    print(table(rows))
+    print()
+    print(f"`mhsa-tutor --help` imports: {help_imports()}")
+    missed = [r.command for r in rows if not r.ok]
+    print("all targets met" if not missed else "missed: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
