@@ -147,6 +147,13 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
     return table
 
 
+def token_list(tokens: tuple[str, ...], full: bool) -> str:
+    """``a · b · c``; a long list shows its ends and its length, as matrices do."""
+    shown = [safe(tokens[i]) if i is not None else "…" for i in shown_indices(len(tokens), full)]
+    more = f"  ({len(tokens)})" if len(shown) < len(tokens) else ""
+    return " · ".join(shown) + more
+
+
 def render_header(trace: Trace, view: View) -> RenderableType:
     """Title and the scenario's facts (tokens, sizes, mask, scale, source)."""
     info = trace.info
@@ -154,9 +161,9 @@ def render_header(trace: Trace, view: View) -> RenderableType:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row(t["tokens"], Text(" · ".join(safe(x) for x in info.tokens)))
+    facts.add_row(t["tokens"], Text(token_list(info.tokens, view.full)))
     if info.memory_tokens is not None:
-        facts.add_row(t["memory_tokens"], Text(" · ".join(safe(x) for x in info.memory_tokens)))
+        facts.add_row(t["memory_tokens"], Text(token_list(info.memory_tokens, view.full)))
     facts.add_row(
         t["sizes"],
         Text(f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}"),
