@@ -217,19 +217,32 @@ def resolve(ref: str) -> Path:
     if not looks_like_path:
         if ref in names:
             return builtin_dir() / f"{ref}.toml"
-        if not Path(ref).exists():
-            close = difflib.get_close_matches(ref, names, n=1, cutoff=0.5)
+        if not ref or _kind(ref) == "missing":
+            close = difflib.get_close_matches(ref.lower(), names, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]}? " if close else ""
             raise ScenarioError(
                 repr(ref),
                 f"is not a built-in scenario or a file; {hint}(`mhsa-tutor list` shows the built-ins)",
             )
-    path = Path(ref)
-    if path.is_dir():
+    kind = _kind(ref)
+    if kind == "folder":
         raise ScenarioError(ref, "is a folder, expected a scenario file (.toml)")
-    if not path.exists():
+    if kind == "missing":
         raise ScenarioError(ref, "does not exist")
-    return path
+    return Path(ref)
+
+
+def _kind(ref: str) -> Literal["folder", "file", "missing"]:
+    """What a path names; an OS refusal (name too long, ...) is a ScenarioError."""
+    try:
+        path = Path(ref)
+        if path.is_dir():
+            return "folder"
+        return "file" if path.exists() else "missing"
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        shown = repr(ref) if len(ref) <= 80 else repr(ref[:77] + "...")
+        raise ScenarioError(shown, f"cannot be used as a path ({reason})") from None
 
 
 def load_scenario(ref: str | Path) -> Scenario:
@@ -263,7 +276,7 @@ def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
         if b"\x00" in raw:
             raise ScenarioError(origin, "is a binary file, expected a TOML scenario")
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is not an error
         except UnicodeDecodeError:
             raise ScenarioError(origin, "is not UTF-8 text, expected a TOML scenario") from None
     else:
@@ -274,6 +287,10 @@ def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(origin, f"is not valid TOML: {exc}") from None
+    except ValueError:  # tomllib lets int() refuse a number of more than 4300 digits
+        raise ScenarioError(origin, "is not usable TOML: a number has too many digits") from None
+    except RecursionError:
+        raise ScenarioError(origin, "is not usable TOML: arrays or tables are nested too deeply") from None
     return _Validator(origin, name).scenario(data)
 
 
@@ -373,18 +390,21 @@ class _Validator:
             elif len(row) != width:
                 raise self.fail(fld, f"is ragged: row {i + 1} has {len(row)} values, row 1 has {width}")
             for j, x in enumerate(row):
-                if isinstance(x, bool) or not isinstance(x, (int, float)):
-                    raise self.fail(f"{fld}[{i + 1}][{j + 1}]", f"is {_type_name(x)}, expected a number")
-                if not math.isfinite(x):
-                    raise self.fail(f"{fld}[{i + 1}][{j + 1}]", f"is {x}, expected a finite number")
-                if abs(x) > 1e150:
-                    raise self.fail(
-                        f"{fld}[{i + 1}][{j + 1}]",
-                        f"is {x:g}, too large: products would overflow float64 (expected |x| <= 1e150)",
-                    )
+                self.number(x, f"{fld}[{i + 1}][{j + 1}]")
         arr = np.array(value, dtype=np.float64)
         arr.flags.writeable = False
         return arr
+
+    def number(self, x: object, fld: str, what: str = "") -> float:
+        """A finite int or float small enough that products of two stay finite in float64."""
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise self.fail(fld, f"is {_type_name(x)}, expected a number{what}")
+        if isinstance(x, float) and not math.isfinite(x):
+            raise self.fail(fld, f"is {x}, expected a finite number")
+        if abs(x) > 1e150:
+            shown = f"{x:g}" if isinstance(x, float) or abs(x) < 1e300 else f"an integer of {len(str(abs(x)))} digits"
+            raise self.fail(fld, f"is {shown}, too large: products would overflow float64 (expected |x| <= 1e150)")
+        return float(x)
 
     def expect_shape(self, arr: Array, fld: str, rows: int, cols: int | None, why: str) -> None:
         if arr.shape[0] != rows or (cols is not None and arr.shape[1] != cols):
@@ -614,9 +634,7 @@ class _Validator:
         self, value: object, fld: str, shape: tuple[int, int], row: int | None, col: int | None
     ) -> Array:
         if row is not None and col is not None:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.fail(fld, f"is {_type_name(value)}, expected a number (one cell: row and col are given)")
-            cell: Array = np.array(float(value))
+            cell: Array = np.array(self.number(value, fld, " (one cell: row and col are given)"))
             return cell
         if row is not None or col is not None:
             n = shape[1] if row is not None else shape[0]
