@@ -23,7 +23,8 @@ from mhsa_tutor.scenario import MATRIX_AXES, PER_HEAD_STAGES, Scenario, matrix_s
 from mhsa_tutor.trace import Trace
 from tests.strategies import Matrix, Spec, specs, to_toml
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SECONDARY = settings(SETTINGS, max_examples=50)
 RefStage = tuple[str, int | None, dict[str, Matrix]]
 
 
@@ -158,7 +159,7 @@ def test_engine_matches_plain_loop_reference(spec: Spec) -> None:
     assert_matches(run(scn), reference(spec, spec.rounding))
 
 
-@SETTINGS
+@SECONDARY
 @given(specs(allow_rounding=True))
 def test_trace_structure_follows_the_stage_table(spec: Spec) -> None:
     scn = load(spec)
@@ -190,7 +191,7 @@ def test_trace_structure_follows_the_stage_table(spec: Spec) -> None:
     assert ("memory" in inputs) == (spec.memory is not None)
 
 
-@SETTINGS
+@SECONDARY
 @given(specs(allow_rounding=True))
 def test_per_head_stages_are_column_slices(spec: Spec) -> None:
     trace = run(load(spec))
@@ -210,7 +211,7 @@ def test_per_head_stages_are_column_slices(spec: Spec) -> None:
 # ---------------------------------------------------------------------- invariants
 
 
-@SETTINGS
+@SECONDARY
 @given(specs())
 def test_softmax_invariants(spec: Spec) -> None:
     trace = run(load(spec), exact=True)
@@ -231,7 +232,7 @@ def test_softmax_invariants(spec: Spec) -> None:
             assert np.array_equal(S[~blocked], before[~blocked])
 
 
-@SETTINGS
+@SECONDARY
 @given(specs(allow_rounding=True))
 def test_every_array_is_read_only(spec: Spec) -> None:
     scn = load(spec)
