@@ -24,6 +24,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from mhsa_tutor.grid import Grid
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.scenario import Checkpoint
@@ -74,17 +75,17 @@ def _weight_style(w: float) -> Style:
     return Style(bgcolor=shades[level], color="black" if level >= 3 else None, bold=w >= 0.5)
 
 
-def matrix_table(trace: Trace, name: str, matrix: Matrix, view: View, *, shade: bool = False) -> Table:
-    """One matrix as a table: token labels on token axes, 1..n on feature axes."""
+def matrix_table(trace: Trace, name: str, matrix: Matrix, view: View, *, shade: bool = False) -> Grid:
+    """One matrix as a table: token labels on token axes, 1..n on feature axes (a ``Grid``: prints as its ``Table``)."""
     values = matrix.values
     rows_n, cols_n = values.shape
     row_labels = trace.labels(matrix.rows, rows_n)
     col_labels = trace.labels(matrix.cols, cols_n)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
-    table.add_column(Text(name, style="bold"), justify="left", no_wrap=True)
+    table = Grid()
+    table.add_column(Text(name, style="bold"), justify="left")
     cols = shown_indices(cols_n, view.full)
     for j in cols:
-        table.add_column(Text("…") if j is None else Text(safe(col_labels[j])), justify="right", no_wrap=True)
+        table.add_column(Text("…") if j is None else Text(safe(col_labels[j])), justify="right")
     for i in shown_indices(rows_n, view.full):
         if i is None:
             table.add_row(Text("⋮"), *[Text("⋮") for _ in cols])

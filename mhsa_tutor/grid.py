@@ -1,0 +1,161 @@
+"""A matrix table that prints exactly like its Rich ``Table``, at a fraction of the cost.
+
+``Grid`` takes the same calls as the one table shape the renderers use for a
+matrix: ``Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)`` with
+``no_wrap`` columns of one-line ``Text`` cells. Rich lays out such a table
+cell by cell (measure, wrap, justify, pad: about 0.1 ms a cell), which made a
+BERT-sized ``run`` spend seconds on ~100 small elided tables. When every cell
+fits on its line, the layout is just the column widths, so ``Grid`` writes the
+segments directly: the same text, the same styles, the same segments as the
+``Table`` would give (``tests/test_grid.py`` checks this against Rich).
+
+Whenever that is not certain (a cell that Rich would wrap, strip or crop, too
+little width, an ASCII-only or legacy Windows console), ``Grid`` hands over to
+the equivalent ``Table``, built from the same calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Literal
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style, StyleType
+from rich.table import Table
+from rich.text import Text
+
+Justify = Literal["left", "right"]
+
+
+class Grid:
+    """Columns of one-line ``Text`` cells under a bold header, printed like ``Table(box=SIMPLE_HEAD, ...)``."""
+
+    def __init__(self) -> None:
+        self.headers: list[Text] = []
+        self.justify: list[Justify] = []
+        self.rows: list[Sequence[Text]] = []
+
+    def add_column(self, header: Text, justify: Justify) -> None:
+        """One ``no_wrap`` column, as ``Table.add_column(header, justify=..., no_wrap=True)``."""
+        self.headers.append(header)
+        self.justify.append(justify)
+
+    def add_row(self, *cells: Text) -> None:
+        """One row, one ``Text`` per column."""
+        self.rows.append(cells)
+
+    def table(self) -> Table:
+        """The Rich table these calls describe (what ``Grid`` prints like)."""
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
+        for header, justify in zip(self.headers, self.justify, strict=True):
+            table.add_column(header, justify=justify, no_wrap=True)
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    @cached_property
+    def _widths(self) -> list[int] | None:
+        """Each column's content width, or None if some cell is not a plain one-liner."""
+        widths = []
+        for j, justify in enumerate(self.justify):
+            width = 0
+            for cell in (self.headers[j], *(row[j] for row in self.rows)):
+                text = cell.plain
+                if not _plain(cell) or (justify == "right" and text.endswith(" ")):
+                    return None  # Rich would strip, wrap or expand it: leave it to the Table
+                width = max(width, cell_len(text))
+            if not width:
+                return None
+            widths.append(width)
+        return widths
+
+    def _padded(self, widths: list[int]) -> list[int]:
+        """Column widths with the cell padding: one space each side, none at the outer edges."""
+        last = len(widths) - 1
+        return [w + (j > 0) + (j < last) for j, w in enumerate(widths)]
+
+    def _fast_width(self, options: ConsoleOptions) -> int | None:
+        """The table's width if the fast path applies at these options, else None."""
+        widths = self._widths
+        if widths is None or not self.rows or options.ascii_only or options.legacy_windows:
+            return None
+        width = sum(self._padded(widths)) + len(widths) - 1
+        return width if width <= options.max_width else None
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        if self._fast_width(options) is None:
+            return Measurement.get(console, options, self.table())
+        widths = self._widths
+        assert widths is not None
+        last = len(widths) - 1
+        minimum = maximum = len(widths) - 1  # one divider between columns
+        for j in range(len(widths)):
+            pad = (j > 0) + (j < last)
+            cells = (self.headers[j], *(row[j] for row in self.rows))
+            minimum += max(_min_width(c.plain) for c in cells) + pad
+            maximum += widths[j] + pad
+        return Measurement(minimum, maximum)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self._fast_width(options) is None:
+            yield self.table()
+            return
+        widths = self._widths
+        assert widths is not None
+        styles: dict[StyleType, Style | None] = {}
+
+        def style_of(text: Text) -> Style | None:
+            """The cell's own style as its segment carries it (None when it has none)."""
+            key = text.style
+            if key not in styles:
+                styles[key] = console.get_style(key) if key else None
+            return styles[key]
+
+        header_style = console.get_style("table.header") + console.get_style("")
+        blank = console.get_style("none")  # the padding's style, and the border's
+        border = blank + console.get_style("")
+        divider = Segment(" ", Style.null().background_style + border)
+        new_line = Segment.line()
+        last = len(widths) - 1
+        for r, row in enumerate((self.headers, *self.rows)):
+            head = r == 0
+            pad = Segment(" ", header_style if head else blank)
+            for j, cell in enumerate(row):
+                if j:
+                    yield divider
+                    yield pad
+                text = cell.plain
+                fill = " " * (widths[j] - cell_len(text))
+                text = text + fill if self.justify[j] == "left" else fill + text
+                own = style_of(cell)
+                yield Segment(text, (header_style + own) if head else own)
+                if j < last:
+                    yield pad
+            yield new_line
+            if head:
+                yield Segment(box.SIMPLE_HEAD.get_row(self._padded(widths), "head", edge=False), border)
+                yield new_line
+
+
+def _plain(cell: Text) -> bool:
+    """A cell Rich prints as its text on one line: printable, no spans, default text options."""
+    return (
+        not cell.spans
+        and cell.plain.isprintable()
+        and cell.justify is None
+        and cell.overflow is None
+        and cell.no_wrap is None
+        and cell.end == "\n"
+        and cell.tab_size is None
+    )
+
+
+def _min_width(text: str) -> int:
+    """Rich's minimum width of a one-line text: its widest word (or all of it, if only spaces)."""
+    words = text.split()
+    return max(cell_len(w) for w in words) if words else cell_len(text)
