@@ -44,10 +44,12 @@ class Grid:
         """One ``no_wrap`` column, as ``Table.add_column(header, justify=..., no_wrap=True)``."""
         self.headers.append(header)
         self.justify.append(justify)
+        self.__dict__.pop("_layout", None)
 
     def add_row(self, *cells: Text) -> None:
         """One row, one ``Text`` per column."""
         self.rows.append(cells)
+        self.__dict__.pop("_layout", None)
 
     def table(self) -> Table:
         """The Rich table these calls describe (what ``Grid`` prints like)."""
@@ -59,54 +61,51 @@ class Grid:
         return table
 
     @cached_property
-    def _widths(self) -> list[int] | None:
-        """Each column's content width, or None if some cell is not a plain one-liner."""
+    def _layout(self) -> tuple[list[int], int, int] | None:
+        """(content width of each column, minimum width, natural width), or None for a cell that is not plain.
+
+        The table's widths count a space of padding each side of a cell (none at
+        the outer edges) and a divider between columns, as the Table's do.
+        """
         widths = []
+        last = len(self.justify) - 1
+        minimum = maximum = last  # the dividers
         for j, justify in enumerate(self.justify):
-            width = 0
+            width = least = 0
             for cell in (self.headers[j], *(row[j] for row in self.rows)):
                 text = cell.plain
                 if not _plain(cell) or (justify == "right" and text.endswith(" ")):
                     return None  # Rich would strip, wrap or expand it: leave it to the Table
-                width = max(width, cell_len(text))
+                n = cell_len(text)
+                width = max(width, n)
+                least = max(least, _min_width(text) if " " in text else n)
             if not width:
                 return None
+            pad = (j > 0) + (j < last)
             widths.append(width)
-        return widths
+            minimum += least + pad
+            maximum += width + pad
+        return widths, minimum, maximum
 
-    def _padded(self, widths: list[int]) -> list[int]:
-        """Column widths with the cell padding: one space each side, none at the outer edges."""
-        last = len(widths) - 1
-        return [w + (j > 0) + (j < last) for j, w in enumerate(widths)]
-
-    def _fast_width(self, options: ConsoleOptions) -> int | None:
-        """The table's width if the fast path applies at these options, else None."""
-        widths = self._widths
-        if widths is None or not self.rows or options.ascii_only or options.legacy_windows:
+    def _fast(self, options: ConsoleOptions) -> tuple[list[int], int, int] | None:
+        """The layout if the fast path applies at these options, else None."""
+        layout = self._layout
+        if layout is None or not self.rows or options.ascii_only or options.legacy_windows:
             return None
-        width = sum(self._padded(widths)) + len(widths) - 1
-        return width if width <= options.max_width else None
+        return layout if layout[2] <= options.max_width else None
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        if self._fast_width(options) is None:
+        layout = self._fast(options)
+        if layout is None:
             return Measurement.get(console, options, self.table())
-        widths = self._widths
-        assert widths is not None
-        last = len(widths) - 1
-        minimum = maximum = len(widths) - 1  # one divider between columns
-        for j in range(len(widths)):
-            pad = (j > 0) + (j < last)
-            cells = (self.headers[j], *(row[j] for row in self.rows))
-            minimum += max(_min_width(c.plain) for c in cells) + pad
-            maximum += widths[j] + pad
-        return Measurement(minimum, maximum)
+        return Measurement(layout[1], layout[2])
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self._fast_width(options) is None:
+        layout = self._fast(options)
+        if layout is None:
             yield self.table()
             return
-        widths = self._widths
-        assert widths is not None
+        widths = layout[0]
         styles: dict[StyleType, Style | None] = {}
 
         def style_of(text: Text) -> Style | None:
@@ -138,7 +137,8 @@ class Grid:
                     yield pad
             yield new_line
             if head:
-                yield Segment(box.SIMPLE_HEAD.get_row(self._padded(widths), "head", edge=False), border)
+                padded = [w + (j > 0) + (j < last) for j, w in enumerate(widths)]
+                yield Segment(box.SIMPLE_HEAD.get_row(padded, "head", edge=False), border)
                 yield new_line
 
 

@@ -84,4 +84,4 @@ def test_matrix_tables_print_as_tables_and_take_the_fast_path() -> None:
             for name, m in stage.matrices.items():
                 grid = matrix_table(trace, name, m, view, shade=stage.id == "softmax")
                 _same(console, console.options.update_width(1000), grid)
-                assert grid._fast_width(console.options.update_width(1000)) is not None
+                assert grid._fast(console.options.update_width(1000)) is not None
