@@ -56,9 +56,10 @@ def stable_softmax(scores: Array) -> Array:
     exactly 0. (A row that is all −∞ gives NaN, as in PyTorch; a causal mask
     never makes one.)
     """
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+    e: Array = scores - scores.max(axis=-1, keepdims=True)  # a new array: exponentiate and divide it in place
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 def causal_mask(t_q: int, t_k: int) -> npt.NDArray[np.bool_]:
