@@ -8,8 +8,9 @@ How it measures:
 
 * whole-process rows start ``python -m mhsa_tutor ...`` and the floor app
   ``python benchmarks/floor_app.py ...`` with the same interpreter, one warm-up
-  each, then ``--runs`` timed runs interleaved (floor, tutor, tutor, floor, ...),
+  each, then ``--runs`` timed runs interleaved (tutor, floor, floor, tutor, ...),
   and report the medians; peak memory is the child's ``ru_maxrss`` (``os.wait4``);
+  children run with Python's bytecode cache on, as an installed package does;
 * the engine row runs in this process: ``engine.run`` on the BERT-base scenario
   and the floor's ``bare_forward`` on the same arrays, interleaved, medians;
 * the export rows write into a temporary folder and report the file's size.
@@ -36,6 +37,9 @@ TUTOR = [sys.executable, "-m", "mhsa_tutor"]
 FLOOR = [sys.executable, str(HERE / "floor_app.py")]
 SHAPE = {"tokens": 512, "d_model": 768, "heads": 12}  # BERT-base, causal, seed 0
 BERT = ["--tokens", "512", "--d-model", "768", "--heads", "12", "--mask", "causal", "--seed", "0"]
+# Installed packages run from compiled bytecode (pip compiles at install); this machine sets
+# PYTHONDONTWRITEBYTECODE=1, which would make the editable mhsa_tutor recompile on every run.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 MB = 1024 * 1024
 PEAK_LIMIT_MB = 400.0
 MD_LIMIT = 1_000_000  # bytes
@@ -73,7 +77,7 @@ def spawn(cmd: Sequence[str], stdout: int | None = subprocess.DEVNULL) -> Sample
     """Run one whole process; its wall time and peak RSS. Exits on a failed command."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=ROOT, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
+        proc = subprocess.Popen(list(cmd), cwd=ROOT, env=ENV, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -187,6 +191,7 @@ def help_imports() -> str:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mhsa_tutor", "--help"],
         cwd=ROOT,
+        env=ENV,
         capture_output=True,
         text=True,
         check=True,
@@ -271,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"load average {start_load} at start, {load()} at end"
     )
     print("BERT = --tokens 512 --d-model 768 --heads 12 --mask causal --seed 0; floor = benchmarks/floor_app.py")
+    print(f"commands: {' '.join(TUTOR[1:])} ... against {Path(FLOOR[1]).name} ..., same interpreter, bytecode cache on")
     print()
     print(table(rows))
     print()
