@@ -185,9 +185,12 @@ def _cell(x: float) -> float | str:
 
 def matrix_to_lists(values: Array) -> list[list[float | str]]:
     """Rows of Python floats at full precision; non-finite as strings."""
-    if np.isfinite(values).all():
-        return values.tolist()  # type: ignore[no-any-return]
-    return [[_cell(x) for x in row] for row in values.tolist()]
+    rows: list[list[float | str]] = values.tolist()
+    bad = ~np.isfinite(values)  # (rows, cols); half of a causal mask's scores are −∞
+    if bad.any():
+        for i, j in zip(*(index.tolist() for index in np.nonzero(bad)), strict=True):
+            rows[i][j] = _cell(rows[i][j])
+    return rows
 
 
 def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
