@@ -229,7 +229,7 @@ def load() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every benchmark and print the table; 1 if a target was missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=9, help="timed runs of each command (default 9; at least 5)")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of each command (default 15; at least 5)")
     parser.add_argument("--quick", action="store_true", help="3 runs each and one JSON export: a smoke test")
     args = parser.parse_args(argv)
     runs = 3 if args.quick else max(args.runs, 5)
