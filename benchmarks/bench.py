@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,18 +59,17 @@ class Row:
 
     command: str
     how: str
-    median: float
+    ours: Sequence[Sample]
     floor: str
-    floor_median: float | None
+    base: Sequence[Sample]
     target: str
     ok: bool
-    peak_mb: float = 0.0
     extra: str = ""
 
     @property
-    def ratio(self) -> str:
-        """``median / floor`` as ``1.07×``, or ``-`` without a floor."""
-        return f"{self.median / self.floor_median:.2f}×" if self.floor_median else "-"
+    def ratio(self) -> float:
+        """Median over the floor's median."""
+        return median(self.ours) / median(self.base)
 
 
 def spawn(cmd: Sequence[str], stdout: int | None = subprocess.DEVNULL) -> Sample:
@@ -107,6 +106,12 @@ def median(samples: Sequence[Sample]) -> float:
     return statistics.median(s.seconds for s in samples)
 
 
+def spread(samples: Sequence[Sample]) -> str:
+    """``0.243 s (0.21–0.30)``: the median, then the fastest and slowest run."""
+    seconds = [s.seconds for s in samples]
+    return f"{statistics.median(seconds):.3f} s ({min(seconds):.2f}–{max(seconds):.2f})"
+
+
 def peak(samples: Sequence[Sample]) -> float:
     """Largest peak RSS of the runs, MiB."""
     return max(s.peak_mb for s in samples)
@@ -115,17 +120,14 @@ def peak(samples: Sequence[Sample]) -> float:
 def compare(label: str, tutor: list[str], floor_label: str, floor: list[str], limit: float, runs: int) -> Row:
     """A whole-process row: the tutor command against a floor command."""
     ours, base = interleaved(lambda: spawn(TUTOR + tutor), lambda: spawn(FLOOR + floor), runs)
-    ratio = median(ours) / median(base)
     return Row(
         label,
-        f"{runs} processes",
-        median(ours),
+        f"{runs} process{'es' if runs != 1 else ''}",
+        ours,
         floor_label,
-        median(base),
+        base,
         f"≤ {limit}×",
-        ratio <= limit,
-        peak(ours),
-        f"floor peak {peak(base):.0f} MB",
+        median(ours) / median(base) <= limit,
     )
 
 
@@ -154,19 +156,18 @@ def engine_row(runs: int) -> Row:
 
     reps = max(runs, 5) * 2
     ours, base = interleaved(engine, bare, reps)
-    ratio = median(ours) / median(base)
     return Row(
         "engine.run(BERT-base scenario)",
         f"in-process, {reps} calls",
-        median(ours),
+        ours,
         "bare_forward(same arrays)",
-        median(base),
+        base,
         "≤ 1.5×",
-        ratio <= 1.5,
+        median(ours) / median(base) <= 1.5,
     )
 
 
-def export_row(fmt: str, runs: int, folder: Path, floor: float) -> Row:
+def export_row(fmt: str, runs: int, folder: Path, floor: Sequence[Sample]) -> Row:
     """``export random`` (BERT-base) as ``fmt``: time, size, peak memory (markdown must stay under 1 MB)."""
     target = folder / f"bert.{fmt}"
     samples = [spawn([*TUTOR, "export", "random", *BERT, "-o", str(target), "--force"]) for _ in range(runs)]
@@ -175,14 +176,13 @@ def export_row(fmt: str, runs: int, folder: Path, floor: float) -> Row:
     ok = size < MD_LIMIT if fmt == "md" else True
     return Row(
         f"mhsa-tutor export random (BERT) -o bert.{fmt}",
-        f"{runs} processes",
-        median(samples),
+        f"{runs} process{'es' if runs != 1 else ''}",
+        samples,
         "floor forward",
         floor,
         "< 1 MB" if fmt == "md" else "reported",
         ok,
-        peak(samples),
-        f"size {size / MB:.2f} MB" if size < 10 * MB else f"size {size / MB:.0f} MB",
+        f"{size / MB:.2f} MB written" if size < 10 * MB else f"{size / MB:.0f} MB written",
     )
 
 
@@ -203,18 +203,20 @@ def help_imports() -> str:
 
 def table(rows: Sequence[Row]) -> str:
     """The rows as a GitHub markdown table."""
-    head = ["command", "measured as", "median", "floor", "floor median", "ratio", "target", "peak RSS", "result"]
+    head = ["command", "measured as", "median (min–max)", "floor", "floor median (min–max)", "ratio", "target"]
+    head += ["peak RSS (floor)", "result"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
     for r in rows:
+        rss = f"{peak(r.ours):.0f} MB ({peak(r.base):.0f} MB)" if peak(r.ours) else "-"
         cells = [
             f"`{r.command}`",
             r.how,
-            f"{r.median:.3f} s",
+            spread(r.ours),
             f"`{r.floor}`",
-            f"{r.floor_median:.3f} s" if r.floor_median is not None else "-",
-            r.ratio,
+            spread(r.base),
+            f"{r.ratio:.2f}×",
             r.target,
-            f"{r.peak_mb:.0f} MB" + (f" ({r.extra})" if r.extra else "") if r.peak_mb else r.extra or "-",
+            rss + (f"; {r.extra}" if r.extra else ""),
             "pass" if r.ok else "FAIL",
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -250,23 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine_row(runs),
     ]
     whole = compare("mhsa-tutor run random (BERT)", ["run", "random", *BERT], "floor forward", ["forward"], 2.5, runs)
-    fits = whole.peak_mb <= PEAK_LIMIT_MB
-    rows.append(
-        Row(
-            whole.command,
-            whole.how,
-            whole.median,
-            whole.floor,
-            whole.floor_median,
-            f"{whole.target}, peak ≤ {PEAK_LIMIT_MB:.0f} MB",
-            whole.ok and fits,
-            whole.peak_mb,
-            whole.extra,
-        )
-    )
+    fits = peak(whole.ours) <= PEAK_LIMIT_MB
+    rows.append(replace(whole, target=f"{whole.target}, peak ≤ {PEAK_LIMIT_MB:.0f} MB", ok=whole.ok and fits))
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(export_row("md", runs, Path(tmp), whole.floor_median or 0.0))
-        rows.append(export_row("json", 1 if args.quick else min(runs, 5), Path(tmp), whole.floor_median or 0.0))
+        rows.append(export_row("md", runs, Path(tmp), whole.base))
+        rows.append(export_row("json", 1 if args.quick else min(runs, 5), Path(tmp), whole.base))
 
     today = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     print(f"mhsa-tutor benchmark, {today}{' (--quick: not for the README)' if args.quick else ''}")
