@@ -64,7 +64,7 @@ def _same(console: Console, options: ConsoleOptions, grid: Grid) -> None:
         assert list(console.render(ours, options)) == list(console.render(theirs, options))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(grid=grids(), width=st.integers(1, 120), colour=st.booleans(), ascii_only=st.booleans())
 def test_grid_renders_as_its_table(grid: Grid, width: int, colour: bool, ascii_only: bool) -> None:
     console = _console(colour)
@@ -76,11 +76,11 @@ def test_grid_renders_as_its_table(grid: Grid, width: int, colour: bool, ascii_o
 
 
 def test_matrix_tables_print_as_tables_and_take_the_fast_path() -> None:
-    trace = run(build_random(20, 16, 2, 0, "causal"))
+    trace = run(build_random(14, 16, 2, 0, "causal"))  # 14 > ELIDE_AT: elided and full
     console = _console(True)
     for full in (False, True):
         view = View(full=full)
-        for stage in trace:
+        for stage in (s for s in trace if s.head in (None, 1)):
             for name, m in stage.matrices.items():
                 grid = matrix_table(trace, name, m, view, shade=stage.id == "softmax")
                 _same(console, console.options.update_width(1000), grid)
