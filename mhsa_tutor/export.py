@@ -124,7 +124,7 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
             values = m.values  # (rows, cols)
             for start in range(0, values.shape[0], chunk_rows):
                 rows = matrix_to_lists(values[start : start + chunk_rows])
-                out.write((", " if start else "") + ", ".join(_dumps(row) for row in rows))
+                out.write((", " if start else "") + _dumps(rows)[1:-1])  # the rows, without the outer brackets
             out.write("]")
         out.write("}}")
     out.write("]}\n")
