@@ -51,8 +51,7 @@ class _Group(TyperGroup):
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
             ctx = getattr(exc, "ctx", None)
             if exc.__class__.__name__ == "NoArgsIsHelpError" and ctx is not None:
-                typer.echo(ctx.get_help())
-                sys.exit(0)
+                sys.exit(0)  # Typer has printed the help already
             fmt = getattr(exc, "format_message", None)
             _fail(fmt() if fmt is not None else str(exc), getattr(exc, "exit_code", 2))
         code = rv if isinstance(rv, int) else 0
@@ -181,7 +180,7 @@ HeadsOpt = Annotated[
     int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
+    int | None, typer.Option("--seed", min=0, help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
 ]
 MaskOpt = Annotated[MaskChoice | None, typer.Option("--mask", help="Mask (default none).", rich_help_panel=_RANDOM)]
 ValuesOpt = Annotated[
@@ -418,7 +417,9 @@ def quiz(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", help="Same seed, same questions (and, for random, same numbers). Default: a fresh one."),
+        typer.Option(
+            "--seed", min=0, help="Same seed, same questions (and, for random, same numbers). Default: a fresh one."
+        ),
     ] = None,
     tolerance: Annotated[
         float | None,
@@ -460,7 +461,7 @@ def new(
     d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
     heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
     mask: Annotated[MaskChoice, typer.Option("--mask", help="none, or causal (no looking ahead).")] = MaskChoice.none,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
     values: Annotated[
         ValuesChoice,
         typer.Option("--values", help="small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals."),

@@ -35,7 +35,7 @@ from rich.padding import Padding
 from rich.table import Table
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.narration import matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.render import View, checkpoint_rows, render_header, render_stage, safe, shown_indices
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
@@ -282,6 +282,7 @@ def md_stage(trace: Trace, index: int, view: View) -> list[str]:
                 f"({t['cp_decimals']} {cp.decimals}) {'✓' if ok else '✗'}"
             )
         lines.append("")
+        lines += [item for note in checkpoint_text(trace, stage, view.lang) for item in (f"> {md_text(note)}", "")]
     return lines
 
 

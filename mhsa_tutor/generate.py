@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.narration import ui
-from mhsa_tutor.scenario import MASKS, Mask, Scenario
+from mhsa_tutor.scenario import MASKS, MAX_WEIGHTS, Mask, Scenario
 
 Array = npt.NDArray[np.float64]
 Values = Literal["small-int", "normal"]
@@ -45,7 +45,7 @@ VALUES: tuple[Values, ...] = ("small-int", "normal")
 RANDOM_NAME = "random"  # the scenario name that means "generate one", never a file
 MAX_TOKENS = 4096
 MAX_D_MODEL = 4096
-MAX_WEIGHTS = 1 << 24  # heads × tokens² attention weights (GPT-2's 12 × 1024² fits)
+
 MAX_FILE_NUMBERS = 1_000_000  # numbers in a file written by `new`: beyond this, use `run random`
 NEW_DECIMALS = 2  # "normal" values in a new file are rounded to this many places, to stay editable
 

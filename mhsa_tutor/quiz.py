@@ -216,11 +216,14 @@ def parse_answer(text: str) -> Answer | None:
         d = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not d.is_finite() or not cleaned:
+    if not d.is_finite() or not cleaned or "_" in cleaned:
         return None
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
-    return Answer(float(d), 0.5 * 10.0**exponent, cleaned)
+    value = float(d)
+    if not math.isfinite(value) or not -300 <= exponent <= 300:
+        return None  # beyond float64: not an answer anyone computed by hand
+    return Answer(value, 0.5 * 10.0**exponent, cleaned)
 
 
 def is_right(question: Question, answer: Answer, tolerance: float | None = None) -> bool:

@@ -67,13 +67,16 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> None:
     """
     target = Path(path)
     folder = target.parent
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; expected a file name to write")
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise ExportError(f"{target}: the folder {folder} {what}")
-    if not force and os.path.lexists(target):
-        raise ExportError(f"{target}: already exists; use --force to overwrite it")
+    try:
+        if target.is_dir():
+            raise ExportError(f"{target}: is a folder; expected a file name to write")
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise ExportError(f"{target}: the folder {folder} {what}")
+        if not force and os.path.lexists(target):
+            raise ExportError(f"{target}: already exists; use --force to overwrite it")
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise ExportError(f"{target}: cannot be written ({exc.strerror or exc})") from None
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:

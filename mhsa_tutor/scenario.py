@@ -75,6 +75,7 @@ ROUNDABLE_STAGES: tuple[str, ...] = (
     "output",
 )
 MAX_DECIMALS = 12
+MAX_WEIGHTS = 1 << 24  # heads × tokens × keys attention weights (GPT-2's 12 × 1024² fits)
 
 _TOP_KEYS = (
     "title",
@@ -358,6 +359,8 @@ class _Validator:
                 raise self.fail(f"{key}[{i + 1}]", f"is {_type_name(tok)}, expected a string")
             if not tok:
                 raise self.fail(f"{key}[{i + 1}]", "is an empty string, expected a token")
+            if "\n" in tok or "\r" in tok:
+                raise self.fail(f"{key}[{i + 1}]", "contains a line break, expected a token on one line")
         return tuple(value)
 
     def integer(self, value: object, fld: str, *, low: int, high: int | None = None) -> int:
@@ -447,6 +450,13 @@ class _Validator:
 
         if mask == "causal" and memory_tokens is not None:
             raise self.fail("mask", "is 'causal', expected 'none' for cross-attention (memory_tokens is set)")
+        n_keys = len(memory_tokens) if memory_tokens is not None else T
+        if heads * T * n_keys > MAX_WEIGHTS:
+            raise self.fail(
+                "tokens",
+                f"has {T} tokens, which with {heads} heads makes {heads * T * n_keys:,} attention weights "
+                f"(heads × tokens × keys); expected at most {MAX_WEIGHTS:,}",
+            )
 
         scn = Scenario(
             name=self.name,

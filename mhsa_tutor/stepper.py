@@ -79,11 +79,16 @@ def walk(
             return 0
         elif key in ("?", "h", "help"):
             console.print(Text(t["step_help"]))
-        elif key.isdigit() and int(key) - 1 in indices:
+        elif _is_number(key) and int(key) - 1 in indices:
             pos = list(indices).index(int(key) - 1)
             show = True
-        elif key.isdigit():
+        elif _is_number(key):
             shown = ", ".join(str(i + 1) for i in indices) if len(indices) < total else f"1–{total}"
             console.print(Text(t["step_nostage"].format(n=key, valid=shown)))
         else:
             console.print(Text(t["step_unknown"].format(key=line.strip())))
+
+
+def _is_number(key: str) -> bool:
+    """A stage number as typed: ASCII digits only (not ², not 5000 digits)."""
+    return key.isascii() and key.isdecimal() and len(key) <= 9
