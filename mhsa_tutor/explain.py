@@ -65,7 +65,8 @@ def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
     Raises:
         OptionError: out of range, unknown or ambiguous name; the message lists the valid choices.
     """
-    if ref.lstrip("-").isdigit():
+    digits = ref[1:] if ref.startswith("-") else ref
+    if digits.isascii() and digits.isdecimal() and len(digits) <= 18:
         i = int(ref)
         if not 1 <= i <= size:
             names = f" or a token: {', '.join(labels)}" if labels else ""
@@ -178,7 +179,8 @@ def explain_cell(
         assert h is not None
         width = n_cols
         source_col = (h - 1) * width + j
-        lines.append(f"{name}{h}[{rl}, {cl}] = {name}[{rl}, {source_col + 1}]  {t['ex_split'].format(h=h, w=width)}")
+        note = t["ex_split"].format(h=h, w=width, c=j + 1, src=source_col + 1)
+        lines.append(f"{name}{h}[{rl}, {cl}] = {name}[{rl}, {source_col + 1}]  {note}")
         lines.append(f"= {num(value, p)}")
     elif stage_id == "scores":
         assert h is not None
@@ -201,7 +203,8 @@ def explain_cell(
             lines.append(t["ex_blocked"].format(row=rl, col=cl, i=i + 1, j=j + 1))
             lines.append(f"S[{rl}, {cl}] = −∞")
         else:
-            lines.append(t["ex_kept"].format(row=rl, col=cl, i=i + 1, j=j + 1))
+            key = "ex_self" if i == j and trace.info.memory_tokens is None else "ex_kept"
+            lines.append(t[key].format(row=rl, col=cl, i=i + 1, j=j + 1))
             lines.append(f"S[{rl}, {cl}] = {num(value, p)}")
     elif stage_id == "softmax":
         assert h is not None
@@ -210,11 +213,16 @@ def explain_cell(
         mx = float(np.max(s))
         lines.append(t["ex_stable"].format(m=num(mx, p)))
         lines.append(f"A[{rl}, {cl}] = e^({num(float(s[j]), p)} − {num(mx, p)}) / Σ_k e^(s_k − {num(mx, p)})")
-        terms = []
-        for kk, sk in enumerate(s):
-            e = 0.0 if sk == float("-inf") else math.exp(float(sk) - mx)
-            terms.append(f"e^({num(float(sk), p)} − {num(mx, p)}) = {num(e, p + 2)}  [{keys[kk]}]")
-        lines.extend(f"   {x}" for x in terms)
+        previous = -1
+        for kk in _shown_terms(len(s), j):
+            if kk > previous + 1:
+                lines.append(f"   … {kk - previous - 1} more")
+            sk = float(s[kk])
+            e = 0.0 if sk == float("-inf") else math.exp(sk - mx)
+            lines.append(f"   e^({num(sk, p)} − {num(mx, p)}) = {num(e, p + 2)}  [{keys[kk]}]")
+            previous = kk
+        if previous < len(s) - 1:
+            lines.append(f"   … {len(s) - 1 - previous} more")
         num_e = 0.0 if s[j] == float("-inf") else math.exp(float(s[j]) - mx)
         denom = float(sum(0.0 if x == float("-inf") else math.exp(float(x) - mx) for x in s))
         lines.append(f"= {num(num_e, p + 2)} / {num(denom, p + 2)}")
@@ -240,6 +248,13 @@ def explain_cell(
     if exact is not None and m.decimals is not None:
         lines.append(t["ex_rounded"].format(v=num(value, m.decimals), d=m.decimals, e=num(exact, p + 2)))
     return Explanation(stage_id, h, name, i, j, label, tuple(lines), value, exact)
+
+
+def _shown_terms(n: int, j: int) -> list[int]:
+    """Which terms of a long softmax sum to write out: the ends and the cell's own key."""
+    if n <= 12:
+        return list(range(n))
+    return sorted({0, 1, 2, 3, n - 4, n - 3, n - 2, n - 1, j})
 
 
 def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:

@@ -46,7 +46,7 @@ TITLES: dict[str, Mapping[str, str]] = {
     "input": {"en": "Input", "ko": "입력"},
     "params": {"en": "Learned weights", "ko": "학습되는 가중치"},
     "projections": {"en": "Projections: queries, keys and values", "ko": "투영: 쿼리, 키, 밸류"},
-    "split": {"en": "Head {h}: its slice of Q, K and V", "ko": "헤드 {h}: Q, K, V에서 자기 몫 나누기"},
+    "split": {"en": "Head {h}: its slice of Q, K and V", "ko": "헤드 {h}: Q, K, V 중 이 헤드의 열"},
     "scores": {
         "en": "Head {h}: scores, every query against every key",
         "ko": "헤드 {h}: 점수, 모든 쿼리와 모든 키의 내적",
@@ -65,7 +65,7 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
             "from_x",
             "Each token is a row vector of d_model = {d_model} numbers: its embedding, usually with its position "
             "mixed in. X stacks the {T} rows into a {T} × {d_model} matrix; everything below is computed from it.",
-            "각 토큰은 d_model = {d_model}개의 숫자로 된 행 벡터입니다. 보통 임베딩에 위치 정보를 더한 값이죠. "
+            "각 토큰은 d_model = {d_model}개의 숫자로 된 행 벡터입니다. 보통 임베딩에 위치 정보를 더한 값입니다. "
             "X는 이 {T}개의 행을 쌓은 {T} × {d_model} 행렬이고, 아래의 모든 계산이 여기서 출발합니다.",
         ),
         _n(
@@ -116,9 +116,9 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
             "Head {h} takes columns {c0}–{c1} of Q and K (d_k = {d_k}) and columns {v0}–{v1} of V (d_v = {d_v}), "
             "the same slice PyTorch's nn.MultiheadAttention gives it. Each head computes attention on its own "
             "slice, independently of the others.",
-            "헤드 {h}는 Q와 K의 {c0}–{c1}번째 열(d_k = {d_k})과 V의 {v0}–{v1}번째 열(d_v = {d_v})을 가져갑니다. "
-            "PyTorch의 nn.MultiheadAttention과 같은 방식입니다. 각 헤드는 자기 몫만으로 다른 헤드와 따로 "
-            "어텐션을 계산합니다.",
+            "{h}번 헤드는 Q와 K의 {c0}–{c1}번째 열(d_k = {d_k})과 V의 {v0}–{v1}번째 열(d_v = {d_v})을 "
+            "가져갑니다. PyTorch의 nn.MultiheadAttention과 같은 방식입니다. 각 헤드는 자기 열만 가지고 다른 "
+            "헤드와 독립적으로 어텐션을 계산합니다.",
         ),
     ),
     "scores": (
@@ -134,40 +134,44 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
             "Note: plain dot-product attention, as seed 004 writes it (and the classic encoder–decoder attention "
             "in seed 001), uses these scores as they are. The Transformer divides them by √d_k = √{d_k} ≈ {sqrt_dk}: "
             "smaller differences between scores, so a softer softmax that spreads the weight more evenly.",
-            "참고: 시드 004가 쓰는 그냥 내적(dot-product) 어텐션(시드 001의 고전적인 인코더–디코더 어텐션도 "
-            "마찬가지)은 이 점수를 그대로 씁니다. 트랜스포머는 √d_k = √{d_k} ≈ {sqrt_dk}로 나눕니다. 그러면 점수 "
+            "참고: 시드 004가 쓰는 단순 내적(dot-product) 어텐션(시드 001의 고전적인 인코더–디코더 어텐션도 "
+            "마찬가지)은 이 점수를 그대로 씁니다. 트랜스포머는 점수를 √d_k(= √{d_k} ≈ {sqrt_dk})로 나눕니다. 그러면 점수 "
             "사이의 차이가 줄어 소프트맥스가 덜 뾰족해지고, 가중치가 더 고르게 퍼집니다.",
         ),
     ),
     "scaled": (
         _n(
             "sqrt_dk",
-            "Dividing by √d_k = √{d_k} ≈ {div} keeps the scores from growing with the key width: a dot product of "
-            "d_k terms grows with d_k, and without the division the softmax would put almost all the weight on one key.",
-            "√d_k = √{d_k} ≈ {div}로 나누면 키의 너비가 커져도 점수가 덩달아 커지지 않습니다. d_k개 항의 내적은 "
-            "d_k가 클수록 커지는데, 나누지 않으면 소프트맥스가 가중치를 거의 전부 키 하나에 몰아 줍니다.",
+            "Dividing by √d_k = √{d_k} ≈ {div} keeps the scores from growing with the key width: the variance of a "
+            "dot product of d_k terms grows with d_k (its typical size with √d_k), and without the division the "
+            "softmax would put almost all the weight on one key.",
+            "√d_k(= √{d_k} ≈ {div})로 나누면 키의 너비가 커져도 점수가 덩달아 커지지 않습니다. d_k개 항을 더한 "
+            "내적은 분산이 d_k에 비례해 커지는데(전형적인 크기는 √d_k에 비례), 나누지 않으면 소프트맥스가 "
+            "가중치를 거의 전부 키 하나에 몰아 줍니다.",
         ),
         _n(
             "sqrt_seq_len",
             "This scenario divides by √T = √{Tk} ≈ {div}, the square root of the sequence length, because its "
             "source does.",
-            "이 시나리오는 출처를 따라 시퀀스 길이의 제곱근 √T = √{Tk} ≈ {div}로 나눕니다.",
+            "이 시나리오는 출처를 따라 시퀀스 길이의 제곱근인 √T(= √{Tk} ≈ {div})로 나눕니다.",
         ),
         _p(
             "sqrt_seq_len",
             "Pitfall: the standard (the Transformer paper, PyTorch) divides by √d_k = √{d_k} ≈ {sqrt_dk}, the key "
-            "width of one head, not by √(sequence length) as seed 000 writes. The division is there because a dot "
-            "product of d_k terms grows with d_k; the number of tokens has nothing to do with it.",
-            "주의: 표준(트랜스포머 논문, PyTorch)은 한 헤드의 키 너비인 √d_k = √{d_k} ≈ {sqrt_dk}로 나눕니다. "
-            "시드 000처럼 시퀀스 길이의 제곱근으로 나누지 않습니다. 나누는 이유는 d_k개 항의 내적이 d_k에 따라 "
-            "커지기 때문이고, 토큰 수와는 관계가 없습니다.",
+            "width of one head, not by √(sequence length) as seed 000 writes. The division is there because the "
+            "variance of a dot product of d_k terms grows with d_k; the number of tokens has nothing to do with it.",
+            "주의: 표준(트랜스포머 논문, PyTorch)은 한 헤드의 키 너비의 제곱근인 √d_k(= √{d_k} ≈ {sqrt_dk})로 "
+            "나눕니다. 시드 000은 시퀀스 길이의 제곱근으로 나누지만, 이는 표준이 아닙니다. 나누는 이유는 d_k개 "
+            "항을 더한 내적의 분산이 d_k에 비례해 커지기 때문이며, 토큰 수와는 관계가 없습니다.",
         ),
         _p(
             "sqrt_dk",
-            "Pitfall: d_k is the width of one head's keys, here {d_k}; not d_model and not the number of tokens. "
-            "Seed 001 says 'the key dimension is 3' yet divides by √4: its keys are 4 wide, so d_k = 4.",
-            "주의: d_k는 한 헤드의 키 너비로, 여기서는 {d_k}입니다. d_model도 토큰 수도 아닙니다. 시드 001은 "
-            "'키의 차원은 3'이라고 하면서 √4로 나누는데, 키의 너비가 4이므로 d_k는 4가 맞습니다.",
+            "Pitfall: d_k is the width of one head's keys (here {d_k}), not d_model and not the number of tokens. "
+            "Seed 001 slips on this in its own example: it writes 'the key dimension is 3' next to 4-wide keys "
+            "and √4; there d_k = 4.",
+            "주의: d_k는 한 헤드의 키 너비(여기서는 {d_k})이며, d_model도 토큰 수도 아닙니다. 시드 001은 자기 "
+            "예제에서 이를 헷갈립니다. 키의 너비가 4이고 √4로 나누면서 '키의 차원은 3'이라고 썼는데, 그 예제의 "
+            "d_k는 4입니다.",
         ),
     ),
     "masked": (
@@ -200,23 +204,23 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
             "Seed 001 claims a token always attends most to itself. Not here: '{tok}' gives itself {w_self} but "
             "'{other}' {w_other} (head {h}). Attention follows q·k, and nothing makes q_i·k_i the largest.",
             "시드 001은 토큰이 항상 자기 자신에게 가장 크게 주목한다고 말하지만, 여기서는 그렇지 않습니다. "
-            "'{tok}' 행에서 자기 자신의 가중치는 {w_self}이고, '{other}'의 가중치는 {w_other}로 더 큽니다"
-            "(헤드 {h}). 어텐션은 q·k를 따를 뿐이고, q_i·k_i가 가장 크다는 보장은 없습니다.",
+            "'{tok}' 행에서 자기 자신의 가중치는 {w_self}인데, '{other}'의 가중치({w_other})가 더 큽니다"
+            "({h}번 헤드). 어텐션은 q·k를 따를 뿐이고, q_i·k_i가 가장 크다는 보장은 없습니다.",
         ),
         _p(
             "rounded",
-            "Rounding by hand changes results: this run rounds {rounded} to {decimals} decimal(s) before the next "
-            "step, as the source did. In acting_machines that turns the exact 0.7604 into the printed 0.7685. "
-            "Run with --exact to see the unrounded numbers.",
-            "손으로 반올림하면 결과가 달라집니다. 이 실행은 출처처럼 {rounded} 값을 소수 {decimals}자리로 반올림한 "
-            "뒤 다음 단계에 씁니다. acting_machines에서는 이 때문에 정확한 값 0.7604가 출처의 0.7685가 됩니다. "
-            "--exact로 실행하면 반올림하지 않은 값을 볼 수 있습니다.",
+            "Rounding by hand changes results: this run rounds {rounded} before the next step uses them, as the "
+            "source did; the source check shows what that changes. (It is why acting_machines prints 0.7685 where "
+            "the exact weight is 0.7604.) Run with --exact to see the unrounded numbers.",
+            "손계산으로 반올림하면 결과가 달라집니다. 이 실행은 출처처럼 {rounded} 반올림한 뒤 다음 단계에 씁니다. "
+            "무엇이 달라지는지는 출처 대조에서 볼 수 있습니다. (acting_machines의 출처가 정확한 값 0.7604 대신 "
+            "0.7685를 싣는 것도 이 때문입니다.) --exact로 실행하면 반올림하지 않은 값을 볼 수 있습니다.",
         ),
         _p(
             "exact_ignores_rounding",
             "This run ignores the source's hand rounding (--exact), so some numbers differ from what the source "
             "prints: the source check below shows where and why.",
-            "이 실행은 출처의 손 반올림을 무시하므로(--exact) 출처에 인쇄된 값과 다른 숫자가 있습니다. 아래 출처 "
+            "이 실행은 출처의 손계산 반올림을 무시하므로(--exact) 출처에 실린 값과 다른 숫자가 있습니다. 아래 출처 "
             "대조에서 어디가 왜 다른지 볼 수 있습니다.",
         ),
     ),
@@ -225,8 +229,8 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
             "always",
             "Each token's new vector is the weighted sum of the value rows: z_i = Σ_j A_ij v_j. Z is {T} × {d_v}: "
             "for every token, a mix of the tokens it attends to.",
-            "각 토큰의 새 벡터는 밸류 행들의 가중합입니다: z_i = Σ_j A_ij v_j. Z는 {T} × {d_v}로, 토큰마다 자신이 "
-            "주목한 토큰들을 섞어 만든 벡터입니다.",
+            "각 토큰의 새 벡터는 밸류 행들의 가중합입니다: z_i = Σ_j A_ij v_j. Z는 {T} × {d_v} 행렬이며, 각 행은 "
+            "그 토큰이 주목한 토큰들을 섞어 만든 벡터입니다.",
         ),
     ),
     "concat": (
@@ -266,9 +270,11 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
         _p(
             "always",
             "Pitfall: seed 003 writes this weight as W^Q; it is W_O, a learned matrix of its own. (It also reuses "
-            "W^Q₁ for head 2: every head has its own query, key and value weights, here its own columns.)",
+            "W^Q₁ for head 2: every head has its own query, key and value weights, here its own columns of W_Q, "
+            "W_K and W_V.)",
             "주의: 시드 003은 이 가중치를 W^Q라고 썼지만, 이것은 별도로 학습되는 W_O입니다. (헤드 2에 W^Q₁을 다시 "
-            "쓴 것도 실수입니다. 헤드마다 자기 쿼리, 키, 밸류 가중치가 있고, 여기서는 자기 열입니다.)",
+            "쓴 것도 실수입니다. 헤드마다 자기 쿼리, 키, 밸류 가중치가 있으며, 여기서는 W_Q, W_K, W_V의 서로 다른 "
+            "열이 그 역할을 합니다.)",
         ),
     ),
 }
@@ -283,7 +289,7 @@ UI: dict[str, Mapping[str, str]] = {
     "exact": {"en": "--exact", "ko": "--exact"},
     "exact_note": {
         "en": "the source's hand rounding is ignored",
-        "ko": "출처의 손 반올림을 무시합니다",
+        "ko": "출처의 손계산 반올림을 무시합니다",
     },
     "cp_title": {"en": "Source check", "ko": "출처 대조"},
     "cp_where": {"en": "checkpoint", "ko": "확인 위치"},
@@ -315,12 +321,16 @@ UI: dict[str, Mapping[str, str]] = {
     "example": {"en": "Example:", "ko": "예시:"},
     "ex_given": {"en": "(given: nothing to compute)", "ko": "(주어진 값: 계산할 것이 없습니다)"},
     "ex_split": {
-        "en": "(head {h} takes {w} columns: its column c is column (h − 1)·{w} + c of the whole matrix)",
-        "ko": "(헤드 {h}는 {w}개의 열을 가져갑니다. 헤드의 c번째 열은 전체 행렬의 (h − 1)·{w} + c번째 열입니다)",
+        "en": "(head {h} takes {w} columns: its column {c} is column ({h} − 1)·{w} + {c} = {src} of the whole matrix)",
+        "ko": "({h}번 헤드는 열 {w}개를 가져갑니다. 이 헤드의 {c}번째 열은 전체 행렬의 ({h} − 1)·{w} + {c} = {src}번째 열입니다)",
     },
     "ex_blocked": {
         "en": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
         "ko": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이므로 인과 마스크가 가립니다.",
+    },
+    "ex_self": {
+        "en": "A token may always attend to itself (j = i = {i}), so the score is kept.",
+        "ko": "토큰은 언제나 자기 자신을 볼 수 있으므로(j = i = {i}) 점수를 그대로 둡니다.",
     },
     "ex_kept": {
         "en": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",
@@ -336,11 +346,11 @@ UI: dict[str, Mapping[str, str]] = {
     },
     "ex_rounded": {
         "en": "Rounded by hand to {d} decimal(s), as the source did: {v} is what the next stage uses; exactly it is {e}.",
-        "ko": "출처처럼 소수 {d}자리로 손 반올림했습니다. 다음 단계에서 쓰는 값: {v}, 정확한 값: {e}.",
+        "ko": "출처처럼 소수 {d}자리로 손계산 반올림을 했습니다. 다음 단계에서 쓰는 값: {v}, 정확한 값: {e}.",
     },
     "rounded_caption": {
         "en": "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact",
-        "ko": "{name}: 출처처럼 소수 {decimals}자리로 손 반올림한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",
+        "ko": "{name}: 출처처럼 소수 {decimals}자리로 손계산 반올림을 한 값입니다. 정확한 값은 --exact로 볼 수 있습니다",
     },
     # ----------------------------------------------------------------- quiz (mhsa_tutor/quiz.py)
     "quiz_title": {"en": "Quiz: {title} · {n} question(s)", "ko": "퀴즈: {title} · {n}문제"},
@@ -410,7 +420,7 @@ UI: dict[str, Mapping[str, str]] = {
         "en": "Stopped after {k} of {n} questions.",
         "ko": "{n}문제 중 {k}문제를 풀고 멈췄습니다.",
     },
-    "quiz_score": {"en": "score: {k}/{n}", "ko": "score: {k}/{n} (답한 {n}문제 중 {k}문제 정답)"},
+    "quiz_score": {"en": "score: {k}/{n}", "ko": "score: {k}/{n} (답한 {n}문제 중 {k}문제 맞힘)"},
     # ------------------------------------------- new scenario files (mhsa_tutor/generate.py)
     "new_header": {
         "en": "A scenario written by `mhsa-tutor new` (seed {seed}). Edit any number or token, then run it:\n  mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1",
@@ -507,7 +517,28 @@ def _self_not_highest(trace: Trace, stage: Stage) -> dict[str, object] | None:
     return None
 
 
-def facts(trace: Trace, stage: Stage) -> dict[str, object]:
+#: Stage names in Korean, for sentences about rounding.
+_STAGE_KO = {
+    "projections": "Q, K, V",
+    "scores": "점수",
+    "scaled": "스케일링한 점수",
+    "softmax": "어텐션 가중치",
+    "head_output": "헤드 출력",
+    "concat": "이어 붙인 출력",
+    "output": "최종 출력",
+}
+#: Pitfalls whose numbers differ from head to head, so each head shows its own.
+PER_HEAD_PITFALLS = frozenset({"self_not_highest"})
+
+
+def _rounded_text(rounding: tuple[tuple[str, int], ...], lang: str) -> str:
+    """``scaled to 1 decimal(s)`` / ``스케일링한 점수(scaled)를 소수 1자리로``, for every rounded stage."""
+    if lang == "ko":
+        return ", ".join(f"{_STAGE_KO.get(sid, sid)}({sid})를 소수 {d}자리로" for sid, d in rounding)
+    return "; ".join(f"the {sid} values to {d} decimal(s)" for sid, d in rounding)
+
+
+def facts(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     """Format fields for the catalogue's strings, from the trace alone."""
     info = trace.info
     h = stage.head or 1
@@ -516,7 +547,6 @@ def facts(trace: Trace, stage: Stage) -> dict[str, object]:
     params = next((s for s in trace.stages if s.id == "params"), None)
     d_src = params.matrices["W_K"].values.shape[0] if params is not None else info.d_model
     div = {"sqrt_dk": math.sqrt(dk), "sqrt_seq_len": math.sqrt(len(info.key_tokens))}.get(info.scale, 1.0)
-    rounded = [stage_id for stage_id, _ in info.rounding]
     f: dict[str, object] = {
         "T": len(info.tokens),
         "Tk": len(info.key_tokens),
@@ -536,8 +566,7 @@ def facts(trace: Trace, stage: Stage) -> dict[str, object]:
         "m": "M" if info.memory_tokens is not None else "X",
         "div": f"{div:.4f}",
         "sqrt_dk": f"{math.sqrt(dk):.4f}",
-        "rounded": ", ".join(rounded),
-        "decimals": ", ".join(str(d) for _, d in info.rounding),
+        "rounded": _rounded_text(info.rounding, lang),
     }
     return f
 
@@ -562,12 +591,14 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
 
 def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
     """(kind, text) of every catalogue entry that applies to this stage, in order."""
-    fields = facts(trace, stage)
+    fields = facts(trace, stage, lang)
     extra = _self_not_highest(trace, stage)
     if extra:
         fields.update(extra)
     out = []
     for note in CATALOGUE.get(stage.id, ()):
+        if note.kind == "pitfall" and note.when not in PER_HEAD_PITFALLS and stage.head not in (None, 1):
+            continue  # said once, on head 1, not again for every head
         if CONDITIONS[note.when](trace, stage):
             out.append((note.kind, note.text[lang].format(**fields)))
     return out

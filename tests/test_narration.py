@@ -105,8 +105,10 @@ def test_pitfall_unscaled_dot_product() -> None:
 
 
 def test_pitfall_mask_before_softmax() -> None:
-    text = _pitfalls(run(load_scenario("by_hand")), "masked", 2)
+    trace = run(load_scenario("by_hand"))
+    text = _pitfalls(trace, "masked", 1)
     assert "before the softmax" in text and "sums to 1" in text
+    assert _pitfalls(trace, "masked", 2) == ""  # said once, not again for every head
 
 
 def test_pitfall_rounding_by_hand() -> None:
