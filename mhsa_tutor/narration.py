@@ -13,6 +13,7 @@ names the condition (in ``CONDITIONS``) under which it applies.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -494,6 +495,27 @@ UI: dict[str, Mapping[str, str]] = {
 def ui(lang: str) -> dict[str, str]:
     """The UI strings in one language."""
     return {k: v[lang] for k, v in UI.items()}
+
+
+#: The words inside the engine's formulas, in Korean (the symbols stay as they are).
+FORMULA_KO: tuple[tuple[str, str], ...] = (
+    (r"^Q, K, V given$", "Q, K, V (출처가 준 값)"),
+    (r"^X, M \(memory\)$", "X, M (메모리)"),
+    (r"= columns (\S+) of Q, K, V$", r"= Q, K, V의 \1번째 열"),
+    (r"= columns (\S+) of Q, K and columns (\S+) of V$", r"= Q, K의 \1번째 열, V의 \2번째 열"),
+    (r"^S_ij = −∞ where j > i \(no looking ahead\)$", "j > i인 곳의 S_ij = −∞ (뒤의 토큰을 미리 보지 않음)"),
+    (r", row by row$", ", 행마다"),
+)
+
+
+def stage_formula(stage: Stage, lang: str) -> str:
+    """The stage's formula for display: the trace's own, with its words in ``lang``."""
+    if lang != "ko":
+        return stage.formula
+    text = stage.formula
+    for pattern, repl in FORMULA_KO:
+        text = re.sub(pattern, repl, text)
+    return text
 
 
 def stage_title(stage: Stage, lang: str) -> str:

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mhsa_tutor.grid import Grid
-from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -189,7 +189,7 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     head.append("  ")
     head.append(stage_title(stage, view.lang), style="bold")
     parts.append(Rule(head, align="left"))
-    parts.append(Text(stage.formula, style="bold cyan"))
+    parts.append(Text(stage_formula(stage, view.lang), style="bold cyan"))
     if view.example:
         parts.extend(_example(trace, stage, view))
     if view.narrate:

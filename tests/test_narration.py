@@ -123,3 +123,14 @@ def test_korean_uses_the_usual_terms() -> None:
     text = "\n".join(_notes(trace, s.id, s.head, "ko") for s in trace.stages)
     for term in ("어텐션", "쿼리", "키", "밸류", "소프트맥스", "헤드", "마스킹"):
         assert term in text, term
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_korean_formulas_have_no_english_words(name: str) -> None:
+    from mhsa_tutor.narration import stage_formula
+
+    trace = run(load_scenario(name))
+    for stage in trace.stages:
+        ko = stage_formula(stage, "ko")
+        assert not re.search(r"\b(columns|of|given|where|row|memory|and)\b", ko), ko
+        assert stage_formula(stage, "en") == stage.formula
