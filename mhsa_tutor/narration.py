@@ -356,8 +356,8 @@ UI: dict[str, Mapping[str, str]] = {
     # ----------------------------------------------------------------- quiz (mhsa_tutor/quiz.py)
     "quiz_title": {"en": "Quiz: {title} · {n} question(s)", "ko": "퀴즈: {title} · {n}문제"},
     "quiz_rule": {
-        "en": "Work each number out by hand and type it (q stops). An answer is right within half a unit of its last decimal: 0.77 accepts 0.765 to 0.775.",
-        "ko": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 입력한 마지막 자리의 반 단위까지는 맞은 것으로 봅니다. 예를 들어 0.77은 0.765부터 0.775까지 맞습니다.",
+        "en": "Work each number out by hand and type it (q stops). An answer is right within half a unit of its last decimal (0.77 accepts 0.765 to 0.775), and within 5 % of the value: type at least two significant figures.",
+        "ko": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 입력한 마지막 자리의 반 단위까지는 맞은 것으로 봅니다(예: 0.77은 0.765부터 0.775까지). 단, 정답과의 차이가 5 % 이내여야 하니 유효숫자를 두 자리 이상 입력하세요.",
     },
     "quiz_rule_tol": {
         "en": "Work each number out by hand and type it (q stops). An answer is right within ±{tol} of the value.",

@@ -10,7 +10,8 @@ Pure logic first, then the loop:
 * ``givens`` lists the inputs a question needs (the two vectors, the row of
   scores…) from the trace, never the answer; ``parse_answer`` and
   ``is_right`` check an answer: right when within half a unit of the last
-  decimal typed (``0.77`` accepts ``0.765 … 0.775``), or within an explicit
+  decimal typed (``0.77`` accepts ``0.765 … 0.775``) but never looser than 5 %
+  of the value or 0.005 (so ``0`` is not right for 0.47), or within an explicit
   tolerance; for a stage the scenario rounds by hand, the exact value counts too.
 * ``run_quiz`` asks, reads one line per answer through ``read_line`` (so tests
   and pipes drive it), says right or wrong, shows the ``explain`` arithmetic
@@ -226,9 +227,20 @@ def parse_answer(text: str) -> Answer | None:
     return Answer(value, 0.5 * 10.0**exponent, cleaned)
 
 
+#: Without --tolerance, an answer must also be within 5 % of the value (or 0.005): half a unit of
+#: a bare "0" is 0.5, which would pass 0.47 for a weight; two significant figures are asked for.
+RELATIVE_CAP = 0.05
+ABSOLUTE_FLOOR = 0.005
+
+
 def is_right(question: Question, answer: Answer, tolerance: float | None = None) -> bool:
-    """True when the answer is within tolerance of the trace's value (or of its exact value)."""
-    tol = answer.tolerance if tolerance is None else tolerance
+    """True when the answer is within tolerance of the trace's value (or of its exact value).
+
+    The default tolerance is half a unit of the last decimal typed, capped at
+    ``max(RELATIVE_CAP·|value|, ABSOLUTE_FLOOR)`` so that too few digits are not right.
+    """
+    cap = max(RELATIVE_CAP * abs(question.value), ABSOLUTE_FLOOR)
+    tol = min(answer.tolerance, cap) if tolerance is None else tolerance
     slack = 1e-9 * max(1.0, abs(question.value))  # binary cannot hold 0.765 exactly
     targets = [question.value] + ([question.exact] if question.exact is not None else [])
     return any(abs(answer.value - v) <= tol + slack for v in targets)

@@ -351,3 +351,18 @@ def test_every_builtin_every_count(name: str) -> None:
     for lang in ("en", "ko"):  # every stage answered wrongly: every explain path runs
         code, text, _ = _quiz(trace, qs, ["12345"] * len(qs), lang=lang)
         assert code == 0 and text.rstrip().splitlines()[-1].startswith(f"score: 0/{len(qs)}")
+
+
+def test_too_few_digits_are_not_right() -> None:
+    """Half a unit of a bare "0" is 0.5; the 5 % cap keeps it from passing a weight of 0.47."""
+    from mhsa_tutor.quiz import Question, is_right, parse_answer
+
+    weight = Question("softmax", 1, "A", 0, 1, 0.4683, None)
+    zero, close, two_digits = parse_answer("0"), parse_answer("0.47"), parse_answer("0.5")
+    assert zero is not None and close is not None and two_digits is not None
+    assert not is_right(weight, zero)
+    assert is_right(weight, close)
+    assert not is_right(weight, two_digits)  # 0.5 is 6.8 % off
+    tiny = Question("softmax", 1, "A", 0, 1, 0.0001, None)
+    assert is_right(tiny, zero)  # within 0.005 of a tiny weight
+    assert is_right(weight, zero, tolerance=0.5)  # an explicit --tolerance is taken as given
