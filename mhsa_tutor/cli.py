@@ -257,6 +257,8 @@ def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -
 @app.command("list")
 def list_cmd() -> None:
     """List the built-in scenarios: name, title, tokens, heads, source."""
+    import re
+
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -268,10 +270,11 @@ def list_cmd() -> None:
     with _errors():
         table = Table(box=box.SIMPLE_HEAD)
         for col in ("name", "title", "tokens", "heads", "source"):
-            table.add_column(col, overflow="fold")
+            table.add_column(col)
         for name in builtin_names():
             scn = _load(name)
-            source = scn.source if len(scn.source) <= 40 else scn.source[:39] + "…"
+            source = re.split(r" \(|; |\. ", scn.source, maxsplit=1)[0]  # its first clause
+            source = source if len(source) <= 40 else source[:39] + "…"
             table.add_row(
                 Text(name, style="bold"),
                 Text(safe(scn.title)),
@@ -502,7 +505,11 @@ def new(
 
         write_file(file, write, force=force)
         done = ui(lang.value)["new_wrote"].format(
-            path=file, cmd=shlex.quote(file), T=len(scn.tokens), d=scn.d_model, h=scn.heads
+            path=file,
+            cmd=shlex.quote(file if "/" in file or file.endswith(".toml") else f"./{file}"),
+            T=len(scn.tokens),
+            d=scn.d_model,
+            h=scn.heads,
         )
         console.print(Text(safe(done)))
 

@@ -87,12 +87,13 @@ CATALOGUE: dict[str, tuple[Note, ...]] = {
     "params": (
         _n(
             "always",
-            "These are the learned parameters. W_Q and W_K turn a {d_src}-wide row into {hk} numbers "
-            "(d_k = {d_k} per head × {heads} heads) and W_V into {hv}. Training sets them; here they are fixed so "
-            "that every step can be followed by hand.",
-            "학습되는 매개변수입니다. W_Q와 W_K는 너비 {d_src}인 행을 {hk}개의 숫자(헤드당 d_k = {d_k} × 헤드 "
-            "{heads}개)로, W_V는 {hv}개의 숫자로 바꿉니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 "
-            "있도록 값을 고정해 두었습니다.",
+            "These are the learned parameters. W_Q turns a {d_model}-wide row into {hk} numbers (d_k = {d_k} "
+            "per head, {heads} head(s)); W_K does the same for the rows the keys come from ({d_src} wide), and W_V "
+            "makes {hv} numbers of them. Training sets them; here they are fixed so that every step can be "
+            "followed by hand.",
+            "학습되는 매개변수입니다. W_Q는 너비 {d_model}인 행을 {hk}개의 숫자(헤드당 d_k = {d_k}, 헤드 "
+            "{heads}개)로 바꾸고, W_K는 키를 만들 행(너비 {d_src})을 같은 크기로, W_V는 그 행을 {hv}개의 숫자로 "
+            "바꿉니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 있도록 값을 고정해 두었습니다.",
         ),
         _n(
             "has_wo",
