@@ -17,8 +17,6 @@ stage holds read-only views into them, so the trace copies nothing it need not.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
 
@@ -68,12 +66,8 @@ def causal_mask(t_q: int, t_k: int) -> npt.NDArray[np.bool_]:
 
 
 def scale_factor(scenario: Scenario) -> float:
-    """The divisor of the scores: √d_k, √(sequence length) or 1."""
-    if scenario.scale == "sqrt_dk":
-        return math.sqrt(scenario.d_k)
-    if scenario.scale == "sqrt_seq_len":
-        return math.sqrt(len(scenario.key_tokens))
-    return 1.0
+    """The divisor of the scores: √d_k, √(sequence length) or 1 (``ScenarioInfo.scale_divisor``)."""
+    return ScenarioInfo.of(scenario).scale_divisor
 
 
 def _frozen(a: Array) -> Array:

@@ -196,7 +196,8 @@ def explain_cell(
             n, sym = len(trace.info.key_tokens), "√T"
         else:
             n, sym = trace.info.d_k, "√d_k"
-        lines.append(f"S[{rl}, {cl}] / {sym} = {num(raw, p)} / √{n} = {num(raw, p)} / {num(math.sqrt(n), p)}")
+        div = trace.info.scale_divisor
+        lines.append(f"S[{rl}, {cl}] / {sym} = {num(raw, p)} / √{n} = {num(raw, p)} / {num(div, p)}")
         lines.append(f"= {num(shown, p)}")
     elif stage_id == "masked":
         if j > i:

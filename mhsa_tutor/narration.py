@@ -569,7 +569,7 @@ def facts(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     out_dim = trace.stages[-1].matrices.get("O")
     params = next((s for s in trace.stages if s.id == "params"), None)
     d_src = params.matrices["W_K"].values.shape[0] if params is not None else info.d_model
-    div = {"sqrt_dk": math.sqrt(dk), "sqrt_seq_len": math.sqrt(len(info.key_tokens))}.get(info.scale, 1.0)
+    div = info.scale_divisor
     f: dict[str, object] = {
         "T": len(info.tokens),
         "Tk": len(info.key_tokens),

@@ -12,6 +12,7 @@ described by the TypedDicts below; non-finite numbers become the strings
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypedDict
@@ -78,6 +79,15 @@ class ScenarioInfo:
     def key_tokens(self) -> tuple[str, ...]:
         """Labels of the key/value rows (memory tokens in cross-attention)."""
         return self.memory_tokens if self.memory_tokens is not None else self.tokens
+
+    @property
+    def scale_divisor(self) -> float:
+        """What the scores are divided by: √d_k, √(number of keys) or 1 (the one definition)."""
+        if self.scale == "sqrt_dk":
+            return math.sqrt(self.d_k)
+        if self.scale == "sqrt_seq_len":
+            return math.sqrt(len(self.key_tokens))
+        return 1.0
 
     @classmethod
     def of(cls, scn: Scenario) -> ScenarioInfo:
