@@ -429,8 +429,8 @@ UI: dict[str, Mapping[str, str]] = {
         "ko": "`mhsa-tutor new`로 만든 시나리오입니다(시드 {seed}). 숫자나 토큰을 마음대로 고친 뒤 실행해 보세요:\n  mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1",
     },
     "new_values_small_int": {
-        "en": "Every number is a small integer from -2 to 2, so each step can be done by hand.",
-        "ko": "모든 숫자가 -2부터 2까지의 작은 정수라서 모든 단계를 손으로 계산할 수 있습니다.",
+        "en": "Every number is a small integer from -2 to 2, so each step can be done by hand; W_Q and W_K stay within -1 to 1, which keeps the scores small enough for the softmax to spread its weight.",
+        "ko": "모든 숫자가 -2부터 2까지의 작은 정수라서 모든 단계를 손으로 계산할 수 있습니다. W_Q와 W_K는 -1부터 1까지만 써서, 점수가 너무 커지지 않고 소프트맥스가 가중치를 고루 나눌 수 있게 했습니다.",
     },
     "new_values_normal": {
         "en": "X is drawn from the standard normal, the weights from the normal divided by √d_model = √{d}; all rounded to 2 decimals.",
