@@ -21,12 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.numbers import SUB
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.trace import Axis, Matrix, ScenarioInfo, Stage, Trace
 
 Array = npt.NDArray[np.float64]
 
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def round_half_up(values: Array, decimals: int) -> Array:

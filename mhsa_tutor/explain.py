@@ -109,7 +109,8 @@ def _labels(trace: Trace, m: Matrix, axis: str) -> tuple[str, ...]:
     return () if kind == "dims" else trace.labels(kind, 0)
 
 
-def _before_softmax(trace: Trace, head: int) -> Stage:
+def before_softmax(trace: Trace, head: int) -> Stage:
+    """The stage whose scores the softmax of ``head`` reads: masked, else scaled, else scores."""
     for sid in ("masked", "scaled", "scores"):
         try:
             return trace.find(sid, head)
@@ -209,7 +210,7 @@ def explain_cell(
             lines.append(f"S[{rl}, {cl}] = {num(value, p)}")
     elif stage_id == "softmax":
         assert h is not None
-        s = _before_softmax(trace, h).matrices["S"].values[i]
+        s = before_softmax(trace, h).matrices["S"].values[i]
         keys = trace.labels(m.cols, n_cols)
         mx = float(np.max(s))
         lines.append(t["ex_stable"].format(m=num(mx, p)))

@@ -8,6 +8,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+#: Digits as subscripts, for head numbers: Q₁, Z₂.
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
 
 def fmt(x: float, precision: int) -> str:
     """One number as the learner sees it in a table: fixed decimals, ``-∞``/``∞``, no ``-0``."""

@@ -35,9 +35,9 @@ from rich.console import Console
 from rich.text import Text
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.explain import before_softmax, explain_cell
 from mhsa_tutor.narration import TITLES, ui
-from mhsa_tutor.numbers import num
+from mhsa_tutor.numbers import SUB, num
 from mhsa_tutor.render import safe
 from mhsa_tutor.trace import Trace
 
@@ -45,7 +45,6 @@ ReadLine = Callable[[str], "str | None"]
 
 #: Stages with a number to compute, in the order a person meets them.
 ASKABLE: tuple[str, ...] = ("projections", "scores", "scaled", "softmax", "head_output", "concat", "output")
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 PRECISION = 4  # decimals of the numbers shown in the givens and answers
 
 
@@ -291,7 +290,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
         size = f"T = {len(keys)}" if info.scale == "sqrt_seq_len" else f"d_k = {info.d_k}"
         return [f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(raw, PRECISION)}", size]
     if q.stage == "softmax":
-        before = next(trace.find(s, h) for s in ("masked", "scaled", "scores") if _has(trace, s))
+        before = before_softmax(trace, h)
         row = before.matrices["S"].values[q.row]
         cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(row))
         return [f"{before.id}: S{sub}[{toks[q.row]}, :] = [{cells}]"]
@@ -308,10 +307,6 @@ def givens(trace: Trace, q: Question) -> list[str]:
     z = trace.find("concat").matrices["Z"].values[q.row]
     w = trace.find("params").matrices["W_O"].values[:, q.col]
     return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}"]
-
-
-def _has(trace: Trace, stage_id: str) -> bool:
-    return any(s.id == stage_id for s in trace.stages)
 
 
 def ask_text(trace: Trace, q: Question, lang: str) -> str:
