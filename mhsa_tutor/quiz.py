@@ -290,6 +290,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
         size = f"T = {len(keys)}" if info.scale == "sqrt_seq_len" else f"d_k = {info.d_k}"
         return [f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(raw, PRECISION)}", size]
     if q.stage == "softmax":
+        assert h is not None  # softmax is per head
         before = before_softmax(trace, h)
         row = before.matrices["S"].values[q.row]
         cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(row))
