@@ -104,17 +104,9 @@ def _console() -> "Console":
 
 def _print(console: "Console", renderable: "RenderableType") -> None:
     """Print without squeezing wide tables: render at least as wide as the content needs."""
-    from rich.console import Group
-    from rich.measure import Measurement
-    from rich.padding import Padding
-    from rich.table import Table
+    from mhsa_tutor.render import needed_width
 
-    wide = console.options.update(width=100_000)
-    parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
-    need = max(
-        (Measurement.get(console, wide, p).minimum for p in parts if isinstance(p, (Table, Padding))),
-        default=0,
-    )
+    need = needed_width(console, [renderable])
     width = console.width
     console.width = max(width, need)
     try:

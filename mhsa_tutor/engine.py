@@ -28,7 +28,6 @@ from mhsa_tutor.trace import Axis, Matrix, ScenarioInfo, Stage, Trace
 Array = npt.NDArray[np.float64]
 
 
-
 def round_half_up(values: Array, decimals: int) -> Array:
     """Round as a person does by hand: halves away from zero, at ``decimals`` places.
 

@@ -29,15 +29,20 @@ from collections.abc import Iterable
 from string import Template
 from typing import TextIO
 
-from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console, RenderableType
 
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
-from mhsa_tutor.render import View, checkpoint_rows, render_header, render_stage, safe, shown_indices
+from mhsa_tutor.render import (
+    View,
+    checkpoint_rows,
+    needed_width,
+    render_header,
+    render_stage,
+    safe,
+    shown_indices,
+)
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
 
 #: The export formats, and the file extension of each.
@@ -303,22 +308,11 @@ def _renderables(trace: Trace, view: View) -> list[RenderableType]:
     return [render_header(trace, view), *(render_stage(trace, i, view) for i in range(len(trace.stages)))]
 
 
-def _needed_width(console: Console, parts: list[RenderableType]) -> int:
-    """Width at which no matrix or check table of the stage views ``parts`` is squeezed."""
-    wide = console.options.update(width=100_000)
-    need = 0
-    for part in parts:
-        for p in part.renderables if isinstance(part, Group) else [part]:
-            if isinstance(p, (Table, Padding)):
-                need = max(need, Measurement.get(console, wide, p).maximum)
-    return need
-
-
 def record(trace: Trace, view: View) -> Console:
     """A recording Console that has printed the terminal view of every stage."""
     parts = _renderables(trace, view)
     probe = Console(file=io.StringIO(), width=WIDTH, highlight=False, emoji=False)
-    width = max(WIDTH, _needed_width(probe, parts[1:]))  # the header's prose wraps instead
+    width = max(WIDTH, needed_width(probe, parts[1:]))  # the header's prose wraps instead
     console = Console(
         record=True,
         file=io.StringIO(),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.style import Style
@@ -240,6 +241,21 @@ def select(trace: Trace, stage_ids: Sequence[str] = (), head: int | None = None)
             continue
         out.append(i)
     return out
+
+
+def needed_width(console: Console, renderables: Iterable[RenderableType]) -> int:
+    """The width at which no matrix or check table among ``renderables`` is squeezed.
+
+    Prose wraps to any width; a table cannot go below its minimum (its no-wrap
+    columns), so printing at least this wide never truncates a number.
+    """
+    wide = console.options.update(width=100_000)
+    need = 0
+    for part in renderables:
+        for p in part.renderables if isinstance(part, Group) else [part]:
+            if isinstance(p, (Table, Padding)):
+                need = max(need, Measurement.get(console, wide, p).minimum)
+    return need
 
 
 def render_trace(trace: Trace, indices: Iterable[int], view: View) -> list[RenderableType]:
