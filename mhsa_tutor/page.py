@@ -1,0 +1,383 @@
+"""The trace as one self-contained, offline, interactive HTML page.
+
+Contract:
+
+* ``to_page(trace, view)`` returns one HTML document with all CSS and JS inline
+  (``page_assets/``); a Content-Security-Policy forbids every network request.
+* Every stage is a ``<section class="stage">`` (title, formula, narration in
+  English and Korean, matrices, source check); the script shows one at a time
+  and writes ``render.progress_line`` into ``#progress``.
+* Every shown number is a ``td`` with ``data-stage``, ``data-head`` (per-head
+  stages only), ``data-matrix``, ``data-row`` and ``data-col`` (1-based).
+* The arithmetic shown in ``#explain`` for a cell is ``explain_cell``'s label and
+  lines joined by newlines (as ``mhsa-tutor explain`` prints them), computed
+  here in both languages and embedded as JSON; the page never computes.
+* Text from scenario files goes through ``render.safe`` and ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+
+import numpy as np
+
+# ---------------------------------------------------------------- adapter: the only calls into the rest of the tutor
+from mhsa_tutor.errors import OptionError
+from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.narration import UI, checkpoint_text, stage_formula, stage_notes, stage_title
+from mhsa_tutor.numbers import fmt, vec
+from mhsa_tutor.render import View, checkpoint_rows, progress_line, safe, shown_indices
+from mhsa_tutor.trace import Matrix, Stage, Trace
+
+LANGS = ("en", "ko")
+
+
+def _explain_text(trace: Trace, stage: Stage, name: str, row: int, col: int, precision: int, lang: str) -> str:
+    """What ``mhsa-tutor explain`` prints for one cell (0-based row/col), as one string."""
+    ex = explain_cell(
+        trace, stage.id, str(row + 1), str(col + 1), head=stage.head, matrix=name, precision=precision, lang=lang
+    )
+    return "\n".join([safe(ex.label), *(safe(line) for line in ex.lines)])
+
+
+def _ui(key: str, lang: str) -> str:
+    return UI[key][lang]
+
+
+# ------------------------------------------------------------------------------------------------ page strings
+
+#: The page's own words (the tutor's catalogue has the rest).
+WORDS: dict[str, dict[str, str]] = {
+    "prev": {"en": "← Previous", "ko": "← 이전"},
+    "next": {"en": "Next →", "ko": "다음 →"},
+    "stages": {"en": "Stages", "ko": "단계"},
+    "lang": {"en": "한국어", "ko": "English"},
+    "arith": {"en": "Arithmetic of the cell", "ko": "셀의 계산 과정"},
+    "hint": {
+        "en": "Click a number (or focus it and press Enter) to see how it was computed.",
+        "ko": "숫자를 누르면 (또는 선택하고 Enter) 어떻게 계산했는지 보여 줍니다.",
+    },
+    "keys": {
+        "en": "Keys: → / ← next and previous stage, Home / End first and last.",
+        "ko": "키: → / ← 다음·이전 단계, Home / End 처음·마지막 단계.",
+    },
+    "inputs": {"en": "Read from (highlighted)", "ko": "읽어 온 값 (강조 표시)"},
+    "legend": {"en": "Shading: attention weight", "ko": "음영: 어텐션 가중치"},
+    "masked": {"en": "masked (−∞ before softmax)", "ko": "마스킹됨 (소프트맥스 전 −∞)"},
+    "min": {"en": "min", "ko": "최솟값"},
+    "max": {"en": "max", "ko": "최댓값"},
+}
+LEVELS = ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0))  # shade level k covers LEVELS[k]
+#: ``--full`` pages hold at most this many numbers (each with its arithmetic in two languages).
+FULL_CELL_LIMIT = 40_000
+
+
+def _both(texts: dict[str, str], tag: str = "span", cls: str = "") -> str:
+    """The same thing in each language; CSS shows the page's current one."""
+    extra = f" {cls}" if cls else ""
+    return "".join(f'<{tag} lang="{lg}" class="l-{lg}{extra}">{texts[lg]}</{tag}>' for lg in LANGS)
+
+
+def _words(key: str, tag: str = "span", cls: str = "") -> str:
+    return _both({lg: html.escape(WORDS[key][lg]) for lg in LANGS}, tag, cls)
+
+
+def _esc(text: str) -> str:
+    return html.escape(safe(text))
+
+
+def _asset(name: str) -> str:
+    return resources.files("mhsa_tutor").joinpath("page_assets", name).read_text(encoding="utf-8")
+
+
+def _json_script(data: object) -> str:
+    """JSON that cannot end its ``<script>`` early (every ``<`` escaped)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def level(w: float) -> int:
+    """Shade level 0..5 of an attention weight (as the terminal shades it); -1 outside [0, 1]."""
+    return round(w * 5) if 0.0 <= w <= 1.0 else -1
+
+
+# ------------------------------------------------------------------------------------------------ sources
+
+
+def _index(trace: Trace) -> dict[tuple[str, int | None], int]:
+    return {(s.id, s.head): i for i, s in enumerate(trace.stages)}
+
+
+def sources(trace: Trace) -> dict[str, list[list[object]]]:
+    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"``.
+
+    A rule is ``[stage index, matrix, row kind, row offset, col kind, col offset, lo, hi]``:
+    kind ``r``/``c`` means the clicked row/column (plus the offset), ``*`` every one; the
+    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any).
+    """
+    at = _index(trace)
+    info = trace.info
+    out: dict[str, list[list[object]]] = {}
+    proj = at.get(("projections", None), at.get(("input", None)))
+    for i, s in enumerate(trace.stages):
+        h = s.head
+        for name in s.matrices:
+            rules: list[list[object]] = []
+            if s.id == "projections":
+                src = "memory" if name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices else "X"
+                rules = [[at[("input", None)], src, "r", 0, "*", 0, 0, 0], [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0]]
+            elif s.id == "split" and h is not None and proj is not None:
+                width = info.d_v if name == "V" else info.d_k
+                rules = [[proj, name, "r", 0, "c", (h - 1) * width, 0, 0]]
+            elif s.id == "scores" and h is not None:
+                rules = [[at[("split", h)], "Q", "r", 0, "*", 0, 0, 0], [at[("split", h)], "K", "c", 0, "*", 0, 0, 0]]
+            elif s.id in ("scaled", "masked", "softmax") and h is not None:
+                prev = next(at[(p, h)] for p in ("masked", "scaled", "scores") if (p, h) in at and at[(p, h)] < i)
+                rules = [[prev, "S", "r", 0, "*" if s.id == "softmax" else "c", 0, 0, 0]]
+            elif s.id == "head_output" and h is not None:
+                rules = [[at[("softmax", h)], "A", "r", 0, "*", 0, 0, 0], [at[("split", h)], "V", "*", 0, "c", 0, 0, 0]]
+            elif s.id == "concat":
+                dv = info.d_v
+                rules = [
+                    [at[("head_output", k)], "Z", "r", 0, "c", -(k - 1) * dv, (k - 1) * dv + 1, k * dv]
+                    for k in range(1, info.heads + 1)
+                ]
+            elif s.id == "output":
+                rules = [[at[("concat", None)], "Z", "r", 0, "*", 0, 0, 0], [at[("params", None)], "W_O", "*", 0, "c", 0, 0, 0]]
+            if rules:
+                out[f"{i}|{name}"] = rules
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ explanations
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+class _Lines:
+    """Explanations as ids into one list of distinct lines, each line a template and its digit runs.
+
+    The BERT-size page repeats lines and, even more, lines that differ only in their
+    numbers: a line is stored as ``"t,d1,d2,…"`` where ``t`` indexes ``templates``
+    (the line with every digit run replaced by NUL, which ``safe`` text never holds)
+    and ``d1, d2, …`` are the digit runs, put back in order by the page.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.templates: list[str] = []
+        self._at: dict[str, int] = {}
+        self._tpl: dict[str, int] = {}
+
+    def _encode(self, line: str) -> str:
+        template = _DIGITS.sub("\0", line)
+        t = self._tpl.setdefault(template, len(self.templates))
+        if t == len(self.templates):
+            self.templates.append(template)
+        return ",".join([str(t), *_DIGITS.findall(line)])
+
+    def ids(self, text: str) -> list[int]:
+        out = []
+        for line in text.split("\n"):
+            if line not in self._at:
+                self._at[line] = len(self.lines)
+                self.lines.append(self._encode(line))
+            out.append(self._at[line])
+        return out
+
+
+def explanations(trace: Trace, view: View) -> tuple[_Lines, dict[str, list[list[int]]]]:
+    """Every shown cell's arithmetic in each language: (line pool, ``"i|matrix|row|col"`` -> line ids).
+
+    Each value is ``[en ids]`` when Korean reads the same, else ``[en ids, ko ids]``.
+    """
+    pool = _Lines()
+    out: dict[str, list[list[int]]] = {}
+    for i, s in enumerate(trace.stages):
+        for name, m in s.matrices.items():
+            n_rows, n_cols = m.values.shape
+            cols = [c for c in shown_indices(n_cols, view.full) if c is not None]
+            for r in shown_indices(n_rows, view.full):
+                if r is None:
+                    continue
+                for c in cols:
+                    texts = [_explain_text(trace, s, name, r, c, view.precision, lg) for lg in LANGS]
+                    ids = [pool.ids(texts[0])] if texts[0] == texts[1] else [pool.ids(t) for t in texts]
+                    out[f"{i}|{name}|{r + 1}|{c + 1}"] = ids
+    return pool, out
+
+
+# ------------------------------------------------------------------------------------------------ HTML pieces
+
+
+def _masked_cells(trace: Trace, stage: Stage) -> np.ndarray | None:
+    """Where the mask set the scores of this softmax's head to −∞ (bool, rows × keys), if masked."""
+    if stage.id != "softmax":
+        return None
+    for s in trace.stages:
+        if s.id == "masked" and s.head == stage.head:
+            return np.isneginf(s.matrices["S"].values)
+    return None
+
+
+def matrix_html(trace: Trace, stage: Stage, name: str, m: Matrix, view: View) -> str:
+    """One matrix as a table with token labels; every shown number a contract ``td``."""
+    values = m.values  # (rows, cols)
+    n_rows, n_cols = values.shape
+    row_labels, col_labels = trace.labels(m.rows, n_rows), trace.labels(m.cols, n_cols)
+    cols = shown_indices(n_cols, view.full)
+    shade = stage.id == "softmax"
+    masked = _masked_cells(trace, stage)
+    head = f' data-head="{stage.head}"' if stage.head is not None else ""
+    attrs = f'data-stage="{stage.id}"{head} data-matrix="{html.escape(name)}"'
+    out = [f'<table class="matrix"><thead><tr><th scope="col" class="corner">{html.escape(name)}</th>']
+    out += ['<th class="gap">…</th>' if j is None else f'<th scope="col">{_esc(col_labels[j])}</th>' for j in cols]
+    out.append("</tr></thead><tbody>")
+    for i in shown_indices(n_rows, view.full):
+        if i is None:
+            out.append('<tr class="gap"><th>⋮</th>' + '<td class="gap">⋮</td>' * len(cols) + "</tr>")
+            continue
+        out.append(f'<tr><th scope="row">{_esc(row_labels[i])}</th>')
+        for j in cols:
+            if j is None:
+                out.append('<td class="gap">…</td>')
+                continue
+            x = float(values[i, j])
+            cls = []
+            if shade and level(x) >= 0:
+                cls.append(f"w{level(x)}")
+            if masked is not None and masked[i, j]:
+                cls.append("masked")
+            if x == float("-inf"):
+                cls.append("neginf")
+            c = f' class="{" ".join(cls)}"' if cls else ""
+            out.append(f'<td{c} {attrs} data-row="{i + 1}" data-col="{j + 1}">{fmt(x, view.precision)}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def legend_html(m: Matrix, masked: bool, precision: int) -> str:
+    """The shading's scale, and this matrix's smallest and largest weight."""
+    lo, hi = float(np.min(m.values)), float(np.max(m.values))
+    items = "".join(f'<li><span class="swatch w{k}"></span>{a:g}–{b:g}</li>' for k, (a, b) in enumerate(LEVELS))
+    if masked:
+        items += f'<li><span class="swatch masked"></span>{_words("masked")}</li>'
+    mm = f"{_words('min')} {fmt(lo, precision)} · {_words('max')} {fmt(hi, precision)}"
+    return f'<div class="legend">{_words("legend", "p")}<ul>{items}</ul><p>{mm}</p></div>'
+
+
+def _checks_html(trace: Trace, stage: Stage) -> str:
+    rows = checkpoint_rows(trace, stage)
+    if not rows:
+        return ""
+    info = trace.info
+    heads = "".join(f"<th scope='col'>{_both({lg: _ui(k, lg) for lg in LANGS})}</th>" for k in ("cp_where", "cp_source", "cp_computed", "cp_decimals"))
+    body = "".join(
+        f"<tr><td>{_esc(cp.where(info.tokens, info.key_tokens))}</td><td>{vec(cp.value, cp.decimals)}</td>"
+        f"<td>{vec(got, cp.decimals)}</td><td>{cp.decimals}</td><td class='{'ok' if ok else 'bad'}'>{'✓' if ok else '✗'}</td></tr>"
+        for cp, got, ok in rows
+    )
+    notes = {lg: "".join(f"<p class='pitfall'>{_esc(n)}</p>" for n in checkpoint_text(trace, stage, lg)) for lg in LANGS}
+    title = _both({lg: _ui("cp_title", lg) for lg in LANGS}, "h3")
+    return f'<div class="checks">{title}<table><thead><tr>{heads}<th></th></tr></thead><tbody>{body}</tbody></table>{_both(notes, "div")}</div>'
+
+
+def stage_html(trace: Trace, index: int, view: View) -> str:
+    """One stage as a ``section``: title, formula, narration, matrices (and legend), source check."""
+    s = trace.stages[index]
+    parts = [f'<h2 tabindex="-1">{index + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</h2>']
+    parts.append(_both({lg: _esc(stage_formula(s, lg)) for lg in LANGS}, "p", "formula"))
+    if view.narrate:
+        notes = {
+            lg: "".join(f'<p class="{html.escape(kind)}">{_esc(text)}</p>' for kind, text in stage_notes(trace, s, lg))
+            for lg in LANGS
+        }
+        parts.append(_both(notes, "div", "notes"))
+    for name, m in s.matrices.items():
+        n_rows, n_cols = m.values.shape
+        caption = {lg: f"{html.escape(name)}: {n_rows} × {n_cols}" for lg in LANGS}
+        if m.decimals is not None:
+            caption = {lg: caption[lg] + " · " + _esc(_ui("rounded_caption", lg).format(name=name, decimals=m.decimals)) for lg in LANGS}
+        parts.append(f'<figure>{_both(caption, "figcaption")}<div class="scroll">{matrix_html(trace, s, name, m, view)}</div>')
+        if s.id == "softmax":
+            parts.append(legend_html(m, _masked_cells(trace, s) is not None, view.precision))
+        parts.append("</figure>")
+    parts.append(_checks_html(trace, s))
+    progress = html.escape(progress_line(trace, index))
+    return f'<section class="stage" id="stage-{index + 1}" data-index="{index}" data-progress="{progress}">{"".join(parts)}</section>'
+
+
+def header_html(trace: Trace, view: View) -> str:
+    """Title and the scenario's facts."""
+    info = trace.info
+
+    def row(key: str, value: str) -> str:
+        return f"<dt>{_both({lg: _ui(key, lg) for lg in LANGS})}</dt><dd>{value}</dd>"
+
+    facts = row("tokens", " · ".join(_esc(t) for t in info.tokens))
+    if info.memory_tokens is not None:
+        facts += row("memory_tokens", " · ".join(_esc(t) for t in info.memory_tokens))
+    facts += row("sizes", f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}")
+    facts += row("mask_scale", f"mask = {html.escape(info.mask)}, scale = {html.escape(info.scale)}")
+    if info.source:
+        facts += row("source", _esc(info.source))
+    desc = f'<p class="description">{_esc(info.description)}</p>' if info.description and view.narrate else ""
+    return f"<h1>{_esc(info.title)}</h1><dl class='facts'>{facts}</dl>{desc}"
+
+
+def _nav_html(trace: Trace) -> str:
+    items = "".join(
+        f'<li><a href="#stage-{i + 1}" data-go="{i}">{i + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</a></li>'
+        for i, s in enumerate(trace.stages)
+    )
+    return f'<nav id="stage-list" aria-label="stages">{_words("stages", "h2")}<ol>{items}</ol></nav>'
+
+
+def _check_size(trace: Trace, view: View) -> None:
+    if not view.full:
+        return
+    cells = sum(m.values.size for s in trace.stages for m in s.matrices.values())
+    if cells > FULL_CELL_LIMIT:
+        raise OptionError(
+            f"--full would put {cells} numbers in the page; a browser holds at most {FULL_CELL_LIMIT} "
+            "(each with its arithmetic in two languages); leave out --full to show the corners of big matrices"
+        )
+
+
+def to_page(trace: Trace, view: View) -> str:
+    """The whole trace as one offline interactive HTML page (see the module contract).
+
+    Raises:
+        OptionError: ``view.full`` and more numbers than ``FULL_CELL_LIMIT``.
+    """
+    _check_size(trace, view)
+    lang = view.lang if view.lang in LANGS else "en"
+    pool, ex = explanations(trace, view)
+    data = {"templates": pool.templates, "lines": pool.lines, "ex": ex, "src": sources(trace)}
+    controls = (
+        f'<div class="controls"><button type="button" id="prev">{_words("prev")}</button>'
+        f'<span id="progress" aria-live="polite">{html.escape(progress_line(trace, 0))}</span>'
+        f'<button type="button" id="next">{_words("next")}</button>'
+        f'<button type="button" id="lang-toggle">{_words("lang")}</button></div>'
+    )
+    stages = "".join(stage_html(trace, i, view) for i in range(len(trace.stages)))
+    panel = (
+        f'<aside id="panel">{_words("arith", "h2")}<pre id="explain" aria-live="polite">{_words("hint")}</pre>'
+        f'<div id="sources"></div>{_words("keys", "p", "keys")}</aside>'
+    )
+    csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(trace.info.title)} · mhsa-tutor</title><style>{_asset('page.css')}</style></head>"
+        f"<body><header>{header_html(trace, view)}{controls}</header>"
+        f'<div class="layout">{_nav_html(trace)}<main id="stages">{stages}</main>{panel}</div>'
+        f'<script type="application/json" id="data">{_json_script(data)}</script>'
+        f"<script>{_asset('page.js')}</script></body></html>\n"
+    )
