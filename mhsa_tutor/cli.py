@@ -361,6 +361,7 @@ class ExportFormat(StrEnum):
     json = "json"
     html = "html"
     svg = "svg"
+    heatmap = "heatmap"
 
 
 @app.command()
@@ -371,7 +372,11 @@ def export(
     ],
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", help="Output format (default: from FILE's extension; markdown for -)."),
+        typer.Option(
+            "--format",
+            help="Output format (default: from FILE's extension; markdown for -): html is an offline interactive "
+            "page, svg the terminal view, heatmap an SVG figure of the attention weights.",
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     lang: LangOpt = Lang.en,
@@ -385,7 +390,7 @@ def export(
     mask: MaskOpt = None,
     values: ValuesOpt = None,
 ) -> None:
-    """Write the whole trace as markdown, HTML, SVG or JSON (every number at full precision)."""
+    """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
     from mhsa_tutor.export import choose_format, write_export
     from mhsa_tutor.safe_write import check_target, write_file
 

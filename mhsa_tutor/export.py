@@ -14,8 +14,12 @@ Contracts:
   neither break a table nor become markup; numbers are ``numbers.fmt`` with the
   view's precision (``−∞`` with a real minus sign); big matrices are elided as in
   the terminal unless ``view.full``.
-* ``html`` / ``svg`` are the terminal view (``render_header`` and
-  ``render_stage`` for every stage) recorded by Rich and exported by Rich.
+* ``html`` is the offline interactive page of ``mhsa_tutor.page``;
+  ``heatmap`` the attention figure of ``mhsa_tutor.heatmap`` (SVG); both are
+  imported only when asked for.
+* ``svg`` is the terminal view (``render_header`` and ``render_stage`` for
+  every stage) recorded by Rich and exported by Rich (``to_html`` gives the same
+  view as HTML).
 
 Nothing here touches the file system: ``mhsa_tutor.safe_write`` writes files.
 """
@@ -46,7 +50,7 @@ from mhsa_tutor.render import (
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
 
 #: The export formats, and the file extension of each.
-FORMATS: tuple[str, ...] = ("md", "json", "html", "svg")
+FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap")
 EXTENSIONS: dict[str, str] = {
     ".md": "md",
     ".markdown": "md",
@@ -96,8 +100,16 @@ def write_export(trace: Trace, fmt_name: str, view: View, out: TextIO) -> None:
         write_json(trace, out)
     elif fmt_name == "md":
         out.write(to_markdown(trace, view))
-    elif fmt_name in ("html", "svg"):
-        out.write(to_html(trace, view) if fmt_name == "html" else to_svg(trace, view))
+    elif fmt_name == "html":
+        from mhsa_tutor.page import to_page
+
+        out.write(to_page(trace, view))
+    elif fmt_name == "heatmap":
+        from mhsa_tutor.heatmap import to_heatmap
+
+        out.write(to_heatmap(trace, view))
+    elif fmt_name == "svg":
+        out.write(to_svg(trace, view))
     else:
         raise OptionError(f"unknown export format {fmt_name!r}; expected one of: {', '.join(FORMATS)}")
 
