@@ -12,6 +12,7 @@ and Typer.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from xml.sax.saxutils import escape, quoteattr
 
@@ -39,7 +40,7 @@ FONT = "DejaVu Sans, Noto Sans KR, Malgun Gothic, Arial, sans-serif"
 def colour(w: float) -> str:
     """``#rrggbb`` for a weight in [0, 1] (clamped), interpolated between ``STOPS``."""
     w = min(1.0, max(0.0, w))
-    for (a, ca), (b, cb) in zip(STOPS, STOPS[1:], strict=False):
+    for (a, ca), (b, cb) in itertools.pairwise(STOPS):
         if w <= b:
             t = (w - a) / (b - a)
             rgb = (round(x + (y - x) * t) for x, y in zip(ca, cb, strict=True))
@@ -125,7 +126,9 @@ def _colour_bar(x: float, y: float, height: float, fs: float) -> list[str]:
     ]
     for v in (0.0, 0.25, 0.5, 0.75, 1.0):
         ty = y + height * (1 - v)
-        out.append(f'<line x1="{x + fs * 1.2:.1f}" y1="{ty:.1f}" x2="{x + fs * 1.6:.1f}" y2="{ty:.1f}" stroke="#444444"/>')
+        out.append(
+            f'<line x1="{x + fs * 1.2:.1f}" y1="{ty:.1f}" x2="{x + fs * 1.6:.1f}" y2="{ty:.1f}" stroke="#444444"/>'
+        )
         out.append(f'<text x="{x + fs * 1.8:.1f}" y="{ty + fs * 0.35:.1f}">{v:g}</text>')
     out.append(f'<text x="{x:.1f}" y="{y - fs * 0.8:.1f}">weight</text></g>')
     return out
@@ -165,7 +168,8 @@ def to_heatmap(trace: Trace, view: View) -> str:
         f'viewBox="0 0 {width:.1f} {height:.1f}" font-family="{FONT}" font-size="{fs:.1f}" fill="#000000">',
         f"<title>{escape(safe(trace.info.title))}: attention weights</title>",
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#888888" stroke-width="2"/>'
+        '<rect width="6" height="6" fill="#eeeeee"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#888888" stroke-width="2"/>'
         "</pattern></defs>",
         f'<rect width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
         f'<text x="{fs:.1f}" y="{fs * 1.8:.1f}" font-size="{fs * 1.3:.1f}" font-weight="bold">'

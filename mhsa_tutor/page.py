@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from importlib import resources
 
 import numpy as np
@@ -29,6 +28,7 @@ from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import explain_cell
 from mhsa_tutor.narration import UI, checkpoint_text, stage_formula, stage_notes, stage_title
 from mhsa_tutor.numbers import fmt, vec
+from mhsa_tutor.page_data import LinePool, sources
 from mhsa_tutor.render import View, checkpoint_rows, progress_line, safe, shown_indices
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
@@ -104,98 +104,15 @@ def level(w: float) -> int:
     return round(w * 5) if 0.0 <= w <= 1.0 else -1
 
 
-# ------------------------------------------------------------------------------------------------ sources
-
-
-def _index(trace: Trace) -> dict[tuple[str, int | None], int]:
-    return {(s.id, s.head): i for i, s in enumerate(trace.stages)}
-
-
-def sources(trace: Trace) -> dict[str, list[list[object]]]:
-    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"``.
-
-    A rule is ``[stage index, matrix, row kind, row offset, col kind, col offset, lo, hi]``:
-    kind ``r``/``c`` means the clicked row/column (plus the offset), ``*`` every one; the
-    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any).
-    """
-    at = _index(trace)
-    info = trace.info
-    out: dict[str, list[list[object]]] = {}
-    proj = at.get(("projections", None), at.get(("input", None)))
-    for i, s in enumerate(trace.stages):
-        h = s.head
-        for name in s.matrices:
-            rules: list[list[object]] = []
-            if s.id == "projections":
-                src = "memory" if name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices else "X"
-                rules = [[at[("input", None)], src, "r", 0, "*", 0, 0, 0], [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0]]
-            elif s.id == "split" and h is not None and proj is not None:
-                width = info.d_v if name == "V" else info.d_k
-                rules = [[proj, name, "r", 0, "c", (h - 1) * width, 0, 0]]
-            elif s.id == "scores" and h is not None:
-                rules = [[at[("split", h)], "Q", "r", 0, "*", 0, 0, 0], [at[("split", h)], "K", "c", 0, "*", 0, 0, 0]]
-            elif s.id in ("scaled", "masked", "softmax") and h is not None:
-                prev = next(at[(p, h)] for p in ("masked", "scaled", "scores") if (p, h) in at and at[(p, h)] < i)
-                rules = [[prev, "S", "r", 0, "*" if s.id == "softmax" else "c", 0, 0, 0]]
-            elif s.id == "head_output" and h is not None:
-                rules = [[at[("softmax", h)], "A", "r", 0, "*", 0, 0, 0], [at[("split", h)], "V", "*", 0, "c", 0, 0, 0]]
-            elif s.id == "concat":
-                dv = info.d_v
-                rules = [
-                    [at[("head_output", k)], "Z", "r", 0, "c", -(k - 1) * dv, (k - 1) * dv + 1, k * dv]
-                    for k in range(1, info.heads + 1)
-                ]
-            elif s.id == "output":
-                rules = [[at[("concat", None)], "Z", "r", 0, "*", 0, 0, 0], [at[("params", None)], "W_O", "*", 0, "c", 0, 0, 0]]
-            if rules:
-                out[f"{i}|{name}"] = rules
-    return out
-
-
 # ------------------------------------------------------------------------------------------------ explanations
 
 
-_DIGITS = re.compile(r"\d+")
-
-
-class _Lines:
-    """Explanations as ids into one list of distinct lines, each line a template and its digit runs.
-
-    The BERT-size page repeats lines and, even more, lines that differ only in their
-    numbers: a line is stored as ``"t,d1,d2,…"`` where ``t`` indexes ``templates``
-    (the line with every digit run replaced by NUL, which ``safe`` text never holds)
-    and ``d1, d2, …`` are the digit runs, put back in order by the page.
-    """
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.templates: list[str] = []
-        self._at: dict[str, int] = {}
-        self._tpl: dict[str, int] = {}
-
-    def _encode(self, line: str) -> str:
-        template = _DIGITS.sub("\0", line)
-        t = self._tpl.setdefault(template, len(self.templates))
-        if t == len(self.templates):
-            self.templates.append(template)
-        return ",".join([str(t), *_DIGITS.findall(line)])
-
-    def ids(self, text: str) -> list[int]:
-        out = []
-        for line in text.split("\n"):
-            if line not in self._at:
-                self._at[line] = len(self.lines)
-                self.lines.append(self._encode(line))
-            out.append(self._at[line])
-        return out
-
-
-def explanations(trace: Trace, view: View) -> tuple[_Lines, dict[str, list[list[int]]]]:
+def explanations(trace: Trace, view: View) -> tuple[LinePool, dict[str, list[list[int]]]]:
     """Every shown cell's arithmetic in each language: (line pool, ``"i|matrix|row|col"`` -> line ids).
 
     Each value is ``[en ids]`` when Korean reads the same, else ``[en ids, ko ids]``.
     """
-    pool = _Lines()
+    pool = LinePool()
     out: dict[str, list[list[int]]] = {}
     for i, s in enumerate(trace.stages):
         for name, m in s.matrices.items():
@@ -276,15 +193,22 @@ def _checks_html(trace: Trace, stage: Stage) -> str:
     if not rows:
         return ""
     info = trace.info
-    heads = "".join(f"<th scope='col'>{_both({lg: _ui(k, lg) for lg in LANGS})}</th>" for k in ("cp_where", "cp_source", "cp_computed", "cp_decimals"))
+    heads = "".join(
+        f"<th scope='col'>{_both({lg: _ui(k, lg) for lg in LANGS})}</th>"
+        for k in ("cp_where", "cp_source", "cp_computed", "cp_decimals")
+    )
     body = "".join(
         f"<tr><td>{_esc(cp.where(info.tokens, info.key_tokens))}</td><td>{vec(cp.value, cp.decimals)}</td>"
-        f"<td>{vec(got, cp.decimals)}</td><td>{cp.decimals}</td><td class='{'ok' if ok else 'bad'}'>{'✓' if ok else '✗'}</td></tr>"
+        f"<td>{vec(got, cp.decimals)}</td><td>{cp.decimals}</td>"
+        f"<td class='{'ok' if ok else 'bad'}'>{'✓' if ok else '✗'}</td></tr>"
         for cp, got, ok in rows
     )
-    notes = {lg: "".join(f"<p class='pitfall'>{_esc(n)}</p>" for n in checkpoint_text(trace, stage, lg)) for lg in LANGS}
+    notes = {
+        lg: "".join(f"<p class='pitfall'>{_esc(n)}</p>" for n in checkpoint_text(trace, stage, lg)) for lg in LANGS
+    }
     title = _both({lg: _ui("cp_title", lg) for lg in LANGS}, "h3")
-    return f'<div class="checks">{title}<table><thead><tr>{heads}<th></th></tr></thead><tbody>{body}</tbody></table>{_both(notes, "div")}</div>'
+    table = f"<table><thead><tr>{heads}<th></th></tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="checks">{title}{table}{_both(notes, "div")}</div>'
 
 
 def stage_html(trace: Trace, index: int, view: View) -> str:
@@ -302,14 +226,20 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
         n_rows, n_cols = m.values.shape
         caption = {lg: f"{html.escape(name)}: {n_rows} × {n_cols}" for lg in LANGS}
         if m.decimals is not None:
-            caption = {lg: caption[lg] + " · " + _esc(_ui("rounded_caption", lg).format(name=name, decimals=m.decimals)) for lg in LANGS}
-        parts.append(f'<figure>{_both(caption, "figcaption")}<div class="scroll">{matrix_html(trace, s, name, m, view)}</div>')
+            caption = {
+                lg: caption[lg] + " · " + _esc(_ui("rounded_caption", lg).format(name=name, decimals=m.decimals))
+                for lg in LANGS
+            }
+        parts.append(
+            f'<figure>{_both(caption, "figcaption")}<div class="scroll">{matrix_html(trace, s, name, m, view)}</div>'
+        )
         if s.id == "softmax":
             parts.append(legend_html(m, _masked_cells(trace, s) is not None, view.precision))
         parts.append("</figure>")
     parts.append(_checks_html(trace, s))
     progress = html.escape(progress_line(trace, index))
-    return f'<section class="stage" id="stage-{index + 1}" data-index="{index}" data-progress="{progress}">{"".join(parts)}</section>'
+    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}"'
+    return f'<section class="stage" {attrs}>{"".join(parts)}</section>'
 
 
 def header_html(trace: Trace, view: View) -> str:
@@ -332,7 +262,8 @@ def header_html(trace: Trace, view: View) -> str:
 
 def _nav_html(trace: Trace) -> str:
     items = "".join(
-        f'<li><a href="#stage-{i + 1}" data-go="{i}">{i + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</a></li>'
+        f'<li><a href="#stage-{i + 1}" data-go="{i}">{i + 1}. '
+        f"{_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</a></li>"
         for i, s in enumerate(trace.stages)
     )
     return f'<nav id="stage-list" aria-label="stages">{_words("stages", "h2")}<ol>{items}</ol></nav>'
@@ -381,3 +312,21 @@ def to_page(trace: Trace, view: View) -> str:
         f'<script type="application/json" id="data">{_json_script(data)}</script>'
         f"<script>{_asset('page.js')}</script></body></html>\n"
     )
+
+
+def notebook_bundle(trace: Trace, view: View | None = None) -> dict[str, str]:
+    """Jupyter's display of a trace: the page in a sandboxed ``iframe`` (its CSS and JS cannot
+    touch the notebook's), and a one-line ``text/plain`` fallback."""
+    page = to_page(trace, view or View())
+    info = trace.info
+    title = html.escape(f"{safe(info.title)} · mhsa-tutor", quote=True)
+    frame = (
+        f'<iframe class="mhsa-tutor" title="{title}" sandbox="allow-scripts" '
+        'style="width: 100%; height: 760px; border: 1px solid #8a8a8a; border-radius: 4px" '
+        f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+    )
+    plain = (
+        f"<Trace {info.name}: {len(trace.stages)} stages, tokens {' · '.join(safe(t) for t in info.tokens)}, "
+        f"d_model {info.d_model}, heads {info.heads}>"
+    )
+    return {"text/html": frame, "text/plain": plain}

@@ -128,6 +128,12 @@ class Trace:
     def __len__(self) -> int:
         return len(self.stages)
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter shows a trace as the interactive page (``mhsa_tutor.page``), with a text fallback."""
+        from mhsa_tutor.page import notebook_bundle
+
+        return notebook_bundle(self)
+
     def find(self, stage_id: str, head: int | None = None) -> Stage:
         """The stage with this id (and head, for per-head stages).
 
