@@ -1,0 +1,241 @@
+"""The interactive page without a browser: its HTML contract, its embedded explanations, its size.
+
+The browser tests (tests/test_page_browser.py) drive the same page in Chromium.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from mhsa_tutor.engine import run
+from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.generate import build_random
+from mhsa_tutor.numbers import fmt
+from mhsa_tutor.page import FULL_CELL_LIMIT, notebook_bundle, to_page
+from mhsa_tutor.render import View, progress_line, safe, shown_indices
+from mhsa_tutor.scenario import builtin_names, load_scenario
+from mhsa_tutor.trace import Trace
+from tests.conftest import Invoke
+
+BUILTINS = builtin_names()
+
+
+@cache
+def trace_of(name: str) -> Trace:
+    return run(load_scenario(name))
+
+
+class Page(HTMLParser):
+    """Collects the cells, the scripts and every attribute that could load something."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[dict[str, str | None]] = []
+        self.sections: list[dict[str, str | None]] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.title = ""
+        self._in: str | None = None
+        self._cell: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        for key in ("src", "href", "action", "poster", "srcset", "data"):
+            if key in a:
+                self.links.append(str(a[key]))
+        if tag == "td" and "data-stage" in a:
+            self._cell = {**a, "text": ""}
+            self.cells.append(self._cell)
+        elif tag == "section":
+            self.sections.append(a)
+        elif tag == "script":
+            self.scripts.append({**a, "text": ""})
+            self._in = "script"
+        elif tag == "title":
+            self._in = "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = None
+        if tag in ("script", "title"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell["text"] = str(self._cell["text"]) + data
+        if self._in == "script":
+            self.scripts[-1]["text"] = str(self.scripts[-1]["text"]) + data
+        elif self._in == "title":
+            self.title += data
+
+
+def parse(text: str) -> Page:
+    p = Page()
+    p.feed(text)
+    p.close()
+    return p
+
+
+def embedded(page: Page) -> dict[str, object]:
+    [data] = [s for s in page.scripts if s.get("type") == "application/json"]
+    out: dict[str, object] = json.loads(str(data["text"]))
+    return out
+
+
+def decode(data: dict[str, object], key: str, lang: str) -> str:
+    """What the page's script shows for a cell (the same decoding, in Python)."""
+    ex = data["ex"]
+    lines, templates = data["lines"], data["templates"]
+    assert isinstance(ex, dict) and isinstance(lines, list) and isinstance(templates, list)
+    ids = ex[key][1] if lang == "ko" and len(ex[key]) > 1 else ex[key][0]
+    out = []
+    for i in ids:
+        t, *digits = lines[i].split(",")
+        parts = templates[int(t)].split("\0")
+        out.append(parts[0] + "".join(d + p for d, p in zip(digits, parts[1:], strict=True)))
+    return "\n".join(out)
+
+
+def cli_text(trace: Trace, cell: dict[str, str | None], precision: int, lang: str) -> str:
+    head = cell.get("data-head")
+    ex = explain_cell(
+        trace,
+        str(cell["data-stage"]),
+        str(cell["data-row"]),
+        str(cell["data-col"]),
+        head=int(head) if head else None,
+        matrix=cell["data-matrix"],
+        precision=precision,
+        lang=lang,
+    )
+    return "\n".join([safe(ex.label), *map(safe, ex.lines)])
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_shown_number_is_a_contract_cell_with_the_cli_arithmetic(name: str) -> None:
+    trace = trace_of(name)
+    page = parse(to_page(trace, View(precision=3)))
+    data = embedded(page)
+    expected_cells = 0
+    for i, stage in enumerate(trace.stages):
+        cells = [c for c in page.cells if c["data-stage"] == stage.id and c.get("data-head") == _head(stage.head)]
+        for mname, m in stage.matrices.items():
+            mine = [c for c in cells if c["data-matrix"] == mname]
+            rows = [r for r in shown_indices(m.values.shape[0], False) if r is not None]
+            cols = [c for c in shown_indices(m.values.shape[1], False) if c is not None]
+            assert len(mine) == len(rows) * len(cols)
+            expected_cells += len(mine)
+            for cell in mine:
+                r, c = int(str(cell["data-row"])) - 1, int(str(cell["data-col"])) - 1
+                assert cell["text"] == fmt(float(m.values[r, c]), 3)
+                key = f"{i}|{mname}|{r + 1}|{c + 1}"
+                for lang in ("en", "ko"):
+                    assert decode(data, key, lang) == cli_text(trace, cell, 3, lang)
+    assert len(page.cells) == expected_cells
+    assert [s["data-progress"] for s in page.sections] == [progress_line(trace, i) for i in range(len(trace))]
+    assert page.title.startswith(trace.info.title)
+    assert {"progress", "explain", "prev", "next", "lang-toggle"} <= set(page.ids)
+
+
+def _head(h: int | None) -> str | None:
+    return None if h is None else str(h)
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_the_page_loads_nothing(name: str) -> None:
+    text = to_page(trace_of(name), View())
+    page = parse(text)
+    assert all(link.startswith("#") for link in page.links), page.links
+    assert all("src" not in s for s in page.scripts)
+    assert "default-src 'none'" in text  # the Content-Security-Policy forbids any request
+    assert not re.search(r"(?i)@import|url\(\s*['\"]?(https?:|//)", text)
+
+
+TRICKY = """\
+title = "</title><script>alert(1)</script> \\u001b[2J"
+description = "<img src=x onerror=alert(2)> & done"
+source = "</script><b>bold</b>"
+tokens = ["<i>a</i>", "</script>", "b&amp;c", "\\u202eevil"]
+heads = 1
+scale = "none"
+mask = "causal"
+
+[input]
+Q = [[1.0], [2.0], [3.0], [4.0]]
+K = [[1.0], [0.0], [1.0], [0.0]]
+V = [[1.0], [2.0], [3.0], [4.0]]
+"""
+
+
+def test_file_text_is_shown_literally(tmp_path: Path) -> None:
+    path = tmp_path / "tricky.toml"
+    path.write_text(TRICKY, encoding="utf-8")
+    trace = run(load_scenario(str(path)))
+    text = to_page(trace, View())
+    page = parse(text)
+    assert [s.get("type") for s in page.scripts] == ["application/json", None]  # nothing injected
+    assert page.title.startswith("</title><script>alert(1)</script> \\x1b[2J")
+    assert "<img" not in text and "<b>bold" not in text and "<i>a</i>" not in text
+    assert "&lt;i&gt;a&lt;/i&gt;" in text and "b&amp;amp;c" in text
+    assert "\u202e" not in text and "\x1b" not in text
+    data = embedded(page)
+    cell = next(c for c in page.cells if c["data-stage"] == "softmax")
+    assert "<i>a</i>" in decode(data, f"{_index(trace, 'softmax')}|A|1|1", "en")  # JSON keeps it, as text
+    assert decode(data, f"{_index(trace, 'softmax')}|A|1|1", "en") == cli_text(trace, cell, 4, "en")
+
+
+def _index(trace: Trace, stage_id: str) -> int:
+    return next(i for i, s in enumerate(trace.stages) if s.id == stage_id)
+
+
+def test_bert_size_page_stays_under_2_mb() -> None:
+    trace = run(build_random(512, 768, 12, 0))
+    text = to_page(trace, View())
+    size = len(text.encode("utf-8"))
+    assert size < 2_000_000, size
+    page = parse(text)
+    assert len(page.sections) == len(trace.stages)
+    assert len(page.cells) == sum(64 * len(s.matrices) for s in trace.stages)  # 8 × 8 corners each
+
+
+def test_full_is_refused_above_what_a_page_holds(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "big.html"
+    r = invoke(["export", "random", "--tokens", "200", "--d-model", "64", "--heads", "2", "--full", "-o", str(out)])
+    assert r.exit_code == 2
+    assert f"at most {FULL_CELL_LIMIT}" in r.stderr and "--full" in r.stderr
+    assert not out.exists()
+    r = invoke(["export", "random", "--tokens", "20", "--d-model", "16", "--heads", "2", "--full", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert len(parse(out.read_text(encoding="utf-8")).cells) == sum(
+        m.values.size for s in run(build_random(20, 16, 2, 0)) for m in s.matrices.values()
+    )
+
+
+def test_cli_writes_the_page_and_svg_stays_the_terminal_snapshot(invoke: Invoke, tmp_path: Path) -> None:
+    r = invoke(["export", "by_hand", "-o", str(tmp_path / "t.html"), "--lang", "ko", "--precision", "2"])
+    assert r.exit_code == 0, r.stderr
+    text = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert '<html lang="ko" data-lang="ko">' in text and ">0.82</td>" in text
+    assert invoke(["export", "by_hand", "-o", str(tmp_path / "t.svg")]).exit_code == 0
+    assert "rich-terminal" in (tmp_path / "t.svg").read_text(encoding="utf-8")
+
+
+def test_notebook_display_is_the_page_in_a_sandboxed_iframe() -> None:
+    trace = trace_of("by_hand")
+    bundle = trace._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("<Trace by_hand: 16 stages")
+    frame = bundle["text/html"]
+    assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
+    assert srcdoc is not None and html.unescape(srcdoc.group(1)) == to_page(trace, View())
+    assert notebook_bundle(trace) == bundle
