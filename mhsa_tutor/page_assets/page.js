@@ -67,7 +67,10 @@
         if (matches(rk, ro, row, col, r) && matches(ck, co, row, col, k)) c.classList.add("src");
         for (const a of ["data-stage", "data-head", "data-matrix", "data-row", "data-col", "tabindex"]) c.removeAttribute(a);
       }
-      box.append(cap, table);
+      const scroll = document.createElement("div");
+      scroll.className = "scroll";
+      scroll.append(table);
+      box.append(cap, scroll);
       sourcesBox.append(box);
     }
   }
