@@ -238,7 +238,8 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
         parts.append("</figure>")
     parts.append(_checks_html(trace, s))
     progress = html.escape(progress_line(trace, index))
-    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}"'
+    hidden = " hidden" if index else ""  # the script shows one stage at a time; print shows all
+    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}"{hidden}'
     return f'<section class="stage" {attrs}>{"".join(parts)}</section>'
 
 

@@ -41,7 +41,9 @@ ARGS = [
     "--disable-sync",
 ]
 pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="browser tests need the playwright package (pip install -e '.[test]')"),
+    pytest.mark.skipif(
+        sync_playwright is None, reason="browser tests need the playwright package (pip install -e '.[test]')"
+    ),
     pytest.mark.skipif(
         not os.path.exists(CHROMIUM), reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
     ),
@@ -101,9 +103,7 @@ def cli_text(trace: Trace, stage: Stage, matrix: str, row: int, col: int, lang: 
 
 def cell(stage: Stage, matrix: str, row: int, col: int) -> str:
     head = f'[data-head="{stage.head}"]' if stage.head is not None else ":not([data-head])"
-    return (
-        f'#stages td[data-stage="{stage.id}"]{head}[data-matrix="{matrix}"][data-row="{row}"][data-col="{col}"]'
-    )
+    return f'#stages td[data-stage="{stage.id}"]{head}[data-matrix="{matrix}"][data-row="{row}"][data-col="{col}"]'
 
 
 def samples(n: int) -> list[int]:
@@ -292,7 +292,9 @@ def test_print_shows_every_stage(browser: Browser, tmp_path: Path) -> None:
     trace = trace_of("dog_ate_food")
     o = Opened(browser, page_file(tmp_path, "dog_ate_food"))
     o.page.emulate_media(media="print")
-    shown: Any = o.page.eval_on_selector_all("section.stage", "els => els.filter(e => e.getClientRects().length).length")
+    shown: Any = o.page.eval_on_selector_all(
+        "section.stage", "els => els.filter(e => e.getClientRects().length).length"
+    )
     assert shown == len(trace.stages)
     assert o.page.locator("#panel").is_hidden() and o.page.locator(".controls").is_hidden()
     assert o.page.pdf()[:4] == b"%PDF"
