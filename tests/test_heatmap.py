@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -57,14 +58,14 @@ def test_one_panel_per_head_with_labels_and_shading(name: str) -> None:
             assert title is not None and str(title.text).split(" = ")[1].split(" ")[0] == fmt(w, 4)
             seen.append((w, _lightness(fill)))
         seen.sort()
-        assert all(a[1] >= b[1] for a, b in zip(seen, seen[1:], strict=False))  # heavier weight, darker cell
+        assert all(a[1] >= b[1] for a, b in itertools.pairwise(seen))  # heavier weight, darker cell
     assert root.find("s:g[@class='colour-bar']", NS) is not None
 
 
 def test_the_colour_scale_runs_from_white_to_dark() -> None:
     assert colour(0.0) == "#ffffff" and colour(1.0) == "#08306b"
     shades = [_lightness(colour(w)) for w in np.linspace(0, 1, 41)]
-    assert all(a > b for a, b in zip(shades, shades[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(shades))
 
 
 def test_masked_cells_are_marked() -> None:
@@ -108,8 +109,20 @@ def test_too_many_tokens_is_refused(invoke: Invoke, tmp_path: Path) -> None:
     r = invoke(["export", "random", "--tokens", "200", "--d-model", "8", "--heads", "2", "-o", str(tmp_path / "a.svg")])
     assert r.exit_code == 0  # the Rich snapshot elides
     r = invoke(
-        ["export", "random", "--tokens", "200", "--d-model", "8", "--heads", "2"]
-        + ["-o", str(tmp_path / "b.svg"), "--format", "heatmap"]
+        [
+            "export",
+            "random",
+            "--tokens",
+            "200",
+            "--d-model",
+            "8",
+            "--heads",
+            "2",
+            "-o",
+            str(tmp_path / "b.svg"),
+            "--format",
+            "heatmap",
+        ]
     )
     assert r.exit_code == 2 and "at most 128 tokens" in r.stderr
     assert ET.fromstring(to_heatmap(run(build_random(128, 8, 2, 0)), View())) is not None
