@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None  # type: ignore[assignment]
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("MHSA_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
