@@ -24,8 +24,11 @@ from importlib import resources
 import numpy as np
 
 # ---------------------------------------------------------------- adapter: the only calls into the rest of the tutor
+# (mathml and page_data are this feature's own modules; everything else is the tutor's public API)
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.export import latex_formula
+from mhsa_tutor.mathml import to_mathml
 from mhsa_tutor.narration import UI, checkpoint_text, stage_formula, stage_notes, stage_title
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.page_data import LinePool, sources
@@ -215,6 +218,7 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     """One stage as a ``section``: title, formula, narration, matrices (and legend), source check."""
     s = trace.stages[index]
     parts = [f'<h2 tabindex="-1">{index + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</h2>']
+    parts.append(f'<div class="math">{to_mathml(latex_formula(trace, s))}</div>')
     parts.append(_both({lg: _esc(stage_formula(s, lg)) for lg in LANGS}, "p", "formula"))
     if view.narrate:
         notes = {
