@@ -239,3 +239,24 @@ def test_notebook_display_is_the_page_in_a_sandboxed_iframe() -> None:
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
     assert srcdoc is not None and html.unescape(srcdoc.group(1)) == to_page(trace, View())
     assert notebook_bundle(trace) == bundle
+
+
+@pytest.mark.parametrize(
+    ("lang", "stage", "head"), [("en", "softmax", "2"), ("ko", "masked", "1"), ("ko", "split", "2")]
+)
+def test_embedded_text_is_what_the_cli_prints(invoke: Invoke, lang: str, stage: str, head: str) -> None:
+    trace = trace_of("by_hand")
+    page = parse(to_page(trace, View(lang=lang, precision=2)))
+    index = next(i for i, s in enumerate(trace.stages) if s.id == stage and s.head == int(head))
+    matrix = next(iter(trace.stages[index].matrices))
+    args = ["explain", "by_hand", "--stage", stage, "--head", head, "--row", "3", "--col", "2"]
+    r = invoke([*args, "--matrix", matrix, "--lang", lang, "--precision", "2"], env={"COLUMNS": "400"})
+    assert r.exit_code == 0, r.stderr
+    assert decode(embedded(page), f"{index}|{matrix}|3|2", lang) + "\n" == r.stdout
+
+
+def test_page_assets_are_package_data() -> None:
+    from importlib import resources
+
+    for name in ("page.css", "page.js"):
+        assert resources.files("mhsa_tutor").joinpath("page_assets", name).is_file()
