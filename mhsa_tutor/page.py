@@ -74,6 +74,8 @@ WORDS: dict[str, dict[str, str]] = {
     "max": {"en": "max", "ko": "최댓값"},
 }
 LEVELS = ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0))  # shade level k covers LEVELS[k]
+#: Without a script the page is a long document: every stage shown, the controls hidden.
+NOSCRIPT_CSS = "section.stage[hidden] { display: block; } .controls, #panel { display: none; }"
 #: ``--full`` pages hold at most this many numbers (each with its arithmetic in two languages).
 FULL_CELL_LIMIT = 40_000
 
@@ -261,6 +263,8 @@ def header_html(trace: Trace, view: View) -> str:
     facts += row("mask_scale", f"mask = {html.escape(info.mask)}, scale = {html.escape(info.scale)}")
     if info.source:
         facts += row("source", _esc(info.source))
+    if trace.exact and info.rounding:
+        facts += row("exact", _both({lg: html.escape(_ui("exact_note", lg)) for lg in LANGS}))
     desc = f'<p class="description">{_esc(info.description)}</p>' if info.description and view.narrate else ""
     return f"<h1>{_esc(info.title)}</h1><dl class='facts'>{facts}</dl>{desc}"
 
@@ -311,7 +315,9 @@ def to_page(trace: Trace, view: View) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(trace.info.title)} · mhsa-tutor</title><style>{_asset('page.css')}</style></head>"
+        f"<title>{_esc(trace.info.title)} · mhsa-tutor</title><style>{_asset('page.css')}</style>"
+        f"<noscript><style>{NOSCRIPT_CSS}</style></noscript>"
+        "</head>"
         f"<body><header>{header_html(trace, view)}{controls}</header>"
         f'<div class="layout">{_nav_html(trace)}<main id="stages">{stages}</main>{panel}</div>'
         f'<script type="application/json" id="data">{_json_script(data)}</script>'

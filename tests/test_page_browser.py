@@ -299,3 +299,47 @@ def test_print_shows_every_stage(browser: Browser, tmp_path: Path) -> None:
     assert o.page.locator("#panel").is_hidden() and o.page.locator(".controls").is_hidden()
     assert o.page.pdf()[:4] == b"%PDF"
     o.close()
+
+
+HOST = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>notebook</title>
+<style>td { display: none !important; } body { background: #f00; } pre { visibility: hidden; }</style>
+<script>window.data = "the notebook's own"; document.addEventListener("keydown", () => { window.keys = 1; });</script>
+</head><body><p id="mine">notebook text</p>%s</body></html>"""
+
+
+def test_notebook_iframe_is_isolated_and_works(browser: Browser, tmp_path: Path) -> None:
+    trace = trace_of("by_hand")
+    host = tmp_path / "host.html"
+    host.write_text(HOST % trace._repr_mimebundle_()["text/html"], encoding="utf-8")
+    o = Opened(browser, host)
+    frame = o.page.frame_locator("iframe.mhsa-tutor")
+    stage = trace.stages[7]
+    frame.locator('#stage-list a[data-go="7"]').click(timeout=5000)
+    frame.locator(cell(stage, "A", 2, 2)).click(timeout=5000)  # would time out if the host's CSS hid the cells
+    assert frame.locator("#explain").text_content() == cli_text(trace, stage, "A", 2, 2, "en")
+    assert o.page.evaluate("window.data") == "the notebook's own"  # the page's script did not touch the host
+    assert o.page.text_content("#mine") == "notebook text"
+    assert o.requests == [o.page.url] and o.errors == []
+    o.close()
+
+
+def test_bert_size_page_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    from mhsa_tutor.generate import build_random
+
+    trace = run(build_random(512, 768, 12, 0))
+    path = tmp_path / "bert.html"
+    path.write_text(to_page(trace, View()), encoding="utf-8")
+    o = Opened(browser, path)
+    seen = set()
+    for k, stage in enumerate(trace.stages):
+        if stage.id in seen and stage.head != trace.info.heads:
+            continue  # every stage kind once, and every stage of the last head
+        seen.add(stage.id)
+        o.go(k)
+        assert o.page.text_content("#progress") == progress_line(trace, k)
+        matrix, m = next(reversed(stage.matrices.items()))
+        row, col = m.values.shape
+        o.page.click(cell(stage, matrix, row, col))
+        assert o.explain() == cli_text(trace, stage, matrix, row, col, "en")
+    assert o.requests == [o.page.url] and o.errors == []
+    o.close()
