@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -29,10 +30,11 @@ from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import explain_cell
 from mhsa_tutor.export import latex_formula
 from mhsa_tutor.mathml import to_mathml
-from mhsa_tutor.narration import UI, checkpoint_text, stage_formula, stage_notes, stage_title
+from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.page_data import LinePool, sources
 from mhsa_tutor.render import View, checkpoint_rows, progress_line, safe, shown_indices
+from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 LANGS = ("en", "ko")
@@ -47,7 +49,17 @@ def _explain_text(trace: Trace, stage: Stage, name: str, row: int, col: int, pre
 
 
 def _ui(key: str, lang: str) -> str:
-    return UI[key][lang]
+    return ui(lang)[key]
+
+
+def _formula(trace: Trace, stage: Stage, lang: str) -> str:
+    """The stage's plain formula in ``lang`` (after the core split: ``stage_formula(stage, lang, trace)``)."""
+    return stage_formula(stage, lang)
+
+
+def _checks(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, Any, bool]]:
+    """(checkpoint, computed value, matches) for this stage (after the split: ``trace.verdicts_for(stage)``)."""
+    return list(checkpoint_rows(trace, stage))
 
 
 # ------------------------------------------------------------------------------------------------ page strings
@@ -194,7 +206,7 @@ def legend_html(m: Matrix, masked: bool, precision: int) -> str:
 
 
 def _checks_html(trace: Trace, stage: Stage) -> str:
-    rows = checkpoint_rows(trace, stage)
+    rows = _checks(trace, stage)
     if not rows:
         return ""
     info = trace.info
@@ -221,7 +233,7 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     s = trace.stages[index]
     parts = [f'<h2 tabindex="-1">{index + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</h2>']
     parts.append(f'<div class="math">{to_mathml(latex_formula(trace, s))}</div>')
-    parts.append(_both({lg: _esc(stage_formula(s, lg)) for lg in LANGS}, "p", "formula"))
+    parts.append(_both({lg: _esc(_formula(trace, s, lg)) for lg in LANGS}, "p", "formula"))
     if view.narrate:
         notes = {
             lg: "".join(f'<p class="{html.escape(kind)}">{_esc(text)}</p>' for kind, text in stage_notes(trace, s, lg))
@@ -231,11 +243,9 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     for name, m in s.matrices.items():
         n_rows, n_cols = m.values.shape
         caption = {lg: f"{html.escape(name)}: {n_rows} × {n_cols}" for lg in LANGS}
-        if m.decimals is not None:
-            caption = {
-                lg: caption[lg] + " · " + _esc(_ui("rounded_caption", lg).format(name=name, decimals=m.decimals))
-                for lg in LANGS
-            }
+        rounded = {lg: matrix_caption(trace, s, name, m, lg) or "" for lg in LANGS}
+        if rounded["en"]:
+            caption = {lg: f"{caption[lg]} · {_esc(rounded[lg])}" for lg in LANGS}
         parts.append(
             f'<figure>{_both(caption, "figcaption")}<div class="scroll">{matrix_html(trace, s, name, m, view)}</div>'
         )
