@@ -337,7 +337,7 @@ def test_bert_size_page_in_the_browser(browser: Browser, tmp_path: Path) -> None
         seen.add(stage.id)
         o.go(k)
         assert o.page.text_content("#progress") == progress_line(trace, k)
-        matrix, m = next(reversed(stage.matrices.items()))
+        matrix, m = list(stage.matrices.items())[-1]
         row, col = m.values.shape
         o.page.click(cell(stage, matrix, row, col))
         assert o.explain() == cli_text(trace, stage, matrix, row, col, "en")
