@@ -19,7 +19,7 @@ Pure logic first, then the loop:
   ``score: k/N``, N being the questions answered so far (a question left with
   ``q`` or at end of input is not counted).
 
-Every sentence comes from ``narration.UI``; token names go through ``safe``.
+Every sentence comes from ``strings``; token names go through ``safe``.
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ from rich.text import Text
 
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import before_softmax, explain_cell
-from mhsa_tutor.narration import TITLES, ui
-from mhsa_tutor.numbers import SUB, num
+from mhsa_tutor.numbers import num
 from mhsa_tutor.render import safe
+from mhsa_tutor.stages import subscript
+from mhsa_tutor.stagetext import title
+from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Trace
 
 ReadLine = Callable[[str], "str | None"]
@@ -183,12 +185,12 @@ def choose_questions(
     for sid in stages:
         if sid not in have:
             raise OptionError(
-                f"--stage {sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}"
+                f"{sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}", "stage"
             )
     chosen = [s for s in have if not stages or s in stages]
     n = len(chosen) if count is None else count
     if n < 1:
-        raise OptionError(f"--count {n} is out of range; expected 1 or more")
+        raise OptionError(f"{n} is out of range; expected 1 or more", "count")
     K = len(chosen)
     if n >= K:  # every stage, each ⌊n/K⌋ or ⌈n/K⌉ times
         order = [chosen[k * K // n] for k in range(n)]
@@ -258,7 +260,7 @@ def label(trace: Trace, q: Question) -> str:
     m = stage.matrices[q.matrix]
     rl = trace.labels(m.rows, m.values.shape[0])[q.row]
     cl = trace.labels(m.cols, m.values.shape[1])[q.col]
-    sub = str(q.head).translate(SUB) if q.head is not None else ""
+    sub = subscript(q.head) if q.head is not None else ""
     text = f"{q.matrix}{sub}[{rl}, {cl}]"
     if q.stage == "scaled":
         text += " / √T" if trace.info.scale == "sqrt_seq_len" else " / √d_k"
@@ -270,7 +272,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
     info = trace.info
     toks, keys = info.tokens, info.key_tokens
     h = q.head
-    sub = str(h).translate(SUB) if h is not None else ""
+    sub = subscript(h) if h is not None else ""
     if q.stage == "projections":
         inputs = trace.find("input").matrices
         cross = "memory" in inputs and q.matrix in ("K", "V")
@@ -301,7 +303,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
         return [f"A{sub}[{toks[q.row]}, :] = {_vec(a)}", f"V{sub}[:, {q.col + 1}] = {_vec(v)}"]
     if q.stage == "concat":
         return [
-            f"Z{str(s.head).translate(SUB)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
+            f"Z{subscript(s.head or 1)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
             for s in trace.stages
             if s.id == "head_output"
         ]
@@ -329,7 +331,7 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
 
 def where(q: Question, lang: str) -> str:
     """The stage as a title, e.g. ``Head 1: attention weights``."""
-    return TITLES[q.stage][lang].format(h=q.head)
+    return title(q.stage, q.head, lang)
 
 
 def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: str) -> list[str]:

@@ -108,9 +108,7 @@ STAGES: tuple[StageSpec, ...] = (
         ),
     ),
     StageSpec("masked", True, (_m("S", "tokens", "keys"),), False, r"S_{ij} = -\infty \quad \text{where } j > i"),
-    StageSpec(
-        "softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"
-    ),
+    StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),
     StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
     StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
     StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O"),

@@ -14,7 +14,8 @@ import pytest
 
 from mhsa_tutor.checks import compare
 from mhsa_tutor.engine import run
-from mhsa_tutor.scenario import Checkpoint, builtin_names, load_scenario
+from mhsa_tutor.loader import builtin_names, load_scenario
+from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Trace
 
 ROOT = Path(__file__).resolve().parent.parent

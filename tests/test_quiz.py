@@ -14,6 +14,7 @@ from rich.console import Console
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.generate import build_random
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.quiz import (
     ASKABLE,
     Question,
@@ -23,7 +24,7 @@ from mhsa_tutor.quiz import (
     parse_answer,
     run_quiz,
 )
-from mhsa_tutor.scenario import Scenario, load_scenario
+from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.trace import Trace
 from tests.conftest import Invoke
 

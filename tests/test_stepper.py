@@ -9,8 +9,8 @@ from collections.abc import Callable
 from rich.console import Console, RenderableType
 
 from mhsa_tutor.engine import run
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.render import View, select
-from mhsa_tutor.scenario import load_scenario
 from mhsa_tutor.stepper import walk
 from tests.conftest import Invoke
 

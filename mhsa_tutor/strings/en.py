@@ -266,4 +266,13 @@ UI: dict[str, str] = {
         "done:\n[rounding]\nscaled = 2"
     ),
     "new_wrote": "Wrote {path}: {T} token(s), d_model {d}, {h} head(s).\nRun it with: mhsa-tutor run {cmd}",
+    "rounded_join": "; ",
+    "rounded_item": "the {stage} values to {d} decimal(s)",
+    "stage_name_projections": "projections",
+    "stage_name_scores": "scores",
+    "stage_name_scaled": "scaled",
+    "stage_name_softmax": "softmax",
+    "stage_name_head_output": "head_output",
+    "stage_name_concat": "concat",
+    "stage_name_output": "output",
 }

@@ -209,4 +209,13 @@ UI: dict[str, str] = {
     "new_W_O": "W_O: (헤드 수 · d_v) × d_out = {hk} × {d}. O = Z · W_O로 이어 붙인 헤드 출력을 섞습니다. W_O를 지우면 이어 붙이기에서 끝납니다.",
     "new_rounding": "선택 사항: 종이에 계산한 출처처럼, 다음 단계에서 쓰기 전에 어떤 단계의 값을 손으로 반올림할 수 있습니다:\n[rounding]\nscaled = 2",
     "new_wrote": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
+    "rounded_join": ", ",
+    "rounded_item": "{name}({stage})를 소수 {d}자리로",
+    "stage_name_projections": "Q, K, V",
+    "stage_name_scores": "점수",
+    "stage_name_scaled": "스케일링한 점수",
+    "stage_name_softmax": "어텐션 가중치",
+    "stage_name_head_output": "헤드 출력",
+    "stage_name_concat": "이어 붙인 출력",
+    "stage_name_output": "최종 출력",
 }
