@@ -203,7 +203,7 @@ def run(
         view = _view(precision, full, lang, narrate=not brief)
         indices = select(trace, stages, head)
         if step:
-            from mhsa_tutor.stepper import walk
+            from mhsa_tutor.session import walk
 
             raise typer.Exit(walk(trace, indices, view, console, read_line, print_wide))
         print_wide(console, render_header(trace, view))
@@ -324,7 +324,8 @@ def quiz(
     """
     import secrets
 
-    from mhsa_tutor.quiz import choose_questions, run_quiz
+    from mhsa_tutor.quiz import choose_questions
+    from mhsa_tutor.session import run_quiz
 
     console = make_console()
     with errors():

@@ -22,9 +22,9 @@ from mhsa_tutor.quiz import (
     givens,
     is_right,
     parse_answer,
-    run_quiz,
 )
 from mhsa_tutor.scenario import Scenario
+from mhsa_tutor.session import run_quiz
 from mhsa_tutor.trace import Trace
 from tests.conftest import Invoke
 
