@@ -95,7 +95,8 @@ def test_acting_machines_weights_and_outputs() -> None:
     assert np.round(Z[0], 4).tolist() == [1.0002, 2.9998, 4.0]
     assert np.round(Z[1], 3).tolist() == [1.463, 2.537, 4.0]
     assert load_scenario("acting_machines").rounding == {"scaled": 1}
-    assert np.array_equal(load_scenario("acting_machines").V, [[1, 3, 4], [3, 1, 4]])
+    V = load_scenario("acting_machines").V
+    assert V is not None and V.tolist() == [[1, 3, 4], [3, 1, 4]]
 
 
 def test_acting_machines_exact_machines_row() -> None:

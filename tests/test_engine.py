@@ -61,7 +61,8 @@ def rounded(stage: str, a: Matrix, rounding: dict[str, int]) -> Matrix:
     """The scenario's hand rounding, with the engine's own half-up rule (tested on its own below)."""
     if stage not in rounding:
         return a
-    return np.asarray(round_half_up(np.array(a, dtype=float), rounding[stage])).tolist()
+    out: Matrix = np.asarray(round_half_up(np.array(a, dtype=float), rounding[stage])).tolist()
+    return out
 
 
 def reference(spec: Spec, rounding: dict[str, int] | None = None) -> list[RefStage]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -241,14 +240,11 @@ def test_random_bad_size_is_one_line(invoke: Invoke) -> None:
 
 def test_bert_base_sized_run_is_elided(invoke: Invoke) -> None:
     args = ["run", "random", "--tokens", "512", "--d-model", "768", "--heads", "12", "--mask", "causal"]
-    start = time.perf_counter()
     r = invoke([*args, "--head", "1"])
-    elapsed = time.perf_counter() - start
     assert r.exit_code == 0, r.stderr
     assert "…" in r.stdout and "⋮" in r.stdout
     assert "t512" in r.stdout and "A: 512 × 512" in r.stdout
     assert len(r.stdout) < 64_000
-    assert elapsed < 15  # ~1 s on a laptop; generous for a loaded CI machine
 
 
 def test_help_names_the_random_defaults_without_numpy() -> None:
