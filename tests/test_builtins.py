@@ -224,7 +224,7 @@ def test_builtins_are_found_after_a_plain_install(tmp_path: Path) -> None:
     elsewhere.mkdir()
     script = textwrap.dedent(
         """
-        import mhsa_tutor, mhsa_tutor.scenario as s
+        import mhsa_tutor, mhsa_tutor.loader as s
         assert "site-packages" in mhsa_tutor.__file__, mhsa_tutor.__file__
         print(" ".join(s.builtin_names()))
         for n in s.builtin_names():

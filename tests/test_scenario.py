@@ -21,7 +21,7 @@ from mhsa_tutor.errors import ScenarioError
 from mhsa_tutor.loader import builtin_dir, builtin_names, load_scenario, resolve
 from mhsa_tutor.stages import MASKS, SCALES, STAGE_IDS
 from mhsa_tutor.validate import parse_scenario
-from tests.bad_inputs import BASE_QKV, BASE_X, CASES, Bad
+from tests.bad_inputs import BASE_QKV, BASE_X, CASES, SAMPLE, Bad
 from tests.strategies import TOKEN_ALPHABET, Spec, any_tokens, spec_tables, specs, tables_to_toml, to_toml
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,7 +59,7 @@ def test_bad_file_gives_one_clear_error(case: Bad) -> None:
     assert_clear(error_of(case.content), "bad.toml", case.field, case.phrase)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if isinstance(c.content, str)], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in SAMPLE if isinstance(c.content, str)], ids=lambda c: c.id)
 def test_bad_file_on_disk_names_its_path(case: Bad, tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(str(case.content), encoding="utf-8")
