@@ -42,7 +42,7 @@ from mhsa_tutor.render import (
     safe,
     shown_indices,
 )
-from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
+from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
 FORMATS: tuple[str, ...] = ("md", "json", "html", "svg")
@@ -117,7 +117,8 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
     allow_nan=False) + "\\n"``, but at most ``chunk_rows`` matrix rows are held
     as Python lists at a time.
     """
-    out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {_dumps(scenario_to_dict(trace.info))}, "stages": [')
+    scenario = _dumps(scenario_to_dict(trace.info, trace.exact))
+    out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {scenario}, "stages": [')
     for i, stage in enumerate(trace.stages):
         if i:
             out.write(", ")
@@ -132,7 +133,11 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
                 rows = matrix_to_lists(values[start : start + chunk_rows])
                 out.write((", " if start else "") + _dumps(rows)[1:-1])  # the rows, without the outer brackets
             out.write("]")
-        out.write("}}")
+        out.write("}")
+        rounded = rounded_to_dict(stage)  # hand-rounded stages are a few small matrices: written whole
+        if rounded:
+            out.write(f', "rounded": {_dumps(rounded)}')
+        out.write("}")
     out.write("]}\n")
 
 

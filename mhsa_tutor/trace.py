@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -218,16 +218,26 @@ class ScenarioJSON(TypedDict, total=False):
     mask: str
     scale: str
     source: str
+    rounding: dict[str, int]
+    hand_rounded: bool
+
+
+class RoundedJSON(TypedDict):
+    """``stage["rounded"][name]``: a matrix the run rounded by hand, with its unrounded values."""
+
+    decimals: int
+    exact: list[list[float | str]]
 
 
 class StageJSON(TypedDict):
-    """One entry of ``trace["stages"]``."""
+    """One entry of ``trace["stages"]``; ``rounded`` only where the run rounded a matrix by hand."""
 
     id: str
     head: int | None
     title: str
     formula: str
     matrices: dict[str, list[list[float | str]]]
+    rounded: NotRequired[dict[str, RoundedJSON]]
 
 
 class TraceJSON(TypedDict):
@@ -256,8 +266,12 @@ def matrix_to_lists(values: Array) -> list[list[float | str]]:
     return rows
 
 
-def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
-    """The ``scenario`` block of the JSON form."""
+def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
+    """The ``scenario`` block of the JSON form.
+
+    ``rounding`` is the scenario's hand-rounding table (stage id -> decimals);
+    ``hand_rounded`` says whether this run applied it (False under ``--exact``).
+    """
     out: ScenarioJSON = {"name": info.name, "title": info.title, "tokens": list(info.tokens)}
     if info.memory_tokens is not None:
         out["memory_tokens"] = list(info.memory_tokens)
@@ -270,27 +284,42 @@ def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
             "mask": info.mask,
             "scale": info.scale,
             "source": info.source,
+            "rounding": dict(info.rounding),
+            "hand_rounded": bool(info.rounding) and not exact,
         }
     )
     return out
 
 
-def stage_to_dict(stage: Stage) -> StageJSON:
-    """One stage in JSON form."""
+def rounded_to_dict(stage: Stage) -> dict[str, RoundedJSON]:
+    """The matrices of a stage that were rounded by hand: decimals and unrounded values."""
     return {
+        name: {"decimals": m.decimals, "exact": matrix_to_lists(m.exact)}
+        for name, m in stage.matrices.items()
+        if m.exact is not None and m.decimals is not None
+    }
+
+
+def stage_to_dict(stage: Stage) -> StageJSON:
+    """One stage in JSON form (``matrices`` hold the values the run used; ``rounded`` the exact ones)."""
+    out: StageJSON = {
         "id": stage.id,
         "head": stage.head,
         "title": stage.title,
         "formula": stage.formula,
         "matrices": {name: matrix_to_lists(m.values) for name, m in stage.matrices.items()},
     }
+    rounded = rounded_to_dict(stage)
+    if rounded:
+        out["rounded"] = rounded
+    return out
 
 
 def to_dict(trace: Trace) -> TraceJSON:
-    """The JSON form of a trace (numbers unrounded, nothing elided)."""
+    """The JSON form of a trace (full float64 precision, nothing elided)."""
     return {
         "schema": SCHEMA,
-        "scenario": scenario_to_dict(trace.info),
+        "scenario": scenario_to_dict(trace.info, trace.exact),
         "stages": [stage_to_dict(s) for s in trace.stages],
     }
 
@@ -304,7 +333,7 @@ def _parse_cell(x: float | str) -> float:
 
 
 def from_dict(data: TraceJSON) -> Trace:
-    """Rebuild a Trace from its JSON form (checkpoints and rounding are not kept).
+    """Rebuild a Trace from its JSON form (checkpoints are not kept; hand rounding is).
 
     Raises:
         ValueError / KeyError: not a ``mhsa-tutor/trace@1`` document.
@@ -313,6 +342,10 @@ def from_dict(data: TraceJSON) -> Trace:
         raise ValueError(f"not a {SCHEMA} document")
     sc = data["scenario"]
     mem = sc.get("memory_tokens")
+    keys = mem if mem is not None else sc["tokens"]
+    by_id = {s["id"]: s for s in data["stages"]}
+    d_src = len(by_id["params"]["matrices"]["W_K"]) if "params" in by_id else sc["d_model"]
+    d_out = len(by_id["output"]["matrices"]["O"][0]) if "output" in by_id else None
     info = ScenarioInfo(
         name=sc["name"],
         title=sc["title"],
@@ -326,14 +359,27 @@ def from_dict(data: TraceJSON) -> Trace:
         scale=sc["scale"],
         source=sc["source"],
         given_qkv=not any(s["id"] == "params" for s in data["stages"]),
+        rounding=tuple(sorted(sc.get("rounding", {}).items())),
+        d_src=d_src,
+        d_out=d_out,
+        scale_divisor=ScenarioInfo.divisor_for(sc["scale"], sc["d_k"], len(keys)),
+        sqrt_dk=math.sqrt(sc["d_k"]),
     )
     stages = []
     for st in data["stages"]:
         mats: dict[str, Matrix] = {}
+        rounded = st.get("rounded", {})
         for name, rows in st["matrices"].items():
-            arr = np.array([[_parse_cell(x) for x in row] for row in rows], dtype=np.float64)
-            arr.flags.writeable = False
             r, c = axes(st["id"], name)
-            mats[name] = Matrix(arr, r, c)
+            hand = rounded.get(name)
+            exact = _array(hand["exact"]) if hand is not None else None
+            decimals = hand["decimals"] if hand is not None else None
+            mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
-    return Trace(info, tuple(stages))
+    return Trace(info, tuple(stages), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
+
+
+def _array(rows: list[list[float | str]]) -> Array:
+    arr = np.array([[_parse_cell(x) for x in row] for row in rows], dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
