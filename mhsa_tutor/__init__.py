@@ -20,7 +20,8 @@ __all__ = ["Scenario", "Stage", "Trace", "__version__", "load_scenario", "run"]
 
 if TYPE_CHECKING:
     from mhsa_tutor.engine import run
-    from mhsa_tutor.scenario import Scenario, load_scenario
+    from mhsa_tutor.loader import load_scenario
+    from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Stage, Trace
 
 
@@ -30,10 +31,14 @@ def __getattr__(name: str) -> Any:
         from mhsa_tutor.engine import run
 
         return run
-    if name in ("load_scenario", "Scenario"):
-        from mhsa_tutor import scenario
+    if name == "load_scenario":
+        from mhsa_tutor.loader import load_scenario
 
-        return getattr(scenario, name)
+        return load_scenario
+    if name == "Scenario":
+        from mhsa_tutor.scenario import Scenario
+
+        return Scenario
     if name in ("Trace", "Stage"):
         from mhsa_tutor import trace
 

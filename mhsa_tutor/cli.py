@@ -3,7 +3,7 @@
 Contracts:
 
 * every ``TutorError`` and every bad option becomes exit code 2 and one line
-  ``error: ...`` on stderr, never a traceback;
+  ``error: ...`` on stderr, never a traceback (``cli_support``);
 * heavy modules (NumPy, the engine, the renderers) are imported inside the
   commands, so ``mhsa-tutor --help`` starts without NumPy;
 * no ``from __future__ import annotations``: Typer evaluates string annotations
@@ -13,64 +13,43 @@ Contracts:
 """
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from mhsa_tutor import __version__
-from mhsa_tutor.errors import OptionError, TutorError
+from mhsa_tutor.cli_support import (
+    DModelOpt,
+    ExactOpt,
+    FullOpt,
+    Group,
+    HeadsOpt,
+    LangOpt,
+    MaskOpt,
+    PrecisionOpt,
+    ScenarioArg,
+    SeedOpt,
+    TokensOpt,
+    ValuesOpt,
+    choice,
+    errors,
+    make_console,
+    print_wide,
+    read_line,
+)
+from mhsa_tutor.errors import OptionError
+from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
-
     from mhsa_tutor.generate import RandomSpec
     from mhsa_tutor.render import View
     from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Trace
 
 
-class _Group(TyperGroup):
-    """Typer's group, with every usage error as one plain ``error:`` line (exit 2)."""
-
-    def main(  # type: ignore[override]
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        try:
-            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
-        except typer.Abort:
-            sys.exit(130)
-        except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
-            ctx = getattr(exc, "ctx", None)
-            if exc.__class__.__name__ == "NoArgsIsHelpError" and ctx is not None:
-                sys.exit(0)  # Typer has printed the help already
-            fmt = getattr(exc, "format_message", None)
-            _fail(fmt() if fmt is not None else str(exc), getattr(exc, "exit_code", 2))
-        code = rv if isinstance(rv, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return rv
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    """Print one ``error:`` line on stderr (control characters made visible) and exit."""
-    from mhsa_tutor.render import safe
-
-    line = " ".join(safe(message).split())
-    typer.echo(f"error: {line}", err=True)
-    sys.exit(code)
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     name="mhsa-tutor",
     help="Multi-head self-attention, computed by hand in front of you, one stage at a time.",
     no_args_is_help=True,
@@ -78,41 +57,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Lang(StrEnum):
-    """Narration language."""
-
-    en = "en"
-    ko = "ko"
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn domain errors into exit code 2 with one clear line."""
-    try:
-        yield
-    except TutorError as exc:
-        _fail(str(exc))
-
-
-def _console() -> "Console":
-    from rich.console import Console
-
-    return Console(highlight=False, emoji=False)
-
-
-def _print(console: "Console", renderable: "RenderableType") -> None:
-    """Print without squeezing wide tables: render at least as wide as the content needs."""
-    from mhsa_tutor.render import needed_width
-
-    need = needed_width(console, [renderable])
-    width = console.width
-    console.width = max(width, need)
-    try:
-        console.print(renderable, crop=False)
-    finally:
-        console.width = width
 
 
 def _version(value: bool) -> None:
@@ -130,65 +74,10 @@ def _root(
     """Multi-head self-attention, computed by hand in front of you, one stage at a time."""
 
 
-# ----------------------------------------------------------------------------- options
-
-ScenarioArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="NAME|PATH",
-        help="A built-in scenario (see `list`), a scenario .toml file, or `random` (generated; see its options).",
-    ),
-]
-PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
-ExactOpt = Annotated[
-    bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
-]
-FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole instead of their corners.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Narration language.")]
-
-
-class MaskChoice(StrEnum):
-    """Mask of a generated scenario."""
-
-    none = "none"
-    causal = "causal"
-
-
-class ValuesChoice(StrEnum):
-    """Numbers of a generated scenario."""
-
-    small_int = "small-int"
-    normal = "normal"
-
-
-_RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
-TokensOpt = Annotated[
-    int | None, typer.Option("--tokens", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
-]
-DModelOpt = Annotated[
-    int | None, typer.Option("--d-model", help="Width of each token's vector.", rich_help_panel=_RANDOM)
-]
-HeadsOpt = Annotated[
-    int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
-]
-SeedOpt = Annotated[
-    int | None, typer.Option("--seed", min=0, help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
-]
-MaskOpt = Annotated[MaskChoice | None, typer.Option("--mask", help="Mask (default none).", rich_help_panel=_RANDOM)]
-ValuesOpt = Annotated[
-    ValuesChoice | None,
-    typer.Option(
-        "--values",
-        help="small-int: integers -2 … 2 (default); normal: Gaussian, weights scaled by 1/√d_model.",
-        rich_help_panel=_RANDOM,
-    ),
-]
-
-
 def _load(ref: "str | RandomSpec") -> "Scenario":
     """A built-in or file scenario, or the generated one that ``random`` (or a RandomSpec) stands for."""
     if isinstance(ref, str) and ref != "random":
-        from mhsa_tutor.scenario import load_scenario
+        from mhsa_tutor.loader import load_scenario
 
         return load_scenario(ref)
     from mhsa_tutor.generate import RandomSpec
@@ -202,8 +91,8 @@ def _source(
     d_model: int | None,
     heads: int | None,
     seed: int | None,
-    mask: MaskChoice | None,
-    values: ValuesChoice | None,
+    mask: str | None,
+    values: str | None,
 ) -> "str | RandomSpec":
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
     from mhsa_tutor.generate import RandomSpec
@@ -214,8 +103,8 @@ def _source(
         d_model=d_model,
         heads=heads,
         seed=seed,
-        mask=mask.value if mask is not None else None,
-        values=values.value if values is not None else None,
+        mask=mask,
+        values=values,
     )
     return name if spec is None else spec
 
@@ -226,21 +115,25 @@ def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
     return run_engine(_load(ref), exact=exact)
 
 
-def _view(precision: int, full: bool, lang: Lang, narrate: bool = True) -> "View":
+def _view(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":
     from mhsa_tutor.render import View
 
-    return View(precision=precision, full=full, lang=lang.value, narrate=narrate)
+    choice(lang, LANGS, "lang")
+    return View(precision=precision, full=full, lang=lang, narrate=narrate)
 
 
 def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -> None:
+    from mhsa_tutor.errors import did_you_mean
+
     present = list(dict.fromkeys(s.id for s in trace.stages))
     for sid in stages:
         if sid not in present:
+            hint = did_you_mean(sid, present)
             raise OptionError(
-                f"--stage {sid!r} is not a stage of {trace.info.name}; expected one of: {', '.join(present)}"
+                f"{sid!r} is not a stage of {trace.info.name}; {hint}expected one of: {', '.join(present)}", "stage"
             )
     if head is not None and not 1 <= head <= trace.info.heads:
-        raise OptionError(f"--head {head} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}")
+        raise OptionError(f"{head} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}", "head")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -255,11 +148,11 @@ def list_cmd() -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from mhsa_tutor.loader import builtin_names
     from mhsa_tutor.render import safe
-    from mhsa_tutor.scenario import builtin_names
 
-    console = _console()
-    with _errors():
+    console = make_console()
+    with errors():
         table = Table(box=box.SIMPLE_HEAD)
         for col in ("name", "title", "tokens", "heads", "source"):
             table.add_column(col)
@@ -287,7 +180,7 @@ def run(
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     full: FullOpt = False,
-    lang: LangOpt = Lang.en,
+    lang: LangOpt = "en",
     brief: Annotated[bool, typer.Option("--brief", help="Matrices only, without the narration.")] = False,
     step: Annotated[
         bool, typer.Option("--step", help="Walk through one stage at a time (Enter, b, number, q, ?).")
@@ -302,21 +195,21 @@ def run(
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.render import render_header, render_stage, select
 
-    console = _console()
-    with _errors():
+    console = make_console()
+    with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         stages = list(stage or [])
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
         indices = select(trace, stages, head)
         if step:
-            from mhsa_tutor.stepper import walk
+            from mhsa_tutor.session import walk
 
-            raise typer.Exit(walk(trace, indices, view, console, _read_line, _print))
-        _print(console, render_header(trace, view))
+            raise typer.Exit(walk(trace, indices, view, console, read_line, print_wide))
+        print_wide(console, render_header(trace, view))
         for i in indices:
             console.print()
-            _print(console, render_stage(trace, i, view))
+            print_wide(console, render_stage(trace, i, view))
 
 
 @app.command()
@@ -331,7 +224,7 @@ def explain(
     ] = None,
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
-    lang: LangOpt = Lang.en,
+    lang: LangOpt = "en",
     tokens: TokensOpt = None,
     d_model: DModelOpt = None,
     heads: HeadsOpt = None,
@@ -345,23 +238,13 @@ def explain(
     from mhsa_tutor.explain import explain_cell
     from mhsa_tutor.render import safe
 
-    console = _console()
-    with _errors():
+    console = make_console()
+    with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
-        ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang.value)
+        ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang)
         console.print(Text(safe(ex.label), style="bold"))
         for line in ex.lines:
             console.print(Text(safe(line)))
-
-
-class ExportFormat(StrEnum):
-    """Export formats (``export.FORMATS``)."""
-
-    md = "md"
-    json = "json"
-    html = "html"
-    svg = "svg"
-    heatmap = "heatmap"
 
 
 @app.command()
@@ -371,15 +254,16 @@ def export(
         str, typer.Option("--output", "-o", metavar="FILE", help="File to write, or - for standard output.")
     ],
     fmt: Annotated[
-        ExportFormat | None,
+        str | None,
         typer.Option(
             "--format",
+            metavar="md|json|html|svg|heatmap",
             help="Output format (default: from FILE's extension; markdown for -): html is an offline interactive "
             "page, svg the terminal view, heatmap an SVG figure of the attention weights.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    lang: LangOpt = Lang.en,
+    lang: LangOpt = "en",
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     full: FullOpt = False,
@@ -394,10 +278,10 @@ def export(
     from mhsa_tutor.export import choose_format, write_export
     from mhsa_tutor.safe_write import check_target, write_file
 
-    with _errors():
+    with errors():
         if output != "-":
             check_target(output, force=force)
-        kind = choose_format(output, fmt.value if fmt is not None else None)
+        kind = choose_format(output, fmt)
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         view = _view(precision, full, lang)
         if output == "-":
@@ -427,7 +311,7 @@ def quiz(
             "--tolerance", min=0.0, help="Accept answers this close (default: half a unit of the last decimal typed)."
         ),
     ] = None,
-    lang: LangOpt = Lang.en,
+    lang: LangOpt = "en",
     tokens: TokensOpt = None,
     d_model: DModelOpt = None,
     heads: HeadsOpt = None,
@@ -441,17 +325,16 @@ def quiz(
     """
     import secrets
 
-    from mhsa_tutor.quiz import choose_questions, run_quiz
+    from mhsa_tutor.quiz import choose_questions
+    from mhsa_tutor.session import run_quiz
 
-    console = _console()
-    with _errors():
+    console = make_console()
+    with errors():
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
         trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)
         questions = choose_questions(trace, list(stage or []), count, seed)
-        raise typer.Exit(
-            run_quiz(trace, questions, console, _read_line, lang=lang.value, tolerance=tolerance, seed=seed)
-        )
+        raise typer.Exit(run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed))
 
 
 @app.command()
@@ -460,14 +343,20 @@ def new(
     tokens: Annotated[str, typer.Option("--tokens", help='The tokens, separated by spaces, e.g. "the cat sat".')],
     d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
     heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
-    mask: Annotated[MaskChoice, typer.Option("--mask", help="none, or causal (no looking ahead).")] = MaskChoice.none,
+    mask: Annotated[
+        str, typer.Option("--mask", metavar="none|causal", help="none, or causal (no looking ahead).")
+    ] = "none",
     seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
     values: Annotated[
-        ValuesChoice,
-        typer.Option("--values", help="small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals."),
-    ] = ValuesChoice.small_int,
+        str,
+        typer.Option(
+            "--values",
+            metavar="small-int|normal",
+            help="small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals.",
+        ),
+    ] = "small-int",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the file's comments.")] = Lang.en,
+    lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the file's comments.")] = "en",
 ) -> None:
     """Write a new, commented scenario file with generated numbers, to edit and run."""
     import shlex
@@ -477,12 +366,13 @@ def new(
     from rich.text import Text
 
     from mhsa_tutor.generate import build_new, scenario_toml
-    from mhsa_tutor.narration import ui
     from mhsa_tutor.render import safe
     from mhsa_tutor.safe_write import check_target, write_file
+    from mhsa_tutor.strings import ui
 
-    console = _console()
-    with _errors():
+    console = make_console()
+    with errors():
+        choice(lang, LANGS, "lang")
         check_target(file, force=force)
         path = Path(file)
         scn = build_new(
@@ -490,18 +380,18 @@ def new(
             d_model=d_model,
             heads=heads,
             seed=seed,
-            mask=mask.value,
-            values=values.value,
+            mask=mask,
+            values=values,
             name=path.stem,
             origin=file,
         )
-        text = scenario_toml(scn, values=values.value, seed=seed, path=file, lang=lang.value)
+        text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
 
         def write(out: TextIO) -> None:
             out.write(text)
 
         write_file(file, write, force=force)
-        done = ui(lang.value)["new_wrote"].format(
+        done = ui(lang)["new_wrote"].format(
             path=file,
             cmd=shlex.quote(file if "/" in file or file.endswith(".toml") else f"./{file}"),
             T=len(scn.tokens),
@@ -509,16 +399,6 @@ def new(
             h=scn.heads,
         )
         console.print(Text(safe(done)))
-
-
-def _read_line(prompt: str) -> str | None:
-    """One line from stdin (terminal or pipe); None at end of input."""
-    typer.echo(prompt, nl=False)
-    line = sys.stdin.readline()
-    if not line:
-        typer.echo()
-        return None
-    return line.rstrip("\r\n")
 
 
 def main() -> None:

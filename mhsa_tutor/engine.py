@@ -5,14 +5,20 @@ PyTorch's ``nn.MultiheadAttention`` in row-vector form:
 
 * ``Q = X·W_Q`` (``W_Q`` is ``in_proj_weight[:E].T``), K and V likewise
   (from ``memory`` in cross-attention);
-* head h (0-based) takes columns ``h·d_k … (h+1)·d_k − 1``;
+* head h (1-based) takes columns ``(h−1)·d_k + 1 … h·d_k`` (``stages.head_columns``);
 * scores ``S = Q_h K_hᵀ``, scaled by ``1/√d_k`` (or as the scenario says);
 * a causal mask sets ``S_ij = −∞`` for ``j > i`` before a row-wise, max-shifted
   softmax, so masked weights are exactly 0 and rows sum to 1;
 * ``Z_h = A_h V_h``, ``Z = [Z_1 | … | Z_H]``, ``O = Z·W_O``.
 
-The work is done once for all heads as ``(H, T, d)`` arrays; each per-head
-stage holds read-only views into them, so the trace copies nothing it need not.
+Stages are emitted in the order of the stage table (``stages.STAGES``). The
+work is done once for all heads as ``(H, T, d)`` arrays; each per-head stage
+holds read-only views into them. Besides the numbers, the engine computes what
+the views quote (softmax terms, which token a row attends to most, checkpoint
+verdicts) and stores it in the Trace, so no view computes. Every stage is
+checked as it is recorded: a value that overflowed float64 anywhere (any
+non-finite number other than a masked score) is a ``ScenarioError`` naming the
+stage and the cell.
 """
 
 from __future__ import annotations
@@ -20,30 +26,18 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor import stagetext
+from mhsa_tutor.checks import compare, round_half_up
 from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.numbers import SUB
-from mhsa_tutor.scenario import Scenario
-from mhsa_tutor.trace import Axis, Matrix, ScenarioInfo, Stage, Trace
+from mhsa_tutor.scenario import FromX, GivenQKV, Scenario
+from mhsa_tutor.stages import Axis, axes
+from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, StageFacts, Trace, Verdict
 
 Array = npt.NDArray[np.float64]
+Blocked = npt.NDArray[np.bool_]
+Rounded = tuple[Array, Array | None, int | None]  # (values used next, exact or None, decimals or None)
 
-
-def round_half_up(values: Array, decimals: int) -> Array:
-    """Round as a person does by hand: halves away from zero, at ``decimals`` places.
-
-    A tiny nudge makes decimal ties that binary cannot hold exactly (2.675 is
-    stored as 2.67499…) round up as they would on paper. It stays far below one
-    unit of the last kept digit (a relative 1e-9 alone reached a whole unit once
-    ``|x|·10^decimals`` passed 1e9: 1.0 to 12 places gave 1.000000001). Values
-    too large to carry a digit at that place (and ±∞) are returned unchanged.
-    """
-    factor = 10.0**decimals
-    with np.errstate(over="ignore", invalid="ignore"):
-        scaled = np.abs(values) * factor
-        nudge = np.maximum(np.minimum(1e-9 * np.maximum(scaled, 1.0), 1e-6), 4 * np.spacing(scaled))
-        rounded = np.sign(values) * np.floor(scaled + 0.5 + nudge) / factor
-    out: Array = np.where(scaled < 2.0**46, rounded, values)
-    return out
+__all__ = ["causal_mask", "round_half_up", "run", "stable_softmax"]
 
 
 def stable_softmax(scores: Array) -> Array:
@@ -53,20 +47,21 @@ def stable_softmax(scores: Array) -> Array:
     exactly 0. (A row that is all −∞ gives NaN, as in PyTorch; a causal mask
     never makes one.)
     """
-    e: Array = scores - scores.max(axis=-1, keepdims=True)  # a new array: exponentiate and divide it in place
+    return _softmax_parts(scores)[3]
+
+
+def _softmax_parts(scores: Array) -> tuple[Array, Array, Array, Array]:
+    """(row max, e^(s − max), row sum of those, weights) of a row-wise softmax over the last axis."""
+    shift = scores.max(axis=-1, keepdims=True)  # (…, T, 1)
+    e: Array = scores - shift  # (…, T, Tk), a new array: exponentiated in place
     np.exp(e, out=e)
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+    total = e.sum(axis=-1, keepdims=True)  # (…, T, 1)
+    return shift, e, total, e / total
 
 
-def causal_mask(t_q: int, t_k: int) -> npt.NDArray[np.bool_]:
+def causal_mask(t_q: int, t_k: int) -> Blocked:
     """True where query i may NOT attend key j (j > i), as torch's bool attn_mask."""
     return np.triu(np.ones((t_q, t_k), dtype=bool), k=1)
-
-
-def scale_factor(scenario: Scenario) -> float:
-    """The divisor of the scores: √d_k, √(sequence length) or 1 (``ScenarioInfo.scale_divisor``)."""
-    return ScenarioInfo.of(scenario).scale_divisor
 
 
 def _frozen(a: Array) -> Array:
@@ -74,52 +69,94 @@ def _frozen(a: Array) -> Array:
     return a
 
 
-class _Recorder:
-    """Collects stages; applies the scenario's hand rounding; checks finiteness."""
+def _split(a: Array, heads: int) -> Array:
+    """(T, H·d) -> (H, T, d): head h gets columns h·d … (h+1)·d − 1 (0-based h)."""
+    t, width = a.shape
+    return a.reshape(t, heads, width // heads).transpose(1, 0, 2)
 
-    def __init__(self, scenario: Scenario, exact: bool) -> None:
+
+class _Recorder:
+    """Collects stages in order; applies the scenario's hand rounding; checks every stage for overflow."""
+
+    def __init__(self, scenario: Scenario, info: ScenarioInfo, exact: bool) -> None:
         self.scenario = scenario
+        self.info = info
         self.rounding = {} if exact else dict(scenario.rounding)
         self.stages: list[Stage] = []
 
-    def rounded(self, stage_id: str, values: Array) -> tuple[Array, Array | None, int | None]:
+    def rounded(self, stage_id: str, values: Array) -> Rounded:
         """(values the next stage uses, exact values or None, decimals or None)."""
         decimals = self.rounding.get(stage_id)
         if decimals is None:
             return _frozen(values), None, None
         return _frozen(round_half_up(values, decimals)), _frozen(values), decimals
 
-    def check_finite(self, last: Array) -> None:
-        """Raise if the numbers overflowed float64 anywhere (an overflow reaches ``last`` as inf or NaN)."""
-        if np.isfinite(last).all():
+    def add(
+        self,
+        stage_id: str,
+        head: int | None,
+        mats: dict[str, Rounded],
+        *,
+        blocked: Blocked | None = None,
+        aux: dict[str, Array] | None = None,
+        facts: StageFacts | None = None,
+    ) -> None:
+        """Record one stage; ``mats`` maps a matrix name to (values, exact, decimals).
+
+        Raises:
+            ScenarioError: a value is not finite (only ``blocked`` cells may be −∞).
+        """
+        matrices: dict[str, Matrix] = {}
+        for name, (values, exact, decimals) in mats.items():
+            rows, cols = axes(stage_id, name)
+            self.check_finite(stage_id, head, name, values, rows, cols, blocked)
+            matrices[name] = Matrix(values, rows, cols, exact, decimals)
+        names = tuple(matrices)
+        title = stagetext.title(stage_id, head, "en")
+        formula = stagetext.formula(stage_id, head, self.info, names, "en")
+        self.stages.append(Stage(stage_id, title, head, formula, matrices, aux or {}, facts or StageFacts()))
+
+    def check_finite(
+        self, stage_id: str, head: int | None, name: str, values: Array, rows: Axis, cols: Axis, blocked: Blocked | None
+    ) -> None:
+        """Raise naming the first cell that overflowed float64 (a masked −∞ is not an overflow)."""
+        bad = ~np.isfinite(values)
+        if blocked is not None:
+            bad &= ~(blocked & (values == -np.inf))
+        if not bad.any():
             return
-        first = next(
-            s
-            for s in self.stages
-            if s.id != "masked" and not all(np.isfinite(m.values).all() for m in s.matrices.values())
-        )
-        where = f"{first.id} (head {first.head})" if first.head is not None else first.id
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        labels = {"tokens": self.info.tokens, "keys": self.info.key_tokens}
+        r = labels[rows][i] if rows in labels else str(i + 1)
+        c = labels[cols][j] if cols in labels else str(j + 1)
+        where = f"{stage_id} (head {head})" if head is not None else stage_id
         raise ScenarioError(
             self.scenario.origin,
-            f"overflow float64 at stage {where}; expected smaller numbers",
+            f"overflow float64 at stage {where}, cell {name}[{r}, {c}] = {values[i, j]}; expected smaller numbers",
             "values",
         )
 
-    def add(self, stage_id: str, title: str, formula: str, head: int | None = None, **mats: Matrix) -> None:
-        self.stages.append(Stage(stage_id, title, head, formula, mats))
 
-    def add_all(self, stage_id: str, title: str, formula: str, mats: dict[str, Matrix]) -> None:
-        self.stages.append(Stage(stage_id, title, None, formula, mats))
+def _none(a: Array) -> Rounded:
+    return a, None, None
 
 
-def _m(values: Array, rows: Axis, cols: Axis, exact: Array | None = None, decimals: int | None = None) -> Matrix:
-    return Matrix(values, rows, cols, exact, decimals)
+def _at(t: Rounded, h: int) -> Rounded:
+    values, exact, decimals = t
+    return values[h], None if exact is None else exact[h], decimals
 
 
-def _split(a: Array, heads: int) -> Array:
-    """(T, H·d) -> (H, T, d): head h gets columns h·d … (h+1)·d − 1."""
-    t, width = a.shape
-    return a.reshape(t, heads, width // heads).transpose(1, 0, 2)
+def _softmax_facts(A: Array, cross: bool) -> StageFacts:
+    """Which row first attends most to another token than itself, and how many rows are one-hot."""
+    row_max = A.max(axis=1)  # (T,)
+    one_hot = int((row_max > 0.999).sum())
+    if cross or A.shape[0] != A.shape[1]:
+        return StageFacts(None, one_hot)
+    others = np.flatnonzero(row_max > A.diagonal() + 1e-12)
+    if not others.size:
+        return StageFacts(None, one_hot)
+    i = int(others[0])
+    return StageFacts((i, int(np.argmax(A[i]))), one_hot)
 
 
 def run(scenario: Scenario, *, exact: bool = False) -> Trace:
@@ -130,136 +167,68 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         exact: ignore the scenario's hand rounding (``[rounding]``).
 
     Returns:
-        The Trace, stages in the order of ``scenario.stage_matrices``.
+        The Trace, stages in the order of ``scenario.stage_matrices``, with the
+        checkpoint verdicts.
 
     Raises:
         ScenarioError: the numbers overflow float64 somewhere.
     """
     scn = scenario
-    rec = _Recorder(scn, exact)
-    H, dk, dv = scn.heads, scn.d_k, scn.d_v
-    cross = scn.memory_tokens is not None
+    info = ScenarioInfo.of(scn)
+    rec = _Recorder(scn, info, exact)
+    H = scn.heads
+    T, Tk = len(scn.tokens), len(scn.key_tokens)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        if scn.given_qkv:
-            assert scn.Q is not None and scn.K is not None and scn.V is not None
-            Q, K, V = scn.Q, scn.K, scn.V
-            rec.add(
-                "input",
-                "Input: Q, K and V as the source gives them",
-                "Q, K, V given",
-                Q=_m(Q, "tokens", "dims"),
-                K=_m(K, "keys", "dims"),
-                V=_m(V, "keys", "dims"),
-            )
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        inp = scn.inputs
+        Q: Rounded
+        K: Rounded
+        V: Rounded
+        if isinstance(inp, GivenQKV):
+            Q, K, V = (_none(m) for m in (inp.Q, inp.K, inp.V))
+            rec.add("input", None, {"Q": Q, "K": K, "V": V})
         else:
-            assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None and scn.W_V is not None
-            X = scn.X  # (T, d_model)
-            src = scn.memory if scn.memory is not None else X  # (Tk, d_src)
-            inputs = {"X": _m(X, "tokens", "dims")}
-            if scn.memory is not None:
-                inputs["memory"] = _m(scn.memory, "keys", "dims")
-            rec.add_all("input", "Input: one vector per token", "X" + (", M (memory)" if cross else ""), inputs)
-            params = {
-                k: _m(getattr(scn, k), "dims", "dims")
-                for k in ("W_Q", "W_K", "W_V", "W_O")
-                if getattr(scn, k) is not None
-            }
-            rec.add_all("params", "Learned weights", ", ".join(params), params)
-            Q, q_ex, q_d = rec.rounded("projections", X @ scn.W_Q)  # (T, H·dk)
-            K, k_ex, k_d = rec.rounded("projections", src @ scn.W_K)  # (Tk, H·dk)
-            V, v_ex, v_d = rec.rounded("projections", src @ scn.W_V)  # (Tk, H·dv)
-            m = "M" if cross else "X"
-            rec.add(
-                "projections",
-                "Projections: queries, keys and values",
-                f"Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
-                Q=_m(Q, "tokens", "dims", q_ex, q_d),
-                K=_m(K, "keys", "dims", k_ex, k_d),
-                V=_m(V, "keys", "dims", v_ex, v_d),
-            )
+            assert isinstance(inp, FromX)
+            src = inp.memory if inp.memory is not None else inp.X  # (Tk, d_src)
+            given = {"X": _none(inp.X)} | ({"memory": _none(inp.memory)} if inp.memory is not None else {})
+            rec.add("input", None, given)
+            weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O}
+            rec.add("params", None, {k: _none(w) for k, w in weights.items() if w is not None})
+            Q = rec.rounded("projections", inp.X @ inp.W_Q)  # (T, H·dk)
+            K = rec.rounded("projections", src @ inp.W_K)  # (Tk, H·dk)
+            V = rec.rounded("projections", src @ inp.W_V)  # (Tk, H·dv)
+            rec.add("projections", None, {"Q": Q, "K": K, "V": V})
 
-        Qh, Kh, Vh = _split(Q, H), _split(K, H), _split(V, H)  # (H, T, dk), (H, Tk, dk), (H, Tk, dv)
-        S_raw = Qh @ Kh.transpose(0, 2, 1)  # (H, T, Tk)
-        S, S_ex, S_d = rec.rounded("scores", S_raw)
-        divisor = scale_factor(scn)
-        if scn.scale != "none":
-            Sc, Sc_ex, Sc_d = rec.rounded("scaled", S / divisor)  # (H, T, Tk)
-        else:
-            Sc, Sc_ex, Sc_d = S, S_ex, S_d
-        if scn.mask == "causal":
-            blocked = causal_mask(len(scn.tokens), len(scn.key_tokens))
-            Sm = _frozen(np.where(blocked, -np.inf, Sc))  # (H, T, T)
-        else:
-            Sm = Sc
-        A, A_ex, A_d = rec.rounded("softmax", stable_softmax(Sm))  # (H, T, Tk)
-        Z, Z_ex, Z_d = rec.rounded("head_output", A @ Vh)  # (H, T, dv)
+        Qh, Kh, Vh = _split(Q[0], H), _split(K[0], H), _split(V[0], H)  # (H, T, dk), (H, Tk, dk), (H, Tk, dv)
+        S = rec.rounded("scores", Qh @ Kh.transpose(0, 2, 1))  # (H, T, Tk)
+        Sc = rec.rounded("scaled", S[0] / info.scale_divisor) if scn.scale != "none" else S  # (H, T, Tk)
+        blocked = causal_mask(T, Tk) if scn.mask == "causal" else None
+        Sm = _frozen(np.where(blocked, -np.inf, Sc[0])) if blocked is not None else Sc[0]  # (H, T, Tk)
+        shift, E, total, A_raw = _softmax_parts(Sm)
+        A = rec.rounded("softmax", A_raw)  # (H, T, Tk)
+        Z = rec.rounded("head_output", A[0] @ Vh)  # (H, T, dv)
 
-        scale_text = {"sqrt_dk": f"√d_k = S / √{dk}", "sqrt_seq_len": f"√T = S / √{len(scn.key_tokens)}"}.get(
-            scn.scale, ""
-        )
         for h in range(H):
             n = h + 1
-            sub = str(n).translate(SUB)
-            cols = f"{h * dk + 1}–{(h + 1) * dk}" if dk > 1 else f"{h * dk + 1}"
-            rec.add(
-                "split",
-                f"Head {n}: its slice of Q, K and V",
-                f"Q{sub}, K{sub}, V{sub} = columns {cols} of Q, K"
-                + (f" and columns {h * dv + 1}–{(h + 1) * dv} of V" if dv != dk else ", V"),
-                head=n,
-                Q=_m(_frozen(Qh[h]), "tokens", "dims"),
-                K=_m(_frozen(Kh[h]), "keys", "dims"),
-                V=_m(_frozen(Vh[h]), "keys", "dims"),
-            )
-            rec.add(
-                "scores",
-                f"Head {n}: scores, every query against every key",
-                f"S = Q{sub} K{sub}ᵀ",
-                head=n,
-                S=_m(S[h], "tokens", "keys", _at(S_ex, h), S_d),
-            )
+            rec.add("split", n, {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))})
+            rec.add("scores", n, {"S": _at(S, h)})
             if scn.scale != "none":
-                rec.add(
-                    "scaled",
-                    f"Head {n}: scaled scores",
-                    f"S / {scale_text}",
-                    head=n,
-                    S=_m(Sc[h], "tokens", "keys", _at(Sc_ex, h), Sc_d),
-                )
-            if scn.mask == "causal":
-                rec.add(
-                    "masked",
-                    f"Head {n}: causal mask",
-                    "S_ij = −∞ where j > i (no looking ahead)",
-                    head=n,
-                    S=_m(Sm[h], "tokens", "keys"),
-                )
-            rec.add(
-                "softmax",
-                f"Head {n}: attention weights",
-                "A = softmax(S), row by row",
-                head=n,
-                A=_m(A[h], "tokens", "keys", _at(A_ex, h), A_d),
-            )
-            rec.add(
-                "head_output",
-                f"Head {n}: weighted sum of values",
-                f"Z{sub} = A V{sub}",
-                head=n,
-                Z=_m(Z[h], "tokens", "dims", _at(Z_ex, h), Z_d),
-            )
+                rec.add("scaled", n, {"S": _at(Sc, h)})
+            if blocked is not None:
+                rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked)
+            softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}
+            facts = _softmax_facts(A[0][h], info.cross)
+            rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts)
+            rec.add("head_output", n, {"Z": _at(Z, h)})
 
-        concat_raw = Z.transpose(1, 0, 2).reshape(len(scn.tokens), H * dv)  # (T, H·dv)
-        C, C_ex, C_d = rec.rounded("concat", np.ascontiguousarray(concat_raw))
-        parts = " | ".join(f"Z{str(h + 1).translate(SUB)}" for h in range(H))
-        rec.add("concat", "Concatenate the heads", f"Z = [{parts}]", Z=_m(C, "tokens", "dims", C_ex, C_d))
+        C = rec.rounded("concat", np.ascontiguousarray(Z[0].transpose(1, 0, 2).reshape(T, -1)))  # (T, H·dv)
+        rec.add("concat", None, {"Z": C})
         if scn.W_O is not None:
-            O, O_ex, O_d = rec.rounded("output", C @ scn.W_O)  # (T, d_out)
-            rec.add("output", "Output projection", "O = Z·W_O", O=_m(O, "tokens", "dims", O_ex, O_d))
-        rec.check_finite(rec.stages[-1].matrices["O" if scn.W_O is not None else "Z"].values)
-    return Trace(ScenarioInfo.of(scn), tuple(rec.stages), scn.expected, exact)
+            rec.add("output", None, {"O": rec.rounded("output", C[0] @ scn.W_O)})  # (T, d_out)
 
-
-def _at(a: Array | None, h: int) -> Array | None:
-    return None if a is None else a[h]
+    stages = tuple(rec.stages)
+    trace = Trace(info, stages, scn.expected, exact)
+    verdicts = tuple(
+        Verdict(cp, *compare(cp, trace.find(cp.stage, cp.head).matrices[cp.matrix].values)) for cp in scn.expected
+    )
+    return Trace(info, stages, scn.expected, exact, verdicts)

@@ -1,10 +1,20 @@
 """Domain errors. The CLI turns every TutorError into one line on stderr and exit code 2.
 
 Nothing here prints or exits: a helper that hits bad input raises, and only the
-CLI decides what the user sees.
+CLI decides what the user sees. Library messages name fields and values, never
+command-line flags: the CLI adds those (``OptionError.option``).
 """
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+
+def did_you_mean(word: str, options: Sequence[str], cutoff: float = 0.6) -> str:
+    """``"did you mean mask? "`` for the closest option, or ``""``: the one hint every message uses."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 class TutorError(Exception):
@@ -27,7 +37,17 @@ class ScenarioError(TutorError):
 
 
 class OptionError(TutorError):
-    """A command-line option that does not fit the scenario (bad stage, head, row...)."""
+    """A choice that does not fit the scenario (bad stage, head, row...).
+
+    ``option`` names the choice (``"row"``, ``"stage"``…) or is None;
+    ``message`` says what is wrong with it. ``str(err)`` is
+    ``"<option> <message>"``; the CLI shows ``--<option> <message>``.
+    """
+
+    def __init__(self, message: str, option: str | None = None) -> None:
+        self.option = option
+        self.message = message
+        super().__init__(f"{option} {message}" if option else message)
 
 
 class ExportError(TutorError):

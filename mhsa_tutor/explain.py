@@ -1,10 +1,13 @@
 """How one number was computed: the arithmetic of a single cell, with its real numbers.
 
-``explain_cell`` reads the operands from the trace (a row of X and a column of
-W, a query and a key, a row of scores, a row of weights and a column of V…)
-and writes the sum out term by term. The result it states is always the
-trace's own value; where the scenario rounded the stage by hand, both the
-rounded value (used by the next stage) and the exact one are given.
+``explain_cell`` finds the cell and hands it to the explainer of its stage kind
+(``EXPLAINERS``: one small function per stage id). Each reads its operands
+from the trace (a row of X and a column of W, a query and a key, a softmax's
+e^(s − max) terms, a row of weights and a column of V…) and writes the sum out
+term by term; it never computes a number the engine did not store. The result
+it states is always the trace's own value; where the scenario rounded the stage
+by hand, both the rounded value (used by the next stage) and the exact one are
+given.
 
 Row and column references are 1-based positions or token names; a bad stage,
 head, matrix, row or column raises ``OptionError`` listing what is valid.
@@ -12,16 +15,16 @@ head, matrix, row or column raises ``OptionError`` listing what is valid.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.narration import UI
 from mhsa_tutor.numbers import num
+from mhsa_tutor.stages import subscript
+from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 
@@ -46,6 +49,47 @@ class Explanation:
     exact: float | None = None
 
 
+@dataclass(frozen=True)
+class Cell:
+    """What an explainer is given: the trace, the stage, the matrix and the 0-based cell."""
+
+    trace: Trace
+    stage: Stage
+    name: str
+    m: Matrix
+    i: int
+    j: int
+    p: int  # decimals in the written arithmetic
+    t: Mapping[str, str]  # the UI strings of the language
+
+    @property
+    def rl(self) -> str:
+        """The row's label (a token, or a 1-based number)."""
+        return self.trace.labels(self.m.rows, self.m.values.shape[0])[self.i]
+
+    @property
+    def cl(self) -> str:
+        """The column's label."""
+        return self.trace.labels(self.m.cols, self.m.values.shape[1])[self.j]
+
+    @property
+    def value(self) -> float:
+        """The trace's value of the cell."""
+        return float(self.m.values[self.i, self.j])
+
+    @property
+    def shown(self) -> float:
+        """The value the arithmetic arrives at: the exact one where the stage was rounded by hand."""
+        return float(self.m.exact[self.i, self.j]) if self.m.exact is not None else self.value
+
+    @property
+    def head(self) -> int:
+        """The stage's head (per-head stages only)."""
+        if self.stage.head is None:
+            raise ValueError(f"{self.stage.id} is not a per-head stage")
+        return self.stage.head
+
+
 def _term(a: float, b: float, p: int) -> str:
     sb = num(b, p)
     return f"{num(a, p)}×{'(' + sb + ')' if b < 0 else sb}"
@@ -59,6 +103,104 @@ def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
     return " + ".join(terms)
 
 
+def _given(c: Cell, label: str) -> list[str]:
+    return [f"{label} = {num(c.value, c.p)}  {c.t['ex_given']}"]
+
+
+def _projections(c: Cell, label: str) -> list[str]:
+    inputs = c.trace.find("input").matrices
+    from_memory = c.name in ("K", "V") and "memory" in inputs
+    x = (inputs["memory"] if from_memory else inputs["X"]).values[c.i]
+    w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
+    src = "m" if from_memory else "x"
+    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"= {_dot(x, w, c.p)}", f"= {num(c.shown, c.p)}"]
+
+
+def _split(c: Cell, label: str) -> list[str]:
+    width = c.m.values.shape[1]
+    source_col = (c.head - 1) * width + c.j + 1
+    note = c.t["ex_split"].format(h=c.head, w=width, c=c.j + 1, src=source_col)
+    sub = subscript(c.head)
+    return [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", f"= {num(c.value, c.p)}"]
+
+
+def _scores(c: Cell, label: str) -> list[str]:
+    sp = c.trace.find("split", c.head).matrices
+    q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
+    return [f"S[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", f"= {num(c.shown, c.p)}"]
+
+
+def _scaled(c: Cell, label: str) -> list[str]:
+    info = c.trace.info
+    raw = num(float(c.trace.find("scores", c.head).matrices["S"].values[c.i, c.j]), c.p)
+    n, sym = (len(info.key_tokens), "√T") if info.scale == "sqrt_seq_len" else (info.d_k, "√d_k")
+    div = num(info.scale_divisor, c.p)
+    return [f"S[{c.rl}, {c.cl}] / {sym} = {raw} / √{n} = {raw} / {div}", f"= {num(c.shown, c.p)}"]
+
+
+def _masked(c: Cell, label: str) -> list[str]:
+    fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1}
+    if c.j > c.i:
+        return [c.t["ex_blocked"].format(**fmt), f"S[{c.rl}, {c.cl}] = −∞"]
+    key = "ex_self" if c.i == c.j and not c.trace.info.cross else "ex_kept"
+    return [c.t[key].format(**fmt), f"S[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
+
+
+def _softmax(c: Cell, label: str) -> list[str]:
+    s = before_softmax(c.trace, c.head).matrices["S"].values[c.i]  # the scores this row's softmax read
+    aux = c.stage.aux
+    e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
+    keys = c.trace.labels(c.m.cols, c.m.values.shape[1])
+    p, m = c.p, num(mx, c.p)
+    lines = [c.t["ex_stable"].format(m=m), f"A[{c.rl}, {c.cl}] = e^({num(float(s[c.j]), p)} − {m}) / Σ_k e^(s_k − {m})"]
+    previous = -1
+    for kk in _shown_terms(len(s), c.j):
+        if kk > previous + 1:
+            lines.append(f"   … {kk - previous - 1} more")
+        lines.append(f"   e^({num(float(s[kk]), p)} − {m}) = {num(float(e[kk]), p + 2)}  [{keys[kk]}]")
+        previous = kk
+    if previous < len(s) - 1:
+        lines.append(f"   … {len(s) - 1 - previous} more")
+    return [*lines, f"= {num(float(e[c.j]), p + 2)} / {num(total, p + 2)}", f"= {num(c.shown, p)}"]
+
+
+def _head_output(c: Cell, label: str) -> list[str]:
+    a = c.trace.find("softmax", c.head).matrices["A"].values[c.i]
+    v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
+    return [f"Z[{c.rl}, {c.cl}] = Σ_j A[{c.rl}, j] × V[j, {c.cl}]", f"= {_dot(a, v, c.p)}", f"= {num(c.shown, c.p)}"]
+
+
+def _concat(c: Cell, label: str) -> list[str]:
+    d_v = c.trace.info.d_v
+    src_head, src_col = c.j // d_v + 1, c.j % d_v + 1
+    return [
+        c.t["ex_concat"].format(c=c.j + 1, h=src_head, c2=src_col),
+        f"Z[{c.rl}, {c.cl}] = Z{subscript(src_head)}[{c.rl}, {src_col}] = {num(c.value, c.p)}",
+    ]
+
+
+def _output(c: Cell, label: str) -> list[str]:
+    z = c.trace.find("concat").matrices["Z"].values[c.i]
+    w = c.trace.find("params").matrices["W_O"].values[:, c.j]
+    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"= {_dot(z, w, c.p)}", f"= {num(c.shown, c.p)}"]
+
+
+#: One explainer per stage id: (cell, its label) -> the lines of arithmetic.
+EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
+    "input": _given,
+    "params": _given,
+    "projections": _projections,
+    "split": _split,
+    "scores": _scores,
+    "scaled": _scaled,
+    "masked": _masked,
+    "softmax": _softmax,
+    "head_output": _head_output,
+    "concat": _concat,
+    "output": _output,
+}
+
+
 def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
     """A 1-based position or a token name -> 0-based index.
 
@@ -70,16 +212,16 @@ def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
         i = int(ref)
         if not 1 <= i <= size:
             names = f" or a token: {', '.join(labels)}" if labels else ""
-            raise OptionError(f"{what} {ref} is out of range; expected 1 to {size}{names}")
+            raise OptionError(f"{ref} is out of range; expected 1 to {size}{names}", what)
         return i - 1
     hits = [i for i, t in enumerate(labels) if t == ref]
     if len(hits) == 1:
         return hits[0]
     if not labels:
-        raise OptionError(f"{what} {ref!r} is not a number; this axis has no token names, expected 1 to {size}")
+        raise OptionError(f"{ref!r} is not a number; this axis has no token names, expected 1 to {size}", what)
     if len(hits) > 1:
-        raise OptionError(f"{what} {ref!r} names several tokens; expected a position 1 to {size}")
-    raise OptionError(f"{what} {ref!r} is not a token; expected 1 to {size} or one of: {', '.join(labels)}")
+        raise OptionError(f"{ref!r} names several tokens; expected a position 1 to {size}", what)
+    raise OptionError(f"{ref!r} is not a token; expected 1 to {size} or one of: {', '.join(labels)}", what)
 
 
 def find_stage(trace: Trace, stage_id: str, head: int | None) -> Stage:
@@ -91,16 +233,16 @@ def find_stage(trace: Trace, stage_id: str, head: int | None) -> Stage:
     present = list(dict.fromkeys(s.id for s in trace.stages))
     if stage_id not in present:
         raise OptionError(
-            f"--stage {stage_id!r} is not a stage of {trace.info.name}; expected one of: {', '.join(present)}"
+            f"{stage_id!r} is not a stage of {trace.info.name}; expected one of: {', '.join(present)}", "stage"
         )
     per_head = any(s.id == stage_id and s.head is not None for s in trace.stages)
     if per_head:
         h = 1 if head is None else head
         if not 1 <= h <= trace.info.heads:
-            raise OptionError(f"--head {h} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}")
+            raise OptionError(f"{h} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}", "head")
         return trace.find(stage_id, h)
     if head is not None and head != 1:
-        raise OptionError(f"--head is only for per-head stages; {stage_id} is computed once for all heads")
+        raise OptionError(f"is only for per-head stages; {stage_id} is computed once for all heads", "head")
     return trace.find(stage_id)
 
 
@@ -148,108 +290,20 @@ def explain_cell(
     names = list(stage.matrices)
     name = matrix or names[0]
     if name not in stage.matrices:
-        raise OptionError(f"--matrix {name!r} is not a matrix of {stage_id}; expected one of: {', '.join(names)}")
+        raise OptionError(f"{name!r} is not a matrix of {stage_id}; expected one of: {', '.join(names)}", "matrix")
     m = stage.matrices[name]
     n_rows, n_cols = m.values.shape
-    i = resolve_ref(row, _labels(trace, m, "row"), n_rows, "--row")
-    j = resolve_ref(col, _labels(trace, m, "col"), n_cols, "--col")
-    rl = trace.labels(m.rows, n_rows)[i]
-    cl = trace.labels(m.cols, n_cols)[j]
-    h = stage.head
-    hs = f" (head {h})" if h is not None else ""
-    label = f"{name}[{rl}, {cl}]{hs}"
-    value = float(m.values[i, j])
+    i = resolve_ref(row, _labels(trace, m, "row"), n_rows, "row")
+    j = resolve_ref(col, _labels(trace, m, "col"), n_cols, "col")
+    t = ui(lang)
+    cell = Cell(trace, stage, name, m, i, j, precision, t)
+    hs = f" (head {stage.head})" if stage.head is not None else ""
+    label = f"{name}[{cell.rl}, {cell.cl}]{hs}"
+    lines = EXPLAINERS[stage_id](cell, label)
     exact = float(m.exact[i, j]) if m.exact is not None else None
-    p = precision
-    t = {k: v[lang] for k, v in UI.items() if k.startswith("ex_")}
-    lines: list[str] = []
-    shown = exact if exact is not None else value
-
-    if stage_id in ("input", "params"):
-        lines.append(f"{label} = {num(value, p)}  {t['ex_given']}")
-    elif stage_id == "projections":
-        inputs = trace.find("input").matrices
-        src = inputs["memory"] if name in ("K", "V") and "memory" in inputs else inputs["X"]
-        w = trace.find("params").matrices[f"W_{name}"].values
-        x = src.values[i]
-        src_name = "m" if src is not inputs["X"] else "x"
-        lines.append(f"{label} = {src_name}_{rl} · W_{name}[:, {j + 1}]")
-        lines.append(f"= {_dot(x, w[:, j], p)}")
-        lines.append(f"= {num(shown, p)}")
-    elif stage_id == "split":
-        assert h is not None
-        width = n_cols
-        source_col = (h - 1) * width + j
-        note = t["ex_split"].format(h=h, w=width, c=j + 1, src=source_col + 1)
-        lines.append(f"{name}{h}[{rl}, {cl}] = {name}[{rl}, {source_col + 1}]  {note}")
-        lines.append(f"= {num(value, p)}")
-    elif stage_id == "scores":
-        assert h is not None
-        sp = trace.find("split", h).matrices
-        q, k = sp["Q"].values[i], sp["K"].values[j]
-        lines.append(f"S[{rl}, {cl}] = q_{rl} · k_{cl}")
-        lines.append(f"= {_dot(q, k, p)}")
-        lines.append(f"= {num(shown, p)}")
-    elif stage_id == "scaled":
-        assert h is not None
-        raw = float(trace.find("scores", h).matrices["S"].values[i, j])
-        if trace.info.scale == "sqrt_seq_len":
-            n, sym = len(trace.info.key_tokens), "√T"
-        else:
-            n, sym = trace.info.d_k, "√d_k"
-        div = trace.info.scale_divisor
-        lines.append(f"S[{rl}, {cl}] / {sym} = {num(raw, p)} / √{n} = {num(raw, p)} / {num(div, p)}")
-        lines.append(f"= {num(shown, p)}")
-    elif stage_id == "masked":
-        if j > i:
-            lines.append(t["ex_blocked"].format(row=rl, col=cl, i=i + 1, j=j + 1))
-            lines.append(f"S[{rl}, {cl}] = −∞")
-        else:
-            key = "ex_self" if i == j and trace.info.memory_tokens is None else "ex_kept"
-            lines.append(t[key].format(row=rl, col=cl, i=i + 1, j=j + 1))
-            lines.append(f"S[{rl}, {cl}] = {num(value, p)}")
-    elif stage_id == "softmax":
-        assert h is not None
-        s = before_softmax(trace, h).matrices["S"].values[i]
-        keys = trace.labels(m.cols, n_cols)
-        mx = float(np.max(s))
-        lines.append(t["ex_stable"].format(m=num(mx, p)))
-        lines.append(f"A[{rl}, {cl}] = e^({num(float(s[j]), p)} − {num(mx, p)}) / Σ_k e^(s_k − {num(mx, p)})")
-        previous = -1
-        for kk in _shown_terms(len(s), j):
-            if kk > previous + 1:
-                lines.append(f"   … {kk - previous - 1} more")
-            sk = float(s[kk])
-            e = 0.0 if sk == float("-inf") else math.exp(sk - mx)
-            lines.append(f"   e^({num(sk, p)} − {num(mx, p)}) = {num(e, p + 2)}  [{keys[kk]}]")
-            previous = kk
-        if previous < len(s) - 1:
-            lines.append(f"   … {len(s) - 1 - previous} more")
-        num_e = 0.0 if s[j] == float("-inf") else math.exp(float(s[j]) - mx)
-        denom = float(sum(0.0 if x == float("-inf") else math.exp(float(x) - mx) for x in s))
-        lines.append(f"= {num(num_e, p + 2)} / {num(denom, p + 2)}")
-        lines.append(f"= {num(shown, p)}")
-    elif stage_id == "head_output":
-        assert h is not None
-        a = trace.find("softmax", h).matrices["A"].values[i]
-        v = trace.find("split", h).matrices["V"].values[:, j]
-        lines.append(f"Z[{rl}, {cl}] = Σ_j A[{rl}, j] × V[j, {cl}]")
-        lines.append(f"= {_dot(a, v, p)}")
-        lines.append(f"= {num(shown, p)}")
-    elif stage_id == "concat":
-        d_v = trace.info.d_v
-        src_head, src_col = j // d_v + 1, j % d_v + 1
-        lines.append(t["ex_concat"].format(c=j + 1, h=src_head, c2=src_col))
-        lines.append(f"Z[{rl}, {cl}] = Z{src_head}[{rl}, {src_col}] = {num(value, p)}")
-    elif stage_id == "output":
-        z = trace.find("concat").matrices["Z"].values[i]
-        w = trace.find("params").matrices["W_O"].values[:, j]
-        lines.append(f"O[{rl}, {cl}] = z_{rl} · W_O[:, {j + 1}]")
-        lines.append(f"= {_dot(z, w, p)}")
-        lines.append(f"= {num(shown, p)}")
     if exact is not None and m.decimals is not None:
-        lines.append(t["ex_rounded"].format(v=num(value, m.decimals), d=m.decimals, e=num(exact, p + 2)))
-    return Explanation(stage_id, h, name, i, j, label, tuple(lines), value, exact)
+        lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=num(exact, precision + 2)))
+    return Explanation(stage_id, stage.head, name, i, j, label, tuple(lines), cell.value, exact)
 
 
 def _shown_terms(n: int, j: int) -> list[int]:

@@ -30,24 +30,23 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from string import Template
 from typing import TextIO
 
 from rich.console import Console, RenderableType
 
-from mhsa_tutor.errors import OptionError
+from mhsa_tutor import stagetext
+from mhsa_tutor.errors import OptionError, did_you_mean
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.render import (
     View,
-    checkpoint_rows,
     needed_width,
     render_header,
     render_stage,
     safe,
     shown_indices,
 )
-from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
+from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
 FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap")
@@ -75,7 +74,8 @@ def choose_format(target: str, fmt_name: str | None) -> str:
     """
     if fmt_name is not None:
         if fmt_name not in FORMATS:
-            raise OptionError(f"--format {fmt_name!r} is not a format; expected one of: {', '.join(FORMATS)}")
+            hint = did_you_mean(fmt_name, FORMATS)
+            raise OptionError(f"{fmt_name!r} is not a format; {hint}expected one of: {', '.join(FORMATS)}", "format")
         return fmt_name
     if target == "-":
         return "md"
@@ -84,8 +84,9 @@ def choose_format(target: str, fmt_name: str | None) -> str:
     if ext not in EXTENSIONS:
         what = f"the extension {ext!r}" if ext else "a name without an extension"
         raise OptionError(
-            f"{target}: cannot tell the format from {what}; "
-            f"use .md, .json, .html or .svg, or give --format {'|'.join(FORMATS)}"
+            f"is needed: cannot tell the format of {target} from {what}; "
+            f"expected a name ending in .md, .json, .html or .svg, or one of: {'|'.join(FORMATS)}",
+            "format",
         )
     return EXTENSIONS[ext]
 
@@ -128,7 +129,8 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
     allow_nan=False) + "\\n"``, but at most ``chunk_rows`` matrix rows are held
     as Python lists at a time.
     """
-    out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {_dumps(scenario_to_dict(trace.info))}, "stages": [')
+    scenario = _dumps(scenario_to_dict(trace.info, trace.exact))
+    out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {scenario}, "stages": [')
     for i, stage in enumerate(trace.stages):
         if i:
             out.write(", ")
@@ -143,7 +145,11 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
                 rows = matrix_to_lists(values[start : start + chunk_rows])
                 out.write((", " if start else "") + _dumps(rows)[1:-1])  # the rows, without the outer brackets
             out.write("]")
-        out.write("}}")
+        out.write("}")
+        rounded = rounded_to_dict(stage)  # hand-rounded stages are a few small matrices: written whole
+        if rounded:
+            out.write(f', "rounded": {_dumps(rounded)}')
+        out.write("}")
     out.write("]}\n")
 
 
@@ -156,27 +162,7 @@ def to_json(trace: Trace) -> str:
 
 # --------------------------------------------------------------------------- markdown
 
-#: LaTeX of each stage's formula (GitHub renders ``$$`` blocks with MathJax),
-#: filled like the engine's unicode formula: $h head, $dk d_k, $Tk key count,
-#: $m X or M, $c0-$c1 / $v0-$v1 the head's columns, $parts the concatenated heads,
-#: $shapes "name ∈ R^{r×c}" for each matrix of the stage.
-LATEX: dict[str, str] = {
-    "input": r"$shapes",
-    "params": r"$shapes",
-    "projections": r"Q = X W_Q,\quad K = $m W_K,\quad V = $m W_V",
-    "split": r"Q_{$h}, K_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q, K,"
-    r"\quad V_{$h} = \text{columns } $v0 \text{ to } $v1 \text{ of } V",
-    "scores": r"S = Q_{$h} K_{$h}^{\top}",
-    "scaled/sqrt_dk": r"S \leftarrow \frac{S}{\sqrt{d_k}} = \frac{S}{\sqrt{$dk}}",
-    "scaled/sqrt_seq_len": r"S \leftarrow \frac{S}{\sqrt{T}} = \frac{S}{\sqrt{$Tk}}",
-    "masked": r"S_{ij} = -\infty \quad \text{where } j > i",
-    "softmax": r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}",
-    "head_output": r"Z_{$h} = A V_{$h}",
-    "concat": r"Z = \left[ $parts \right]",
-    "output": r"O = Z W_O",
-}
 _LATEX_NAMES = {"memory": "M"}
-_LATEX_SPECIAL = re.compile(r"([{}$&#%_])")  # escaped in the \text{} fallback
 _MD_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~&$!])")
 _BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 
@@ -200,30 +186,9 @@ def md_number(x: float, precision: int) -> str:
 
 
 def latex_formula(trace: Trace, stage: Stage) -> str:
-    """The stage's formula in LaTeX (``LATEX`` filled with this stage's numbers)."""
-    info = trace.info
-    key = f"scaled/{info.scale}" if stage.id == "scaled" else stage.id
-    template = LATEX.get(key)
-    if template is None:
-        plain = stage.formula.replace("\\", "/")
-        return r"\text{" + _LATEX_SPECIAL.sub(lambda m: f"\\{m.group(1)}", plain) + "}"
-    h = stage.head or 1
-    shapes = r",\quad ".join(
-        rf"{_LATEX_NAMES.get(name, name)} \in \mathbb{{R}}^{{{m.values.shape[0]} \times {m.values.shape[1]}}}"
-        for name, m in stage.matrices.items()
-    )
-    return Template(template).substitute(
-        h=h,
-        dk=info.d_k,
-        Tk=len(info.key_tokens),
-        m="M" if info.memory_tokens is not None else "X",
-        c0=(h - 1) * info.d_k + 1,
-        c1=h * info.d_k,
-        v0=(h - 1) * info.d_v + 1,
-        v1=h * info.d_v,
-        parts=r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads)),
-        shapes=shapes,
-    )
+    """The stage's formula in LaTeX (the stage table's template, ``stagetext.latex``)."""
+    shapes = {_LATEX_NAMES.get(name, name): m.values.shape for name, m in stage.matrices.items()}
+    return stagetext.latex(stage.id, stage.head, trace.info, shapes)
 
 
 def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
@@ -287,11 +252,12 @@ def md_stage(trace: Trace, index: int, view: View) -> list[str]:
         if caption:
             lines += [f"*{md_text(caption)}*", ""]
         lines += [*md_table(trace, name, m, view), ""]
-    checks = checkpoint_rows(trace, stage)
+    checks = trace.verdicts_for(stage)
     if checks:
         t = ui(view.lang)
         lines += [f"**{md_text(t['cp_title'])}**", ""]
-        for cp, got, ok in checks:
+        for verdict in checks:
+            cp, got, ok = verdict.checkpoint, verdict.got, verdict.ok
             where = md_text(cp.where(trace.info.tokens, trace.info.key_tokens))
             lines.append(
                 f"- {where}: {t['cp_source']} {vec(cp.value, cp.decimals)}, "

@@ -34,9 +34,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.narration import ui
-from mhsa_tutor.scenario import MASKS, MAX_WEIGHTS, Mask, Scenario
+from mhsa_tutor.errors import OptionError, did_you_mean
+from mhsa_tutor.scenario import MAX_WEIGHTS, FromX, Mask, Scenario
+from mhsa_tutor.stages import MASKS
+from mhsa_tutor.strings import ui
 
 Array = npt.NDArray[np.float64]
 Values = Literal["small-int", "normal"]
@@ -83,17 +84,17 @@ class RandomSpec:
             OptionError: a random-only option given with another scenario, or a bad size.
         """
         given = {
-            "--tokens": tokens,
-            "--d-model": d_model,
-            "--heads": heads,
-            "--seed": seed,
-            "--mask": mask,
-            "--values": values,
+            "tokens": tokens,
+            "d-model": d_model,
+            "heads": heads,
+            "seed": seed,
+            "mask": mask,
+            "values": values,
         }
         if name != RANDOM_NAME:
-            for flag, value in given.items():
+            for option, value in given.items():
                 if value is not None:
-                    raise OptionError(f"{flag} is only for the random scenario, not for {name}")
+                    raise OptionError(f"is only for the random scenario, not for {name}", option)
             return None
         base = cls()
         spec = cls(
@@ -119,31 +120,34 @@ class RandomSpec:
 
 def check_sizes(tokens: int, d_model: int, heads: int) -> None:
     """Raise ``OptionError`` unless tokens, d_model and heads are ≥ 1, fit the limits and heads divides d_model."""
-    for flag, value, top in (("--tokens", tokens, MAX_TOKENS), ("--d-model", d_model, MAX_D_MODEL)):
+    for option, value, top in (("tokens", tokens, MAX_TOKENS), ("d-model", d_model, MAX_D_MODEL)):
         if not 1 <= value <= top:
-            raise OptionError(f"{flag} {value} is out of range; expected 1 to {top}")
+            raise OptionError(f"{value} is out of range; expected 1 to {top}", option)
     if not 1 <= heads <= d_model:
-        raise OptionError(f"--heads {heads} is out of range; expected 1 to d_model ({d_model})")
+        raise OptionError(f"{heads} is out of range; expected 1 to d_model ({d_model})", "heads")
     if d_model % heads:
         near = heads * max(1, round(d_model / heads))
         raise OptionError(
-            f"d_model {d_model} cannot be split into {heads} heads; expected a multiple of --heads, "
-            f"e.g. --d-model {near}"
+            f"{d_model} cannot be split into {heads} heads; expected a multiple of the heads, e.g. {near}", "d-model"
         )
     weights = heads * tokens * tokens
     if weights > MAX_WEIGHTS:
         raise OptionError(
-            f"--tokens {tokens} with --heads {heads} makes {weights:,} attention weights (heads × tokens²); "
-            f"the limit is {MAX_WEIGHTS:,}"
+            f"{tokens} with {heads} heads makes {weights:,} attention weights (heads × tokens²); "
+            f"the limit is {MAX_WEIGHTS:,}",
+            "tokens",
         )
 
 
 def check_choices(mask: str, values: str) -> None:
     """Raise ``OptionError`` unless ``mask`` and ``values`` are known choices."""
     if mask not in MASKS:
-        raise OptionError(f"--mask {mask!r} is not known; expected one of: {', '.join(MASKS)}")
+        raise OptionError(
+            f"{mask!r} is not known; {did_you_mean(mask, MASKS)}expected one of: {', '.join(MASKS)}", "mask"
+        )
     if values not in VALUES:
-        raise OptionError(f"--values {values!r} is not known; expected one of: {', '.join(VALUES)}")
+        hint = did_you_mean(values, VALUES)
+        raise OptionError(f"{values!r} is not known; {hint}expected one of: {', '.join(VALUES)}", "values")
 
 
 def _draw(
@@ -189,7 +193,7 @@ def build_scenario(
         OptionError: no tokens, a bad size, mask or values choice.
     """
     if not tokens:
-        raise OptionError("--tokens needs at least one token")
+        raise OptionError("needs at least one token", "tokens")
     check_sizes(len(tokens), d_model, heads)
     check_choices(mask, values)
     masked: Mask = "causal" if mask == "causal" else "none"
@@ -210,11 +214,13 @@ def build_scenario(
         heads=heads,
         mask=masked,
         scale="sqrt_dk",
-        X=X,
-        W_Q=W_Q,  # (d_model, heads·d_k)
-        W_K=W_K,  # (d_model, heads·d_k)
-        W_V=W_V,  # (d_model, heads·d_v)
-        W_O=W_O,  # (heads·d_v, d_model)
+        inputs=FromX(
+            X=X,
+            W_Q=W_Q,  # (d_model, heads·d_k)
+            W_K=W_K,  # (d_model, heads·d_k)
+            W_V=W_V,  # (d_model, heads·d_v)
+            W_O=W_O,  # (heads·d_v, d_model)
+        ),
     )
 
 
@@ -269,7 +275,7 @@ def build_new(
         OptionError: no tokens, a bad size or choice, or too many numbers for a file to edit.
     """
     if not tokens:
-        raise OptionError('--tokens needs at least one token, e.g. --tokens "the cat sat"')
+        raise OptionError('needs at least one token, e.g. "the cat sat"', "tokens")
     check_sizes(len(tokens), d_model, heads)
     count = len(tokens) * d_model + 4 * d_model * d_model
     if count > MAX_FILE_NUMBERS:
@@ -339,8 +345,9 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     Returns:
         TOML text that ``parse_scenario`` reads back to the same numbers.
     """
-    assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None and scn.W_V is not None
-    assert scn.W_O is not None
+    inp = scn.inputs
+    if not isinstance(inp, FromX):
+        raise TypeError("scenario_toml writes scenarios with X and weights")
     t = ui(lang)
     T, d, h, dk = len(scn.tokens), scn.d_model, scn.heads, scn.d_k
     facts = {"T": T, "d": d, "h": h, "dk": dk, "hk": h * dk, "seed": seed, "path": _comment(shlex.quote(path))}
@@ -360,10 +367,10 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     field("mask", toml_string(scn.mask), "new_mask")
     field("scale", toml_string(scn.scale), "new_scale")
     lines += ["", "[input]", f"# {t['new_X'].format(**facts)}"]
-    lines += _matrix_lines("X", scn.X, values, scn.tokens)
+    lines += _matrix_lines("X", inp.X, values, scn.tokens)
     lines += ["", "[weights]"]
     for key, note in (("W_Q", "new_W_Q"), ("W_K", "new_W_K"), ("W_V", "new_W_V"), ("W_O", "new_W_O")):
         lines.append(f"# {t[note].format(**facts)}")
-        lines += _matrix_lines(key, getattr(scn, key), values)
+        lines += _matrix_lines(key, getattr(inp, key), values)
     lines += ["", *(f"# {line}" for line in t["new_rounding"].format(**facts).splitlines())]
     return "\n".join(lines) + "\n"

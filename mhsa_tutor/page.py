@@ -28,13 +28,13 @@ import numpy as np
 # (mathml and page_data are this feature's own modules; everything else is the tutor's public API)
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.export import latex_formula
 from mhsa_tutor.mathml import to_mathml
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.page_data import LinePool, sources
-from mhsa_tutor.render import View, checkpoint_rows, progress_line, safe, shown_indices
+from mhsa_tutor.render import View, progress_line, safe, shown_indices
 from mhsa_tutor.scenario import Checkpoint
+from mhsa_tutor.stagetext import latex as stage_latex
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 LANGS = ("en", "ko")
@@ -52,14 +52,20 @@ def _ui(key: str, lang: str) -> str:
     return ui(lang)[key]
 
 
+def latex_formula(trace: Trace, stage: Stage) -> str:
+    """The stage's formula in LaTeX, as ``export.latex_formula`` writes it (export sits above the page)."""
+    shapes = {("M" if name == "memory" else name): m.values.shape for name, m in stage.matrices.items()}
+    return stage_latex(stage.id, stage.head, trace.info, shapes)
+
+
 def _formula(trace: Trace, stage: Stage, lang: str) -> str:
-    """The stage's plain formula in ``lang`` (after the core split: ``stage_formula(stage, lang, trace)``)."""
-    return stage_formula(stage, lang)
+    """The stage's plain formula in ``lang`` (``narration.stage_formula``)."""
+    return stage_formula(stage, lang, trace)
 
 
 def _checks(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, Any, bool]]:
-    """(checkpoint, computed value, matches) for this stage (after the split: ``trace.verdicts_for(stage)``)."""
-    return list(checkpoint_rows(trace, stage))
+    """(checkpoint, computed value, matches) for this stage (``trace.verdicts_for``)."""
+    return [(v.checkpoint, v.got, v.ok) for v in trace.verdicts_for(stage)]
 
 
 # ------------------------------------------------------------------------------------------------ page strings

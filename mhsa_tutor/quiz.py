@@ -1,6 +1,4 @@
-"""The quiz: the learner computes cells by hand and the tutor checks them against the trace.
-
-Pure logic first, then the loop:
+"""The quiz's logic: which cells to ask, what to show, whether an answer is right. No I/O.
 
 * ``choose_questions`` picks cells of the askable stages (``ASKABLE``), in the
   order a person meets them. Each round follows one path through the maths:
@@ -13,13 +11,9 @@ Pure logic first, then the loop:
   decimal typed (``0.77`` accepts ``0.765 … 0.775``) but never looser than 5 %
   of the value or 0.005 (so ``0`` is not right for 0.47), or within an explicit
   tolerance; for a stage the scenario rounds by hand, the exact value counts too.
-* ``run_quiz`` asks, reads one line per answer through ``read_line`` (so tests
-  and pipes drive it), says right or wrong, shows the ``explain`` arithmetic
-  after a wrong answer, and ends with a summary whose last line is
-  ``score: k/N``, N being the questions answered so far (a question left with
-  ``q`` or at end of input is not counted).
+* the interactive loop that asks them is ``session.run_quiz``.
 
-Every sentence comes from ``narration.UI``; token names go through ``safe``.
+Every sentence comes from ``strings``; token names go through ``safe``.
 """
 
 from __future__ import annotations
@@ -31,14 +25,13 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import numpy.typing as npt
-from rich.console import Console
-from rich.text import Text
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import before_softmax, explain_cell
-from mhsa_tutor.narration import TITLES, ui
-from mhsa_tutor.numbers import SUB, num
-from mhsa_tutor.render import safe
+from mhsa_tutor.explain import before_softmax
+from mhsa_tutor.numbers import num
+from mhsa_tutor.stages import subscript
+from mhsa_tutor.stagetext import title
+from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Trace
 
 ReadLine = Callable[[str], "str | None"]
@@ -183,12 +176,12 @@ def choose_questions(
     for sid in stages:
         if sid not in have:
             raise OptionError(
-                f"--stage {sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}"
+                f"{sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}", "stage"
             )
     chosen = [s for s in have if not stages or s in stages]
     n = len(chosen) if count is None else count
     if n < 1:
-        raise OptionError(f"--count {n} is out of range; expected 1 or more")
+        raise OptionError(f"{n} is out of range; expected 1 or more", "count")
     K = len(chosen)
     if n >= K:  # every stage, each ⌊n/K⌋ or ⌈n/K⌉ times
         order = [chosen[k * K // n] for k in range(n)]
@@ -258,7 +251,7 @@ def label(trace: Trace, q: Question) -> str:
     m = stage.matrices[q.matrix]
     rl = trace.labels(m.rows, m.values.shape[0])[q.row]
     cl = trace.labels(m.cols, m.values.shape[1])[q.col]
-    sub = str(q.head).translate(SUB) if q.head is not None else ""
+    sub = subscript(q.head) if q.head is not None else ""
     text = f"{q.matrix}{sub}[{rl}, {cl}]"
     if q.stage == "scaled":
         text += " / √T" if trace.info.scale == "sqrt_seq_len" else " / √d_k"
@@ -270,7 +263,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
     info = trace.info
     toks, keys = info.tokens, info.key_tokens
     h = q.head
-    sub = str(h).translate(SUB) if h is not None else ""
+    sub = subscript(h) if h is not None else ""
     if q.stage == "projections":
         inputs = trace.find("input").matrices
         cross = "memory" in inputs and q.matrix in ("K", "V")
@@ -301,7 +294,7 @@ def givens(trace: Trace, q: Question) -> list[str]:
         return [f"A{sub}[{toks[q.row]}, :] = {_vec(a)}", f"V{sub}[:, {q.col + 1}] = {_vec(v)}"]
     if q.stage == "concat":
         return [
-            f"Z{str(s.head).translate(SUB)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
+            f"Z{subscript(s.head or 1)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
             for s in trace.stages
             if s.id == "head_output"
         ]
@@ -329,7 +322,7 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
 
 def where(q: Question, lang: str) -> str:
     """The stage as a title, e.g. ``Head 1: attention weights``."""
-    return TITLES[q.stage][lang].format(h=q.head)
+    return title(q.stage, q.head, lang)
 
 
 def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: str) -> list[str]:
@@ -352,91 +345,3 @@ def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: s
     right = sum(o.right for o in outcomes)
     lines.append(t["quiz_score"].format(k=right, n=len(outcomes)))
     return lines
-
-
-# --------------------------------------------------------------------------- loop
-
-
-def run_quiz(
-    trace: Trace,
-    questions: Sequence[Question],
-    console: Console,
-    read_line: ReadLine,
-    *,
-    lang: str = "en",
-    tolerance: float | None = None,
-    seed: int | None = None,
-) -> int:
-    """Ask the questions one by one, check each answer, then print the summary.
-
-    Args:
-        read_line: shows a prompt and returns the line typed (without newline),
-            or None at end of input; may raise EOFError or KeyboardInterrupt.
-        tolerance: accept answers within this distance (default: half a unit
-            in the last decimal typed).
-        seed: shown in the header, so the learner can ask the same questions again.
-
-    Returns:
-        The exit code: 0 after the last question, ``q`` or end of input; 130 on
-        Ctrl-C. The summary is printed in every case.
-    """
-    t = ui(lang)
-    outcomes: list[Outcome] = []
-    n = len(questions)
-    console.print(Text(t["quiz_title"].format(title=safe(trace.info.title), n=n), style="bold"))
-    rule = t["quiz_rule_tol"].format(tol=num(tolerance, 12)) if tolerance is not None else t["quiz_rule"]
-    console.print(Text(rule))
-    if seed is not None:
-        console.print(Text(t["quiz_seed"].format(seed=seed), style="dim"))
-    code = 0
-    try:
-        for k, q in enumerate(questions, start=1):
-            answer = _ask(trace, q, k, n, console, read_line, lang)
-            if answer is None:
-                break
-            right = is_right(q, answer, tolerance)
-            outcomes.append(Outcome(q, answer, right))
-            _verdict(trace, q, answer, right, console, lang)
-    except KeyboardInterrupt:
-        console.print()
-        code = 130
-    console.print()
-    for i, line in enumerate(summary_lines(trace, outcomes, n, lang)):
-        console.print(Text(safe(line), style="bold" if i == 0 else ""))
-    return code
-
-
-def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line: ReadLine, lang: str) -> Answer | None:
-    """Show one question and read until a number (None on ``q`` or end of input)."""
-    t = ui(lang)
-    console.print()
-    console.print(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold"))
-    console.print(Text(safe(ask_text(trace, q, lang))))
-    for given in givens(trace, q):
-        console.print(Text("  " + safe(given)))
-    while True:
-        try:
-            line = read_line(f"{t['quiz_prompt']} ")
-        except EOFError:
-            return None
-        if line is None or line.strip().lower() in ("q", "quit"):
-            return None
-        answer = parse_answer(line)
-        if answer is not None:
-            return answer
-        console.print(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow"))
-
-
-def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
-    """Right or wrong; after a wrong answer, the cell's arithmetic from ``explain``."""
-    t = ui(lang)
-    fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": answer.text}
-    if right:
-        console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
-        return
-    console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
-    ex = explain_cell(
-        trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
-    )
-    for line in ex.lines:
-        console.print(Text("  " + safe(line)))

@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.measure import Measurement
@@ -28,7 +27,6 @@ from rich.text import Text
 from mhsa_tutor.grid import Grid
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
-from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 ELIDE_AT = 12  # show corners of matrices with more rows or columns than this
@@ -114,21 +112,9 @@ def shapes_line(stage: Stage) -> str:
     return "   ".join(f"{n}: {m.values.shape[0]} × {m.values.shape[1]}" for n, m in stage.matrices.items())
 
 
-def checkpoints_for(trace: Trace, stage: Stage) -> list[Checkpoint]:
-    """The source's checkpoints that this stage holds."""
-    return [c for c in trace.checkpoints if c.stage == stage.id and c.head == stage.head]
-
-
-def checkpoint_rows(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, np.ndarray, bool]]:
-    """(checkpoint, computed value at the checked place, matches to its decimals)."""
-    from mhsa_tutor.checks import compare
-
-    return [(c, *compare(c, stage.matrices[c.matrix].values)) for c in checkpoints_for(trace, stage)]
-
-
 def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
     """The source-check table: source value, computed value, decimals, ✓/✗."""
-    rows = checkpoint_rows(trace, stage)
+    rows = trace.verdicts_for(stage)
     if not rows:
         return None
     t = ui(view.lang)
@@ -138,7 +124,8 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Table | None:
     table.add_column(Text(t["cp_decimals"], style="bold"), no_wrap=True, justify="right")
     table.add_column("", no_wrap=True)
     info = trace.info
-    for cp, got, ok in rows:
+    for verdict in rows:
+        cp, got, ok = verdict.checkpoint, verdict.got, verdict.ok
         table.add_row(
             Text(safe(cp.where(info.tokens, info.key_tokens))),
             Text(vec(cp.value, cp.decimals)),
@@ -190,7 +177,7 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     head.append("  ")
     head.append(stage_title(stage, view.lang), style="bold")
     parts.append(Rule(head, align="left"))
-    parts.append(Text(stage_formula(stage, view.lang), style="bold cyan"))
+    parts.append(Text(stage_formula(stage, view.lang, trace), style="bold cyan"))
     if view.example:
         parts.extend(_example(trace, stage, view))
     if view.narrate:

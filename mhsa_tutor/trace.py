@@ -1,9 +1,13 @@
 """The trace: every intermediate matrix of one run, as frozen records.
 
 A ``Trace`` is an ordered tuple of ``Stage``s. Each stage has an id (one of
-``scenario.STAGE_IDS``), a title, the head it belongs to (1-based, or None), a
+``stages.STAGE_IDS``), a title, the head it belongs to (1-based, or None), a
 formula, and named ``Matrix`` records whose arrays are read-only float64.
-Renderers read numbers only from here and never recompute them.
+Besides the matrices a stage shows, it carries what the words around them
+quote (``aux`` arrays such as a softmax's e^(s − max) terms, and ``facts``),
+and the trace carries the verdict of every source checkpoint. All of it is
+computed once, by the engine: renderers read numbers only from here and never
+recompute them. Every mapping is read-only.
 
 ``to_dict`` / ``from_dict`` give the JSON form (schema ``mhsa-tutor/trace@1``),
 described by the TypedDicts below; non-finite numbers become the strings
@@ -14,16 +18,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal, TypedDict
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.scenario import MATRIX_AXES, Checkpoint, Scenario
+from mhsa_tutor.scenario import Checkpoint, Scenario
+from mhsa_tutor.stages import Axis, axes
 
 Array = npt.NDArray[np.float64]
-Axis = Literal["tokens", "keys", "dims"]
 SCHEMA = "mhsa-tutor/trace@1"
 
 
@@ -45,15 +50,48 @@ class Matrix:
     decimals: int | None = None
 
 
+@dataclass(frozen=True)
+class StageFacts:
+    """Facts about a stage's numbers that narration quotes (computed by the engine).
+
+    ``strongest_other``: on a self-attention softmax, the first (row, col) whose
+    row gives its largest weight to another token than itself, or None.
+    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key.
+    """
+
+    strongest_other: tuple[int, int] | None = None
+    one_hot_rows: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class Stage:
-    """One step of the computation (see the stage table in the README)."""
+    """One step of the computation (see the stage table, ``stages.STAGES``).
+
+    ``aux`` holds arrays the explanations quote but no table shows (for a
+    softmax: ``shift``, each row's max; ``exp``, e^(s − shift); ``sum``, each
+    row's sum of ``exp``). ``matrices`` and ``aux`` are read-only mappings.
+    """
 
     id: str
     title: str
     head: int | None
     formula: str
     matrices: Mapping[str, Matrix]
+    aux: Mapping[str, Array] = field(default_factory=dict)
+    facts: StageFacts = StageFacts()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matrices", MappingProxyType(dict(self.matrices)))
+        object.__setattr__(self, "aux", MappingProxyType(dict(self.aux)))
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """A source checkpoint against the run: the computed value at its place and whether it matches."""
+
+    checkpoint: Checkpoint
+    got: Array
+    ok: bool
 
 
 @dataclass(frozen=True)
@@ -74,6 +112,10 @@ class ScenarioInfo:
     description: str = ""
     given_qkv: bool = False
     rounding: tuple[tuple[str, int], ...] = ()
+    d_src: int = 0
+    d_out: int | None = None
+    scale_divisor: float = 1.0
+    sqrt_dk: float = 1.0
 
     @property
     def key_tokens(self) -> tuple[str, ...]:
@@ -81,17 +123,14 @@ class ScenarioInfo:
         return self.memory_tokens if self.memory_tokens is not None else self.tokens
 
     @property
-    def scale_divisor(self) -> float:
-        """What the scores are divided by: √d_k, √(number of keys) or 1 (the one definition)."""
-        if self.scale == "sqrt_dk":
-            return math.sqrt(self.d_k)
-        if self.scale == "sqrt_seq_len":
-            return math.sqrt(len(self.key_tokens))
-        return 1.0
+    def cross(self) -> bool:
+        """True for cross-attention (keys and values from a memory)."""
+        return self.memory_tokens is not None
 
     @classmethod
     def of(cls, scn: Scenario) -> ScenarioInfo:
-        """The info record of a validated scenario."""
+        """The info record of a validated scenario (``scale_divisor``: √d_k, √(number of keys) or 1)."""
+        memory = scn.memory
         return cls(
             name=scn.name,
             title=scn.title,
@@ -107,7 +146,16 @@ class ScenarioInfo:
             description=scn.description,
             given_qkv=scn.given_qkv,
             rounding=tuple(sorted(scn.rounding.items())),
+            d_src=int(memory.shape[1]) if memory is not None else scn.d_model,
+            d_out=scn.d_out,
+            scale_divisor=cls.divisor_for(scn.scale, scn.d_k, len(scn.key_tokens)),
+            sqrt_dk=math.sqrt(scn.d_k),
         )
+
+    @staticmethod
+    def divisor_for(scale: str, d_k: int, n_keys: int) -> float:
+        """What the scores are divided by: √d_k, √(number of keys) or 1 (the one definition)."""
+        return {"sqrt_dk": math.sqrt(d_k), "sqrt_seq_len": math.sqrt(n_keys)}.get(scale, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +169,11 @@ class Trace:
     stages: tuple[Stage, ...]
     checkpoints: tuple[Checkpoint, ...] = ()
     exact: bool = False
+    verdicts: tuple[Verdict, ...] = ()
+
+    def verdicts_for(self, stage: Stage) -> tuple[Verdict, ...]:
+        """The checkpoint verdicts that belong to this stage (and head)."""
+        return tuple(v for v in self.verdicts if v.checkpoint.stage == stage.id and v.checkpoint.head == stage.head)
 
     def __iter__(self) -> Iterator[Stage]:
         return iter(self.stages)
@@ -171,16 +224,26 @@ class ScenarioJSON(TypedDict, total=False):
     mask: str
     scale: str
     source: str
+    rounding: dict[str, int]
+    hand_rounded: bool
+
+
+class RoundedJSON(TypedDict):
+    """``stage["rounded"][name]``: a matrix the run rounded by hand, with its unrounded values."""
+
+    decimals: int
+    exact: list[list[float | str]]
 
 
 class StageJSON(TypedDict):
-    """One entry of ``trace["stages"]``."""
+    """One entry of ``trace["stages"]``; ``rounded`` only where the run rounded a matrix by hand."""
 
     id: str
     head: int | None
     title: str
     formula: str
     matrices: dict[str, list[list[float | str]]]
+    rounded: NotRequired[dict[str, RoundedJSON]]
 
 
 class TraceJSON(TypedDict):
@@ -209,8 +272,12 @@ def matrix_to_lists(values: Array) -> list[list[float | str]]:
     return rows
 
 
-def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
-    """The ``scenario`` block of the JSON form."""
+def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
+    """The ``scenario`` block of the JSON form.
+
+    ``rounding`` is the scenario's hand-rounding table (stage id -> decimals);
+    ``hand_rounded`` says whether this run applied it (False under ``--exact``).
+    """
     out: ScenarioJSON = {"name": info.name, "title": info.title, "tokens": list(info.tokens)}
     if info.memory_tokens is not None:
         out["memory_tokens"] = list(info.memory_tokens)
@@ -223,27 +290,42 @@ def scenario_to_dict(info: ScenarioInfo) -> ScenarioJSON:
             "mask": info.mask,
             "scale": info.scale,
             "source": info.source,
+            "rounding": dict(info.rounding),
+            "hand_rounded": bool(info.rounding) and not exact,
         }
     )
     return out
 
 
-def stage_to_dict(stage: Stage) -> StageJSON:
-    """One stage in JSON form."""
+def rounded_to_dict(stage: Stage) -> dict[str, RoundedJSON]:
+    """The matrices of a stage that were rounded by hand: decimals and unrounded values."""
     return {
+        name: {"decimals": m.decimals, "exact": matrix_to_lists(m.exact)}
+        for name, m in stage.matrices.items()
+        if m.exact is not None and m.decimals is not None
+    }
+
+
+def stage_to_dict(stage: Stage) -> StageJSON:
+    """One stage in JSON form (``matrices`` hold the values the run used; ``rounded`` the exact ones)."""
+    out: StageJSON = {
         "id": stage.id,
         "head": stage.head,
         "title": stage.title,
         "formula": stage.formula,
         "matrices": {name: matrix_to_lists(m.values) for name, m in stage.matrices.items()},
     }
+    rounded = rounded_to_dict(stage)
+    if rounded:
+        out["rounded"] = rounded
+    return out
 
 
 def to_dict(trace: Trace) -> TraceJSON:
-    """The JSON form of a trace (numbers unrounded, nothing elided)."""
+    """The JSON form of a trace (full float64 precision, nothing elided)."""
     return {
         "schema": SCHEMA,
-        "scenario": scenario_to_dict(trace.info),
+        "scenario": scenario_to_dict(trace.info, trace.exact),
         "stages": [stage_to_dict(s) for s in trace.stages],
     }
 
@@ -257,7 +339,7 @@ def _parse_cell(x: float | str) -> float:
 
 
 def from_dict(data: TraceJSON) -> Trace:
-    """Rebuild a Trace from its JSON form (checkpoints and rounding are not kept).
+    """Rebuild a Trace from its JSON form (checkpoints are not kept; hand rounding is).
 
     Raises:
         ValueError / KeyError: not a ``mhsa-tutor/trace@1`` document.
@@ -266,6 +348,10 @@ def from_dict(data: TraceJSON) -> Trace:
         raise ValueError(f"not a {SCHEMA} document")
     sc = data["scenario"]
     mem = sc.get("memory_tokens")
+    keys = mem if mem is not None else sc["tokens"]
+    by_id = {s["id"]: s for s in data["stages"]}
+    d_src = len(by_id["params"]["matrices"]["W_K"]) if "params" in by_id else sc["d_model"]
+    d_out = len(by_id["output"]["matrices"]["O"][0]) if "output" in by_id else None
     info = ScenarioInfo(
         name=sc["name"],
         title=sc["title"],
@@ -279,14 +365,27 @@ def from_dict(data: TraceJSON) -> Trace:
         scale=sc["scale"],
         source=sc["source"],
         given_qkv=not any(s["id"] == "params" for s in data["stages"]),
+        rounding=tuple(sorted(sc.get("rounding", {}).items())),
+        d_src=d_src,
+        d_out=d_out,
+        scale_divisor=ScenarioInfo.divisor_for(sc["scale"], sc["d_k"], len(keys)),
+        sqrt_dk=math.sqrt(sc["d_k"]),
     )
     stages = []
     for st in data["stages"]:
         mats: dict[str, Matrix] = {}
+        rounded = st.get("rounded", {})
         for name, rows in st["matrices"].items():
-            arr = np.array([[_parse_cell(x) for x in row] for row in rows], dtype=np.float64)
-            arr.flags.writeable = False
-            r, c = MATRIX_AXES[(st["id"], name)]
-            mats[name] = Matrix(arr, r, c)  # type: ignore[arg-type]
+            r, c = axes(st["id"], name)
+            hand = rounded.get(name)
+            exact = _array(hand["exact"]) if hand is not None else None
+            decimals = hand["decimals"] if hand is not None else None
+            mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
-    return Trace(info, tuple(stages))
+    return Trace(info, tuple(stages), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
+
+
+def _array(rows: list[list[float | str]]) -> Array:
+    arr = np.array([[_parse_cell(x) for x in row] for row in rows], dtype=np.float64)
+    arr.flags.writeable = False
+    return arr

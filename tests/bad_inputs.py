@@ -232,3 +232,9 @@ CASES: list[Bad] = [
         "finite",
     ),
 ]
+
+
+#: One case of each kind of failure, for the layers above the validator (reading a file, the CLI's
+#: error line): the validator itself is tested on every case, the layers above only pass its error on.
+SAMPLE_IDS = ("binary", "not_utf8", "not_toml", "missing_title", "typo_weight", "ragged_X", "nan", "unknown_mask")
+SAMPLE = tuple(c for c in CASES if c.id in SAMPLE_IDS)

@@ -155,7 +155,7 @@ def matrices(rows: int, cols: int, values: st.SearchStrategy[float] = SMALL) -> 
     return flat.map(lambda xs: [xs[r * cols : (r + 1) * cols] for r in range(rows)])
 
 
-TOKEN_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\n\r")  # one line each
+TOKEN_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\n\r")  # one line each
 plain_tokens = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
 any_tokens = st.text(alphabet=TOKEN_ALPHABET, min_size=1, max_size=8)
 

@@ -14,7 +14,8 @@ import pytest
 
 from mhsa_tutor.checks import compare
 from mhsa_tutor.engine import run
-from mhsa_tutor.scenario import Checkpoint, builtin_names, load_scenario
+from mhsa_tutor.loader import builtin_names, load_scenario
+from mhsa_tutor.scenario import Checkpoint
 from mhsa_tutor.trace import Trace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +95,8 @@ def test_acting_machines_weights_and_outputs() -> None:
     assert np.round(Z[0], 4).tolist() == [1.0002, 2.9998, 4.0]
     assert np.round(Z[1], 3).tolist() == [1.463, 2.537, 4.0]
     assert load_scenario("acting_machines").rounding == {"scaled": 1}
-    assert np.array_equal(load_scenario("acting_machines").V, [[1, 3, 4], [3, 1, 4]])
+    V = load_scenario("acting_machines").V
+    assert V is not None and V.tolist() == [[1, 3, 4], [3, 1, 4]]
 
 
 def test_acting_machines_exact_machines_row() -> None:
@@ -222,7 +224,7 @@ def test_builtins_are_found_after_a_plain_install(tmp_path: Path) -> None:
     elsewhere.mkdir()
     script = textwrap.dedent(
         """
-        import mhsa_tutor, mhsa_tutor.scenario as s
+        import mhsa_tutor, mhsa_tutor.loader as s
         assert "site-packages" in mhsa_tutor.__file__, mhsa_tutor.__file__
         print(" ".join(s.builtin_names()))
         for n in s.builtin_names():

@@ -9,8 +9,9 @@ import pytest
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import ScenarioError
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.quiz import parse_answer
-from mhsa_tutor.scenario import load_scenario, parse_scenario
+from mhsa_tutor.validate import parse_scenario
 from tests.conftest import Invoke
 
 

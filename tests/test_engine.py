@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from mhsa_tutor.engine import round_half_up, run
 from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.scenario import MATRIX_AXES, PER_HEAD_STAGES, Scenario, matrix_shape, parse_scenario, stage_matrices
+from mhsa_tutor.scenario import Scenario, matrix_shape, stage_matrices
+from mhsa_tutor.stages import PER_HEAD_STAGES, axes
 from mhsa_tutor.trace import Trace
+from mhsa_tutor.validate import parse_scenario
 from tests.strategies import Matrix, Spec, specs, to_toml
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,7 +61,8 @@ def rounded(stage: str, a: Matrix, rounding: dict[str, int]) -> Matrix:
     """The scenario's hand rounding, with the engine's own half-up rule (tested on its own below)."""
     if stage not in rounding:
         return a
-    return np.asarray(round_half_up(np.array(a, dtype=float), rounding[stage])).tolist()
+    out: Matrix = np.asarray(round_half_up(np.array(a, dtype=float), rounding[stage])).tolist()
+    return out
 
 
 def reference(spec: Spec, rounding: dict[str, int] | None = None) -> list[RefStage]:
@@ -183,7 +186,7 @@ def test_trace_structure_follows_the_stage_table(spec: Spec) -> None:
         assert stage.title and stage.formula
         for name, m in stage.matrices.items():
             assert m.values.shape == matrix_shape(scn, stage.id, name)
-            assert (m.rows, m.cols) == MATRIX_AXES[(stage.id, name)]
+            assert (m.rows, m.cols) == axes(stage.id, name)
     if spec.X is not None:
         params = trace.find("params").matrices
         assert ("W_O" in params) == (spec.W_O is not None)

@@ -10,8 +10,8 @@ import pytest
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.numbers import num
-from mhsa_tutor.scenario import load_scenario
 from tests.conftest import Invoke
 
 

@@ -21,11 +21,11 @@ from markdown_it.token import Token
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import ExportError, OptionError
 from mhsa_tutor.export import FORMATS, choose_format, to_html, to_json, to_markdown, write_json
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.narration import stage_title
 from mhsa_tutor.numbers import fmt
 from mhsa_tutor.render import View
 from mhsa_tutor.safe_write import write_file
-from mhsa_tutor.scenario import builtin_names, load_scenario
 from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, Trace, from_dict, to_dict
 from tests.conftest import Invoke
 
@@ -274,6 +274,9 @@ def test_json_is_strict_and_exact(invoke: Invoke, tmp_path: Path, name: str) -> 
     assert doc["schema"] == "mhsa-tutor/trace@1"
     info = trace.info
     keys = ["name", "title", "tokens", "d_model", "heads", "d_k", "d_v", "mask", "scale", "source"]
+    keys += ["rounding", "hand_rounded"]
+    assert doc["scenario"]["rounding"] == dict(info.rounding)
+    assert doc["scenario"]["hand_rounded"] == bool(info.rounding)
     if info.memory_tokens is not None:
         keys.insert(3, "memory_tokens")
         assert doc["scenario"]["memory_tokens"] == list(info.memory_tokens)
@@ -286,7 +289,11 @@ def test_json_is_strict_and_exact(invoke: Invoke, tmp_path: Path, name: str) -> 
     )
     assert len(doc["stages"]) == len(trace.stages)
     for st, stage in zip(doc["stages"], trace.stages, strict=True):
-        assert list(st) == ["id", "head", "title", "formula", "matrices"]
+        rounded = {n: m for n, m in stage.matrices.items() if m.exact is not None}
+        assert list(st) == ["id", "head", "title", "formula", "matrices"] + (["rounded"] if rounded else [])
+        for mname, m in rounded.items():
+            assert st["rounded"][mname]["decimals"] == m.decimals
+            assert m.exact is not None and np.array_equal(as_array(st["rounded"][mname]["exact"]), m.exact)
         assert (st["id"], st["head"], st["title"], st["formula"]) == (
             stage.id,
             stage.head,
@@ -468,9 +475,8 @@ def test_choose_format() -> None:
     for target in ("t", "t.txt", "dir.v2/trace", ".json/x"):
         with pytest.raises(OptionError):
             choose_format(target, None)
-    from mhsa_tutor.cli import ExportFormat
-
-    assert tuple(f.value for f in ExportFormat) == FORMATS
+    with pytest.raises(OptionError, match="did you mean json"):
+        choose_format("t", "jsn")
 
 
 # ------------------------------------------------------------------ write_file itself
@@ -530,3 +536,20 @@ def test_help_does_not_import_numpy() -> None:
     assert "--format" in r.stdout and "--force" in r.stdout and "--output" in r.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line}
     assert "mhsa_tutor.cli" in imported and "numpy" not in imported
+
+
+def test_json_of_a_hand_rounded_run_keeps_both_values() -> None:
+    """The export says that hand rounding was applied and keeps the unrounded values (and --exact says not)."""
+    trace = trace_of("acting_machines")
+    doc = to_dict(trace)
+    assert doc["scenario"]["rounding"] == {"scaled": 1} and doc["scenario"]["hand_rounded"] is True
+    scaled = next(s for s in doc["stages"] if s["id"] == "scaled")
+    assert scaled["rounded"]["S"]["decimals"] == 1
+    used, exact = as_array(scaled["matrices"]["S"]), as_array(scaled["rounded"]["S"]["exact"])
+    assert np.array_equal(used, np.round(used, 1)) and not np.array_equal(used, exact)
+    back = from_dict(doc)
+    assert back.find("scaled", 1).matrices["S"].decimals == 1 and not back.exact
+    exact_doc = to_dict(run(load_scenario("acting_machines"), exact=True))
+    assert exact_doc["scenario"]["hand_rounded"] is False
+    assert all("rounded" not in s for s in exact_doc["stages"])
+    assert from_dict(exact_doc).exact

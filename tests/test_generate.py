@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,8 @@ import pytest
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.generate import RandomSpec, build_new, build_random, scenario_toml
-from mhsa_tutor.scenario import load_scenario, parse_scenario
+from mhsa_tutor.loader import load_scenario
+from mhsa_tutor.validate import parse_scenario
 from tests.conftest import Invoke
 
 MATRICES = ("X", "W_Q", "W_K", "W_V", "W_O")
@@ -61,10 +61,10 @@ def test_random_normal_scale() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((0, 4, 2), "--tokens 0 is out of range"),
-        ((3, 0, 1), "--d-model 0 is out of range"),
-        ((3, 4, 0), "--heads 0 is out of range"),
-        ((3, 5, 2), "d_model 5 cannot be split into 2 heads"),
+        ((0, 4, 2), "tokens 0 is out of range"),
+        ((3, 0, 1), "d-model 0 is out of range"),
+        ((3, 4, 0), "heads 0 is out of range"),
+        ((3, 5, 2), "d-model 5 cannot be split into 2 heads"),
         ((4096, 768, 12), "attention weights"),
     ],
 )
@@ -74,9 +74,9 @@ def test_random_sizes_checked(args: tuple[int, int, int], message: str) -> None:
 
 
 def test_random_choices_checked() -> None:
-    with pytest.raises(OptionError, match="--mask 'future'"):
+    with pytest.raises(OptionError, match="mask 'future'"):
         build_random(3, 4, 2, seed=0, mask="future")
-    with pytest.raises(OptionError, match="--values 'uniform'"):
+    with pytest.raises(OptionError, match="values 'uniform'"):
         build_random(3, 4, 2, seed=0, values="uniform")
 
 
@@ -85,7 +85,7 @@ def test_random_spec_from_options() -> None:
     assert RandomSpec.from_options("random") == RandomSpec(3, 4, 2, 0, "none", "small-int")
     spec = RandomSpec.from_options("random", tokens=5, heads=1, mask="causal")
     assert spec == RandomSpec(5, 4, 1, 0, "causal", "small-int")
-    with pytest.raises(OptionError, match="--heads is only for the random scenario"):
+    with pytest.raises(OptionError, match=r"^heads is only for the random scenario"):
         RandomSpec.from_options("by_hand", heads=2)
 
 
@@ -235,19 +235,16 @@ def test_seed_needs_the_random_scenario(invoke: Invoke, command: str) -> None:
 def test_random_bad_size_is_one_line(invoke: Invoke) -> None:
     r = invoke(["run", "random", "--d-model", "10", "--heads", "4"])
     assert r.exit_code == 2
-    assert r.stderr.startswith("error: d_model 10 cannot be split into 4 heads") and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("error: --d-model 10 cannot be split into 4 heads") and r.stderr.count("\n") == 1
 
 
 def test_bert_base_sized_run_is_elided(invoke: Invoke) -> None:
     args = ["run", "random", "--tokens", "512", "--d-model", "768", "--heads", "12", "--mask", "causal"]
-    start = time.perf_counter()
     r = invoke([*args, "--head", "1"])
-    elapsed = time.perf_counter() - start
     assert r.exit_code == 0, r.stderr
     assert "…" in r.stdout and "⋮" in r.stdout
     assert "t512" in r.stdout and "A: 512 × 512" in r.stdout
     assert len(r.stdout) < 64_000
-    assert elapsed < 15  # ~1 s on a laptop; generous for a loaded CI machine
 
 
 def test_help_names_the_random_defaults_without_numpy() -> None:

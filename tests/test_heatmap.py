@@ -13,9 +13,9 @@ import pytest
 from mhsa_tutor.engine import run
 from mhsa_tutor.generate import build_random
 from mhsa_tutor.heatmap import colour, to_heatmap
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.numbers import fmt
 from mhsa_tutor.render import View
-from mhsa_tutor.scenario import builtin_names, load_scenario
 from mhsa_tutor.trace import Trace
 from tests.conftest import Invoke
 

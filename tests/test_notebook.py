@@ -12,9 +12,9 @@ nbclient = pytest.importorskip("nbclient", reason="the notebook test needs nbcli
 pytest.importorskip("ipykernel", reason="the notebook test needs ipykernel (pip install -e '.[test]')")
 
 from mhsa_tutor.engine import run  # noqa: E402
+from mhsa_tutor.loader import load_scenario  # noqa: E402
 from mhsa_tutor.page import to_page  # noqa: E402
 from mhsa_tutor.render import View  # noqa: E402
-from mhsa_tutor.scenario import load_scenario  # noqa: E402
 
 CELL = 'from mhsa_tutor import load_scenario, run\nrun(load_scenario("by_hand"))'
 

@@ -17,10 +17,10 @@ import pytest
 from mhsa_tutor.engine import run
 from mhsa_tutor.explain import explain_cell
 from mhsa_tutor.generate import build_random
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.numbers import fmt
 from mhsa_tutor.page import FULL_CELL_LIMIT, notebook_bundle, to_page
 from mhsa_tutor.render import View, progress_line, safe, shown_indices
-from mhsa_tutor.scenario import builtin_names, load_scenario
 from mhsa_tutor.trace import Trace
 from tests.conftest import Invoke
 

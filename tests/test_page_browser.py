@@ -18,10 +18,10 @@ import pytest
 
 from mhsa_tutor.engine import run
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.narration import stage_title
 from mhsa_tutor.page import to_page
 from mhsa_tutor.render import View, progress_line, safe, shown_indices
-from mhsa_tutor.scenario import builtin_names, load_scenario
 from mhsa_tutor.trace import Stage, Trace
 
 try:

@@ -9,10 +9,10 @@ import pytest
 
 from mhsa_tutor.engine import run
 from mhsa_tutor.export import latex_formula
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.mathml import to_mathml
 from mhsa_tutor.page import to_page
 from mhsa_tutor.render import View
-from mhsa_tutor.scenario import builtin_names, load_scenario
 
 M = "{http://www.w3.org/1998/Math/MathML}"
 

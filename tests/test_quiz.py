@@ -14,6 +14,7 @@ from rich.console import Console
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.generate import build_random
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.quiz import (
     ASKABLE,
     Question,
@@ -21,9 +22,9 @@ from mhsa_tutor.quiz import (
     givens,
     is_right,
     parse_answer,
-    run_quiz,
 )
-from mhsa_tutor.scenario import Scenario, load_scenario
+from mhsa_tutor.scenario import Scenario
+from mhsa_tutor.session import run_quiz
 from mhsa_tutor.trace import Trace
 from tests.conftest import Invoke
 

@@ -13,21 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import mhsa_tutor.scenario as scenario_mod
+import mhsa_tutor.loader as loader_mod
+import mhsa_tutor.validate as validate_mod
 from mhsa_tutor import load_scenario as load_from_package
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.scenario import (
-    MASKS,
-    SCALES,
-    STAGE_IDS,
-    builtin_dir,
-    builtin_names,
-    load_scenario,
-    parse_scenario,
-    resolve,
-)
-from tests.bad_inputs import BASE_QKV, BASE_X, CASES, Bad
+from mhsa_tutor.loader import builtin_dir, builtin_names, load_scenario, resolve
+from mhsa_tutor.stages import MASKS, SCALES, STAGE_IDS
+from mhsa_tutor.validate import parse_scenario
+from tests.bad_inputs import BASE_QKV, BASE_X, CASES, SAMPLE, Bad
 from tests.strategies import TOKEN_ALPHABET, Spec, any_tokens, spec_tables, specs, tables_to_toml, to_toml
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,7 +59,7 @@ def test_bad_file_gives_one_clear_error(case: Bad) -> None:
     assert_clear(error_of(case.content), "bad.toml", case.field, case.phrase)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if isinstance(c.content, str)], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in SAMPLE if isinstance(c.content, str)], ids=lambda c: c.id)
 def test_bad_file_on_disk_names_its_path(case: Bad, tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(str(case.content), encoding="utf-8")
@@ -204,7 +198,7 @@ def jailed_builtins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cwd = tmp_path / "deep" / "er" / "cwd"  # far from them: the same relative paths lead nowhere from here
     cwd.mkdir(parents=True)
     monkeypatch.chdir(cwd)
-    monkeypatch.setattr(scenario_mod, "builtin_dir", lambda: inside)
+    monkeypatch.setattr(loader_mod, "builtin_dir", lambda: inside)
     return inside
 
 
@@ -280,7 +274,7 @@ def test_any_valid_scenario_loads_and_round_trips(
 # ------------------------------------------------------------------- corruption
 
 _ALLOWED = {
-    "": set(scenario_mod._TOP_KEYS),
+    "": set(validate_mod._TOP_KEYS),
     "input": {"X", "memory", "Q", "K", "V"},
     "weights": {"W_Q", "W_K", "W_V", "W_O"},
     "rounding": set(STAGE_IDS),

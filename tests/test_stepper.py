@@ -9,9 +9,9 @@ from collections.abc import Callable
 from rich.console import Console, RenderableType
 
 from mhsa_tutor.engine import run
+from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.render import View, select
-from mhsa_tutor.scenario import load_scenario
-from mhsa_tutor.stepper import walk
+from mhsa_tutor.session import walk
 from tests.conftest import Invoke
 
 PROGRESS = re.compile(r"^stage (\d+)/(\d+)", re.M)

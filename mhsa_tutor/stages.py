@@ -1,0 +1,161 @@
+"""THE stage table: every stage of a trace, declared once and read by every view.
+
+Each ``StageSpec`` says what a stage is: its id (a contract: the JSON export and
+the CLI use it), whether it is computed once per head, which matrices it may
+hold and how their axes are labelled, whether a scenario may round it by hand,
+and its formula in LaTeX. The engine builds stages in this order; the
+validator, narration, explain, quiz and every exporter read this table and
+nothing else for stage ids, axes, head columns or formula templates. Words
+(titles, formulas in each language) live in the string catalogues under the
+same stage ids.
+
+Pure data and integer arithmetic; imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Axis = Literal["tokens", "keys", "dims"]
+
+
+@dataclass(frozen=True)
+class MatrixSpec:
+    """One matrix a stage may hold: ``rows`` / ``cols`` label each axis.
+
+    ``"tokens"`` are the query tokens, ``"keys"`` the key/value tokens (memory
+    tokens in cross-attention), ``"dims"`` numbered features 1..n.
+    """
+
+    name: str
+    rows: Axis
+    cols: Axis
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage: id, per-head or shared, its possible matrices, roundable, LaTeX formula.
+
+    ``latex`` is a ``string.Template`` filled with ``formula_fields`` (and
+    ``$shapes``); a stage whose LaTeX depends on the scale has one template
+    per scale in ``latex_by_scale``.
+    """
+
+    id: str
+    per_head: bool
+    matrices: tuple[MatrixSpec, ...]
+    roundable: bool
+    latex: str = ""
+    latex_by_scale: tuple[tuple[str, str], ...] = ()
+
+    def matrix(self, name: str) -> MatrixSpec:
+        """The spec of one of this stage's matrices.
+
+        Raises:
+            KeyError: the stage has no matrix of that name.
+        """
+        for m in self.matrices:
+            if m.name == name:
+                return m
+        raise KeyError((self.id, name))
+
+    def latex_for(self, scale: str) -> str:
+        """The LaTeX template for this stage under a scenario's scale."""
+        return dict(self.latex_by_scale).get(scale, self.latex)
+
+
+def _m(name: str, rows: Axis, cols: Axis) -> MatrixSpec:
+    return MatrixSpec(name, rows, cols)
+
+
+_QKV = (_m("Q", "tokens", "dims"), _m("K", "keys", "dims"), _m("V", "keys", "dims"))
+
+#: Every stage, in trace order.
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        "input",
+        False,
+        (_m("X", "tokens", "dims"), _m("memory", "keys", "dims"), *_QKV),
+        False,
+        "$shapes",
+    ),
+    StageSpec(
+        "params",
+        False,
+        tuple(_m(w, "dims", "dims") for w in ("W_Q", "W_K", "W_V", "W_O")),
+        False,
+        "$shapes",
+    ),
+    StageSpec("projections", False, _QKV, True, r"Q = X W_Q,\quad K = $m W_K,\quad V = $m W_V"),
+    StageSpec(
+        "split",
+        True,
+        _QKV,
+        False,
+        r"Q_{$h}, K_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q, K,"
+        r"\quad V_{$h} = \text{columns } $v0 \text{ to } $v1 \text{ of } V",
+    ),
+    StageSpec("scores", True, (_m("S", "tokens", "keys"),), True, r"S = Q_{$h} K_{$h}^{\top}"),
+    StageSpec(
+        "scaled",
+        True,
+        (_m("S", "tokens", "keys"),),
+        True,
+        latex_by_scale=(
+            ("sqrt_dk", r"S \leftarrow \frac{S}{\sqrt{d_k}} = \frac{S}{\sqrt{$dk}}"),
+            ("sqrt_seq_len", r"S \leftarrow \frac{S}{\sqrt{T}} = \frac{S}{\sqrt{$Tk}}"),
+        ),
+    ),
+    StageSpec("masked", True, (_m("S", "tokens", "keys"),), False, r"S_{ij} = -\infty \quad \text{where } j > i"),
+    StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),
+    StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
+    StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
+    StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O"),
+)
+
+BY_ID: dict[str, StageSpec] = {s.id: s for s in STAGES}
+#: Stage ids in trace order (a contract).
+STAGE_IDS: tuple[str, ...] = tuple(s.id for s in STAGES)
+PER_HEAD_STAGES: frozenset[str] = frozenset(s.id for s in STAGES if s.per_head)
+#: Stages whose result may be rounded by hand before the next stage uses it.
+ROUNDABLE_STAGES: tuple[str, ...] = tuple(s.id for s in STAGES if s.roundable)
+
+MASKS: tuple[str, ...] = ("none", "causal")
+SCALES: tuple[str, ...] = ("sqrt_dk", "none", "sqrt_seq_len")
+
+
+def spec(stage_id: str) -> StageSpec:
+    """The spec of a stage id.
+
+    Raises:
+        KeyError: not a stage id.
+    """
+    return BY_ID[stage_id]
+
+
+def axes(stage_id: str, matrix: str) -> tuple[Axis, Axis]:
+    """(row axis, column axis) of one matrix of one stage."""
+    m = BY_ID[stage_id].matrix(matrix)
+    return m.rows, m.cols
+
+
+def head_columns(head: int, width: int) -> tuple[int, int]:
+    """First and last 1-based column of the whole matrix that head ``head`` (1-based) takes.
+
+    Head h takes columns (h−1)·width + 1 … h·width, PyTorch's contiguous slice.
+    """
+    return (head - 1) * width + 1, head * width
+
+
+def column_range(first: int, last: int) -> str:
+    """``3–4``, or ``3`` when the range is one column."""
+    return f"{first}–{last}" if last > first else f"{first}"
+
+
+def subscript(n: int) -> str:
+    """``12`` → ``₁₂``: head numbers as subscripts (Q₁, Z₂)."""
+    return str(n).translate(_SUB)
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -1,0 +1,74 @@
+"""A stage's title and formula in words, in any language, from the stage table and the catalogues.
+
+One function per view of a stage's name: ``title`` and ``formula`` (plain
+unicode, in a language of ``strings.LANGS``) and ``latex``. All three are
+filled from ``formula_fields``, the one place that turns a scenario's sizes
+and a head number into the numbers a formula quotes (the head's columns, the
+divisor, the subscripts). The engine stores the English title and formula in
+each Stage (the JSON export carries them); every other language is made here
+on demand.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+from mhsa_tutor.stages import column_range, head_columns, spec, subscript
+from mhsa_tutor.strings import table
+from mhsa_tutor.trace import ScenarioInfo
+
+
+def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]:
+    """The fields every title and formula template may use, for one head (or a shared stage)."""
+    h = head or 1
+    c0, c1 = head_columns(h, info.d_k)
+    v0, v1 = head_columns(h, info.d_v)
+    return {
+        "h": h,
+        "sub": subscript(h),
+        "c0": c0,
+        "c1": c1,
+        "v0": v0,
+        "v1": v1,
+        "c": column_range(c0, c1),
+        "v": column_range(v0, v1),
+        "dk": info.d_k,
+        "dv": info.d_v,
+        "Tk": len(info.key_tokens),
+        "m": "M" if info.cross else "X",
+        "parts": " | ".join(f"Z{subscript(n + 1)}" for n in range(info.heads)),
+    }
+
+
+def formula_key(stage_id: str, info: ScenarioInfo) -> str:
+    """Which formula variant of the catalogue a stage uses in this scenario."""
+    if stage_id == "input":
+        return "input.given" if info.given_qkv else "input.cross" if info.cross else "input.x"
+    if stage_id == "split":
+        return "split.same" if info.d_k == info.d_v else "split.diff"
+    if stage_id == "scaled":
+        return f"scaled.{info.scale}"
+    return stage_id
+
+
+def title(stage_id: str, head: int | None, lang: str) -> str:
+    """The stage's title in ``lang``, e.g. ``Head 2: attention weights``."""
+    return table(lang).titles[stage_id].format(h=head)
+
+
+def formula(stage_id: str, head: int | None, info: ScenarioInfo, names: tuple[str, ...], lang: str) -> str:
+    """The stage's formula in ``lang`` (``names``: the stage's matrices, listed by the params formula)."""
+    template = table(lang).formulas[formula_key(stage_id, info)]
+    return template.format(names=", ".join(names), **formula_fields(info, head))
+
+
+def latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str, tuple[int, int]]) -> str:
+    """The stage's formula in LaTeX, from the stage table's template.
+
+    ``shapes`` maps each matrix of the stage (LaTeX name) to its shape, for the
+    stages whose formula only lists their matrices.
+    """
+    listing = r",\quad ".join(rf"{n} \in \mathbb{{R}}^{{{r} \times {c}}}" for n, (r, c) in shapes.items())
+    fields = formula_fields(info, head)
+    fields["parts"] = r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads))
+    return Template(spec(stage_id).latex_for(info.scale)).substitute(shapes=listing, **fields)
