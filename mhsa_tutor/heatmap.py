@@ -34,6 +34,13 @@ STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
 )
 MAX_TOKENS = 128  # more rows or columns than this make an unreadable figure
 PER_ROW = 4  # panels side by side
+#: The figure's few words, in each language of the tutor.
+WORDS: dict[str, dict[str, str]] = {
+    "head": {"en": "head {h}", "ko": "헤드 {h}"},
+    "weight": {"en": "weight", "ko": "가중치"},
+    "masked": {"en": " (masked)", "ko": " (마스킹됨)"},
+    "title": {"en": "attention weights", "ko": "어텐션 가중치"},
+}
 FONT = "DejaVu Sans, Noto Sans KR, Malgun Gothic, Arial, sans-serif"
 
 
@@ -76,7 +83,7 @@ def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, floa
     out = [f'<g class="panel" data-head="{stage.head}">']
     out.append(
         f'<text x="{gx + cs * A.shape[1] / 2:.1f}" y="{y0 + fs * 1.3:.1f}" text-anchor="middle" '
-        f'font-weight="bold" font-size="{fs * 1.15:.1f}">head {stage.head}</text>'
+        f'font-weight="bold" font-size="{fs * 1.15:.1f}">{_word("head", view).format(h=stage.head)}</text>'
     )
     for j, label in enumerate(cols):
         x, y = gx + cs * (j + 0.5), gy - fs * 0.4
@@ -96,7 +103,9 @@ def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, floa
             x, y = gx + cs * j, gy + cs * i
             is_masked = masked is not None and bool(masked[i, j])
             cls = ' class="masked"' if is_masked else ""
-            tip = f"A[{safe(rows[i])}, {safe(cols[j])}] = {fmt(w, view.precision)}" + (" (masked)" if is_masked else "")
+            tip = f"A[{safe(rows[i])}, {safe(cols[j])}] = {fmt(w, view.precision)}" + (
+                _word("masked", view) if is_masked else ""
+            )
             out.append(
                 f'<rect{cls} x="{x:.1f}" y="{y:.1f}" width="{cs:.1f}" height="{cs:.1f}" fill="{colour(w)}" '
                 f'data-head="{stage.head}" data-row="{i + 1}" data-col="{j + 1}"><title>{escape(tip)}</title></rect>'
@@ -117,7 +126,11 @@ def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, floa
     return out
 
 
-def _colour_bar(x: float, y: float, height: float, fs: float) -> list[str]:
+def _word(key: str, view: View) -> str:
+    return WORDS[key].get(view.lang, WORDS[key]["en"])
+
+
+def _colour_bar(x: float, y: float, height: float, fs: float, label: str) -> list[str]:
     stops = "".join(f'<stop offset="{1 - o:g}" stop-color="{colour(o)}"/>' for o, _ in reversed(STOPS))
     out = [
         f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>',
@@ -130,7 +143,7 @@ def _colour_bar(x: float, y: float, height: float, fs: float) -> list[str]:
             f'<line x1="{x + fs * 1.2:.1f}" y1="{ty:.1f}" x2="{x + fs * 1.6:.1f}" y2="{ty:.1f}" stroke="#444444"/>'
         )
         out.append(f'<text x="{x + fs * 1.8:.1f}" y="{ty + fs * 0.35:.1f}">{v:g}</text>')
-    out.append(f'<text x="{x:.1f}" y="{y - fs * 0.8:.1f}">weight</text></g>')
+    out.append(f'<text x="{x:.1f}" y="{y - fs * 0.8:.1f}">{escape(label)}</text></g>')
     return out
 
 
@@ -166,7 +179,7 @@ def to_heatmap(trace: Trace, view: View) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.1f} {height:.1f}" font-family="{FONT}" font-size="{fs:.1f}" fill="#000000">',
-        f"<title>{escape(safe(trace.info.title))}: attention weights</title>",
+        f"<title>{escape(safe(trace.info.title))}: {_word('title', view)}</title>",
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect width="6" height="6" fill="#eeeeee"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#888888" stroke-width="2"/>'
@@ -177,6 +190,6 @@ def to_heatmap(trace: Trace, view: View) -> str:
     ]
     for k, stage in enumerate(stages):
         body += _panel(trace, stage, pw * (k % per_row), title_h + ph * (k // per_row), geo, view)
-    body += _colour_bar(bar_x, title_h + top, cell * n_rows, fs)
+    body += _colour_bar(bar_x, title_h + top, cell * n_rows, fs, _word("weight", view))
     body.append("</svg>")
     return "\n".join(body) + "\n"

@@ -126,3 +126,11 @@ def test_too_many_tokens_is_refused(invoke: Invoke, tmp_path: Path) -> None:
     )
     assert r.exit_code == 2 and "at most 128 tokens" in r.stderr
     assert ET.fromstring(to_heatmap(run(build_random(128, 8, 2, 0)), View())) is not None
+
+
+def test_korean_words() -> None:
+    root = ET.fromstring(to_heatmap(trace_of("by_hand"), View(lang="ko")))
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "헤드 1" in texts and "헤드 2" in texts and "가중치" in texts and "head 1" not in texts
+    titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert titles[0].endswith("어텐션 가중치") and any(t.endswith("(마스킹됨)") for t in titles)
