@@ -42,6 +42,7 @@ from mhsa_tutor.render import (
     safe,
     shown_indices,
 )
+from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
@@ -209,7 +210,7 @@ def md_header(trace: Trace, view: View) -> list[str]:
     """Title, the scenario's facts as a list, and its description."""
     info = trace.info
     t = ui(view.lang)
-    lines = [f"# {md_text(info.title)}", ""]
+    lines = [f"# {md_text(info.text('title', view.lang))}", ""]
     lines.append(f"- **{t['tokens']}**: {' · '.join(md_text(x) for x in info.tokens)}")
     if info.memory_tokens is not None:
         lines.append(f"- **{t['memory_tokens']}**: {' · '.join(md_text(x) for x in info.memory_tokens)}")
@@ -217,13 +218,15 @@ def md_header(trace: Trace, view: View) -> list[str]:
         f"- **{t['sizes']}**: d\\_model = {info.d_model}, heads = {info.heads}, d\\_k = {info.d_k}, d\\_v = {info.d_v}"
     )
     lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
+    if info.article is not None:
+        lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full)}")
     if info.source:
-        lines.append(f"- **{t['source']}**: {md_text(info.source)}")
+        lines.append(f"- **{t['source']}**: {md_text(info.text('source', view.lang))}")
     if trace.exact and info.rounding:
         lines.append(f"- **{md_text(t['exact'])}**: {md_text(t['exact_note'])}")
     lines.append("")
     if info.description and view.narrate:
-        lines += [f"*{md_text(info.description)}*", ""]
+        lines += [f"*{md_text(info.text('description', view.lang))}*", ""]
     return lines
 
 
