@@ -230,8 +230,10 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             rec.add("head_output", n, {"Z": _at(Z, h)})
 
         C = rec.rounded("concat", np.ascontiguousarray(Z[0].transpose(1, 0, 2).reshape(T, -1)))  # (T, H·dv)
-        first = np.hstack([Q[0], K[0], V[0]]) if isinstance(inp, GivenQKV) else inp.X  # what a token brings
-        twins = fx.same_rows(first, C[0]) if not info.cross else None
+        twins = None
+        if not info.cross and T == Tk:
+            first = np.hstack([Q[0], K[0], V[0]]) if isinstance(inp, GivenQKV) else inp.X  # what a token brings
+            twins = fx.same_rows(first, C[0])
         rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins))
         if scn.W_O is not None:
             cell, blocks = fx.block_terms(C[0], scn.W_O, H)

@@ -60,10 +60,13 @@ def num(x: float, precision: int = 4) -> str:
 
 
 def is_shown_exactly(x: float, precision: int) -> bool:
-    """True when ``num(x, precision)`` is the value itself, so ``=`` (not ``≈``) may precede it."""
+    """True when ``num(x, precision)`` is the value itself (up to float noise), so ``=`` (not ``≈``) may precede it."""
     if x != x or x in (float("inf"), float("-inf")):
         return True
-    return Decimal(repr(x)) == Decimal(num(x, precision).replace(MINUS, "-")) if "e" not in num(x, precision) else False
+    shown = num(x, precision)
+    if "e" in shown:
+        return False
+    return abs(float(shown.replace(MINUS, "-")) - x) <= 1e-9 * max(1.0, abs(x))  # equal up to float noise
 
 
 def eq(x: float, precision: int) -> str:

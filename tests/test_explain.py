@@ -44,8 +44,8 @@ def test_scaled_shows_divisor_and_rounding() -> None:
     scn = load_scenario("acting_machines")
     ex = explain_cell(run(scn), "scaled", "Machines", "Acting")
     raw = 10.0  # q_Machines · k_Acting = 2×1 + 0×3 + 2×4
-    assert ex.lines[0] == f"S[Machines, Acting] / √d_k = 10 / √3 = 10 / {num(math.sqrt(3))}"
-    assert ex.lines[1] == f"= {num(raw / math.sqrt(3))}"
+    assert ex.lines[0] == f"S[Machines, Acting] / √d_k = 10 / √3, √3 ≈ {num(math.sqrt(3))}"
+    assert ex.lines[1] == f"≈ {num(raw / math.sqrt(3))}"
     assert ex.value == 5.8 and ex.exact == pytest.approx(raw / math.sqrt(3))
     assert "5.8" in ex.lines[-1] and num(raw / math.sqrt(3), 6) in ex.lines[-1]
 
@@ -71,10 +71,12 @@ def test_softmax_writes_every_term_and_the_max_shift() -> None:
     m = float(s.max())
     assert num(m) in ex.lines[0]
     for k, sk in enumerate(s):
-        line = f"   e^({num(sk)} − {num(m)}) = {num(math.exp(sk - m), 6)}  [x{k + 1}]"
+        e = math.exp(sk - m)
+        sign = "=" if sk == m else "≈"  # e^0 = 1 exactly; every other term is rounded
+        line = f"   e^({num(sk)} − {num(m)}) {sign} {num(e, 6)}  [x{k + 1}]"
         assert line in ex.lines
     expected = math.exp(s[1] - m) / sum(math.exp(x - m) for x in s)
-    assert ex.lines[-1] == f"= {num(expected)}"
+    assert ex.lines[-1] == f"≈ {num(expected)}"  # 0.8805…: rounded, so never "="
 
 
 def test_softmax_with_minus_infinity_terms() -> None:
@@ -87,7 +89,7 @@ def test_head_output_is_weighted_sum() -> None:
     trace = run(load_scenario("acting_machines"))
     ex = explain_cell(trace, "head_output", "Machines", "1")
     assert ex.lines[1] == "= 0.7685×1 + 0.2315×3"
-    assert ex.lines[-1] == "= 1.463"
+    assert ex.lines[-1] == "≈ 1.463"  # 0.76852…·1 + 0.23148…·3 = 1.46295…
 
 
 def test_concat_names_its_head_and_column() -> None:

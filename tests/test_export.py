@@ -179,11 +179,11 @@ def test_markdown_minus_infinity_renders_where_the_mask_is() -> None:
 
 
 def test_markdown_narration_and_pitfalls() -> None:
-    trace = trace_of("cross_attention")  # unscaled: its scores stage has a pitfall
+    trace = trace_of("by_hand")  # Warfield (2024): its scaled stage has a pitfall
     text = to_markdown(trace, View())
     quotes = md_blocks(text, "blockquote_open")
     assert len(quotes) >= 1
-    assert "seed 004" in text
+    assert "Warfield (2024)" in text and "seed" not in text.lower()
     brief = to_markdown(trace, View(narrate=False))
     assert md_blocks(brief, "blockquote_open") == []
     assert len(md_tables(brief)) == n_matrices(trace)
@@ -395,8 +395,8 @@ def test_html_is_the_terminal_view_with_colour(invoke: Invoke, tmp_path: Path) -
     r = invoke(["export", "by_hand", "-o", str(out), "--lang", "ko"])  # NO_COLOR is set: files keep colour
     assert r.exit_code == 0, r.stderr
     text = out.read_text(encoding="utf-8")
-    assert "stage 7/16 · head 1 · masked" in text
-    assert "-∞" in text and "헤드 1: 인과 마스킹" in text
+    assert "단계 7/16 · 헤드 1 · masked" in text
+    assert "−∞" in text and "헤드 1: 인과 마스킹" in text
     assert "background-color" in text  # the shaded attention weights
 
 

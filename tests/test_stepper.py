@@ -78,7 +78,7 @@ def test_ctrl_c_is_130() -> None:
 
 def test_each_stage_works_an_example_cell() -> None:
     _, text, _ = _walk("acting_machines", ["5", "q"])
-    assert "Example: A[Machines, Acting] (head 1)" in text
+    assert "Example: A₁[Machines, Acting]" in text
     assert "= 1 / 1.301194" in text
 
 
