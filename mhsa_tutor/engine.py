@@ -231,7 +231,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
 
         C = rec.rounded("concat", np.ascontiguousarray(Z[0].transpose(1, 0, 2).reshape(T, -1)))  # (T, H·dv)
         twins = None
-        if not info.cross and T == Tk:
+        if not info.cross and Tk == T:
             first = np.hstack([Q[0], K[0], V[0]]) if isinstance(inp, GivenQKV) else inp.X  # what a token brings
             twins = fx.same_rows(first, C[0])
         rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins))

@@ -127,15 +127,15 @@ def _split(c: Cell, label: str) -> list[str]:
 def _scores(c: Cell, label: str) -> list[str]:
     sp = c.trace.find("split", c.head).matrices
     q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
-    return [f"S[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", eq(c.shown, c.p)]
+    return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", eq(c.shown, c.p)]
 
 
 def _scaled(c: Cell, label: str) -> list[str]:
     info = c.trace.info
     raw_value = float(c.trace.find("scores", c.head).matrices["S"].values[c.i, c.j])
     n, sym = (len(info.key_tokens), "√T") if info.scale == "sqrt_seq_len" else (info.d_k, "√d_k")
-    first = f"S[{c.rl}, {c.cl}] / {sym} = {signed(raw_value, c.p)} / √{n}"
-    div = eq(info.scale_divisor, c.p)
+    first = f"S{subscript(c.head)}[{c.rl}, {c.cl}] / {sym} = {signed(raw_value, c.p)} / √{n}"
+    div = eq(info.scale_divisor, max(c.p, 2))  # √3 ≈ 2 would be true but useless
     if div.startswith("="):  # √4 = 2: the divisor is exact
         return [f"{first} = {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
     return [f"{first}, √{n} {div}", eq(c.shown, max(c.p, 1))]
@@ -144,9 +144,9 @@ def _scaled(c: Cell, label: str) -> list[str]:
 def _masked(c: Cell, label: str) -> list[str]:
     fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1}
     if c.j > c.i:
-        return [c.t["ex_blocked"].format(**fmt), f"S[{c.rl}, {c.cl}] = −∞"]
+        return [c.t["ex_blocked"].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = −∞"]
     key = "ex_self" if c.i == c.j and not c.trace.info.cross else "ex_kept"
-    return [c.t[key].format(**fmt), f"S[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
+    return [c.t[key].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
@@ -158,7 +158,7 @@ def _softmax(c: Cell, label: str) -> list[str]:
     m = num(mx, p)
     lines = [
         c.t["ex_stable"].format(m=m),
-        f"A[{c.rl}, {c.cl}] = e^({num(float(s[c.j]), p)} − {signed(mx, p)}) / Σ_k e^(s_k − {signed(mx, p)})",
+        f"{label} = e^({num(float(s[c.j]), p)} − {signed(mx, p)}) / Σ_k e^(s_k − {signed(mx, p)})",
     ]
     previous = -1
     for kk in _shown_terms(len(s), c.j):
@@ -177,7 +177,7 @@ def _head_output(c: Cell, label: str) -> list[str]:
     v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
     sub = subscript(c.head)
     return [
-        f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A[{c.rl}, j] × V{sub}[j, {c.cl}]",
+        f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A{sub}[{c.rl}, j] × V{sub}[j, {c.cl}]",
         f"= {_dot(a, v, c.p)}",
         eq(c.shown, c.p),
     ]
@@ -327,12 +327,27 @@ def _shown_terms(n: int, j: int) -> list[int]:
 
 
 def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
-    """A telling (matrix, row, col) to explain for a stage in the walkthrough, 1-based."""
+    """The cell the narration talks about, to explain in the walkthrough: (matrix, row, col), 1-based.
+
+    A softmax (and the scores and head output of its head) takes the row that attends most to another
+    token than itself, at that token; a scaled stage the row its note quotes; the output the cell whose
+    per-head terms its note sums. Otherwise row 2 (or 1), column 1; a mask the first blocked cell.
+    """
     if stage.id in ("input", "params"):
         return None
     name = next(iter(stage.matrices))
     n_rows, n_cols = stage.matrices[name].values.shape
     if stage.id == "masked" and n_cols > 1:
         return name, "1", "2"
+    if stage.id == "output" and stage.facts.cell is not None:
+        i, j = stage.facts.cell
+        return name, str(i + 1), str(j + 1)
+    if stage.head is not None and stage.id in ("scores", "scaled", "softmax", "head_output"):
+        other = trace.find("softmax", stage.head).facts.strongest_other
+        if other is not None:
+            i, j = other
+            return name, str(i + 1), str(j + 1) if stage.id != "head_output" else "1"
+        if stage.id == "scaled" and stage.facts.row is not None:
+            return name, str(stage.facts.row + 1), "1"
     row = str(min(2, n_rows)) if stage.id in ("softmax", "scores", "scaled") else "1"
     return name, row, "1"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mhsa_tutor import stagetext
-from mhsa_tutor.numbers import eq, num, signed, vec
+from mhsa_tutor.numbers import eq, fmt, num, signed, vec
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ARTICLE_NOTES, ARTICLES, LANGS, NOTE_ORDER, table, ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -85,7 +85,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     if facts.strongest_other is not None:
         i, j = facts.strongest_other
         A = stage.matrices["A"].values
-        f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=num(A[i, i]), w_other=num(A[i, j]))
+        f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=fmt(A[i, i], 4), w_other=fmt(A[i, j], 4))
     if facts.row is not None and stage.head is not None:
         r = facts.row
         A = trace.find("softmax", stage.head).matrices["A"].values
@@ -93,19 +93,22 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     if facts.same_rows is not None:
         f.update(twin_a=info.tokens[facts.same_rows[0]], twin_b=info.tokens[facts.same_rows[1]])
     if facts.cell is not None:
-        f.update(_block_fields(stage, *facts.cell, info.tokens, lang))
+        f.update(_block_fields(stage, *facts.cell, info.tokens))
     return f
 
 
-def _block_fields(stage: Stage, i: int, j: int, tokens: tuple[str, ...], lang: str) -> dict[str, object]:
-    """``O[it, 1] = Z₁·W_O⁽¹⁾ term + …``: each head's term of one output cell (from ``aux["blocks"]``)."""
+def _block_fields(stage: Stage, i: int, j: int, tokens: tuple[str, ...]) -> dict[str, object]:
+    """``Z₁[it, :]·W_O⁽¹⁾[:, 1] + … = 0.2283 + 1 ≈ 1.2283``: each head's term of one output cell (``aux["blocks"]``)."""
     m = stage.matrices["O"]
     total = float((m.exact if m.exact is not None else m.values)[i, j])
     blocks = [float(x) for x in stage.aux["blocks"]]
-    u = ui(lang)
-    terms = " + ".join(f"{signed(x, 4)} ({u['progress_head'].format(h=n + 1)})" for n, x in enumerate(blocks))
+    tok = tokens[i]
+    names = " + ".join(
+        f"Z{subscript(n)}[{tok}, :]·W_O⁽{str(n).translate(_SUP)}⁾[:, {j + 1}]" for n in range(1, len(blocks) + 1)
+    )
+    terms = " + ".join(signed(x, 4) for x in blocks)
     exact = all(eq(x, 4).startswith("=") for x in [*blocks, total])
-    return {"bi": tokens[i], "bj": j + 1, "terms": f"{terms} {'=' if exact else '≈'} {num(total)}"}
+    return {"bi": tok, "bj": j + 1, "terms": f"{names} = {terms} {'=' if exact else '≈'} {num(total)}"}
 
 
 def _rounded(t: Trace, s: Stage) -> bool:
@@ -117,6 +120,7 @@ def _rounded(t: Trace, s: Stage) -> bool:
 CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "always": lambda t, s: True,
     "from_x": lambda t, s: not t.info.given_qkv and not t.info.cross,
+    "from_x_multi": lambda t, s: not t.info.given_qkv and t.info.heads > 1,
     "given_qkv": lambda t, s: t.info.given_qkv,
     "reconstructed": lambda t, s: t.info.given_qkv,
     "position": lambda t, s: not t.info.cross and t.info.mask == "none",

@@ -44,7 +44,7 @@ def test_scaled_shows_divisor_and_rounding() -> None:
     scn = load_scenario("acting_machines")
     ex = explain_cell(run(scn), "scaled", "Machines", "Acting")
     raw = 10.0  # q_Machines · k_Acting = 2×1 + 0×3 + 2×4
-    assert ex.lines[0] == f"S[Machines, Acting] / √d_k = 10 / √3, √3 ≈ {num(math.sqrt(3))}"
+    assert ex.lines[0] == f"S₁[Machines, Acting] / √d_k = 10 / √3, √3 ≈ {num(math.sqrt(3))}"
     assert ex.lines[1] == f"≈ {num(raw / math.sqrt(3))}"
     assert ex.value == 5.8 and ex.exact == pytest.approx(raw / math.sqrt(3))
     assert "5.8" in ex.lines[-1] and num(raw / math.sqrt(3), 6) in ex.lines[-1]

@@ -46,7 +46,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     ),
     "params": _notes("params", ("narration", "learned"), ("narration", "identity"), ("narration", "has_wo")),
     "projections": _notes("projections", ("narration", "always")),
-    "split": _notes("split", ("narration", "always"), ("narration", "from_x")),
+    "split": _notes("split", ("narration", "always"), ("narration", "from_x_multi")),
     "scores": _notes("scores", ("narration", "always"), ("narration", "luong"), ("pitfall", "unscaled")),
     "scaled": _notes(
         "scaled",

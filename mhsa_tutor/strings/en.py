@@ -82,7 +82,7 @@ NOTES: dict[str, str] = {
         "the same slice PyTorch's nn.MultiheadAttention gives it. Each head computes attention on its own "
         "slice, independently of the others."
     ),
-    "split.narration.from_x": (
+    "split.narration.from_x_multi": (
         "Slicing Q is the same as giving the head its own weights: Q{sub} = X·W_Q[:, {c0}–{c1}], and that "
         "block of W_Q's columns is the paper's W{sub}^Q (Vaswani et al. 2017), likewise for K and V. So "
         "'split one big Q' and 'each head has its own W^Q' describe the same computation."
@@ -209,7 +209,7 @@ NOTES: dict[str, str] = {
         "This scenario stops here: it has no W_O. Real multi-head attention always ends with W_O (PyTorch's "
         "out_proj), which mixes the heads and maps them back to d_model."
     ),
-    "concat.narration.no_wo_article": "Like its article, {article}, this scenario has no W_O.",
+    "concat.narration.no_wo_article": "{article} shows this computation without W_O, and so does this scenario.",
     "concat.pitfall.added_aten": (
         "Pitfall: {article} says the head results are 'added'. They are concatenated, then multiplied by W_O. "
         "The output stage shows how close the two are: the product is a sum over heads, each through its own "

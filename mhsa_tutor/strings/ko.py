@@ -74,7 +74,7 @@ NOTES: dict[str, str] = {
         "이 헤드(헤드 {h})는 Q와 K의 {c0}–{c1}번째 열(d_k = {d_k})과 V의 {v0}–{v1}번째 열(d_v = {d_v})을 가져갑니다. PyTorch의 "
         "nn.MultiheadAttention과 같은 방식입니다. 각 헤드는 자기 열만 가지고 다른 헤드와 독립적으로 어텐션을 계산합니다."
     ),
-    "split.narration.from_x": (
+    "split.narration.from_x_multi": (
         "Q를 열로 자르는 것은 헤드마다 자기 가중치 행렬을 주는 것과 같습니다. Q{sub} = X·W_Q[:, {c0}–{c1}]이고, W_Q의 이 열 묶음이 논문의 "
         "W{sub}^Q입니다(Vaswani et al. 2017). K와 V도 마찬가지입니다. 그래서 '큰 Q 하나를 나눈다'와 '헤드마다 자기 W^Q가 있다'는 같은 계산을 "
         "가리킵니다."
@@ -184,7 +184,7 @@ NOTES: dict[str, str] = {
         "이 시나리오는 여기서 끝납니다. W_O가 없기 때문입니다. 실제 멀티 헤드 어텐션은 언제나 W_O(PyTorch의 out_proj)로 끝나며, W_O가 헤드들을 섞어 "
         "d_model 차원으로 되돌립니다."
     ),
-    "concat.narration.no_wo_article": "{article}의 원문처럼 이 시나리오에도 W_O가 없습니다.",
+    "concat.narration.no_wo_article": "{article}의 원문은 이 계산을 W_O 없이 보여 주며, 이 시나리오도 그렇습니다.",
     "concat.pitfall.added_aten": (
         "주의: {article}의 원문은 헤드의 결과를 '더한다'고 하지만, 실제로는 이어 붙인(concatenate) 뒤 W_O를 곱합니다. 출력 투영 단계에서 보듯 둘은 "
         "생각보다 가깝습니다. 이 곱은 헤드별 합이며, 각 헤드는 W_O의 자기 블록을 거칩니다."
