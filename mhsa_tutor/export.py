@@ -219,7 +219,7 @@ def md_header(trace: Trace, view: View) -> list[str]:
     )
     lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
     if info.article is not None:
-        lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full)}")
+        lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full_in(view.lang))}")
     if info.source:
         lines.append(f"- **{t['source']}**: {md_text(info.text('source', view.lang))}")
     if trace.exact and info.rounding:

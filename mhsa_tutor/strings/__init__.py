@@ -114,6 +114,11 @@ class Article:
     short: str
     full: str
     cite: str = ""
+    full_ko: str = ""
+
+    def full_in(self, lang: str) -> str:
+        """The full citation in ``lang`` (Korean words around the same names and titles, where they differ)."""
+        return self.full_ko if lang == "ko" and self.full_ko else self.full
 
     @property
     def name(self) -> str:
@@ -129,20 +134,27 @@ ARTICLES: dict[str, Article] = {
         'Daniel Warfield, "Multi-Headed Self Attention — By Hand", Towards Data Science / Intuitively and '
         'Exhaustively Explained, July 2024 (read in its Korean translation "수작업으로 배우는 Multi-Headed Self '
         'Attention 이해하기"), https://medium.com/towards-data-science/multi-headed-self-attention-by-hand-d2ce1ae031db',
+        full_ko='Daniel Warfield, "Multi-Headed Self Attention — By Hand", Towards Data Science / Intuitively and '
+        'Exhaustively Explained, 2024년 7월 (한국어 번역 "수작업으로 배우는 Multi-Headed Self Attention 이해하기"), '
+        "https://medium.com/towards-data-science/multi-headed-self-attention-by-hand-d2ce1ae031db",
     ),
     "codingopera": Article(
         "codingopera",
         'codingopera, "Attention, Self-attention" (Korean blog post), https://codingopera.tistory.com/43',
+        full_ko='codingopera, "Attention, Self-attention" (블로그 글), https://codingopera.tistory.com/43',
     ),
     "acting_rationally": Article(
         "규씨 (acting-rationally)",
         '규씨, "[비전공자도 이해하는 트랜스포머] 2. Self-Attention" (Korean blog post), acting-rationally.tistory.com',
+        full_ko='규씨, "[비전공자도 이해하는 트랜스포머] 2. Self-Attention" (블로그 글), acting-rationally.tistory.com',
     ),
     "aten2022": Article(
         "AteN (2022); Ravichandiran (2021)",
         'AteN, "[NLP] 멀티 헤드 어텐션(multi-head attention) 원리" (Korean blog post), 2022-11-06, following '
         "Sudharsan Ravichandiran, Getting Started with Google BERT (Packt, 2021), ch. 1",
         "AteN (2022)",
+        'AteN, "[NLP] 멀티 헤드 어텐션(multi-head attention) 원리" (블로그 글), 2022-11-06. 바탕이 된 책: '
+        "Sudharsan Ravichandiran, Getting Started with Google BERT (Packt, 2021), 1장",
     ),
     "luong2015": Article(
         "Luong et al. (2015)",
