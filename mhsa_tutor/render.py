@@ -161,7 +161,7 @@ def render_header(trace: Trace, view: View) -> RenderableType:
     )
     facts.add_row(t["mask_scale"], Text(f"mask = {info.mask}, scale = {info.scale}"))
     if info.article is not None:
-        facts.add_row(t["article"], Text(ARTICLES[info.article].full_in(view.lang)))
+        facts.add_row(t["article"], Text(ARTICLES[info.article].full_in(view.lang), overflow="fold"))
     if info.source:
         facts.add_row(t["source"], Text(safe(info.text("source", view.lang))))
     if trace.exact and info.rounding:
