@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.numbers import eq, num, signed
+from mhsa_tutor.numbers import eq, is_shown_exactly, num, signed
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -96,11 +96,12 @@ def _term(a: float, b: float, p: int) -> str:
 
 
 def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
-    """``a1×b1 + a2×b2 + …`` (long sums elided in the middle)."""
+    """``= a1×b1 + a2×b2 + …`` (long sums elided in the middle); ``≈`` when an operand shown is rounded."""
     terms = [_term(float(x), float(y), p) for x, y in zip(a, b, strict=True)]
     if len(terms) > 12:
         terms = [*terms[:4], "…", *terms[-4:]]
-    return " + ".join(terms)
+    exact = all(is_shown_exactly(float(x), p) for x in (*a, *b))
+    return f"{'=' if exact else '≈'} " + " + ".join(terms)
 
 
 def _given(c: Cell, label: str) -> list[str]:
@@ -113,7 +114,7 @@ def _projections(c: Cell, label: str) -> list[str]:
     x = (inputs["memory"] if from_memory else inputs["X"]).values[c.i]
     w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
     src = "m" if from_memory else "x"
-    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"= {_dot(x, w, c.p)}", eq(c.shown, c.p)]
+    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"{_dot(x, w, c.p)}", eq(c.shown, c.p)]
 
 
 def _split(c: Cell, label: str) -> list[str]:
@@ -127,7 +128,7 @@ def _split(c: Cell, label: str) -> list[str]:
 def _scores(c: Cell, label: str) -> list[str]:
     sp = c.trace.find("split", c.head).matrices
     q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
-    return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", eq(c.shown, c.p)]
+    return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"{_dot(q, k, c.p)}", eq(c.shown, c.p)]
 
 
 def _scaled(c: Cell, label: str) -> list[str]:
@@ -169,7 +170,8 @@ def _softmax(c: Cell, label: str) -> list[str]:
     if previous < len(s) - 1:
         lines.append("   … " + c.t["ex_more"].format(n=len(s) - 1 - previous))
     ratio = f"{num(float(e[c.j]), p + 2)} / {num(total, p + 2)}"
-    return [*lines, f"= {ratio}", eq(c.shown, p)]
+    exact = is_shown_exactly(float(e[c.j]), p + 2) and is_shown_exactly(total, p + 2)
+    return [*lines, f"{'=' if exact else '≈'} {ratio}", eq(c.shown, p)]
 
 
 def _head_output(c: Cell, label: str) -> list[str]:
@@ -178,7 +180,7 @@ def _head_output(c: Cell, label: str) -> list[str]:
     sub = subscript(c.head)
     return [
         f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A{sub}[{c.rl}, j] × V{sub}[j, {c.cl}]",
-        f"= {_dot(a, v, c.p)}",
+        f"{_dot(a, v, c.p)}",
         eq(c.shown, c.p),
     ]
 
@@ -195,7 +197,7 @@ def _concat(c: Cell, label: str) -> list[str]:
 def _output(c: Cell, label: str) -> list[str]:
     z = c.trace.find("concat").matrices["Z"].values[c.i]
     w = c.trace.find("params").matrices["W_O"].values[:, c.j]
-    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"= {_dot(z, w, c.p)}", eq(c.shown, c.p)]
+    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"{_dot(z, w, c.p)}", eq(c.shown, c.p)]
 
 
 #: One explainer per stage id: (cell, its label) -> the lines of arithmetic.

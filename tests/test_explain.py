@@ -88,7 +88,7 @@ def test_softmax_with_minus_infinity_terms() -> None:
 def test_head_output_is_weighted_sum() -> None:
     trace = run(load_scenario("acting_machines"))
     ex = explain_cell(trace, "head_output", "Machines", "1")
-    assert ex.lines[1] == "= 0.7685×1 + 0.2315×3"
+    assert ex.lines[1] == "≈ 0.7685×1 + 0.2315×3"  # the weights shown are rounded
     assert ex.lines[-1] == "≈ 1.463"  # 0.76852…·1 + 0.23148…·3 = 1.46295…
 
 
@@ -105,7 +105,7 @@ def test_output_is_z_times_w_o_column() -> None:
     z = trace.find("concat").matrices["Z"].values[5]
     assert scn.W_O is not None
     ex = explain_cell(trace, "output", "it", "4")
-    assert ex.lines[1] == "= " + _terms(z, scn.W_O[:, 3])
+    assert ex.lines[1] == "≈ " + _terms(z, scn.W_O[:, 3])  # z is rounded to 4 decimals
     assert ex.value == pytest.approx(float(z @ scn.W_O[:, 3]))
 
 
