@@ -317,7 +317,7 @@ def explain_cell(
     lines = EXPLAINERS[stage_id](cell, label)
     exact = float(m.exact[i, j]) if m.exact is not None else None
     if exact is not None and m.decimals is not None:
-        lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=num(exact, precision + 2)))
+        lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=eq(exact, precision + 2)))
     return Explanation(stage_id, stage.head, name, i, j, label, tuple(lines), cell.value, exact)
 
 

@@ -276,7 +276,7 @@ UI: dict[str, str] = {
     ),
     "ex_concat": "Column {c} of the concatenation is column {c2} of head {h}'s output.",
     "ex_rounded": (
-        "Rounded by hand as the scenario says (decimals kept: {d}): {v} is what the next stage uses; exactly it is {e}."
+        "Rounded by hand as the scenario says (decimals kept: {d}): {v} is what the next stage uses; unrounded: {e}."
     ),
     "rounded_caption": (
         "{name}: rounded by hand as the scenario says (decimals kept: {decimals}); exact values with --exact"
