@@ -41,6 +41,7 @@ def test_builtin_output_cites_its_article(invoke: Invoke, name: str, lang: str) 
     flat = " ".join(outputs[1].replace("\\", "").split())
     assert m.group(0) in flat
 
+
 def test_list_and_readme_cite_articles(invoke: Invoke) -> None:
     listing = invoke(["list"], env={"COLUMNS": "200"}).stdout
     _no_seed(listing)
