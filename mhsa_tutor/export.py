@@ -306,4 +306,4 @@ def to_html(trace: Trace, view: View) -> str:
 
 def to_svg(trace: Trace, view: View) -> str:
     """The terminal view of the whole trace as an SVG image (Rich's ``export_svg``)."""
-    return record(trace, view).export_svg(title=safe(trace.info.title))
+    return record(trace, view).export_svg(title=safe(trace.info.text("title", view.lang)))

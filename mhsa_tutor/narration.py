@@ -51,7 +51,7 @@ def stage_title(stage: Stage, lang: str) -> str:
 
 
 def _rounded_text(trace: Trace, lang: str) -> str:
-    """``the scaled values to 1 decimal(s)`` for every rounded stage, in ``lang``."""
+    """``the scaled values (decimals kept: 1)`` for every rounded stage, in ``lang``."""
     u = ui(lang)
     return u["rounded_join"].join(
         u["rounded_item"].format(stage=sid, name=u[f"stage_name_{sid}"], d=d) for sid, d in trace.info.rounding

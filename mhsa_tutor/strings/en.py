@@ -177,8 +177,9 @@ NOTES: dict[str, str] = {
     "softmax.pitfall.rounded_acting": (
         "{article} prints 0.7685 where the exact weight is 0.7604: most likely it rounded the scaled scores "
         "to 1 decimal, as this run does. The evidence: 0.7685 / 0.2315 ≈ e^1.2, so the two scaled scores must "
-        "be 1.2 apart; whole-number scores q·k divided by √3 move in steps of 1/√3 ≈ 0.5774, and 2/√3 ≈ "
-        "1.1547 gives 0.7604. Rounded to 1 decimal, the scores are exactly 1.2 apart."
+        "be 1.2 apart. With whole-number vectors, as its printed outputs suggest, q·k is a whole number and "
+        "q·k/√3 moves in steps of 1/√3 ≈ 0.5774, so no gap is 1.2: the nearest, 2/√3 ≈ 1.1547, gives 0.7604. "
+        "Rounded to 1 decimal, the scaled scores are exactly 1.2 apart."
     ),
     "softmax.pitfall.exact_ignores_rounding": (
         "This run ignores the scenario's hand rounding (--exact), so some numbers differ from a run that rounds them."
