@@ -131,6 +131,7 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "no_wo": lambda t, s: t.info.d_out is None,
     "no_wo_article": lambda t, s: t.info.d_out is None,
     "luong": lambda t, s: t.info.scale == "none",
+    "warfield_z": lambda t, s: True,
     "unscaled": lambda t, s: t.info.scale == "none" and t.info.article != "luong2015",
     "sqrt_dk": lambda t, s: t.info.scale == "sqrt_dk",
     "sqrt_seq_len": lambda t, s: t.info.scale == "sqrt_seq_len",

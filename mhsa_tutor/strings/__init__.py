@@ -47,7 +47,13 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "params": _notes("params", ("narration", "learned"), ("narration", "identity"), ("narration", "has_wo")),
     "projections": _notes("projections", ("narration", "always")),
     "split": _notes("split", ("narration", "always"), ("narration", "from_x_multi")),
-    "scores": _notes("scores", ("narration", "always"), ("narration", "luong"), ("pitfall", "unscaled")),
+    "scores": _notes(
+        "scores",
+        ("narration", "always"),
+        ("narration", "luong"),
+        ("pitfall", "warfield_z"),
+        ("pitfall", "unscaled"),
+    ),
     "scaled": _notes(
         "scaled",
         ("narration", "sqrt_dk"),
@@ -94,6 +100,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
 ARTICLE_NOTES: dict[str, str] = {
     "input.narration.reconstructed": "*",
     "scores.narration.luong": "luong2015",
+    "scores.pitfall.warfield_z": "warfield2024",
     "scaled.pitfall.sqrt_seq_len_warfield": "warfield2024",
     "scaled.pitfall.codingopera": "codingopera",
     "masked.pitfall.warfield": "warfield2024",

@@ -95,6 +95,10 @@ NOTES: dict[str, str] = {
         "{article} score a decoder state against each encoder state with this plain dot product, unscaled, "
         "as here. The Transformer later divided it by √d_k (here √{d_k} {sqrt_dk_eq})."
     ),
+    "scores.pitfall.warfield_z": (
+        "Note: {article} calls QKᵀ the 'Z' matrix. Elsewhere, and in this tutor, Z is a head's output A·V; "
+        "the scores are S."
+    ),
     "scores.pitfall.unscaled": (
         "Note: these scores go into the softmax as they are. The Transformer's scaled dot-product attention "
         "divides them by √d_k (here √{d_k} {sqrt_dk_eq}) first, so that their spread does not grow with the "
