@@ -134,3 +134,31 @@ def test_cli_explain_and_its_errors(invoke: Invoke) -> None:
     assert bad.exit_code == 2
     assert bad.stderr.startswith("error: --row 'you' is not a token") and bad.stderr.count("\n") == 1
     assert "I, am, a, student" in bad.stderr
+
+
+def test_display_rounds_half_up_with_one_minus_sign() -> None:
+    from mhsa_tutor.numbers import eq, fmt, signed
+
+    assert fmt(0.125, 2) == "0.13" and fmt(2.675, 2) == "2.68" and fmt(-0.125, 2) == "−0.13"
+    assert num(0.125, 2) == "0.13" and fmt(float("-inf"), 2) == "−∞"
+    assert eq(2.0, 4) == "= 2" and eq(math.sqrt(3), 4) == "≈ 1.7321" and signed(-2.0, 4) == "(−2)"
+
+
+@pytest.mark.parametrize("precision", [0, 1, 2, 4, 6])
+def test_explain_never_claims_false_equality(precision: int) -> None:
+    from mhsa_tutor.explain import example_cell
+    from mhsa_tutor.loader import builtin_names
+
+    for name in builtin_names():
+        trace = run(load_scenario(name))
+        for stage in trace.stages:
+            cell = example_cell(trace, stage)
+            if cell is None:
+                continue
+            m, r, c = cell
+            ex = explain_cell(trace, stage.id, r, c, head=stage.head, matrix=m, precision=precision)
+            last = next(line for line in reversed(ex.lines) if line.startswith(("= ", "≈ ")) or " = " in line)
+            shown = ex.exact if ex.exact is not None else ex.value
+            if last.startswith("= "):
+                got = float(last[2:].replace("−", "-"))
+                assert got == pytest.approx(shown, rel=1e-9, abs=1e-12), (name, stage.id, precision, ex.lines)
