@@ -8,6 +8,10 @@ for each stage, its notes in the order they are said, with their kind
 (``narration`` or ``pitfall``) and the condition (``when``) under which
 ``narration`` says them. A third language is one new module here plus its
 code in ``LANGS``.
+
+``ARTICLES`` is the citation of every article a scenario's ``article`` field may
+name; ``ARTICLE_NOTES`` marks the notes that name an article, which
+``narration`` says only on a scenario reproducing that article.
 """
 
 from __future__ import annotations
