@@ -218,14 +218,15 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             n = h + 1
             rec.add("split", n, {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))})
             rec.add("scores", n, {"S": _at(S, h)})
-            if scn.scale != "none":
-                row = fx.telling_row(unscaled[h], A[0][h])
+            facts = replace(_softmax_facts(A[0][h], info.cross), q_equals_k=bool(np.array_equal(Qh[h], Kh[h])))
+            if scn.scale != "none":  # the row the softmax note is about, else the one the scaling changes most
+                other = facts.strongest_other
+                row = other[0] if other is not None else fx.telling_row(unscaled[h], A[0][h])
                 aux = {"unscaled": _frozen(unscaled[h])}
                 rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row))
             if blocked is not None:
                 rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked)
             softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}
-            facts = replace(_softmax_facts(A[0][h], info.cross), q_equals_k=bool(np.array_equal(Qh[h], Kh[h])))
             rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts)
             rec.add("head_output", n, {"Z": _at(Z, h)})
 

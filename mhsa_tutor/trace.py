@@ -58,8 +58,9 @@ class StageFacts:
     row gives its largest weight to another token than itself, or None.
     ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key.
     ``q_equals_k``: on a softmax, the head's queries equal its keys (Q = K).
-    ``row``: on a scaled stage, the row whose weights the scaling changes most
-    (``aux["unscaled"]`` holds the weights the softmax would give without it).
+    ``row``: on a scaled stage, the row its note quotes: the softmax's
+    ``strongest_other`` row if any, else the row whose weights the scaling
+    changes most (``aux["unscaled"]`` holds the weights without the scaling).
     ``identity_weights``: on params, W_Q, W_K and W_V are identity matrices.
     ``same_rows``: on concat, two tokens (i < j) with the same input row and so
     the same output row.
