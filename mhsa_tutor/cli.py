@@ -142,23 +142,22 @@ def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -
 @app.command("list")
 def list_cmd() -> None:
     """List the built-in scenarios: name, title, tokens, heads, source."""
-    import re
-
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     from mhsa_tutor.loader import builtin_names
     from mhsa_tutor.render import safe
+    from mhsa_tutor.strings import ARTICLES
 
     console = make_console()
     with errors():
         table = Table(box=box.SIMPLE_HEAD)
-        for col in ("name", "title", "tokens", "heads", "source"):
+        for col in ("name", "title", "tokens", "heads", "article"):
             table.add_column(col)
         for name in builtin_names():
             scn = _load(name)
-            source = re.split(r" \(|; |\. ", scn.source, maxsplit=1)[0]  # its first clause
+            source = ARTICLES[scn.article].short if scn.article is not None else scn.source
             source = source if len(source) <= 40 else source[:39] + "…"
             table.add_row(
                 Text(name, style="bold"),

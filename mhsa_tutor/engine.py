@@ -23,9 +23,12 @@ stage and the cell.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor import facts as fx
 from mhsa_tutor import stagetext
 from mhsa_tutor.checks import compare, round_half_up
 from mhsa_tutor.errors import ScenarioError
@@ -193,7 +196,8 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             given = {"X": _none(inp.X)} | ({"memory": _none(inp.memory)} if inp.memory is not None else {})
             rec.add("input", None, given)
             weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O}
-            rec.add("params", None, {k: _none(w) for k, w in weights.items() if w is not None})
+            identity = StageFacts(identity_weights=fx.is_identity(inp.W_Q, inp.W_K, inp.W_V))
+            rec.add("params", None, {k: _none(w) for k, w in weights.items() if w is not None}, facts=identity)
             Q = rec.rounded("projections", inp.X @ inp.W_Q)  # (T, H·dk)
             K = rec.rounded("projections", src @ inp.W_K)  # (Tk, H·dk)
             V = rec.rounded("projections", src @ inp.W_V)  # (Tk, H·dv)
@@ -207,24 +211,35 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         shift, E, total, A_raw = _softmax_parts(Sm)
         A = rec.rounded("softmax", A_raw)  # (H, T, Tk)
         Z = rec.rounded("head_output", A[0] @ Vh)  # (H, T, dv)
+        S_raw = np.where(blocked, -np.inf, S[0]) if blocked is not None else S[0]
+        unscaled = fx.softmax_rows(S_raw)  # (H, T, Tk): the weights without the scaling
 
         for h in range(H):
             n = h + 1
             rec.add("split", n, {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))})
             rec.add("scores", n, {"S": _at(S, h)})
-            if scn.scale != "none":
-                rec.add("scaled", n, {"S": _at(Sc, h)})
+            facts = replace(_softmax_facts(A[0][h], info.cross), q_equals_k=bool(np.array_equal(Qh[h], Kh[h])))
+            if scn.scale != "none":  # the row the softmax note is about, else the one the scaling changes most
+                other = facts.strongest_other
+                row = other[0] if other is not None else fx.telling_row(unscaled[h], A[0][h])
+                aux = {"unscaled": _frozen(unscaled[h])}
+                rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row))
             if blocked is not None:
                 rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked)
             softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}
-            facts = _softmax_facts(A[0][h], info.cross)
             rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts)
             rec.add("head_output", n, {"Z": _at(Z, h)})
 
         C = rec.rounded("concat", np.ascontiguousarray(Z[0].transpose(1, 0, 2).reshape(T, -1)))  # (T, H·dv)
-        rec.add("concat", None, {"Z": C})
+        twins = None
+        if not info.cross and Tk == T:
+            first = np.hstack([Q[0], K[0], V[0]]) if isinstance(inp, GivenQKV) else inp.X  # what a token brings
+            twins = fx.same_rows(first, C[0])
+        rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins))
         if scn.W_O is not None:
-            rec.add("output", None, {"O": rec.rounded("output", C[0] @ scn.W_O)})  # (T, d_out)
+            cell, blocks = fx.block_terms(C[0], scn.W_O, H)
+            O = rec.rounded("output", C[0] @ scn.W_O)  # (T, d_out)
+            rec.add("output", None, {"O": O}, aux={"blocks": _frozen(blocks)}, facts=StageFacts(cell=cell))
 
     stages = tuple(rec.stages)
     trace = Trace(info, stages, scn.expected, exact)

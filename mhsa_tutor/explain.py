@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.numbers import num
+from mhsa_tutor.numbers import eq, is_shown_exactly, num, signed
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -91,20 +91,21 @@ class Cell:
 
 
 def _term(a: float, b: float, p: int) -> str:
-    sb = num(b, p)
-    return f"{num(a, p)}×{'(' + sb + ')' if b < 0 else sb}"
+    """``a×b`` with each negative factor in parentheses: ``(−0.0675)×(−2)``."""
+    return f"{signed(a, p)}×{signed(b, p)}"
 
 
 def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
-    """``a1×b1 + a2×b2 + …`` (long sums elided in the middle)."""
+    """``= a1×b1 + a2×b2 + …`` (long sums elided in the middle); ``≈`` when an operand shown is rounded."""
     terms = [_term(float(x), float(y), p) for x, y in zip(a, b, strict=True)]
     if len(terms) > 12:
         terms = [*terms[:4], "…", *terms[-4:]]
-    return " + ".join(terms)
+    exact = all(is_shown_exactly(float(x), p) for x in (*a, *b))
+    return f"{'=' if exact else '≈'} " + " + ".join(terms)
 
 
 def _given(c: Cell, label: str) -> list[str]:
-    return [f"{label} = {num(c.value, c.p)}  {c.t['ex_given']}"]
+    return [f"{label} {eq(c.value, c.p)}  {c.t['ex_given']}"]
 
 
 def _projections(c: Cell, label: str) -> list[str]:
@@ -113,7 +114,7 @@ def _projections(c: Cell, label: str) -> list[str]:
     x = (inputs["memory"] if from_memory else inputs["X"]).values[c.i]
     w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
     src = "m" if from_memory else "x"
-    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"= {_dot(x, w, c.p)}", f"= {num(c.shown, c.p)}"]
+    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"{_dot(x, w, c.p)}", eq(c.shown, c.p)]
 
 
 def _split(c: Cell, label: str) -> list[str]:
@@ -121,29 +122,32 @@ def _split(c: Cell, label: str) -> list[str]:
     source_col = (c.head - 1) * width + c.j + 1
     note = c.t["ex_split"].format(h=c.head, w=width, c=c.j + 1, src=source_col)
     sub = subscript(c.head)
-    return [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", f"= {num(c.value, c.p)}"]
+    return [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
 
 
 def _scores(c: Cell, label: str) -> list[str]:
     sp = c.trace.find("split", c.head).matrices
     q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
-    return [f"S[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", f"= {num(c.shown, c.p)}"]
+    return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"{_dot(q, k, c.p)}", eq(c.shown, c.p)]
 
 
 def _scaled(c: Cell, label: str) -> list[str]:
     info = c.trace.info
-    raw = num(float(c.trace.find("scores", c.head).matrices["S"].values[c.i, c.j]), c.p)
+    raw_value = float(c.trace.find("scores", c.head).matrices["S"].values[c.i, c.j])
     n, sym = (len(info.key_tokens), "√T") if info.scale == "sqrt_seq_len" else (info.d_k, "√d_k")
-    div = num(info.scale_divisor, c.p)
-    return [f"S[{c.rl}, {c.cl}] / {sym} = {raw} / √{n} = {raw} / {div}", f"= {num(c.shown, c.p)}"]
+    first = f"S{subscript(c.head)}[{c.rl}, {c.cl}] / {sym} = {signed(raw_value, c.p)} / √{n}"
+    div = eq(info.scale_divisor, max(c.p, 2))  # √3 ≈ 2 would be true but useless
+    if div.startswith("="):  # √4 = 2: the divisor is exact
+        return [f"{first} = {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
+    return [f"{first}, √{n} {div}", eq(c.shown, max(c.p, 1))]
 
 
 def _masked(c: Cell, label: str) -> list[str]:
     fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1}
     if c.j > c.i:
-        return [c.t["ex_blocked"].format(**fmt), f"S[{c.rl}, {c.cl}] = −∞"]
+        return [c.t["ex_blocked"].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = −∞"]
     key = "ex_self" if c.i == c.j and not c.trace.info.cross else "ex_kept"
-    return [c.t[key].format(**fmt), f"S[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
+    return [c.t[key].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
@@ -151,23 +155,34 @@ def _softmax(c: Cell, label: str) -> list[str]:
     aux = c.stage.aux
     e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
     keys = c.trace.labels(c.m.cols, c.m.values.shape[1])
-    p, m = c.p, num(mx, c.p)
-    lines = [c.t["ex_stable"].format(m=m), f"A[{c.rl}, {c.cl}] = e^({num(float(s[c.j]), p)} − {m}) / Σ_k e^(s_k − {m})"]
+    p = max(c.p, 2)  # weights lie in [0, 1]: fewer decimals would make 1 / 1.3 look like 1
+    m = num(mx, p)
+    lines = [
+        c.t["ex_stable"].format(m=m),
+        f"{label} = e^({num(float(s[c.j]), p)} − {signed(mx, p)}) / Σ_k e^(s_k − {signed(mx, p)})",
+    ]
     previous = -1
     for kk in _shown_terms(len(s), c.j):
         if kk > previous + 1:
-            lines.append(f"   … {kk - previous - 1} more")
-        lines.append(f"   e^({num(float(s[kk]), p)} − {m}) = {num(float(e[kk]), p + 2)}  [{keys[kk]}]")
+            lines.append("   … " + c.t["ex_more"].format(n=kk - previous - 1))
+        lines.append(f"   e^({num(float(s[kk]), p)} − {signed(mx, p)}) {eq(float(e[kk]), p + 2)}  [{keys[kk]}]")
         previous = kk
     if previous < len(s) - 1:
-        lines.append(f"   … {len(s) - 1 - previous} more")
-    return [*lines, f"= {num(float(e[c.j]), p + 2)} / {num(total, p + 2)}", f"= {num(c.shown, p)}"]
+        lines.append("   … " + c.t["ex_more"].format(n=len(s) - 1 - previous))
+    ratio = f"{num(float(e[c.j]), p + 2)} / {num(total, p + 2)}"
+    exact = is_shown_exactly(float(e[c.j]), p + 2) and is_shown_exactly(total, p + 2)
+    return [*lines, f"{'=' if exact else '≈'} {ratio}", eq(c.shown, p)]
 
 
 def _head_output(c: Cell, label: str) -> list[str]:
     a = c.trace.find("softmax", c.head).matrices["A"].values[c.i]
     v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
-    return [f"Z[{c.rl}, {c.cl}] = Σ_j A[{c.rl}, j] × V[j, {c.cl}]", f"= {_dot(a, v, c.p)}", f"= {num(c.shown, c.p)}"]
+    sub = subscript(c.head)
+    return [
+        f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A{sub}[{c.rl}, j] × V{sub}[j, {c.cl}]",
+        f"{_dot(a, v, c.p)}",
+        eq(c.shown, c.p),
+    ]
 
 
 def _concat(c: Cell, label: str) -> list[str]:
@@ -175,14 +190,14 @@ def _concat(c: Cell, label: str) -> list[str]:
     src_head, src_col = c.j // d_v + 1, c.j % d_v + 1
     return [
         c.t["ex_concat"].format(c=c.j + 1, h=src_head, c2=src_col),
-        f"Z[{c.rl}, {c.cl}] = Z{subscript(src_head)}[{c.rl}, {src_col}] = {num(c.value, c.p)}",
+        f"Z[{c.rl}, {c.cl}] = Z{subscript(src_head)}[{c.rl}, {src_col}] {eq(c.value, c.p)}",
     ]
 
 
 def _output(c: Cell, label: str) -> list[str]:
     z = c.trace.find("concat").matrices["Z"].values[c.i]
     w = c.trace.find("params").matrices["W_O"].values[:, c.j]
-    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"= {_dot(z, w, c.p)}", f"= {num(c.shown, c.p)}"]
+    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"{_dot(z, w, c.p)}", eq(c.shown, c.p)]
 
 
 #: One explainer per stage id: (cell, its label) -> the lines of arithmetic.
@@ -297,12 +312,12 @@ def explain_cell(
     j = resolve_ref(col, _labels(trace, m, "col"), n_cols, "col")
     t = ui(lang)
     cell = Cell(trace, stage, name, m, i, j, precision, t)
-    hs = f" (head {stage.head})" if stage.head is not None else ""
-    label = f"{name}[{cell.rl}, {cell.cl}]{hs}"
+    sub = subscript(stage.head) if stage.head is not None else ""
+    label = f"{name}{sub}[{cell.rl}, {cell.cl}]"
     lines = EXPLAINERS[stage_id](cell, label)
     exact = float(m.exact[i, j]) if m.exact is not None else None
     if exact is not None and m.decimals is not None:
-        lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=num(exact, precision + 2)))
+        lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=eq(exact, precision + 2)))
     return Explanation(stage_id, stage.head, name, i, j, label, tuple(lines), cell.value, exact)
 
 
@@ -314,12 +329,27 @@ def _shown_terms(n: int, j: int) -> list[int]:
 
 
 def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
-    """A telling (matrix, row, col) to explain for a stage in the walkthrough, 1-based."""
+    """The cell the narration talks about, to explain in the walkthrough: (matrix, row, col), 1-based.
+
+    A softmax (and the scores and head output of its head) takes the row that attends most to another
+    token than itself, at that token; a scaled stage the row its note quotes; the output the cell whose
+    per-head terms its note sums. Otherwise row 2 (or 1), column 1; a mask the first blocked cell.
+    """
     if stage.id in ("input", "params"):
         return None
     name = next(iter(stage.matrices))
     n_rows, n_cols = stage.matrices[name].values.shape
     if stage.id == "masked" and n_cols > 1:
         return name, "1", "2"
+    if stage.id == "output" and stage.facts.cell is not None:
+        i, j = stage.facts.cell
+        return name, str(i + 1), str(j + 1)
+    if stage.head is not None and stage.id in ("scores", "scaled", "softmax", "head_output"):
+        other = trace.find("softmax", stage.head).facts.strongest_other
+        if other is not None:
+            i, j = other
+            return name, str(i + 1), str(j + 1) if stage.id != "head_output" else "1"
+        if stage.id == "scaled" and stage.facts.row is not None:
+            return name, str(stage.facts.row + 1), "1"
     row = str(min(2, n_rows)) if stage.id in ("softmax", "scores", "scaled") else "1"
     return name, row, "1"

@@ -46,6 +46,7 @@ from mhsa_tutor.render import (
     safe,
     shown_indices,
 )
+from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
@@ -221,7 +222,7 @@ def md_header(trace: Trace, view: View) -> list[str]:
     """Title, the scenario's facts as a list, and its description."""
     info = trace.info
     t = ui(view.lang)
-    lines = [f"# {md_text(info.title)}", ""]
+    lines = [f"# {md_text(info.text('title', view.lang))}", ""]
     lines.append(f"- **{t['tokens']}**: {' · '.join(md_text(x) for x in info.tokens)}")
     if info.memory_tokens is not None:
         lines.append(f"- **{t['memory_tokens']}**: {' · '.join(md_text(x) for x in info.memory_tokens)}")
@@ -229,13 +230,15 @@ def md_header(trace: Trace, view: View) -> list[str]:
         f"- **{t['sizes']}**: d\\_model = {info.d_model}, heads = {info.heads}, d\\_k = {info.d_k}, d\\_v = {info.d_v}"
     )
     lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
+    if info.article is not None:
+        lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full_in(view.lang))}")
     if info.source:
-        lines.append(f"- **{t['source']}**: {md_text(info.source)}")
+        lines.append(f"- **{t['source']}**: {md_text(info.text('source', view.lang))}")
     if trace.exact and info.rounding:
         lines.append(f"- **{md_text(t['exact'])}**: {md_text(t['exact_note'])}")
     lines.append("")
     if info.description and view.narrate:
-        lines += [f"*{md_text(info.description)}*", ""]
+        lines += [f"*{md_text(info.text('description', view.lang))}*", ""]
     return lines
 
 
@@ -315,4 +318,4 @@ def to_html(trace: Trace, view: View) -> str:
 
 def to_svg(trace: Trace, view: View) -> str:
     """The terminal view of the whole trace as an SVG image (Rich's ``export_svg``)."""
-    return record(trace, view).export_svg(title=safe(trace.info.title))
+    return record(trace, view).export_svg(title=safe(trace.info.text("title", view.lang)))

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mhsa_tutor import stagetext
-from mhsa_tutor.numbers import vec
-from mhsa_tutor.strings import LANGS, NOTE_ORDER, table, ui
+from mhsa_tutor.numbers import eq, fmt, num, signed, vec
+from mhsa_tutor.stages import subscript
+from mhsa_tutor.strings import ARTICLE_NOTES, ARTICLES, LANGS, NOTE_ORDER, table, ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 __all__ = [
@@ -31,7 +32,10 @@ __all__ = [
 ]
 
 #: Pitfalls whose numbers differ from head to head, so each head shows its own.
-PER_HEAD_PITFALLS = frozenset({"self_not_highest"})
+PER_HEAD_PITFALLS = frozenset({"self_not_highest", "self_codingopera"})
+
+#: Superscript digits, for a head's block of W_O: W_O⁽²⁾.
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def stage_formula(stage: Stage, lang: str, trace: Trace | None = None) -> str:
@@ -47,7 +51,7 @@ def stage_title(stage: Stage, lang: str) -> str:
 
 
 def _rounded_text(trace: Trace, lang: str) -> str:
-    """``the scaled values to 1 decimal(s)`` for every rounded stage, in ``lang``."""
+    """``the scaled values (decimals kept: 1)`` for every rounded stage, in ``lang``."""
     u = ui(lang)
     return u["rounded_join"].join(
         u["rounded_item"].format(stage=sid, name=u[f"stage_name_{sid}"], d=d) for sid, d in trace.info.rounding
@@ -69,34 +73,101 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         hk=info.heads * info.d_k,
         hv=info.heads * info.d_v,
         d_out=info.d_out if info.d_out is not None else info.heads * info.d_v,
-        div=f"{info.scale_divisor:.4f}",
-        sqrt_dk=f"{info.sqrt_dk:.4f}",
+        div_eq=eq(info.scale_divisor, 4),
+        sqrt_dk_eq=eq(info.sqrt_dk, 4),
         rounded=_rounded_text(trace, lang),
+        article=ARTICLES[info.article].name if info.article is not None else "",
+        sum_parts=" + ".join(
+            f"Z{subscript(n)}·W_O{str(n).translate(_SUP).join('⁽⁾')}" for n in range(1, info.heads + 1)
+        ),
     )
-    other = stage.facts.strongest_other
-    if other is not None:
-        i, j = other
+    facts = stage.facts
+    if facts.strongest_other is not None:
+        i, j = facts.strongest_other
         A = stage.matrices["A"].values
-        f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=f"{A[i, i]:.4f}", w_other=f"{A[i, j]:.4f}")
+        f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=fmt(A[i, i], 4), w_other=fmt(A[i, j], 4))
+    if facts.row is not None and stage.head is not None:
+        r = facts.row
+        A = trace.find("softmax", stage.head).matrices["A"].values
+        f.update(row_tok=info.tokens[r], w_unscaled=vec(stage.aux["unscaled"][r], 4), w_scaled=vec(A[r], 4))
+    if facts.same_rows is not None:
+        f.update(twin_a=info.tokens[facts.same_rows[0]], twin_b=info.tokens[facts.same_rows[1]])
+    if facts.cell is not None:
+        f.update(_block_fields(stage, *facts.cell, info.tokens))
     return f
 
 
+def _block_fields(stage: Stage, i: int, j: int, tokens: tuple[str, ...]) -> dict[str, object]:
+    """``Z₁[it, :]·W_O⁽¹⁾[:, 1] + … = 0.2283 + 1 ≈ 1.2283``: each head's term of one output cell (``aux["blocks"]``)."""
+    m = stage.matrices["O"]
+    total = float((m.exact if m.exact is not None else m.values)[i, j])
+    blocks = [float(x) for x in stage.aux["blocks"]]
+    tok = tokens[i]
+    names = " + ".join(
+        f"Z{subscript(n)}[{tok}, :]·W_O⁽{str(n).translate(_SUP)}⁾[:, {j + 1}]" for n in range(1, len(blocks) + 1)
+    )
+    terms = " + ".join(signed(x, 4) for x in blocks)
+    exact = all(eq(x, 4).startswith("=") for x in [*blocks, total])
+    return {"bi": tok, "bj": j + 1, "terms": f"{names} = {terms} {'=' if exact else '≈'} {num(total)}"}
+
+
+def _rounded(t: Trace, s: Stage) -> bool:
+    return bool(t.info.rounding) and not t.exact and s.head in (None, 1)
+
+
+#: When a note applies, read from the trace only. A note that names an article (``strings.ARTICLE_NOTES``)
+#: is said only where the scenario's ``article`` field names that article (``"*"``: any article).
 CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "always": lambda t, s: True,
-    "from_x": lambda t, s: not t.info.given_qkv,
+    "from_x": lambda t, s: not t.info.given_qkv and not t.info.cross,
+    "from_x_multi": lambda t, s: not t.info.given_qkv and t.info.heads > 1,
     "given_qkv": lambda t, s: t.info.given_qkv,
+    "reconstructed": lambda t, s: t.info.given_qkv,
+    "position": lambda t, s: not t.info.cross and t.info.mask == "none",
     "cross": lambda t, s: t.info.cross,
+    "learned": lambda t, s: not s.facts.identity_weights,
+    "identity": lambda t, s: s.facts.identity_weights,
     "has_wo": lambda t, s: "W_O" in s.matrices,
     "no_wo": lambda t, s: t.info.d_out is None,
-    "unscaled": lambda t, s: t.info.scale == "none",
+    "no_wo_article": lambda t, s: t.info.d_out is None,
+    "luong": lambda t, s: t.info.scale == "none",
+    "warfield_z": lambda t, s: True,
+    "unscaled": lambda t, s: t.info.scale == "none" and t.info.article != "luong2015",
     "sqrt_dk": lambda t, s: t.info.scale == "sqrt_dk",
     "sqrt_seq_len": lambda t, s: t.info.scale == "sqrt_seq_len",
+    "row": lambda t, s: s.facts.row is not None,
+    "sqrt_seq_len_warfield": lambda t, s: t.info.scale == "sqrt_seq_len",
+    "seq_len_common": lambda t, s: t.info.scale == "sqrt_seq_len" and t.info.article != "warfield2024",
+    "codingopera": lambda t, s: t.info.scale == "sqrt_dk",
+    "dk_not_dmodel": lambda t, s: (
+        t.info.scale == "sqrt_dk" and t.info.d_k != t.info.d_model and t.info.article != "codingopera"
+    ),
+    "warfield": lambda t, s: True,
     "multi_head": lambda t, s: t.info.heads > 1,
     "single_head": lambda t, s: t.info.heads == 1,
-    "self_not_highest": lambda t, s: s.facts.strongest_other is not None,
-    "rounded": lambda t, s: bool(t.info.rounding) and not t.exact and s.head in (None, 1),
+    "self_codingopera": lambda t, s: s.facts.strongest_other is not None,
+    "self_not_highest": lambda t, s: s.facts.strongest_other is not None and t.info.article != "codingopera",
+    "q_equals_k": lambda t, s: s.facts.strongest_other is not None and s.facts.q_equals_k,
+    "q_equals_k_acting": lambda t, s: s.facts.q_equals_k and t.info.given_qkv,
+    "rounded": _rounded,
+    "rounded_acting": _rounded,
     "exact_ignores_rounding": lambda t, s: bool(t.info.rounding) and t.exact and s.head in (None, 1),
+    "hand_roles": lambda t, s: t.info.heads > 1,
+    "same_rows": lambda t, s: s.facts.same_rows is not None,
+    "added_aten": lambda t, s: t.info.heads > 1,
+    "added": lambda t, s: t.info.heads > 1 and t.info.article != "aten2022",
+    "blocks": lambda t, s: s.facts.cell is not None and t.info.heads > 1,
+    "residual": lambda t, s: t.info.d_out == t.info.d_model,
+    "aten": lambda t, s: True,
 }
+
+
+def applies(trace: Trace, stage: Stage, key: str, when: str) -> bool:
+    """True when a note is said on this stage: its article (if it names one) and its condition."""
+    article = ARTICLE_NOTES.get(key)
+    if article is not None and (trace.info.article is None or article not in ("*", trace.info.article)):
+        return False
+    return CONDITIONS[when](trace, stage)
 
 
 def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
@@ -107,7 +178,7 @@ def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
     for note in NOTE_ORDER.get(stage.id, ()):
         if note.kind == "pitfall" and note.when not in PER_HEAD_PITFALLS and stage.head not in (None, 1):
             continue  # said once, on head 1, not again for every head
-        if CONDITIONS[note.when](trace, stage):
+        if applies(trace, stage, note.key, note.when):
             out.append((note.kind, notes[note.key].format(**values)))
     return out
 
@@ -130,7 +201,7 @@ def checkpoint_text(trace: Trace, stage: Stage, lang: str) -> list[str]:
         want, have = vec(cp.value, cp.decimals), vec(v.got, cp.decimals)
         out.append(
             ui(lang)["cp_differs"]
-            .format(where=cp.where(info.tokens, info.key_tokens), want=want, got=have, note=cp.note)
+            .format(where=cp.where(info.tokens, info.key_tokens), want=want, got=have, note=cp.note_in(lang))
             .rstrip()
         )
     return out

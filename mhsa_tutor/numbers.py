@@ -5,43 +5,79 @@ Pure functions on Python floats and NumPy arrays; nothing here computes maths.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 import numpy as np
 import numpy.typing as npt
 
 #: Digits as subscripts, for head numbers: Q₁, Z₂.
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
+#: The one minus sign the learner sees (U+2212), in tables, arithmetic and prose.
+MINUS = "\u2212"
+
+
+def _fixed(x: float, precision: int) -> str:
+    """``x`` to ``precision`` decimals, rounded half up as by hand (0.125 -> 0.13), with U+2212 for minus."""
+    try:
+        d = Decimal(repr(x)).quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+        s = f"{d:f}"
+    except InvalidOperation:  # too many digits for the context: Python's own formatting
+        s = f"{x:.{precision}f}"
+    return s.replace("-", MINUS)
+
 
 def fmt(x: float, precision: int) -> str:
-    """One number as the learner sees it in a table: fixed decimals, ``-∞``/``∞``, no ``-0``."""
+    """One number as the learner sees it in a table: fixed decimals rounded half up, ``−∞``/``∞``, no ``−0``."""
     if x != x:
         return "NaN"
     if x == float("inf"):
         return "∞"
     if x == float("-inf"):
-        return "-∞"
-    s = f"{x:.{precision}f}"
-    if s.startswith("-") and float(s) == 0.0:
+        return MINUS + "∞"
+    s = _fixed(x, precision)
+    if s.startswith(MINUS) and not s.strip(MINUS + "0."):
         s = s[1:]
     return s
 
 
 def num(x: float, precision: int = 4) -> str:
-    """A compact number for hand arithmetic: ``1`` not ``1.0000``, ``0.7685``, ``−∞``, ``1.47e-10``."""
+    """A compact number for hand arithmetic: ``1`` not ``1.0000``, ``0.7685``, ``−∞``, ``1.47e−10``."""
     if x == float("-inf"):
-        return "−∞"
+        return MINUS + "∞"
     if x == float("inf"):
         return "∞"
     if x != x:
         return "NaN"
     if x != 0 and abs(x) < 0.5 * 10.0**-precision:
-        return f"{x:.2e}"  # tiny but not zero: 1.47e-10, not a misleading 0
-    s = f"{x:.{precision}f}"
+        return f"{x:.2e}".replace("-", MINUS)  # tiny but not zero: 1.47e−10, not a misleading 0
+    s = _fixed(x, precision)
     if "." in s:
         s = s.rstrip("0").rstrip(".")
-    if s in ("-0", ""):
+    if s in (MINUS + "0", ""):
         s = "0"
     return s
+
+
+def is_shown_exactly(x: float, precision: int) -> bool:
+    """True when ``num(x, precision)`` is the value itself (up to float noise), so ``=`` (not ``≈``) may precede it."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return True
+    shown = num(x, precision)
+    if "e" in shown:
+        return False
+    return abs(float(shown.replace(MINUS, "-")) - x) <= 1e-9 * max(1.0, abs(x))  # equal up to float noise
+
+
+def eq(x: float, precision: int) -> str:
+    """``= 2`` where the number shown is the value itself, else ``≈ 1.7321``: never false arithmetic."""
+    return f"{'=' if is_shown_exactly(x, precision) else '≈'} {num(x, precision)}"
+
+
+def signed(x: float, precision: int) -> str:
+    """A factor inside a product: negative numbers in parentheses, ``(−2)``."""
+    s = num(x, precision)
+    return f"({s})" if s.startswith(MINUS) else s
 
 
 def vec(a: npt.NDArray[np.float64], decimals: int) -> str:

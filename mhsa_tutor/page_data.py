@@ -66,7 +66,9 @@ def sources(trace: Trace) -> dict[str, list[list[object]]]:
     return out
 
 
-_DIGITS = re.compile(r"\d+")
+#: A number as the explanations write it: digits with a decimal point, a minus sign, an exponent,
+#: and a negative factor's parentheses, so lines that differ only in numbers share one template.
+_DIGITS = re.compile(r"\(−\d+(?:\.\d+)?(?:e[−+]?\d+)?\)|−?\d+(?:\.\d+)?(?:e[−+]?\d+)?")
 
 
 class LinePool:

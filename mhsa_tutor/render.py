@@ -27,6 +27,7 @@ from rich.text import Text
 from mhsa_tutor.grid import Grid
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
+from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 ELIDE_AT = 12  # show corners of matrices with more rows or columns than this
@@ -100,11 +101,12 @@ def matrix_table(trace: Trace, name: str, matrix: Matrix, view: View, *, shade: 
     return table
 
 
-def progress_line(trace: Trace, index: int) -> str:
-    """``stage 6/15 · head 1 · scaled`` for the stage at 0-based ``index``."""
+def progress_line(trace: Trace, index: int, lang: str = "en") -> str:
+    """``stage 6/15 · head 1 · scaled`` (``단계 6/15 · 헤드 1 · scaled``) for the stage at 0-based ``index``."""
     stage = trace.stages[index]
-    head = f" · head {stage.head}" if stage.head is not None else ""
-    return f"stage {index + 1}/{len(trace.stages)}{head} · {stage.id}"
+    t = ui(lang)
+    head = " · " + t["progress_head"].format(h=stage.head) if stage.head is not None else ""
+    return t["progress"].format(k=index + 1, n=len(trace.stages)) + f"{head} · {stage.id}"
 
 
 def shapes_line(stage: Stage) -> str:
@@ -158,13 +160,16 @@ def render_header(trace: Trace, view: View) -> RenderableType:
         Text(f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}"),
     )
     facts.add_row(t["mask_scale"], Text(f"mask = {info.mask}, scale = {info.scale}"))
+    if info.article is not None:
+        facts.add_row(t["article"], Text(ARTICLES[info.article].full_in(view.lang), overflow="fold"))
     if info.source:
-        facts.add_row(t["source"], Text(safe(info.source)))
+        facts.add_row(t["source"], Text(safe(info.text("source", view.lang))))
     if trace.exact and info.rounding:
         facts.add_row(t["exact"], Text(t["exact_note"]))
-    parts: list[RenderableType] = [Rule(Text(safe(info.title), style="bold"), characters="═"), facts]
+    title = Text(safe(info.text("title", view.lang)), style="bold")
+    parts: list[RenderableType] = [Rule(title, characters="═"), facts]
     if info.description and view.narrate:
-        parts.append(Text(safe(info.description), style="italic"))
+        parts.append(Text(safe(info.text("description", view.lang)), style="italic"))
     return Group(*parts)
 
 
@@ -173,7 +178,7 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     stage = trace.stages[index]
     parts: list[RenderableType] = []
     head = Text()
-    head.append(progress_line(trace, index), style="dim")
+    head.append(progress_line(trace, index, view.lang), style="dim")
     head.append("  ")
     head.append(stage_title(stage, view.lang), style="bold")
     parts.append(Rule(head, align="left"))

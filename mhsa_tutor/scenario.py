@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.stages import STAGES
+from mhsa_tutor.stages import STAGES, subscript
 
 Array = npt.NDArray[np.float64]
 Mask = Literal["none", "causal"]
@@ -49,13 +49,18 @@ class Checkpoint:
     value: Array
     decimals: int
     note: str = ""
+    note_ko: str = ""
 
     def where(self, tokens: tuple[str, ...], key_tokens: tuple[str, ...]) -> str:
-        """Human label of the checked place, e.g. ``A[Machines, :]`` (head 1)."""
+        """Human label of the checked place, e.g. ``A₁[Machines, :]`` (the subscript is the head)."""
         r = tokens[self.row] if self.row is not None else ":"
         c = (key_tokens[self.col] if self.matrix in ("S", "A") else str(self.col + 1)) if self.col is not None else ":"
-        label = self.matrix if self.row is None and self.col is None else f"{self.matrix}[{r}, {c}]"
-        return f"{label} (head {self.head})" if self.head is not None else label
+        name = self.matrix + (subscript(self.head) if self.head is not None else "")
+        return name if self.row is None and self.col is None else f"{name}[{r}, {c}]"
+
+    def note_in(self, lang: str) -> str:
+        """The note in ``lang``: ``note_ko`` under Korean when the file gives one."""
+        return self.note_ko if lang == "ko" and self.note_ko else self.note
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +113,10 @@ class Scenario:
     inputs: Inputs
     description: str = ""
     source: str = ""
+    article: str | None = None
+    title_ko: str = ""
+    description_ko: str = ""
+    source_ko: str = ""
     memory_tokens: tuple[str, ...] | None = None
     mask: Mask = "none"
     scale: Scale = "sqrt_dk"

@@ -77,7 +77,7 @@ def walk(
             print_fn(console, render_stage(trace, indices[pos], step_view))
             show = False
         try:
-            line = read_line(f"[{progress_line(trace, indices[pos])}] {t['step_prompt']} ")
+            line = read_line(f"[{progress_line(trace, indices[pos], view.lang)}] {t['step_prompt']} ")
         except EOFError:
             return 0
         except KeyboardInterrupt:
@@ -143,7 +143,7 @@ def run_quiz(
     t = ui(lang)
     outcomes: list[Outcome] = []
     n = len(questions)
-    console.print(Text(t["quiz_title"].format(title=safe(trace.info.title), n=n), style="bold"))
+    console.print(Text(t["quiz_title"].format(title=safe(trace.info.text("title", lang)), n=n), style="bold"))
     rule = t["quiz_rule_tol"].format(tol=num(tolerance, 12)) if tolerance is not None else t["quiz_rule"]
     console.print(Text(rule))
     if seed is not None:

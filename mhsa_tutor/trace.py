@@ -57,10 +57,24 @@ class StageFacts:
     ``strongest_other``: on a self-attention softmax, the first (row, col) whose
     row gives its largest weight to another token than itself, or None.
     ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key.
+    ``q_equals_k``: on a softmax, the head's queries equal its keys (Q = K).
+    ``row``: on a scaled stage, the row its note quotes: the softmax's
+    ``strongest_other`` row if any, else the row whose weights the scaling
+    changes most (``aux["unscaled"]`` holds the weights without the scaling).
+    ``identity_weights``: on params, W_Q, W_K and W_V are identity matrices.
+    ``same_rows``: on concat, two tokens (i < j) with the same input row and so
+    the same output row.
+    ``cell``: on output, the cell whose per-head terms ``aux["blocks"]`` holds
+    (Z_h[i, :]·W_O⁽ʰ⁾[:, j] for each head h; they sum to O[i, j]).
     """
 
     strongest_other: tuple[int, int] | None = None
     one_hot_rows: int = 0
+    q_equals_k: bool = False
+    row: int | None = None
+    identity_weights: bool = False
+    same_rows: tuple[int, int] | None = None
+    cell: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +124,10 @@ class ScenarioInfo:
     scale: str
     source: str
     description: str = ""
+    article: str | None = None
+    title_ko: str = ""
+    description_ko: str = ""
+    source_ko: str = ""
     given_qkv: bool = False
     rounding: tuple[tuple[str, int], ...] = ()
     d_src: int = 0
@@ -121,6 +139,15 @@ class ScenarioInfo:
     def key_tokens(self) -> tuple[str, ...]:
         """Labels of the key/value rows (memory tokens in cross-attention)."""
         return self.memory_tokens if self.memory_tokens is not None else self.tokens
+
+    def text(self, field: str, lang: str) -> str:
+        """The scenario's ``title``, ``description`` or ``source`` in ``lang`` (its ``_ko`` field under Korean)."""
+        if lang == "ko":
+            ko: str = getattr(self, f"{field}_ko")
+            if ko:
+                return ko
+        en: str = getattr(self, field)
+        return en
 
     @property
     def cross(self) -> bool:
@@ -144,6 +171,10 @@ class ScenarioInfo:
             scale=scn.scale,
             source=scn.source,
             description=scn.description,
+            article=scn.article,
+            title_ko=scn.title_ko,
+            description_ko=scn.description_ko,
+            source_ko=scn.source_ko,
             given_qkv=scn.given_qkv,
             rounding=tuple(sorted(scn.rounding.items())),
             d_src=int(memory.shape[1]) if memory is not None else scn.d_model,

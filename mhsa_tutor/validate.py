@@ -11,6 +11,8 @@ Format (a contract, see README "Scenario format")::
     title = "..."                 # required
     description = "..."           # optional
     source = "..."                # optional provenance
+    article = "warfield2024"      # optional: the article it reproduces (strings.ARTICLES)
+    title_ko, description_ko, source_ko = "..."   # optional: shown under --lang ko
     tokens = ["a", "b"]           # required, >= 1 non-empty strings
     memory_tokens = ["x", "y"]    # cross-attention only
     heads = 1                     # required, int >= 1
@@ -19,7 +21,7 @@ Format (a contract, see README "Scenario format")::
     [input]    X (+ memory)  or  Q, K, V
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X)
     [rounding] STAGE_ID = decimals
-    [expected.NAME] stage, head, matrix, row, col, value, decimals, note
+    [expected.NAME] stage, head, matrix, row, col, value, decimals, note, note_ko
 """
 
 from __future__ import annotations
@@ -46,12 +48,17 @@ from mhsa_tutor.scenario import (
     stage_matrices,
 )
 from mhsa_tutor.stages import MASKS, PER_HEAD_STAGES, ROUNDABLE_STAGES, SCALES, axes
+from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.validate_fields import FieldChecks, type_name
 
 _TOP_KEYS = (
     "title",
     "description",
     "source",
+    "article",
+    "title_ko",
+    "description_ko",
+    "source_ko",
     "tokens",
     "memory_tokens",
     "heads",
@@ -64,7 +71,7 @@ _TOP_KEYS = (
 )
 _INPUT_KEYS = ("X", "memory", "Q", "K", "V")
 _WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O")
-_CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note")
+_CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko")
 
 
 def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
@@ -145,6 +152,10 @@ class _Validator(FieldChecks):
             title=title,
             description=self.string(data, "description", required=False),
             source=self.string(data, "source", required=False),
+            article=self.choice(data, "article", tuple(ARTICLES)) if "article" in data else None,
+            title_ko=self.string(data, "title_ko", required=False),
+            description_ko=self.string(data, "description_ko", required=False),
+            source_ko=self.string(data, "source_ko", required=False),
             tokens=tokens,
             memory_tokens=memory_tokens,
             heads=heads,
@@ -285,7 +296,8 @@ class _Validator(FieldChecks):
         decimals = self.integer(value["decimals"], f"{fld}.decimals", low=0, high=MAX_DECIMALS)
         want = self.checkpoint_value(value["value"], f"{fld}.value", shape, row, col)
         note = self.string(value, "note", required=False, prefix=f"{fld}.")
-        return Checkpoint(key, stage, head, matrix, row, col, want, decimals, note)
+        note_ko = self.string(value, "note_ko", required=False, prefix=f"{fld}.")
+        return Checkpoint(key, stage, head, matrix, row, col, want, decimals, note, note_ko)
 
     def index(self, value: object, fld: str, kind: str, size: int, scn: Scenario) -> int | None:
         if value is None:

@@ -115,6 +115,11 @@ CASES: list[Bad] = [
     Bad("typo_weight", sub(BASE_X, "W_O = ", "W_OO = "), "weights.W_OO", "did you mean W_O?"),
     Bad("typo_rounding", BASE_X + "\n[rounding]\nscaeld = 1\n", "rounding.scaeld", "did you mean scaled?"),
     Bad("unknown_checkpoint_key", BASE_X + CHECK + 'nte = "x"\n', "expected.c.nte", "did you mean note?"),
+    Bad("unknown_article", sub(BASE_X, "heads = 1", 'heads = 1\narticle = "warfield"'), "article", "warfield2024"),
+    Bad("article_not_string", sub(BASE_X, "heads = 1", "heads = 1\narticle = 2000"), "article", "expected one of"),
+    Bad("title_ko_not_string", sub(BASE_X, "heads = 1", "heads = 1\ntitle_ko = 1"), "title_ko", "expected a string"),
+    Bad("source_ko_not_string", sub(BASE_X, "heads = 1", "heads = 1\nsource_ko = []"), "source_ko", "a string"),
+    Bad("note_ko_not_string", BASE_X + CHECK + "note_ko = 3\n", "expected.c.note_ko", "expected a string"),
     # ---- wrong types
     Bad("title_not_string", sub(BASE_X, 'title = "bad"', "title = 1"), "title", "expected a string"),
     Bad("description_not_string", sub(BASE_X, "heads = 1", "heads = 1\ndescription = 5"), "description", "string"),

@@ -190,7 +190,7 @@ def test_real_pipe_is_plain() -> None:
     cmd = [sys.executable, "-m", "mhsa_tutor", "run", "by_hand", "--stage", "masked"]
     out = subprocess.run(cmd, capture_output=True, text=True, env=_clean_env(), timeout=60)
     assert out.returncode == 0, out.stderr
-    assert "-∞" in out.stdout
+    assert "−∞" in out.stdout
     assert ESC not in out.stdout and ESC not in out.stderr
 
 

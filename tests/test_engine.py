@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from mhsa_tutor.engine import round_half_up, run
 from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.scenario import Scenario, matrix_shape, stage_matrices
 from mhsa_tutor.stages import PER_HEAD_STAGES, axes
 from mhsa_tutor.trace import Trace
@@ -458,3 +459,39 @@ def test_engine_agrees_with_torch_multihead_attention() -> None:
         np.testing.assert_allclose(next(iter(final.values())).values, out, rtol=1e-9, atol=1e-9)
 
     check()
+
+
+# ------------------------------------------------------------------ facts the narration quotes
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_facts_narration_quotes_hold(name: str) -> None:
+    trace = run(load_scenario(name))
+    for stage in trace.stages:
+        if stage.id == "output" and stage.facts.cell is not None:
+            i, j = stage.facts.cell
+            o = stage.matrices["O"]
+            total = (o.exact if o.exact is not None else o.values)[i, j]
+            assert float(np.sum(stage.aux["blocks"])) == pytest.approx(float(total), abs=1e-12)
+        if stage.id == "scaled":
+            assert stage.head is not None and stage.facts.row is not None
+            raw = trace.find("scores", stage.head).matrices["S"].values
+            if trace.info.mask == "causal":
+                raw = np.where(np.triu(np.ones(raw.shape, dtype=bool), k=1), -np.inf, raw)
+            e = np.exp(raw - raw.max(axis=1, keepdims=True))
+            np.testing.assert_allclose(stage.aux["unscaled"], e / e.sum(axis=1, keepdims=True), atol=1e-15)
+        if stage.id == "concat" and stage.facts.same_rows is not None:
+            a, b = stage.facts.same_rows
+            np.testing.assert_array_equal(stage.matrices["Z"].values[a], stage.matrices["Z"].values[b])
+        if stage.id == "softmax" and stage.facts.q_equals_k:
+            sp = trace.find("split", stage.head).matrices
+            np.testing.assert_array_equal(sp["Q"].values, sp["K"].values)
+
+
+def test_facts_on_the_builtins_that_show_them() -> None:
+    dog = run(load_scenario("dog_ate_food"))
+    assert dog.find("concat").facts.same_rows == (0, 2)  # 'A' and 'ate' share an embedding
+    assert dog.find("softmax", 1).facts.strongest_other == (5, 1)  # it -> dog
+    assert run(load_scenario("cross_attention")).find("params").facts.identity_weights
+    assert not run(load_scenario("by_hand")).find("params").facts.identity_weights
+    assert run(load_scenario("acting_machines")).find("softmax", 1).facts.q_equals_k

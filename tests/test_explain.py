@@ -44,8 +44,8 @@ def test_scaled_shows_divisor_and_rounding() -> None:
     scn = load_scenario("acting_machines")
     ex = explain_cell(run(scn), "scaled", "Machines", "Acting")
     raw = 10.0  # q_Machines · k_Acting = 2×1 + 0×3 + 2×4
-    assert ex.lines[0] == f"S[Machines, Acting] / √d_k = 10 / √3 = 10 / {num(math.sqrt(3))}"
-    assert ex.lines[1] == f"= {num(raw / math.sqrt(3))}"
+    assert ex.lines[0] == f"S₁[Machines, Acting] / √d_k = 10 / √3, √3 ≈ {num(math.sqrt(3))}"
+    assert ex.lines[1] == f"≈ {num(raw / math.sqrt(3))}"
     assert ex.value == 5.8 and ex.exact == pytest.approx(raw / math.sqrt(3))
     assert "5.8" in ex.lines[-1] and num(raw / math.sqrt(3), 6) in ex.lines[-1]
 
@@ -71,10 +71,12 @@ def test_softmax_writes_every_term_and_the_max_shift() -> None:
     m = float(s.max())
     assert num(m) in ex.lines[0]
     for k, sk in enumerate(s):
-        line = f"   e^({num(sk)} − {num(m)}) = {num(math.exp(sk - m), 6)}  [x{k + 1}]"
+        e = math.exp(sk - m)
+        sign = "=" if sk == m else "≈"  # e^0 = 1 exactly; every other term is rounded
+        line = f"   e^({num(sk)} − {num(m)}) {sign} {num(e, 6)}  [x{k + 1}]"
         assert line in ex.lines
     expected = math.exp(s[1] - m) / sum(math.exp(x - m) for x in s)
-    assert ex.lines[-1] == f"= {num(expected)}"
+    assert ex.lines[-1] == f"≈ {num(expected)}"  # 0.8805…: rounded, so never "="
 
 
 def test_softmax_with_minus_infinity_terms() -> None:
@@ -86,8 +88,8 @@ def test_softmax_with_minus_infinity_terms() -> None:
 def test_head_output_is_weighted_sum() -> None:
     trace = run(load_scenario("acting_machines"))
     ex = explain_cell(trace, "head_output", "Machines", "1")
-    assert ex.lines[1] == "= 0.7685×1 + 0.2315×3"
-    assert ex.lines[-1] == "= 1.463"
+    assert ex.lines[1] == "≈ 0.7685×1 + 0.2315×3"  # the weights shown are rounded
+    assert ex.lines[-1] == "≈ 1.463"  # 0.76852…·1 + 0.23148…·3 = 1.46295…
 
 
 def test_concat_names_its_head_and_column() -> None:
@@ -103,7 +105,7 @@ def test_output_is_z_times_w_o_column() -> None:
     z = trace.find("concat").matrices["Z"].values[5]
     assert scn.W_O is not None
     ex = explain_cell(trace, "output", "it", "4")
-    assert ex.lines[1] == "= " + _terms(z, scn.W_O[:, 3])
+    assert ex.lines[1] == "≈ " + _terms(z, scn.W_O[:, 3])  # z is rounded to 4 decimals
     assert ex.value == pytest.approx(float(z @ scn.W_O[:, 3]))
 
 
@@ -132,3 +134,31 @@ def test_cli_explain_and_its_errors(invoke: Invoke) -> None:
     assert bad.exit_code == 2
     assert bad.stderr.startswith("error: --row 'you' is not a token") and bad.stderr.count("\n") == 1
     assert "I, am, a, student" in bad.stderr
+
+
+def test_display_rounds_half_up_with_one_minus_sign() -> None:
+    from mhsa_tutor.numbers import eq, fmt, signed
+
+    assert fmt(0.125, 2) == "0.13" and fmt(2.675, 2) == "2.68" and fmt(-0.125, 2) == "−0.13"
+    assert num(0.125, 2) == "0.13" and fmt(float("-inf"), 2) == "−∞"
+    assert eq(2.0, 4) == "= 2" and eq(math.sqrt(3), 4) == "≈ 1.7321" and signed(-2.0, 4) == "(−2)"
+
+
+@pytest.mark.parametrize("precision", [0, 1, 2, 4, 6])
+def test_explain_never_claims_false_equality(precision: int) -> None:
+    from mhsa_tutor.explain import example_cell
+    from mhsa_tutor.loader import builtin_names
+
+    for name in builtin_names():
+        trace = run(load_scenario(name))
+        for stage in trace.stages:
+            cell = example_cell(trace, stage)
+            if cell is None:
+                continue
+            m, r, c = cell
+            ex = explain_cell(trace, stage.id, r, c, head=stage.head, matrix=m, precision=precision)
+            last = next(line for line in reversed(ex.lines) if line.startswith(("= ", "≈ ")) or " = " in line)
+            shown = ex.exact if ex.exact is not None else ex.value
+            if last.startswith("= "):
+                got = float(last[2:].replace("−", "-"))
+                assert got == pytest.approx(shown, rel=1e-9, abs=1e-12), (name, stage.id, precision, ex.lines)

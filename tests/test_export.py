@@ -179,11 +179,11 @@ def test_markdown_minus_infinity_renders_where_the_mask_is() -> None:
 
 
 def test_markdown_narration_and_pitfalls() -> None:
-    trace = trace_of("cross_attention")  # unscaled: its scores stage has a pitfall
+    trace = trace_of("by_hand")  # Warfield (2024): its scaled stage has a pitfall
     text = to_markdown(trace, View())
     quotes = md_blocks(text, "blockquote_open")
     assert len(quotes) >= 1
-    assert "seed 004" in text
+    assert "Warfield (2024)" in text and "seed" not in text.lower()
     brief = to_markdown(trace, View(narrate=False))
     assert md_blocks(brief, "blockquote_open") == []
     assert len(md_tables(brief)) == n_matrices(trace)
@@ -392,8 +392,8 @@ def test_html_and_svg_hold_the_numbers(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_rich_html_is_the_terminal_view_with_colour() -> None:
     text = to_html(trace_of("by_hand"), View(lang="ko"))  # what --format svg draws; files keep colour
-    assert "stage 7/16 · head 1 · masked" in text
-    assert "-∞" in text and "헤드 1: 인과 마스킹" in text
+    assert "단계 7/16 · 헤드 1 · masked" in text
+    assert "−∞" in text and "헤드 1: 인과 마스킹" in text
     assert "background-color" in text  # the shaded attention weights
 
 

@@ -205,7 +205,7 @@ def test_run_random_reproducible(invoke: Invoke) -> None:
     c = invoke([*args, "--seed", "6"])
     assert a.exit_code == b.exit_code == c.exit_code == 0, a.stderr
     assert a.stdout == b.stdout != c.stdout
-    assert "-∞" in a.stdout  # causal
+    assert "−∞" in a.stdout  # causal
 
 
 def test_export_random(invoke: Invoke) -> None:

@@ -17,8 +17,16 @@ from tests.conftest import Invoke
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [(f"run_{name}", ["run", name]) for name in builtin_names()] + [
     ("run_acting_machines_exact", ["run", "acting_machines", "--exact"]),
-    ("run_by_hand_ko", ["run", "by_hand", "--lang", "ko"]),
+    *((f"run_{name}_ko", ["run", name, "--lang", "ko"]) for name in builtin_names()),
     ("explain_acting_machines_softmax", ["explain", "acting_machines", "-s", "softmax", "-r", "Machines", "-c", "1"]),
+    (
+        "explain_acting_machines_softmax_p0",
+        ["explain", "acting_machines", "-s", "softmax", "-r", "Machines", "-c", "1", "-p", "0"],
+    ),
+    (
+        "explain_dog_ate_food_output_ko",
+        ["explain", "dog_ate_food", "-s", "output", "-r", "A", "-c", "1", "--lang", "ko"],
+    ),
 ]
 
 

@@ -99,13 +99,13 @@ def test_no_negative_zero_is_printed() -> None:
     """Mutation: '-0.0000' printed for a tiny negative number."""
     assert fmt(-1e-7, 4) == "0.0000"
     assert fmt(-0.00004, 4) == "0.0000"
-    assert fmt(-0.00005, 4) == "-0.0001"
+    assert fmt(-0.00005, 4) == "−0.0001"
 
 
 def test_tiny_values_are_not_printed_as_zero() -> None:
     """Mutation: tiny but non-zero numbers in the arithmetic shown as 0."""
-    assert num(1.47e-10, 4) == "1.47e-10"
-    assert num(-3e-6, 4) == "-3.00e-06"
+    assert num(1.47e-10, 4) == "1.47e−10"
+    assert num(-3e-6, 4) == "−3.00e−06"
     assert num(0.0, 4) == "0"
 
 
@@ -212,7 +212,7 @@ W_V = [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
 """
     trace = run(parse_scenario(text, origin="t.toml", name="t"))
     notes = " ".join(t for _, t in stage_notes(trace, trace.find("params"), "en"))
-    assert "(4 wide)" in notes and "2-wide row" in notes
+    assert "(4 numbers each)" in notes and "d_model = 2 numbers" in notes
 
 
 def test_records_are_read_only() -> None:

@@ -293,7 +293,7 @@ def test_korean(small: tuple[Scenario, Trace]) -> None:
     code, text, prompts = _quiz(trace, qs, ["0", "0"], lang="ko")
     assert code == 0 and "문제 1/2" in text and "요약" in text
     assert prompts[0].startswith("답 (q: 끝내기)")
-    assert text.rstrip().splitlines()[-1].startswith("score: ")
+    assert text.rstrip().splitlines()[-1].startswith("점수: ")
 
 
 # ------------------------------------------------------------------- the CLI
@@ -351,7 +351,8 @@ def test_every_builtin_every_count(name: str) -> None:
     qs = choose_questions(trace, count=2 * len(stages), seed=3)
     for lang in ("en", "ko"):  # every stage answered wrongly: every explain path runs
         code, text, _ = _quiz(trace, qs, ["12345"] * len(qs), lang=lang)
-        assert code == 0 and text.rstrip().splitlines()[-1].startswith(f"score: 0/{len(qs)}")
+        score = "score" if lang == "en" else "점수"
+        assert code == 0 and text.rstrip().splitlines()[-1].startswith(f"{score}: 0/{len(qs)}")
 
 
 def test_too_few_digits_are_not_right() -> None:

@@ -413,3 +413,22 @@ def cell(draw: st.DrawFn, m: list[list[float]]) -> tuple[int, int]:
 def test_any_single_corruption_is_one_clear_error(case: tuple[str, tuple[str, ...]]) -> None:
     text, fields = case
     assert_clear(error_of(text, origin="gen.toml"), "gen.toml", fields)
+
+
+def test_korean_fields_and_article_are_read() -> None:
+    text = BASE_QKV.replace(
+        "heads = 1",
+        'heads = 1\narticle = "karim2019"\ntitle_ko = "제목"\ndescription_ko = "설명"\nsource_ko = "출처"',
+    )
+    scn = parse_scenario(
+        text + '\n[expected.c]\nstage = "scores"\nhead = 1\nmatrix = "S"\nvalue = [[1, 1], [0, 1]]\n'
+        'decimals = 0\nnote = "n"\nnote_ko = "노트"\n',
+        origin="k.toml",
+        name="k",
+    )
+    assert (scn.article, scn.title_ko, scn.description_ko, scn.source_ko) == ("karim2019", "제목", "설명", "출처")
+    assert scn.expected[0].note_in("ko") == "노트" and scn.expected[0].note_in("en") == "n"
+    info = run(scn).info
+    assert info.text("title", "ko") == "제목" and info.text("title", "en") == "bad"
+    plain = parse_scenario(BASE_QKV, origin="p.toml", name="p")
+    assert plain.article is None and run(plain).info.text("source", "ko") == ""

@@ -78,8 +78,8 @@ def test_ctrl_c_is_130() -> None:
 
 def test_each_stage_works_an_example_cell() -> None:
     _, text, _ = _walk("acting_machines", ["5", "q"])
-    assert "Example: A[Machines, Acting] (head 1)" in text
-    assert "= 1 / 1.301194" in text
+    assert "Example: A₁[Machines, Acting]" in text
+    assert "≈ 1 / 1.301194" in text
 
 
 def test_cli_step_with_piped_input(invoke: Invoke) -> None:

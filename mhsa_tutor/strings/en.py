@@ -39,24 +39,38 @@ FORMULAS: dict[str, str] = {
 NOTES: dict[str, str] = {
     "input.narration.from_x": (
         "Each token is a row vector of d_model = {d_model} numbers: its embedding, usually with its position "
-        "mixed in. X stacks the {T} rows into a {T} × {d_model} matrix; everything below is computed from it."
+        "added. X stacks the {T} rows (it is {T} × {d_model}); the queries, keys and values are all computed "
+        "from it, which is what makes this self-attention."
     ),
     "input.narration.cross": (
-        "This is cross-attention: the memory M holds the encoder's {Tk} states. The queries will come from X "
-        "(the decoder), the keys and values from M."
+        "This is cross-attention: X holds the decoder's {T} states and the memory M the encoder's {Tk} states. "
+        "The queries will come from X, the keys and values from M."
     ),
     "input.narration.given_qkv": (
-        "The source gives the queries, keys and values directly, so there are no weights to apply: Q is {T} × "
+        "This scenario gives the queries, keys and values directly, so there are no weights to apply: Q is {T} × "
         "{hk}, K is {Tk} × {hk} and V is {Tk} × {hv}. One row per token."
     ),
-    "params.narration.always": (
-        "These are the learned parameters. W_Q turns a {d_model}-wide row into {hk} numbers (d_k = {d_k} per "
-        "head, {heads} head(s)); W_K does the same for the rows the keys come from ({d_src} wide), and W_V "
-        "makes {hv} numbers of them. Training sets them; here they are fixed so that every step can be "
-        "followed by hand."
+    "input.narration.reconstructed": (
+        "Not all of them are printed in {article}: as the source line says, some were reconstructed here so "
+        "that the article's printed numbers come out."
+    ),
+    "input.narration.position": (
+        "Attention by itself ignores order: shuffle the tokens and each one gets the same output, only in "
+        "another row. Word order has to be put into the vectors themselves, by adding a positional encoding "
+        "to each embedding (sines and cosines in Vaswani et al. 2017)."
+    ),
+    "params.narration.learned": (
+        "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers "
+        "(heads = {heads}, d_k = {d_k} each); W_K does the same for the rows the keys come from ({d_src} "
+        "numbers each), and W_V makes {hv} numbers of them. Training sets them; here they are fixed so that "
+        "every step can be followed by hand."
+    ),
+    "params.narration.identity": (
+        "Here W_Q, W_K and W_V are identity matrices: they pass the states through unchanged, so Q = X, "
+        "K = {m} and V = {m}. Plain dot-product attention has no such weights; a Transformer learns them."
     ),
     "params.narration.has_wo": (
-        "W_O ({hv} × {d_out}) is used at the very end, to mix the concatenated heads into the output."
+        "W_O ({hv} × {d_out}) is used at the very end: it maps the concatenated heads to {d_out} numbers per token."
     ),
     "projections.narration.always": (
         "Every row is multiplied by each weight matrix. The query Q = X·W_Q says what a token is looking for, "
@@ -68,83 +82,162 @@ NOTES: dict[str, str] = {
         "the same slice PyTorch's nn.MultiheadAttention gives it. Each head computes attention on its own "
         "slice, independently of the others."
     ),
+    "split.narration.from_x_multi": (
+        "Slicing Q is the same as giving the head its own weights: Q{sub} = X·W_Q[:, {c0}–{c1}], and that "
+        "block of W_Q's columns is the paper's W{sub}^Q (Vaswani et al. 2017), likewise for K and V. So "
+        "'split one big Q' and 'each head has its own W^Q' describe the same computation."
+    ),
     "scores.narration.always": (
         "Each score S_ij = q_i · k_j measures how well query i matches key j: the larger the dot product, the "
         "more token i will look at token j. S is {T} × {Tk}: one row per query, one column per key."
     ),
+    "scores.narration.luong": (
+        "{article} score a decoder state against each encoder state with this plain dot product, unscaled, "
+        "as here. The Transformer later divided it by √d_k (here √{d_k} {sqrt_dk_eq})."
+    ),
+    "scores.pitfall.warfield_z": (
+        "Note: {article} calls QKᵀ the 'Z' matrix. Elsewhere, and in this tutor, Z is a head's output A·V; "
+        "the scores are S."
+    ),
     "scores.pitfall.unscaled": (
-        "Note: plain dot-product attention, as seed 004 writes it (and the classic encoder–decoder attention "
-        "in seed 001), uses these scores as they are. The Transformer divides them by √d_k = √{d_k} ≈ "
-        "{sqrt_dk}: smaller differences between scores, so a softer softmax that spreads the weight more "
-        "evenly."
+        "Note: these scores go into the softmax as they are. The Transformer's scaled dot-product attention "
+        "divides them by √d_k (here √{d_k} {sqrt_dk_eq}) first, so that their spread does not grow with the "
+        "key size."
     ),
     "scaled.narration.sqrt_dk": (
-        "Dividing by √d_k = √{d_k} ≈ {div} keeps the scores from growing with the key width: the variance of "
-        "a dot product of d_k terms grows with d_k (its typical size with √d_k), and without the division the "
-        "softmax would put almost all the weight on one key."
+        "Why √d_k: if the components of q and k were independent with mean 0 and variance 1, q·k, a sum of "
+        "d_k products, would have variance d_k; dividing by √d_k brings it back to 1, whatever the head size. "
+        "Without it, at large d_k the scores spread so far that the softmax saturates towards one-hot and "
+        "its gradients vanish. Here d_k = {d_k} and √{d_k} {div_eq}."
     ),
     "scaled.narration.sqrt_seq_len": (
-        "This scenario divides by √T = √{Tk} ≈ {div}, the square root of the sequence length, because its source does."
+        "This scenario divides by √T = √{Tk} {div_eq}, the square root of the sequence length."
     ),
-    "scaled.pitfall.sqrt_seq_len": (
-        "Pitfall: the standard (the Transformer paper, PyTorch) divides by √d_k = √{d_k} ≈ {sqrt_dk}, the key "
-        "width of one head, not by √(sequence length) as seed 000 writes. The division is there because the "
-        "variance of a dot product of d_k terms grows with d_k; the number of tokens has nothing to do with "
-        "it."
+    "scaled.narration.row": (
+        "What the division changes, row '{row_tok}': without it the weights would be {w_unscaled}; with it "
+        "they are {w_scaled}."
     ),
-    "scaled.pitfall.sqrt_dk": (
-        "Pitfall: d_k is the width of one head's keys (here {d_k}), not d_model and not the number of tokens. "
-        "Seed 001 slips on this in its own example: it writes 'the key dimension is 3' next to 4-wide keys "
-        "and √4; there d_k = 4."
+    "scaled.pitfall.sqrt_seq_len_warfield": (
+        "Pitfall: {article} divides by √(sequence length), as this scenario does to reproduce it. The "
+        "standard (Vaswani et al. 2017, PyTorch) divides by √d_k = √{d_k} {sqrt_dk_eq}, the size of one "
+        "head's keys: the variance of q·k grows with d_k; the number of tokens has nothing to do with it."
+    ),
+    "scaled.pitfall.seq_len_common": (
+        "Common mistake: dividing by √(sequence length), as this scenario does. The standard (Vaswani et al. "
+        "2017, PyTorch) divides by √d_k = √{d_k} {sqrt_dk_eq}, the size of one head's keys: the variance of "
+        "q·k grows with d_k; the number of tokens has nothing to do with it."
+    ),
+    "scaled.pitfall.codingopera": (
+        "Pitfall: d_k is the size of one head's keys (here {d_k}), not d_model and not the number of tokens. "
+        "{article} slips on this in its own example: it writes 'the key dimension is 3' next to keys of 4 "
+        "numbers and √4; there d_k = 4."
+    ),
+    "scaled.pitfall.dk_not_dmodel": (
+        "Common mistake: dividing by √d_model. d_k is the size of one head's keys: here d_k = {d_k}, while "
+        "d_model = {d_model}."
     ),
     "masked.narration.always": (
-        "A causal mask: token i may look only at tokens 1…i, never ahead. The scores of later tokens become "
-        "−∞, so after the softmax their weight is exactly 0."
+        "A causal mask: token i may look only at tokens 1 … i, never ahead. A language model is trained to "
+        "predict every next token of a sentence at once, in parallel; without the mask each position could "
+        "read the very token it must predict. The scores of later tokens become −∞, so after the softmax "
+        "their weight is exactly 0."
+    ),
+    "masked.pitfall.warfield": (
+        "Pitfall: {article} describes this as replacing key values with −∞. It is the scores S_ij of the "
+        "later keys that become −∞; the keys K themselves are unchanged."
     ),
     "masked.pitfall.always": (
-        "Pitfall: the mask goes on the scores, before the softmax: e^−∞ = 0, and every row still sums to 1. "
-        "Zeroing weights after the softmax would leave rows that no longer sum to 1."
+        "Common mistake: zeroing weights after the softmax. The rows would then sum to less than 1 (dividing "
+        "each row by its new sum would fix that); −∞ on the scores before the softmax gives weights of exactly "
+        "0 and rows that sum to 1 at once."
     ),
     "softmax.narration.always": (
         "Softmax turns each row of scores into weights: A_ij = e^(s_ij) / Σ_k e^(s_ik). Each weight lies "
         "between 0 and 1 and each row sums to 1. Subtracting the row's largest score first gives the same "
         "weights without overflow."
     ),
+    "softmax.pitfall.self_codingopera": (
+        "{article} claims a token always attends most to itself. Not here: '{tok}' gives itself {w_self} but "
+        "'{other}' {w_other} (head {h}). The score q·k depends on the vectors' lengths and directions, not on "
+        "which token they came from, and nothing makes q_i·k_i the largest."
+    ),
     "softmax.pitfall.self_not_highest": (
-        "Seed 001 claims a token always attends most to itself. Not here: '{tok}' gives itself {w_self} but "
-        "'{other}' {w_other} (head {h}). Attention follows q·k, and nothing makes q_i·k_i the largest."
+        "Common mistake: assuming a token attends most to itself. Not here: '{tok}' gives itself {w_self} but "
+        "'{other}' {w_other} (head {h}). The score q·k depends on the vectors' lengths and directions, and in "
+        "a real model W_Q ≠ W_K, so q_i and k_i are different vectors: nothing makes q_i·k_i the largest."
+    ),
+    "softmax.narration.q_equals_k": (
+        "Here Q = K, and still '{tok}' is not its own strongest match: q_i·k_i = |q_i|², but q_i·k_j = "
+        "|q_i| |k_j| cos θ is larger when k_j is long enough and points the same way."
+    ),
+    "softmax.narration.q_equals_k_acting": (
+        "Q = K here is a convenience of the reconstruction ({article} printed Q and K as images, which are "
+        "lost), not something a real model does: its W_Q and W_K differ."
     ),
     "softmax.pitfall.rounded": (
         "Rounding by hand changes results: this run rounds {rounded} before the next step uses them, as the "
-        "source did; the source check shows what that changes. (It is why acting_machines prints 0.7685 where "
-        "the exact weight is 0.7604.) Run with --exact to see the unrounded numbers."
+        "scenario's [rounding] table says. Run with --exact to see the unrounded numbers."
+    ),
+    "softmax.pitfall.rounded_acting": (
+        "{article} prints 0.7685 where the exact weight is 0.7604: most likely it rounded the scaled scores "
+        "to 1 decimal, as this run does. The evidence: 0.7685 / 0.2315 ≈ e^1.2, so the two scaled scores must "
+        "be 1.2 apart. With whole-number vectors, as its printed outputs suggest, q·k is a whole number and "
+        "q·k/√3 moves in steps of 1/√3 ≈ 0.5774, so no gap is 1.2: the nearest, 2/√3 ≈ 1.1547, gives 0.7604. "
+        "Rounded to 1 decimal, the scaled scores are exactly 1.2 apart."
     ),
     "softmax.pitfall.exact_ignores_rounding": (
-        "This run ignores the source's hand rounding (--exact), so some numbers differ from what the source "
-        "prints: the source check below shows where and why."
+        "This run ignores the scenario's hand rounding (--exact), so some numbers differ from a run that rounds them."
     ),
     "head_output.narration.always": (
-        "Each token's new vector is the weighted sum of the value rows: z_i = Σ_j A_ij v_j. Z is {T} × {d_v}: "
-        "for every token, a mix of the tokens it attends to."
+        "Each token's new vector is the weighted sum of the value vectors: z_i = Σ_j A_ij v_j. Z{sub} is {T} × "
+        "{d_v}: for every token, a mix of the value vectors of the tokens it attends to, in the proportions "
+        "of its weights."
+    ),
+    "head_output.narration.hand_roles": (
+        "{article} argues that different heads can link an ambiguous word to different words. The roles the "
+        "heads play here were built by hand for this example, through the weights; in a trained model the "
+        "roles emerge from training and are rarely this clean."
     ),
     "concat.narration.single_head": (
         "With one head there is nothing to place beside it: the concatenation is Z₁ itself, {T} × {hv}."
     ),
     "concat.narration.multi_head": (
-        "The heads' outputs are placed side by side: Z = [Z₁ | … | Z_{heads}] is {T} × {hv}. Each head keeps "
-        "its own columns, so what different heads found stays apart."
+        "The heads' outputs are placed side by side: Z = [{parts}] is {T} × {hv}. Each head keeps its own "
+        "columns, so what different heads found stays apart."
     ),
-    "concat.narration.no_wo": "This scenario has no W_O, so the concatenation is the final output.",
-    "concat.pitfall.multi_head": (
-        "Pitfall: seed 003 says the head results are 'added'. They are concatenated, then multiplied by W_O; "
-        "adding would blend the heads before any learned weight could tell them apart."
+    "concat.narration.same_rows": (
+        "'{twin_a}' and '{twin_b}' bring the same vectors into attention, so their rows here are identical: "
+        "attention alone cannot tell where a token stands. A positional encoding added to the embeddings is "
+        "what would tell them apart."
+    ),
+    "concat.narration.no_wo": (
+        "This scenario stops here: it has no W_O. Real multi-head attention always ends with W_O (PyTorch's "
+        "out_proj), which mixes the heads and maps them back to d_model."
+    ),
+    "concat.narration.no_wo_article": "{article} shows this computation without W_O, and so does this scenario.",
+    "concat.pitfall.added_aten": (
+        "Pitfall: {article} says the head results are 'added'. They are concatenated, then multiplied by W_O. "
+        "The output stage shows how close the two are: the product is a sum over heads, each through its own "
+        "block of W_O."
+    ),
+    "concat.pitfall.added": (
+        "Common mistake: adding the heads' outputs. They are placed side by side, so Z has {hv} columns where "
+        "one head has {d_v}, and no head's numbers are mixed with another's here."
     ),
     "output.narration.always": (
-        "W_O ({hv} × {d_out}) mixes the concatenated heads into the final output O = Z·W_O, one row per "
-        "token. This is where the heads' findings are combined."
+        "W_O ({hv} × {d_out}) maps the concatenated heads to the final output O = Z·W_O, one row per token. "
+        "This is where the heads' findings are combined."
     ),
-    "output.pitfall.always": (
-        "Pitfall: seed 003 writes this weight as W^Q; it is W_O, a learned matrix of its own. (It also reuses "
+    "output.narration.blocks": (
+        "Z·W_O is a sum over heads: O = {sum_parts}, where W_O⁽ʰ⁾ is head h's block of {d_v} rows of W_O. "
+        "For O[{bi}, {bj}]: {terms}."
+    ),
+    "output.narration.residual": (
+        "W_O maps back to d_model = {d_model} numbers per token so that the residual connection x + MHA(x) "
+        "can add each output row to its input row."
+    ),
+    "output.pitfall.aten": (
+        "Pitfall: {article} writes this weight as W^Q; it is W_O, a learned matrix of its own. (It also reuses "
         "W^Q₁ for head 2: every head has its own query, key and value weights, here its own columns of W_Q, "
         "W_K and W_V.)"
     ),
@@ -156,8 +249,11 @@ UI: dict[str, str] = {
     "sizes": "sizes",
     "mask_scale": "mask, scale",
     "source": "source",
+    "article": "article",
+    "progress": "stage {k}/{n}",
+    "progress_head": "head {h}",
     "exact": "--exact",
-    "exact_note": "the source's hand rounding is ignored",
+    "exact_note": "the scenario's hand rounding is ignored",
     "cp_title": "Source check",
     "cp_where": "checkpoint",
     "cp_source": "source",
@@ -178,18 +274,19 @@ UI: dict[str, str] = {
     "ex_blocked": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
     "ex_self": "A token may always attend to itself (j = i = {i}), so the score is kept.",
     "ex_kept": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",
+    "ex_more": "{n} more",
     "ex_stable": (
         "Subtract the row's largest score, {m}, from every score first: the weights stay the same and e^x "
         "cannot overflow."
     ),
     "ex_concat": "Column {c} of the concatenation is column {c2} of head {h}'s output.",
     "ex_rounded": (
-        "Rounded by hand to {d} decimal(s), as the source did: {v} is what the next stage uses; exactly it is {e}."
+        "Rounded by hand as the scenario says (decimals kept: {d}): {v} is what the next stage uses; unrounded: {e}."
     ),
     "rounded_caption": (
-        "{name}: rounded by hand to {decimals} decimal(s), as the source did; exact values with --exact"
+        "{name}: rounded by hand as the scenario says (decimals kept: {decimals}); exact values with --exact"
     ),
-    "quiz_title": "Quiz: {title} · {n} question(s)",
+    "quiz_title": "Quiz: {title} · questions: {n}",
     "quiz_rule": (
         "Work each number out by hand and type it (q stops). An answer is right within half a unit of its "
         "last decimal (0.77 accepts 0.765 to 0.775), and within 5 % of the value: type at least two "
@@ -210,7 +307,7 @@ UI: dict[str, str] = {
         "Compute head {h}'s output {label}: the weights of '{row}' times column {n} of head {h}'s values, summed."
     ),
     "quiz_ask_concat": (
-        "Which number is {label}, column {n} of the concatenated heads? (Each head gives {dv} column(s).)"
+        "Which number is {label}, column {n} of the concatenated heads? (Each head gives d_v = {dv} of the columns.)"
     ),
     "quiz_ask_output": "Compute the output {label}: row '{row}' of the concatenated heads times column {n} of W_O.",
     "quiz_prompt": "answer (q to stop) >",
@@ -232,20 +329,18 @@ UI: dict[str, str] = {
         "mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1"
     ),
     "new_values_small_int": (
-        "Every number is a small integer from -2 to 2, so each step can be done by hand; W_Q and W_K stay "
-        "within -1 to 1, which keeps the scores small enough for the softmax to spread its weight."
+        "Every number is a small integer from −2 to 2, so each step can be done by hand; W_Q and W_K stay "
+        "within −1 to 1, which keeps the scores small enough for the softmax to spread its weight."
     ),
     "new_values_normal": (
         "X is drawn from the standard normal, the weights from the normal divided by √d_model = √{d}; all "
         "rounded to 2 decimals."
     ),
-    "new_sizes": (
-        "Sizes: T = {T} token(s), d_model = {d}, heads = {h}, so each head has d_k = d_v = d_model / heads = {dk}."
-    ),
+    "new_sizes": ("Sizes: T = {T}, d_model = {d}, heads = {h}, so each head has d_k = d_v = d_model / heads = {dk}."),
     "new_title": "Shown at the top of every view.",
     "new_description": "Optional: a sentence about the scenario, shown under the title.",
     "new_source": "Optional: where the numbers come from.",
-    "new_tokens": "One row of X per token, in order ({T} token(s)).",
+    "new_tokens": "One row of X per token, in order (T = {T}).",
     "new_heads": (
         "Number of heads: the columns of W_Q, W_K and W_V must be a multiple of it (here {hk} = {h} × {dk})."
     ),
@@ -265,9 +360,9 @@ UI: dict[str, str] = {
         "Optional: round a stage by hand before the next stage uses it, as a source on paper may have "
         "done:\n[rounding]\nscaled = 2"
     ),
-    "new_wrote": "Wrote {path}: {T} token(s), d_model {d}, {h} head(s).\nRun it with: mhsa-tutor run {cmd}",
+    "new_wrote": "Wrote {path}: T = {T}, d_model = {d}, heads = {h}.\nRun it with: mhsa-tutor run {cmd}",
     "rounded_join": "; ",
-    "rounded_item": "the {stage} values to {d} decimal(s)",
+    "rounded_item": "the {stage} values (decimals kept: {d})",
     "stage_name_projections": "projections",
     "stage_name_scores": "scores",
     "stage_name_scaled": "scaled",

@@ -1,0 +1,58 @@
+"""Facts the narration quotes beside the matrices, computed once from the engine's arrays.
+
+Pure NumPy, below the engine: each function takes arrays the engine already
+has and returns a ``StageFacts`` field or an ``aux`` array, so that the words
+(``narration``) can quote a number without computing it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+
+
+def softmax_rows(scores: Array) -> Array:
+    """Row-wise softmax over the last axis, shifted by the row max (−∞ gives 0)."""
+    e: Array = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    out: Array = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def telling_row(unscaled: Array, scaled: Array) -> int:
+    """The row whose weights the scaling changes most (largest change of its largest weight)."""
+    return int(np.argmax(np.abs(unscaled.max(axis=-1) - scaled.max(axis=-1))))
+
+
+def is_identity(*ws: Array) -> bool:
+    """True when every matrix is a square identity."""
+    return all(w.shape[0] == w.shape[1] and bool(np.array_equal(w, np.eye(w.shape[0]))) for w in ws)
+
+
+def same_rows(inputs: Array, outputs: Array) -> tuple[int, int] | None:
+    """The first pair of tokens (i < j) with the same input row and so the same output row, or None."""
+    first: dict[bytes, int] = {}
+    for j in range(inputs.shape[0]):
+        key = np.ascontiguousarray(inputs[j]).tobytes()
+        i = first.setdefault(key, j)
+        if i != j and np.array_equal(outputs[i], outputs[j]):
+            return i, j
+    return None
+
+
+def block_terms(C: Array, W_O: Array, heads: int) -> tuple[tuple[int, int], Array]:
+    """A cell (i, j) of O = C·W_O and each head's term Z_h[i, :]·W_O⁽ʰ⁾[:, j] of it (they sum to O[i, j]).
+
+    The cell is the first whose every head contributes a non-zero term, else (0, 0).
+    """
+    T, width = C.shape
+    dv = width // heads
+    Cb = C.reshape(T, heads, dv)  # (T, H, dv)
+    Wb = W_O.reshape(heads, dv, W_O.shape[1])  # (H, dv, d_out)
+    terms = np.einsum("thd,hdo->tho", Cb, Wb)  # (T, H, d_out)
+    nonzero = np.all(terms != 0, axis=1)  # (T, d_out)
+    hits = np.argwhere(nonzero)
+    i, j = (int(hits[0][0]), int(hits[0][1])) if hits.size else (0, 0)
+    out: Array = np.ascontiguousarray(terms[i, :, j])
+    return (i, j), out
