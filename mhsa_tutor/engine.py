@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.limits import check_cells, run_cells_of
 from mhsa_tutor.numbers import SUB
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.trace import Axis, Matrix, ScenarioInfo, Stage, Trace
@@ -90,20 +91,37 @@ class _Recorder:
         return _frozen(round_half_up(values, decimals)), _frozen(values), decimals
 
     def check_finite(self, last: Array) -> None:
-        """Raise if the numbers overflowed float64 anywhere (an overflow reaches ``last`` as inf or NaN)."""
-        if np.isfinite(last).all():
-            return
-        first = next(
-            s
-            for s in self.stages
-            if s.id != "masked" and not all(np.isfinite(m.values).all() for m in s.matrices.values())
-        )
-        where = f"{first.id} (head {first.head})" if first.head is not None else first.id
-        raise ScenarioError(
-            self.scenario.origin,
-            f"overflow float64 at stage {where}; expected smaller numbers",
-            "values",
-        )
+        """Raise at the first stage and cell that overflowed float64 (every stage, not only ``last``).
+
+        Only the cells a causal mask blocks may be −∞; any other inf or NaN, even
+        one the softmax would hide as a weight of 0, is an error naming the cell.
+        """
+        del last  # kept for the call site; every stage is checked
+        blocked = causal_mask(len(self.scenario.tokens), len(self.scenario.key_tokens))
+        for stage in self.stages:
+            for name, m in stage.matrices.items():
+                ok = np.isfinite(m.values)
+                if stage.id == "masked":
+                    ok |= blocked & (m.values == -np.inf)
+                if ok.all():
+                    continue
+                i, j = (int(x) for x in np.argwhere(~ok)[0])
+                where = f"{stage.id} (head {stage.head})" if stage.head is not None else stage.id
+                rows = self.labels(m.rows, m.values.shape[0])
+                cols = self.labels(m.cols, m.values.shape[1])
+                raise ScenarioError(
+                    self.scenario.origin,
+                    f"overflow float64 at stage {where}, cell {name}[{rows[i]}, {cols[j]}] = {m.values[i, j]}; "
+                    "expected smaller numbers",
+                    "values",
+                )
+
+    def labels(self, axis: Axis, n: int) -> list[str]:
+        """Names along an axis for a message: tokens (with their position), or 1 … n."""
+        names = {"tokens": self.scenario.tokens, "keys": self.scenario.key_tokens}.get(axis)
+        if names is None:
+            return [str(k + 1) for k in range(n)]
+        return [f"{t} (position {k + 1})" for k, t in enumerate(names)]
 
     def add(self, stage_id: str, title: str, formula: str, head: int | None = None, **mats: Matrix) -> None:
         self.stages.append(Stage(stage_id, title, head, formula, mats))
@@ -136,6 +154,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         ScenarioError: the numbers overflow float64 somewhere.
     """
     scn = scenario
+    check_cells(run_cells_of(scn, exact), scn.origin)  # the budget, before any work
     rec = _Recorder(scn, exact)
     H, dk, dv = scn.heads, scn.d_k, scn.d_v
     cross = scn.memory_tokens is not None

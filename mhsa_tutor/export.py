@@ -43,6 +43,7 @@ from mhsa_tutor.render import (
     safe,
     shown_indices,
 )
+from mhsa_tutor.text import escape_json
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, scenario_to_dict
 
 #: The export formats, and the file extension of each.
@@ -106,7 +107,7 @@ def write_export(trace: Trace, fmt_name: str, view: View, out: TextIO) -> None:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return escape_json(json.dumps(value, ensure_ascii=False, allow_nan=False))  # hidden characters as \uXXXX
 
 
 def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:

@@ -41,6 +41,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.limits import MAX_HEADS, MAX_TOKENS
+from mhsa_tutor.source_file import read_scenario_bytes
 
 Array = npt.NDArray[np.float64]
 Mask = Literal["none", "causal"]
@@ -260,14 +262,7 @@ def load_scenario(ref: str | Path) -> Scenario:
     """
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref
     origin = path.name if path.parent == builtin_dir() else str(ref)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ScenarioError(origin, "is a folder, expected a scenario file (.toml)") from None
-    except FileNotFoundError:
-        raise ScenarioError(origin, "does not exist") from None
-    except OSError as exc:
-        raise ScenarioError(origin, f"cannot be read ({exc.strerror or exc})") from None
+    raw = read_scenario_bytes(path, origin)  # regular files only, at most limits.MAX_SCENARIO_BYTES
     return parse_scenario(raw, origin=origin, name=path.stem)
 
 
@@ -354,11 +349,15 @@ class _Validator:
             raise self.fail(key, f"is {_type_name(value)}, expected a list of strings")
         if not value:
             raise self.fail(key, "is empty, expected at least one token")
+        if len(value) > MAX_TOKENS:
+            raise self.fail(key, f"has {len(value):,} tokens; the limit is {MAX_TOKENS:,}")
         for i, tok in enumerate(value):
             if not isinstance(tok, str):
                 raise self.fail(f"{key}[{i + 1}]", f"is {_type_name(tok)}, expected a string")
             if not tok:
                 raise self.fail(f"{key}[{i + 1}]", "is an empty string, expected a token")
+            if not tok.strip():
+                raise self.fail(f"{key}[{i + 1}]", f"is {tok!r}, only whitespace; expected a visible token")
             if "\n" in tok or "\r" in tok:
                 raise self.fail(f"{key}[{i + 1}]", "contains a line break, expected a token on one line")
         return tuple(value)
@@ -426,6 +425,8 @@ class _Validator:
         title = self.string(data, "title", required=True)
         tokens = self.tokens(data, "tokens")
         heads = self.integer(data["heads"], "heads", low=1)
+        if heads > MAX_HEADS:
+            raise self.fail("heads", f"is {heads:,}; the limit is {MAX_HEADS} heads")
         mask = self.choice(data, "mask", MASKS)
         scale = self.choice(data, "scale", SCALES)
         memory_tokens = self.tokens(data, "memory_tokens") if "memory_tokens" in data else None
