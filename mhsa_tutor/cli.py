@@ -12,6 +12,7 @@ Contracts:
 * the Console is created here, once per command, and passed down.
 """
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from mhsa_tutor import __version__
+from mhsa_tutor import __version__, terminal_io
 from mhsa_tutor.errors import OptionError, TutorError
+from mhsa_tutor.limits import check_columns
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -44,20 +46,45 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        terminal_io.prepare_streams()
         try:
-            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
+            with terminal_io.handle_signals():
+                rv = self._main(args, prog_name, complete_var, **extra)
+                terminal_io.flush_stdout()
+        except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP: cleaned up as for Ctrl-C
+            sys.exit(128 + sig.signum)
+        except terminal_io.OutputFailed as failure:  # full disk, closed or broken stdout
+            sys.exit(terminal_io.exit_code_for(failure))
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return rv
+
+
+    def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> Any:
+        """Typer's main without its exits: usage errors, Ctrl-C and the budget's COLUMNS check become exits here."""
+        try:
+            check_columns(os.environ.get("COLUMNS"))
+            return super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             sys.exit(130)
+        except TutorError as exc:
+            _fail(str(exc))
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
             ctx = getattr(exc, "ctx", None)
             if exc.__class__.__name__ == "NoArgsIsHelpError" and ctx is not None:
                 sys.exit(0)  # Typer has printed the help already
             fmt = getattr(exc, "format_message", None)
             _fail(fmt() if fmt is not None else str(exc), getattr(exc, "exit_code", 2))
-        code = rv if isinstance(rv, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return rv
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a failed write to standard output (an OSError without a file name) is ``OutputFailed``."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise terminal_io.OutputFailed(exc) from None
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -509,11 +536,10 @@ def new(
 def _read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
     typer.echo(prompt, nl=False)
-    line = sys.stdin.readline()
-    if not line:
+    line = terminal_io.read_stdin_line()  # at most limits.MAX_LINE characters; closed or undecodable: the end
+    if line is None:
         typer.echo()
-        return None
-    return line.rstrip("\r\n")
+    return line
 
 
 def main() -> None:
