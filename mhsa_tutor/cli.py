@@ -24,7 +24,7 @@ from typer.core import TyperGroup
 
 from mhsa_tutor import __version__, terminal_io
 from mhsa_tutor.errors import OptionError, TutorError
-from mhsa_tutor.limits import check_columns
+from mhsa_tutor.limits import MAX_COUNT, check_columns, check_count, check_full, full_cells
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -59,7 +59,6 @@ class _Group(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return rv
-
 
     def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> Any:
         """Typer's main without its exits: usage errors, Ctrl-C and the budget's COLUMNS check become exits here."""
@@ -336,6 +335,8 @@ def run(
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
         indices = select(trace, stages, head)
+        if full:
+            check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
         if step:
             from mhsa_tutor.stepper import walk
 
@@ -422,6 +423,8 @@ def export(
         kind = choose_format(output, fmt.value if fmt is not None else None)
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         view = _view(precision, full, lang)
+        if full and kind != "json":  # JSON never elides; the other formats lay every number out
+            check_full(full_cells(trace.stages))
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
         else:
@@ -467,6 +470,10 @@ def quiz(
 
     console = _console()
     with _errors():
+        if tolerance is not None and not 0.0 <= tolerance < float("inf"):
+            raise OptionError(f"--tolerance {tolerance} is not usable; expected a finite number >= 0")
+        if count is not None:
+            check_count("--count", count, MAX_COUNT, "questions")  # before any work
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
         trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)

@@ -59,26 +59,61 @@ def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
     return " + ".join(terms)
 
 
+def _is_position(text: str) -> bool:
+    """Text that reads as a 1-based position: ASCII digits, optionally after a minus sign."""
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdecimal() and len(digits) <= 18
+
+
+def cell_label(labels: Sequence[str], i: int) -> str:
+    """How cell ``i`` of an axis is named: its token, or ``2@1`` (token 2 at position 1) when the token
+    reads as a different position."""
+    tok = labels[i]
+    return f"{tok}@{i + 1}" if _is_position(tok) and tok != str(i + 1) else tok
+
+
 def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
     """A 1-based position or a token name -> 0-based index.
+
+    ``@N`` is always position N and ``token:NAME`` always the token NAME. A plain
+    number that is also the name of a token at another position is ambiguous.
 
     Raises:
         OptionError: out of range, unknown or ambiguous name; the message lists the valid choices.
     """
-    digits = ref[1:] if ref.startswith("-") else ref
-    if digits.isascii() and digits.isdecimal() and len(digits) <= 18:
+    if ref.startswith("@") and _is_position(ref[1:]):
+        return _position(ref, int(ref[1:]), labels, size, what)
+    if ref.startswith("token:") and labels:
+        return _token(ref, ref[len("token:") :], labels, size, what)
+    if _is_position(ref):
         i = int(ref)
-        if not 1 <= i <= size:
-            names = f" or a token: {', '.join(labels)}" if labels else ""
-            raise OptionError(f"{what} {ref} is out of range; expected 1 to {size}{names}")
-        return i - 1
-    hits = [i for i, t in enumerate(labels) if t == ref]
+        hits = [k for k, t in enumerate(labels) if t == ref]
+        if hits and hits != [i - 1]:
+            at = ", ".join(str(k + 1) for k in hits)
+            here = f"position {i} is the token {labels[i - 1]!r}" if 1 <= i <= size else f"there is no position {i}"
+            raise OptionError(
+                f"{what} {ref} is ambiguous: {here}, and the token {ref!r} is at position {at}; "
+                f"write {what} @{i} for the position or {what} token:{ref} for the token"
+            )
+        return _position(ref, i, labels, size, what)
+    return _token(ref, ref, labels, size, what)
+
+
+def _position(ref: str, i: int, labels: Sequence[str], size: int, what: str) -> int:
+    if not 1 <= i <= size:
+        names = f" or a token: {', '.join(labels)}" if labels else ""
+        raise OptionError(f"{what} {ref} is out of range; expected 1 to {size}{names}")
+    return i - 1
+
+
+def _token(ref: str, name: str, labels: Sequence[str], size: int, what: str) -> int:
+    hits = [i for i, t in enumerate(labels) if t == name]
     if len(hits) == 1:
         return hits[0]
     if not labels:
         raise OptionError(f"{what} {ref!r} is not a number; this axis has no token names, expected 1 to {size}")
     if len(hits) > 1:
-        raise OptionError(f"{what} {ref!r} names several tokens; expected a position 1 to {size}")
+        raise OptionError(f"{what} {ref!r} names several tokens; expected a position 1 to {size} (or @1 to @{size})")
     raise OptionError(f"{what} {ref!r} is not a token; expected 1 to {size} or one of: {', '.join(labels)}")
 
 
@@ -153,8 +188,8 @@ def explain_cell(
     n_rows, n_cols = m.values.shape
     i = resolve_ref(row, _labels(trace, m, "row"), n_rows, "--row")
     j = resolve_ref(col, _labels(trace, m, "col"), n_cols, "--col")
-    rl = trace.labels(m.rows, n_rows)[i]
-    cl = trace.labels(m.cols, n_cols)[j]
+    rl = cell_label(trace.labels(m.rows, n_rows), i)
+    cl = cell_label(trace.labels(m.cols, n_cols), j)
     h = stage.head
     hs = f" (head {h})" if h is not None else ""
     label = f"{name}[{rl}, {cl}]{hs}"
@@ -260,12 +295,12 @@ def _shown_terms(n: int, j: int) -> list[int]:
 
 
 def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
-    """A telling (matrix, row, col) to explain for a stage in the walkthrough, 1-based."""
+    """A telling (matrix, row, col) to explain for a stage in the walkthrough, as ``@``-positions (1-based)."""
     if stage.id in ("input", "params"):
         return None
     name = next(iter(stage.matrices))
     n_rows, n_cols = stage.matrices[name].values.shape
     if stage.id == "masked" and n_cols > 1:
-        return name, "1", "2"
-    row = str(min(2, n_rows)) if stage.id in ("softmax", "scores", "scaled") else "1"
-    return name, row, "1"
+        return name, "@1", "@2"  # positions, whatever the tokens are called
+    row = f"@{min(2, n_rows)}" if stage.id in ("softmax", "scores", "scaled") else "@1"
+    return name, row, "@1"

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING
 from mhsa_tutor.errors import LimitError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mhsa_tutor.scenario import Scenario
+    from mhsa_tutor.trace import Stage
 
 MAX_SCENARIO_BYTES = 1_000_000  # a scenario file is kilobytes
 MAX_TOKENS = 4096  # tokens (and memory tokens) of one scenario
@@ -115,6 +118,11 @@ def check_cells(cells: int, who: str = "") -> None:
             f"{who + ': ' if who else ''}needs about {cells:,} numbers ({_mb(cells)}) in memory; "
             f"the limit is {MAX_CELLS:,} numbers ({_mb(MAX_CELLS)}); use fewer tokens or heads"
         )
+
+
+def full_cells(stages: Iterable[Stage]) -> int:
+    """Numbers in these stages' matrices: what ``--full`` lays out."""
+    return sum(int(m.values.size) for s in stages for m in s.matrices.values())
 
 
 def check_full(cells: int) -> None:

@@ -10,6 +10,8 @@ import numpy.typing as npt
 
 #: Digits as subscripts, for head numbers: Q₁, Z₂.
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+#: From this size on, numbers are written with an exponent (a float64 can reach 309 digits).
+HUGE = 1e15
 
 
 def fmt(x: float, precision: int) -> str:
@@ -20,6 +22,8 @@ def fmt(x: float, precision: int) -> str:
         return "∞"
     if x == float("-inf"):
         return "-∞"
+    if abs(x) >= HUGE:
+        return f"{x:.{min(precision, 4)}e}"  # 1.0000e+300, not 301 digits
     s = f"{x:.{precision}f}"
     if s.startswith("-") and float(s) == 0.0:
         s = s[1:]
@@ -34,6 +38,8 @@ def num(x: float, precision: int = 4) -> str:
         return "∞"
     if x != x:
         return "NaN"
+    if abs(x) >= HUGE:
+        return f"{x:.{min(precision, 4)}e}"
     if x != 0 and abs(x) < 0.5 * 10.0**-precision:
         return f"{x:.2e}"  # tiny but not zero: 1.47e-10, not a misleading 0
     s = f"{x:.{precision}f}"

@@ -35,7 +35,8 @@ from rich.console import Console
 from rich.text import Text
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import before_softmax, explain_cell
+from mhsa_tutor.explain import before_softmax, cell_label, explain_cell
+from mhsa_tutor.limits import MAX_COUNT, check_count
 from mhsa_tutor.narration import TITLES, ui
 from mhsa_tutor.numbers import SUB, num
 from mhsa_tutor.render import safe
@@ -189,6 +190,7 @@ def choose_questions(
     n = len(chosen) if count is None else count
     if n < 1:
         raise OptionError(f"--count {n} is out of range; expected 1 or more")
+    check_count("--count", n, MAX_COUNT, "questions")
     K = len(chosen)
     if n >= K:  # every stage, each ⌊n/K⌋ or ⌈n/K⌉ times
         order = [chosen[k * K // n] for k in range(n)]
@@ -197,8 +199,10 @@ def choose_questions(
     rng = np.random.default_rng(seed)
     paths = _paths(trace, math.ceil(n / K), rng)
     out = []
-    for k, sid in enumerate(order):
-        out.append(_question(trace, sid, paths[order[:k].count(sid)]))
+    asked: dict[str, int] = {}  # questions so far per stage: linear, not order[:k].count(sid)
+    for sid in order:
+        out.append(_question(trace, sid, paths[asked.get(sid, 0)]))
+        asked[sid] = asked.get(sid, 0) + 1
     return tuple(out)
 
 
@@ -256,8 +260,8 @@ def label(trace: Trace, q: Question) -> str:
     """The cell asked for, e.g. ``S₁[the, cat]``, ``S₁[the, cat] / √d_k``, ``Q[the, 3]``."""
     stage = trace.find(q.stage, q.head)
     m = stage.matrices[q.matrix]
-    rl = trace.labels(m.rows, m.values.shape[0])[q.row]
-    cl = trace.labels(m.cols, m.values.shape[1])[q.col]
+    rl = cell_label(trace.labels(m.rows, m.values.shape[0]), q.row)
+    cl = cell_label(trace.labels(m.cols, m.values.shape[1]), q.col)
     sub = str(q.head).translate(SUB) if q.head is not None else ""
     text = f"{q.matrix}{sub}[{rl}, {cl}]"
     if q.stage == "scaled":
@@ -436,7 +440,7 @@ def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Co
         return
     console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
     ex = explain_cell(
-        trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
+        trace, q.stage, f"@{q.row + 1}", f"@{q.col + 1}", head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
     for line in ex.lines:
         console.print(Text("  " + safe(line)))
