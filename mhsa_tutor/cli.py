@@ -55,6 +55,10 @@ class _Group(TyperGroup):
             sys.exit(128 + sig.signum)
         except terminal_io.OutputFailed as failure:  # full disk, closed or broken stdout
             sys.exit(terminal_io.exit_code_for(failure))
+        except OSError as exc:  # a write to stdout while parsing (--help): no file name
+            if exc.filename is not None:
+                raise
+            sys.exit(terminal_io.exit_code_for(terminal_io.OutputFailed(exc)))
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -125,7 +129,9 @@ def _errors() -> Iterator[None]:
 def _console() -> "Console":
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False)
+    console.on_broken_pipe = terminal_io.broken_pipe  # type: ignore[method-assign]  # not Rich's exit 1
+    return console
 
 
 def _print(console: "Console", renderable: "RenderableType") -> None:
@@ -143,7 +149,10 @@ def _print(console: "Console", renderable: "RenderableType") -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"mhsa-tutor {__version__}")
+        try:  # an eager option runs before the command: its failed write is reported here
+            typer.echo(f"mhsa-tutor {__version__}")
+        except OSError as exc:
+            raise terminal_io.OutputFailed(exc) from None
         raise typer.Exit()
 
 

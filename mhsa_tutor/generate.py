@@ -279,7 +279,7 @@ def build_new(
         raise OptionError('--tokens needs at least one token, e.g. --tokens "the cat sat"')
     for tok in tokens:
         if not is_utf8(tok):
-            raise OptionError(f"--tokens {escape_controls(tok)!r} is not UTF-8 text; expected tokens in UTF-8")
+            raise OptionError(f"--tokens: the token {escape_controls(tok)} is not UTF-8 text; expected UTF-8")
     check_sizes(len(tokens), d_model, heads)
     count = len(tokens) * d_model + 4 * d_model * d_model
     if count > MAX_FILE_NUMBERS:

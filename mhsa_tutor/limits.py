@@ -116,7 +116,7 @@ def check_cells(cells: int, who: str = "") -> None:
     if cells > MAX_CELLS:
         raise LimitError(
             f"{who + ': ' if who else ''}needs about {cells:,} numbers ({_mb(cells)}) in memory; "
-            f"the limit is {MAX_CELLS:,} numbers ({_mb(MAX_CELLS)}); use fewer tokens or heads"
+            f"the limit is {MAX_CELLS:,} numbers ({_mb(MAX_CELLS)}); use smaller sizes"
         )
 
 

@@ -357,7 +357,9 @@ class _Validator:
             if not tok:
                 raise self.fail(f"{key}[{i + 1}]", "is an empty string, expected a token")
             if not tok.strip():
-                raise self.fail(f"{key}[{i + 1}]", f"is {tok!r}, only whitespace; expected a visible token")
+                raise self.fail(
+                    f"{key}[{i + 1}]", f"is whitespace only ({len(tok)} characters); expected a visible token"
+                )
             if "\n" in tok or "\r" in tok:
                 raise self.fail(f"{key}[{i + 1}]", "contains a line break, expected a token on one line")
         return tuple(value)

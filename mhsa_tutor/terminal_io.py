@@ -125,6 +125,11 @@ def read_stdin_line(limit: int = MAX_LINE) -> str | None:
     return body
 
 
+def broken_pipe() -> None:
+    """Rich's ``Console.on_broken_pipe``: report the broken pipe like any failed write."""
+    raise OutputFailed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+
+
 def flush_stdout() -> None:
     """Flush standard output now, so a full disk is reported instead of failing at exit.
 
