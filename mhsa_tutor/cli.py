@@ -53,6 +53,8 @@ class _Group(TyperGroup):
                 terminal_io.flush_stdout()
         except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP: cleaned up as for Ctrl-C
             sys.exit(128 + sig.signum)
+        except MemoryError:  # the budget (limits.py) should prevent it; never a traceback
+            _fail("out of memory; try smaller sizes (the limits are in the README)", 1)
         except terminal_io.OutputFailed as failure:  # full disk, closed or broken stdout
             sys.exit(terminal_io.exit_code_for(failure))
         except OSError as exc:  # a write to stdout while parsing (--help): no file name
@@ -551,10 +553,10 @@ def new(
 
 def _read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
-    typer.echo(prompt, nl=False)
+    terminal_io.write_stdout(prompt)  # through sys.stdout and its encoding (click's echo may bypass it)
     line = terminal_io.read_stdin_line()  # at most limits.MAX_LINE characters; closed or undecodable: the end
     if line is None:
-        typer.echo()
+        terminal_io.write_stdout("\n")
     return line
 
 

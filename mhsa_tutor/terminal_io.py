@@ -125,6 +125,12 @@ def read_stdin_line(limit: int = MAX_LINE) -> str | None:
     return body
 
 
+def write_stdout(text: str) -> None:
+    """Write and flush ``text`` on standard output (a prompt), in its own encoding with escapes."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def broken_pipe() -> None:
     """Rich's ``Console.on_broken_pipe``: report the broken pipe like any failed write."""
     raise OutputFailed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
