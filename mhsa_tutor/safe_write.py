@@ -9,7 +9,8 @@ Contract of ``write_file``:
 * the text is written under a temporary name in the target's folder, flushed
   to disk, then renamed onto the target (hard-linked when not forcing, so a
   file that appears meanwhile is not overwritten either); on any error or
-  interrupt the temporary file is removed, so no half file is ever left;
+  interrupt (Ctrl-C, or SIGTERM/SIGHUP as the CLI turns them into exceptions)
+  the temporary file is removed, so no half file is ever left;
 * every problem is an ``ExportError`` whose message names the path.
 
 Nothing here prints or exits.
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import stat
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -45,7 +47,8 @@ def write_file(path: str | os.PathLike[str], write: Callable[[TextIO], None], *,
     check_target(target, force=force)
     tmp: Path | None = None
     try:
-        fd, tmp = _create_temp(target.parent, target.name)
+        with _signals_held():  # no signal between creating the file and knowing its name
+            fd, tmp = _create_temp(target.parent, target.name)
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
             if force and target.is_file():  # keep the replaced file's permissions
                 os.chmod(out.fileno(), stat.S_IMODE(target.stat().st_mode))
@@ -57,8 +60,23 @@ def write_file(path: str | os.PathLike[str], write: Callable[[TextIO], None], *,
         raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     finally:
         if tmp is not None:
-            with suppress(OSError):
+            with _signals_held(), suppress(OSError):
                 os.unlink(tmp)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back for a moment (they arrive, and raise, right after)."""
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    held = {sig for sig in (getattr(signal, n, None) for n in names) if sig is not None}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def check_target(path: str | os.PathLike[str], *, force: bool = False) -> None:
