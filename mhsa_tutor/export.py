@@ -4,7 +4,8 @@ Contracts:
 
 * ``json`` is the ``mhsa-tutor/trace@1`` document of ``trace.to_dict``, byte for
   byte ``json.dumps(to_dict(trace), ensure_ascii=False, allow_nan=False)`` plus a
-  newline: numbers at full float64 precision, never rounded or elided;
+  newline, except that control and bidi characters are written as ``\\uXXXX``
+  (``text.escape_json``): numbers at full float64 precision, never rounded or elided;
   non-finite values as the strings ``"-inf"``, ``"inf"``, ``"nan"``. It is
   written stage by stage and a few matrix rows at a time, so a big trace never
   exists as one string or one dict.
