@@ -9,7 +9,11 @@ Contracts:
 * no ``from __future__ import annotations``: Typer evaluates string annotations
   four times per command at every start (~9 ms); names imported only for type
   checking are quoted instead;
-* the Console is created here, once per command, and passed down.
+* the Console is created here, once per command, and passed down;
+* at the process edge (``terminal_io``): SIGTERM/SIGHUP exit 128 + signal after
+  the same clean-up as Ctrl-C; a full disk or closed stdout is one ``error:``
+  line and exit 1; a broken pipe exits 141 quietly; MemoryError is one line too;
+* every size a user asks for is checked against ``limits`` before the work.
 """
 
 import os
