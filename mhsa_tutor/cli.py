@@ -73,7 +73,7 @@ class _Group(TyperGroup):
     def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> Any:
         """Typer's main without its exits: usage errors, Ctrl-C and the budget's COLUMNS check become exits here."""
         try:
-            check_columns(os.environ.get("COLUMNS"))
+            check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
             return super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             sys.exit(130)

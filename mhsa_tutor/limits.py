@@ -134,10 +134,16 @@ def check_full(cells: int) -> None:
         )
 
 
-def check_columns(value: str | None) -> None:
-    """Raise if the ``COLUMNS`` environment variable asks for a terminal wider than ``MAX_COLUMNS``."""
-    if value is None:
-        return
-    text = value.strip()
-    if text.isascii() and text.isdecimal() and (len(text) > 9 or int(text) > MAX_COLUMNS):
-        raise LimitError(f"COLUMNS={text[:20]} is wider than the limit of {MAX_COLUMNS:,} characters")
+def check_columns(value: str | None, lines: str | None = None) -> None:
+    """Raise if ``COLUMNS`` asks for a terminal wider than ``MAX_COLUMNS``, or it or ``LINES`` is a number
+    Rich would fail to read (Rich takes any ``str.isdigit`` text, such as "²" or full-width digits)."""
+    for name, text, limit in (("COLUMNS", value, MAX_COLUMNS), ("LINES", lines, None)):
+        if text is None or not text.strip().isdigit():
+            continue  # unset, or not digits: Rich ignores it
+        shown = text.strip()[:20]
+        try:
+            size = int(text.strip()) if len(text.strip()) <= 18 else 10**18
+        except ValueError:
+            raise LimitError(f"{name}={shown} is not a number of characters; expected digits 0-9") from None
+        if limit is not None and size > limit:
+            raise LimitError(f"{name}={shown} is wider than the limit of {limit:,} characters")

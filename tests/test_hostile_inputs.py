@@ -238,6 +238,9 @@ def test_new_writes_hidden_characters_escaped(invoke: Invoke, tmp_path: Path) ->
 def test_a_huge_columns_is_refused(invoke: Invoke) -> None:
     one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "100000000"}), "COLUMNS", "1,000")
     assert invoke(["run", "by_hand", "--brief"], env={"COLUMNS": "1000"}).exit_code == 0
+    one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "１００００００００"}), "COLUMNS", "1,000")
+    one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "²"}), "COLUMNS=²", "not a number")
+    one_error_line(invoke(["run", "by_hand"], env={"LINES": "²"}), "LINES=²", "not a number")
 
 
 def test_huge_values_are_written_with_an_exponent() -> None:
