@@ -107,6 +107,11 @@ def _check_kind(target: Path) -> None:
     A device, FIFO, socket or folder (or a symlink to one) is never replaced,
     with or without ``force``: writing "over" /dev/null must not turn it into a file.
     """
+    if in_system_folder(target):
+        raise ExportError(
+            f"{target}: is in {target.parent}, a folder of the system's devices or processes; "
+            "expected a file in a folder of your own"
+        )
     try:
         own = target.lstat()
     except FileNotFoundError:
@@ -122,6 +127,19 @@ def _check_kind(target: Path) -> None:
         what = kind_of(mode)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder has its own message (check_target)
         raise ExportError(f"{target}: is {what}; expected a regular file (or a new name) to write")
+
+
+#: Folders whose entries are devices, processes or kernel state, never documents (/dev/stdout is a link there).
+SYSTEM_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
+
+
+def in_system_folder(target: Path) -> bool:
+    """True when the target's folder (symlinks resolved) is /dev, /proc, /sys or inside one."""
+    try:
+        folder = target.parent.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(folder == top or top in folder.parents for top in SYSTEM_FOLDERS)
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:

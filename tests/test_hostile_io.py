@@ -126,6 +126,15 @@ def test_a_symlink_to_a_file_is_replaced_not_followed(invoke: Invoke, tmp_path: 
     assert target.read_text() == "keep me\n"
 
 
+def test_system_folders_are_never_written(tmp_path: Path) -> None:
+    """Only the predicate: a test must never try to write under /dev."""
+    from mhsa_tutor.safe_write import in_system_folder
+
+    assert in_system_folder(Path("/dev/stdout")) and in_system_folder(Path("/dev/shm/x.md"))
+    assert in_system_folder(Path("/proc/self/fd/1")) and in_system_folder(Path("/sys/x"))
+    assert not in_system_folder(tmp_path / "out.md") and not in_system_folder(Path("devices/x.md"))
+
+
 # ------------------------------------------------------------- 2. scenario paths
 
 
