@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mhsa_tutor import __version__
+from mhsa_tutor import __version__, terminal_io
 from mhsa_tutor.cli_support import (
     DModelOpt,
     ExactOpt,
@@ -39,6 +39,7 @@ from mhsa_tutor.cli_support import (
     read_line,
 )
 from mhsa_tutor.errors import OptionError
+from mhsa_tutor.limits import MAX_COUNT, check_count, check_full, full_cells
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
@@ -61,7 +62,10 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"mhsa-tutor {__version__}")
+        try:  # an eager option runs before the command: its failed write is reported here
+            typer.echo(f"mhsa-tutor {__version__}")
+        except OSError as exc:
+            raise terminal_io.OutputFailed(exc) from None
         raise typer.Exit()
 
 
@@ -201,6 +205,8 @@ def run(
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
         indices = select(trace, stages, head)
+        if full:
+            check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
         if step:
             from mhsa_tutor.session import walk
 
@@ -283,6 +289,8 @@ def export(
         kind = choose_format(output, fmt)
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         view = _view(precision, full, lang)
+        if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
+            check_full(full_cells(trace.stages))
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
         else:
@@ -329,6 +337,10 @@ def quiz(
 
     console = make_console()
     with errors():
+        if tolerance is not None and not 0.0 <= tolerance < float("inf"):
+            raise OptionError(f"{tolerance} is not usable; expected a finite number >= 0", "tolerance")
+        if count is not None:
+            check_count("--count", count, MAX_COUNT, "questions")  # before any work
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
         trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)

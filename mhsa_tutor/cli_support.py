@@ -9,10 +9,15 @@
   strings checked by the library, which names the closest valid choice.
 * ``errors()`` maps ``TutorError`` to exit code 2; an ``OptionError`` is shown
   with its flag (``--row 5 is out of range …``).
+* at the process edge (``terminal_io``): SIGTERM/SIGHUP exit 128 + signal after
+  the same clean-up as Ctrl-C; a full disk or closed stdout is one ``error:``
+  line and exit 1; a broken pipe exits 141 quietly; MemoryError is one line too;
+  a ``COLUMNS`` or ``LINES`` outside the budget (``limits``) is refused first.
 
 Imports neither NumPy nor Rich at module level, so ``--help`` stays fast.
 """
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,7 +25,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from mhsa_tutor import terminal_io
 from mhsa_tutor.errors import OptionError, TutorError
+from mhsa_tutor.limits import check_columns
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -51,22 +58,54 @@ class Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer._click.exceptions import NoArgsIsHelpError
-
+        terminal_io.prepare_streams()
         try:
-            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
-            code = rv if isinstance(rv, int) else 0
-        except typer.Abort:
-            code = 130
-        except NoArgsIsHelpError:
-            code = 0  # Typer has printed the help already
-        except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
-            fmt = getattr(exc, "format_message", None)
-            typer.echo(error_line(fmt() if fmt is not None else str(exc)), err=True)
-            code = getattr(exc, "exit_code", 2)
+            with terminal_io.handle_signals():
+                code = self._main(args, prog_name, complete_var, **extra)
+                terminal_io.flush_stdout()
+        except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP: cleaned up as for Ctrl-C
+            code = 128 + sig.signum
+        except MemoryError:  # the budget (limits.py) should prevent it; never a traceback
+            typer.echo(error_line("out of memory; try smaller sizes (the limits are in the README)"), err=True)
+            code = 1
+        except terminal_io.OutputFailed as failure:  # full disk, closed or broken stdout
+            code = terminal_io.exit_code_for(failure)
+        except OSError as exc:  # a write to stdout while parsing (--help): no file name
+            if exc.filename is not None:
+                raise
+            code = terminal_io.exit_code_for(terminal_io.OutputFailed(exc))
         if standalone_mode:
             raise SystemExit(code)
         return code
+
+    def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        """Typer's main without its exits: usage errors, Ctrl-C and the COLUMNS check become exit codes."""
+        from typer._click.exceptions import NoArgsIsHelpError
+
+        try:
+            check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
+            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
+            return rv if isinstance(rv, int) else 0
+        except typer.Abort:
+            return 130
+        except NoArgsIsHelpError:
+            return 0  # Typer has printed the help already
+        except TutorError as exc:
+            typer.echo(error_line(user_message(exc)), err=True)
+            return 2
+        except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
+            fmt = getattr(exc, "format_message", None)
+            typer.echo(error_line(fmt() if fmt is not None else str(exc)), err=True)
+            return int(getattr(exc, "exit_code", 2))
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a failed write to standard output (an OSError without a file name) is ``OutputFailed``."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise terminal_io.OutputFailed(exc) from None
 
 
 @contextmanager
@@ -83,7 +122,9 @@ def make_console() -> "Console":
     """The one Console of a command (plain when piped)."""
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False)
+    console.on_broken_pipe = terminal_io.broken_pipe  # type: ignore[method-assign]  # not Rich's exit 1
+    return console
 
 
 def print_wide(console: "Console", renderable: "RenderableType") -> None:
@@ -101,14 +142,11 @@ def print_wide(console: "Console", renderable: "RenderableType") -> None:
 
 def read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
-    import sys
-
-    typer.echo(prompt, nl=False)
-    line = sys.stdin.readline()
-    if not line:
-        typer.echo()
-        return None
-    return line.rstrip("\r\n")
+    terminal_io.write_stdout(prompt)  # through sys.stdout and its encoding (click's echo may bypass it)
+    line = terminal_io.read_stdin_line()  # at most limits.MAX_LINE characters; closed or undecodable: the end
+    if line is None:
+        terminal_io.write_stdout("\n")
+    return line
 
 
 def choice(value: str, options: Sequence[str], option: str) -> str:

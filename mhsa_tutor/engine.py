@@ -32,6 +32,7 @@ from mhsa_tutor import facts as fx
 from mhsa_tutor import stagetext
 from mhsa_tutor.checks import compare, round_half_up
 from mhsa_tutor.errors import ScenarioError
+from mhsa_tutor.limits import check_cells, run_cells_of
 from mhsa_tutor.scenario import FromX, GivenQKV, Scenario
 from mhsa_tutor.stages import Axis, axes
 from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, StageFacts, Trace, Verdict
@@ -130,8 +131,8 @@ class _Recorder:
             return
         i, j = (int(x) for x in np.argwhere(bad)[0])
         labels = {"tokens": self.info.tokens, "keys": self.info.key_tokens}
-        r = labels[rows][i] if rows in labels else str(i + 1)
-        c = labels[cols][j] if cols in labels else str(j + 1)
+        r = f"{labels[rows][i]} (position {i + 1})" if rows in labels else str(i + 1)
+        c = f"{labels[cols][j]} (position {j + 1})" if cols in labels else str(j + 1)
         where = f"{stage_id} (head {head})" if head is not None else stage_id
         raise ScenarioError(
             self.scenario.origin,
@@ -177,6 +178,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         ScenarioError: the numbers overflow float64 somewhere.
     """
     scn = scenario
+    check_cells(run_cells_of(scn, exact), scn.origin)  # the budget, before any work
     info = ScenarioInfo.of(scn)
     rec = _Recorder(scn, info, exact)
     H = scn.heads

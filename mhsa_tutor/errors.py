@@ -52,3 +52,11 @@ class OptionError(TutorError):
 
 class ExportError(TutorError):
     """The export target cannot be written (exists, missing folder, not writable)."""
+
+
+class LimitError(TutorError):
+    """A size over the tutor's resource budget (``mhsa_tutor.limits``); names the limit and the cost."""
+
+
+class InputError(TutorError):
+    """A line of interactive input that cannot be used (longer than the limit)."""

@@ -65,12 +65,12 @@ class Cell:
     @property
     def rl(self) -> str:
         """The row's label (a token, or a 1-based number)."""
-        return self.trace.labels(self.m.rows, self.m.values.shape[0])[self.i]
+        return cell_label(self.trace.labels(self.m.rows, self.m.values.shape[0]), self.i)
 
     @property
     def cl(self) -> str:
         """The column's label."""
-        return self.trace.labels(self.m.cols, self.m.values.shape[1])[self.j]
+        return cell_label(self.trace.labels(self.m.cols, self.m.values.shape[1]), self.j)
 
     @property
     def value(self) -> float:
@@ -216,26 +216,62 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
 }
 
 
+def _is_position(text: str) -> bool:
+    """Text that reads as a 1-based position: ASCII digits, optionally after a minus sign."""
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdecimal() and len(digits) <= 18
+
+
+def cell_label(labels: Sequence[str], i: int) -> str:
+    """How cell ``i`` of an axis is named: its token, or ``2@1`` (token 2 at position 1) when the token
+    reads as a different position."""
+    tok = labels[i]
+    return f"{tok}@{i + 1}" if _is_position(tok) and tok != str(i + 1) else tok
+
+
 def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
     """A 1-based position or a token name -> 0-based index.
+
+    ``@N`` is always position N and ``token:NAME`` always the token NAME. A plain
+    number that is also the name of a token at another position is ambiguous.
 
     Raises:
         OptionError: out of range, unknown or ambiguous name; the message lists the valid choices.
     """
-    digits = ref[1:] if ref.startswith("-") else ref
-    if digits.isascii() and digits.isdecimal() and len(digits) <= 18:
+    if ref.startswith("@") and _is_position(ref[1:]):
+        return _position(ref, int(ref[1:]), labels, size, what)
+    if ref.startswith("token:") and labels:
+        return _token(ref, ref[len("token:") :], labels, size, what)
+    if _is_position(ref):
         i = int(ref)
-        if not 1 <= i <= size:
-            names = f" or a token: {', '.join(labels)}" if labels else ""
-            raise OptionError(f"{ref} is out of range; expected 1 to {size}{names}", what)
-        return i - 1
-    hits = [i for i, t in enumerate(labels) if t == ref]
+        hits = [k for k, t in enumerate(labels) if t == ref]
+        if hits and hits != [i - 1]:
+            at = ", ".join(str(k + 1) for k in hits)
+            here = f"position {i} is the token {labels[i - 1]!r}" if 1 <= i <= size else f"there is no position {i}"
+            raise OptionError(
+                f"{ref} is ambiguous: {here}, and the token {ref!r} is at position {at}; "
+                f"write @{i} for the position or token:{ref} for the token",
+                what,
+            )
+        return _position(ref, i, labels, size, what)
+    return _token(ref, ref, labels, size, what)
+
+
+def _position(ref: str, i: int, labels: Sequence[str], size: int, what: str) -> int:
+    if not 1 <= i <= size:
+        names = f" or a token: {', '.join(labels)}" if labels else ""
+        raise OptionError(f"{ref} is out of range; expected 1 to {size}{names}", what)
+    return i - 1
+
+
+def _token(ref: str, name: str, labels: Sequence[str], size: int, what: str) -> int:
+    hits = [i for i, t in enumerate(labels) if t == name]
     if len(hits) == 1:
         return hits[0]
     if not labels:
         raise OptionError(f"{ref!r} is not a number; this axis has no token names, expected 1 to {size}", what)
     if len(hits) > 1:
-        raise OptionError(f"{ref!r} names several tokens; expected a position 1 to {size}", what)
+        raise OptionError(f"{ref!r} names several tokens; expected a position 1 to {size} (or @1 to @{size})", what)
     raise OptionError(f"{ref!r} is not a token; expected 1 to {size} or one of: {', '.join(labels)}", what)
 
 
@@ -329,7 +365,16 @@ def _shown_terms(n: int, j: int) -> list[int]:
 
 
 def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
-    """The cell the narration talks about, to explain in the walkthrough: (matrix, row, col), 1-based.
+    """The cell the narration talks about, to explain in the walkthrough: (matrix, ``@row``, ``@col``).
+
+    Rows and columns are ``@``-positions (1-based), so tokens that read as numbers cannot mislead.
+    """
+    cell = _example_positions(trace, stage)
+    return None if cell is None else (cell[0], f"@{cell[1]}", f"@{cell[2]}")
+
+
+def _example_positions(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
+    """The cell the narration talks about: (matrix, row, col), 1-based.
 
     A softmax (and the scores and head output of its head) takes the row that attends most to another
     token than itself, at that token; a scaled stage the row its note quotes; the output the cell whose

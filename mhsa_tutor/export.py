@@ -4,7 +4,8 @@ Contracts:
 
 * ``json`` is the ``mhsa-tutor/trace@1`` document of ``trace.to_dict``, byte for
   byte ``json.dumps(to_dict(trace), ensure_ascii=False, allow_nan=False)`` plus a
-  newline: numbers at full float64 precision, never rounded or elided;
+  newline, except that control and bidi characters are written as ``\\uXXXX``
+  (``text.escape_json``): numbers at full float64 precision, never rounded or elided;
   non-finite values as the strings ``"-inf"``, ``"inf"``, ``"nan"``. It is
   written stage by stage and a few matrix rows at a time, so a big trace never
   exists as one string or one dict.
@@ -47,6 +48,7 @@ from mhsa_tutor.render import (
     shown_indices,
 )
 from mhsa_tutor.strings import ARTICLES
+from mhsa_tutor.text import escape_json
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
@@ -120,7 +122,7 @@ def write_export(trace: Trace, fmt_name: str, view: View, out: TextIO) -> None:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return escape_json(json.dumps(value, ensure_ascii=False, allow_nan=False))  # hidden characters as \uXXXX
 
 
 def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:

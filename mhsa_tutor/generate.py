@@ -35,16 +35,17 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError, did_you_mean
+from mhsa_tutor.limits import MAX_HEADS, MAX_TOKENS, check_cells, run_cells
 from mhsa_tutor.scenario import MAX_WEIGHTS, FromX, Mask, Scenario
 from mhsa_tutor.stages import MASKS
 from mhsa_tutor.strings import ui
+from mhsa_tutor.text import escape_controls, escape_toml, is_utf8
 
 Array = npt.NDArray[np.float64]
 Values = Literal["small-int", "normal"]
 
 VALUES: tuple[Values, ...] = ("small-int", "normal")
 RANDOM_NAME = "random"  # the scenario name that means "generate one", never a file
-MAX_TOKENS = 4096
 MAX_D_MODEL = 4096
 
 MAX_FILE_NUMBERS = 1_000_000  # numbers in a file written by `new`: beyond this, use `run random`
@@ -123,8 +124,9 @@ def check_sizes(tokens: int, d_model: int, heads: int) -> None:
     for option, value, top in (("tokens", tokens, MAX_TOKENS), ("d-model", d_model, MAX_D_MODEL)):
         if not 1 <= value <= top:
             raise OptionError(f"{value} is out of range; expected 1 to {top}", option)
-    if not 1 <= heads <= d_model:
-        raise OptionError(f"{heads} is out of range; expected 1 to d_model ({d_model})", "heads")
+    if not 1 <= heads <= min(d_model, MAX_HEADS):
+        most = f"d_model ({d_model})" if d_model <= MAX_HEADS else f"{MAX_HEADS} (the limit)"
+        raise OptionError(f"{heads} is out of range; expected 1 to {most}", "heads")
     if d_model % heads:
         near = heads * max(1, round(d_model / heads))
         raise OptionError(
@@ -137,6 +139,11 @@ def check_sizes(tokens: int, d_model: int, heads: int) -> None:
             f"the limit is {MAX_WEIGHTS:,}",
             "tokens",
         )
+    w = d_model
+    cells = run_cells(
+        tokens=tokens, keys=tokens, d_model=w, d_src=w, width_qk=w, width_v=w, d_out=w, heads=heads, score_stages=5
+    )
+    check_cells(cells, f"{tokens} tokens, d_model {d_model}, {heads} heads")
 
 
 def check_choices(mask: str, values: str) -> None:
@@ -276,6 +283,9 @@ def build_new(
     """
     if not tokens:
         raise OptionError('needs at least one token, e.g. "the cat sat"', "tokens")
+    for tok in tokens:
+        if not is_utf8(tok):
+            raise OptionError(f"the token {escape_controls(tok)} is not UTF-8 text; expected UTF-8", "tokens")
     check_sizes(len(tokens), d_model, heads)
     count = len(tokens) * d_model + 4 * d_model * d_model
     if count > MAX_FILE_NUMBERS:
@@ -304,7 +314,7 @@ def build_new(
 def toml_string(text: str) -> str:
     """A TOML basic string: quoted, with quotes, backslashes and control characters escaped."""
     body = json.dumps(text, ensure_ascii=False)[1:-1]  # JSON escapes are valid TOML escapes
-    return '"' + body.replace("\x7f", "\\u007f") + '"'
+    return '"' + escape_toml(body) + '"'  # DEL, C1, bidi and format characters too
 
 
 def _comment(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from mhsa_tutor.errors import ScenarioError, did_you_mean
 from mhsa_tutor.scenario import Scenario
+from mhsa_tutor.source_file import read_scenario_bytes
 from mhsa_tutor.validate import parse_scenario
 
 _NAME_RE = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -91,12 +92,5 @@ def load_scenario(ref: str | Path) -> Scenario:
     """
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref
     origin = path.name if path.parent == builtin_dir() else str(ref)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ScenarioError(origin, "is a folder, expected a scenario file (.toml)") from None
-    except FileNotFoundError:
-        raise ScenarioError(origin, "does not exist") from None
-    except OSError as exc:
-        raise ScenarioError(origin, f"cannot be read ({exc.strerror or exc})") from None
+    raw = read_scenario_bytes(path, origin)  # regular files only, at most limits.MAX_SCENARIO_BYTES
     return parse_scenario(raw, origin=origin, name=path.stem)

@@ -12,9 +12,16 @@ import numpy.typing as npt
 
 #: Digits as subscripts, for head numbers: Q₁, Z₂.
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+#: From this size on, numbers are written with an exponent (a float64 can reach 309 digits).
+HUGE = 1e15
 
 #: The one minus sign the learner sees (U+2212), in tables, arithmetic and prose.
 MINUS = "\u2212"
+
+
+def _fixed_huge(x: float, precision: int) -> str:
+    """A number too big for fixed decimals, with an exponent: ``1.0000e+300``, with U+2212 for minus."""
+    return f"{x:.{min(precision, 4)}e}".replace("-", MINUS)
 
 
 def _fixed(x: float, precision: int) -> str:
@@ -35,6 +42,8 @@ def fmt(x: float, precision: int) -> str:
         return "∞"
     if x == float("-inf"):
         return MINUS + "∞"
+    if abs(x) >= HUGE:
+        return _fixed_huge(x, precision)  # 1.0000e+300, not 301 digits
     s = _fixed(x, precision)
     if s.startswith(MINUS) and not s.strip(MINUS + "0."):
         s = s[1:]
@@ -49,6 +58,8 @@ def num(x: float, precision: int = 4) -> str:
         return "∞"
     if x != x:
         return "NaN"
+    if abs(x) >= HUGE:
+        return _fixed_huge(x, precision)
     if x != 0 and abs(x) < 0.5 * 10.0**-precision:
         return f"{x:.2e}".replace("-", MINUS)  # tiny but not zero: 1.47e−10, not a misleading 0
     s = _fixed(x, precision)

@@ -43,7 +43,7 @@ LANGS = ("en", "ko")
 def _explain_text(trace: Trace, stage: Stage, name: str, row: int, col: int, precision: int, lang: str) -> str:
     """What ``mhsa-tutor explain`` prints for one cell (0-based row/col), as one string."""
     ex = explain_cell(
-        trace, stage.id, str(row + 1), str(col + 1), head=stage.head, matrix=name, precision=precision, lang=lang
+        trace, stage.id, f"@{row + 1}", f"@{col + 1}", head=stage.head, matrix=name, precision=precision, lang=lang
     )
     return "\n".join([safe(ex.label), *(safe(line) for line in ex.lines)])
 

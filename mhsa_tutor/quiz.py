@@ -27,7 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import before_softmax
+from mhsa_tutor.explain import before_softmax, cell_label
+from mhsa_tutor.limits import MAX_COUNT, check_count
 from mhsa_tutor.numbers import num
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.stagetext import title
@@ -182,6 +183,7 @@ def choose_questions(
     n = len(chosen) if count is None else count
     if n < 1:
         raise OptionError(f"{n} is out of range; expected 1 or more", "count")
+    check_count("the question count", n, MAX_COUNT, "questions")
     K = len(chosen)
     if n >= K:  # every stage, each ⌊n/K⌋ or ⌈n/K⌉ times
         order = [chosen[k * K // n] for k in range(n)]
@@ -190,8 +192,10 @@ def choose_questions(
     rng = np.random.default_rng(seed)
     paths = _paths(trace, math.ceil(n / K), rng)
     out = []
-    for k, sid in enumerate(order):
-        out.append(_question(trace, sid, paths[order[:k].count(sid)]))
+    asked: dict[str, int] = {}  # questions so far per stage: linear, not order[:k].count(sid)
+    for sid in order:
+        out.append(_question(trace, sid, paths[asked.get(sid, 0)]))
+        asked[sid] = asked.get(sid, 0) + 1
     return tuple(out)
 
 
@@ -249,8 +253,8 @@ def label(trace: Trace, q: Question) -> str:
     """The cell asked for, e.g. ``S₁[the, cat]``, ``S₁[the, cat] / √d_k``, ``Q[the, 3]``."""
     stage = trace.find(q.stage, q.head)
     m = stage.matrices[q.matrix]
-    rl = trace.labels(m.rows, m.values.shape[0])[q.row]
-    cl = trace.labels(m.cols, m.values.shape[1])[q.col]
+    rl = cell_label(trace.labels(m.rows, m.values.shape[0]), q.row)
+    cl = cell_label(trace.labels(m.cols, m.values.shape[1]), q.col)
     sub = subscript(q.head) if q.head is not None else ""
     text = f"{q.matrix}{sub}[{rl}, {cl}]"
     if q.stage == "scaled":

@@ -11,7 +11,6 @@ Contracts:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,11 +27,11 @@ from mhsa_tutor.grid import Grid
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.strings import ARTICLES
+from mhsa_tutor.text import escape_controls
 from mhsa_tutor.trace import Matrix, Stage, Trace
 
 ELIDE_AT = 12  # show corners of matrices with more rows or columns than this
 EDGE = 4  # rows/columns kept on each side when eliding
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,8 @@ class View:
 
 
 def safe(text: str) -> str:
-    """Make file text inert on a terminal: control and bidi characters become visible escapes."""
-    out = []
-    for ch in text:
-        if ch in _BIDI or (unicodedata.category(ch) == "Cc" and ch not in "\n"):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Make file text inert on a terminal: control and bidi characters become visible escapes (``text``)."""
+    return escape_controls(text)
 
 
 def shown_indices(n: int, full: bool) -> list[int | None]:

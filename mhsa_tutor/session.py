@@ -196,7 +196,7 @@ def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Co
         return
     console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
     ex = explain_cell(
-        trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
+        trace, q.stage, f"@{q.row + 1}", f"@{q.col + 1}", head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
     for line in ex.lines:
         console.print(Text("  " + safe(line)))

@@ -34,6 +34,7 @@ from typing import Any, cast
 import numpy as np
 
 from mhsa_tutor.errors import ScenarioError, did_you_mean
+from mhsa_tutor.limits import MAX_HEADS
 from mhsa_tutor.scenario import (
     MAX_DECIMALS,
     MAX_WEIGHTS,
@@ -114,6 +115,8 @@ class _Validator(FieldChecks):
         title = self.string(data, "title", required=True)
         tokens = self.tokens(data, "tokens")
         heads = self.integer(data["heads"], "heads", low=1)
+        if heads > MAX_HEADS:
+            raise self.fail("heads", f"is {heads:,}; the limit is {MAX_HEADS} heads")
         mask = self.choice(data, "mask", MASKS)
         scale = self.choice(data, "scale", SCALES)
         memory_tokens = self.tokens(data, "memory_tokens") if "memory_tokens" in data else None

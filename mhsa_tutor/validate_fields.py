@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from mhsa_tutor.errors import ScenarioError, did_you_mean
+from mhsa_tutor.limits import MAX_TOKENS
 from mhsa_tutor.scenario import Array
 
 
@@ -76,11 +77,17 @@ class FieldChecks:
             raise self.fail(key, f"is {type_name(value)}, expected a list of strings")
         if not value:
             raise self.fail(key, "is empty, expected at least one token")
+        if len(value) > MAX_TOKENS:
+            raise self.fail(key, f"has {len(value):,} tokens; the limit is {MAX_TOKENS:,}")
         for i, tok in enumerate(value):
             if not isinstance(tok, str):
                 raise self.fail(f"{key}[{i + 1}]", f"is {type_name(tok)}, expected a string")
             if not tok:
                 raise self.fail(f"{key}[{i + 1}]", "is an empty string, expected a token")
+            if not tok.strip():
+                raise self.fail(
+                    f"{key}[{i + 1}]", f"is whitespace only ({len(tok)} characters); expected a visible token"
+                )
             if "\n" in tok or "\r" in tok:
                 raise self.fail(f"{key}[{i + 1}]", "contains a line break, expected a token on one line")
         return tuple(value)

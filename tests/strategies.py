@@ -157,7 +157,7 @@ def matrices(rows: int, cols: int, values: st.SearchStrategy[float] = SMALL) -> 
 
 TOKEN_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\n\r")  # one line each
 plain_tokens = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
-any_tokens = st.text(alphabet=TOKEN_ALPHABET, min_size=1, max_size=8)
+any_tokens = st.text(alphabet=TOKEN_ALPHABET, min_size=1, max_size=8).filter(str.strip)  # not whitespace only
 
 
 @st.composite

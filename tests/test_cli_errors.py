@@ -89,10 +89,14 @@ def test_folder(invoke: Invoke, tmp_path: Path) -> None:
 def test_unreadable_file(invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, BASE_QKV, "locked.toml")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(file: str, flags: int, *args: int) -> int:
+        if str(file).endswith("locked.toml"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr(os, "open", denied)
     assert_one_error_line(invoke(["run", str(path)]), "locked.toml", "cannot be read")
 
 

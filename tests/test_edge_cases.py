@@ -53,7 +53,7 @@ def test_bare_command_prints_help_once(invoke: Invoke) -> None:
 
 
 def test_step_ignores_odd_digits(invoke: Invoke) -> None:
-    r = invoke(["run", "acting_machines", "--step", "--brief"], input="²\n" + "9" * 5000 + "\nq\n")
+    r = invoke(["run", "acting_machines", "--step", "--brief"], input="²\n" + "9" * 4000 + "\nq\n")
     assert r.exit_code == 0 and "Traceback" not in r.stdout + r.stderr
     assert "Unknown key '²'" in r.stdout
 

@@ -123,10 +123,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "locked.toml"
     path.write_text(BASE_X)
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(file: str, flags: int, *args: int) -> int:
+        if str(file).endswith("locked.toml"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(ScenarioError) as err:
         load_scenario(str(path))
     assert_clear(err.value, str(path), None, "cannot be read (Permission denied)")
