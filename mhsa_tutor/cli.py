@@ -35,6 +35,7 @@ from mhsa_tutor.cli_support import (
     choice,
     errors,
     make_console,
+    print_fit,
     print_wide,
     read_line,
 )
@@ -55,6 +56,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -140,34 +142,15 @@ def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """List the built-in scenarios: name, title, tokens, heads, source."""
-    import re
-
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
+def list_cmd(lang: LangOpt = "en") -> None:
+    """List the built-in scenarios: name, title, what each shows, tokens, heads, source."""
+    from mhsa_tutor.listing import scenario_list
     from mhsa_tutor.loader import builtin_names
-    from mhsa_tutor.render import safe
 
     console = make_console()
     with errors():
-        table = Table(box=box.SIMPLE_HEAD)
-        for col in ("name", "title", "tokens", "heads", "source"):
-            table.add_column(col)
-        for name in builtin_names():
-            scn = _load(name)
-            source = re.split(r" \(|; |\. ", scn.source, maxsplit=1)[0]  # its first clause
-            source = source if len(source) <= 40 else source[:39] + "…"
-            table.add_row(
-                Text(name, style="bold"),
-                Text(safe(scn.title)),
-                Text(safe(" ".join(scn.tokens))),
-                Text(str(scn.heads)),
-                Text(safe(source)),
-            )
-        console.print(table)
+        choice(lang, LANGS, "lang")
+        console.print(scenario_list([_load(name) for name in builtin_names()], lang))
 
 
 @app.command()
@@ -202,14 +185,15 @@ def run(
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
         indices = select(trace, stages, head)
+        show = print_wide if full else print_fit
         if step:
             from mhsa_tutor.session import walk
 
-            raise typer.Exit(walk(trace, indices, view, console, read_line, print_wide))
-        print_wide(console, render_header(trace, view))
+            raise typer.Exit(walk(trace, indices, view, console, read_line, show))
+        show(console, render_header(trace, view))
         for i in indices:
             console.print()
-            print_wide(console, render_stage(trace, i, view))
+            show(console, render_stage(trace, i, view))
 
 
 @app.command()

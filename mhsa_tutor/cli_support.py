@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.core import Context
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from mhsa_tutor.errors import OptionError, TutorError
@@ -40,6 +42,36 @@ def user_message(exc: TutorError) -> str:
     return str(exc)
 
 
+#: The widest layout: a larger ``COLUMNS`` is capped, not obeyed.
+MAX_COLUMNS = 400
+#: The widest the help runs: a readable measure, however wide the terminal.
+HELP_WIDTH = 80
+
+
+def terminal_width() -> int:
+    """The terminal's width, or ``COLUMNS``, or 80 when piped; capped at ``MAX_COLUMNS``."""
+    from rich.console import Console
+
+    return min(Console().width, MAX_COLUMNS)
+
+
+def help_width() -> int:
+    """The width of ``--help``: the terminal's, at most ``HELP_WIDTH``."""
+    return min(terminal_width(), HELP_WIDTH)
+
+
+class Formatter(HelpFormatter):
+    """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it)."""
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """A definition list whose first column takes at most a third of the width."""
+        super().write_dl(rows, min(col_max, max(8, (self.width - 4) // 3)), col_spacing)
+
+
+# The help of every command is laid out by Formatter (click makes it from the Context class).
+Context.formatter_class = Formatter
+
+
 class Group(TyperGroup):
     """Typer's group, with every usage error as one plain ``error:`` line (exit 2)."""
 
@@ -53,13 +85,15 @@ class Group(TyperGroup):
     ) -> Any:
         from typer._click.exceptions import NoArgsIsHelpError
 
+        extra.setdefault("terminal_width", help_width())
         try:
             rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
         except typer.Abort:
             code = 130
-        except NoArgsIsHelpError:
-            code = 0  # Typer has printed the help already
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message())  # the help, as for --help
+            code = 0
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
             fmt = getattr(exc, "format_message", None)
             typer.echo(error_line(fmt() if fmt is not None else str(exc)), err=True)
@@ -80,14 +114,24 @@ def errors() -> Iterator[None]:
 
 
 def make_console() -> "Console":
-    """The one Console of a command (plain when piped)."""
+    """The one Console of a command (plain when piped), as wide as the terminal, ``COLUMNS`` or 80.
+
+    A huge ``COLUMNS`` is capped at ``MAX_COLUMNS``.
+    """
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False)
+    console.width = min(console.width, MAX_COLUMNS)
+    return console
+
+
+def print_fit(console: "Console", renderable: "RenderableType") -> None:
+    """Print at the console's width (the renderers lay themselves out to fit it)."""
+    console.print(renderable)
 
 
 def print_wide(console: "Console", renderable: "RenderableType") -> None:
-    """Print without squeezing wide tables: render at least as wide as the content needs."""
+    """Print without squeezing wide tables (``--full``): render at least as wide as the content needs."""
     from mhsa_tutor.render import needed_width
 
     need = needed_width(console, [renderable])
@@ -105,10 +149,9 @@ def read_line(prompt: str) -> str | None:
 
     typer.echo(prompt, nl=False)
     line = sys.stdin.readline()
-    if not line:
-        typer.echo()
-        return None
-    return line.rstrip("\r\n")
+    if not line or not sys.stdin.isatty():
+        typer.echo()  # piped: nothing echoed the line, so end the prompt's line here
+    return line.rstrip("\r\n") if line else None
 
 
 def choice(value: str, options: Sequence[str], option: str) -> str:
@@ -131,7 +174,10 @@ ScenarioArg = Annotated[
     str,
     typer.Argument(
         metavar="NAME|PATH",
-        help="A built-in scenario (see `list`), a scenario .toml file, or `random` (generated; see its options).",
+        help=(
+            "A built-in scenario (see `list`), a scenario .toml file, or `random`: generated, 3 tokens, "
+            "d_model 4, 2 heads unless --tokens, --d-model, --heads, --seed, --mask or --values say otherwise."
+        ),
     ),
 ]
 PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]

@@ -26,6 +26,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from rich.console import Console, RenderableType
@@ -271,6 +272,7 @@ def to_markdown(trace: Trace, view: View) -> str:
 
 
 def _renderables(trace: Trace, view: View) -> list[RenderableType]:
+    view = replace(view, fit=False)  # a page: the fixed layout, as wide as its widest matrix
     return [render_header(trace, view), *(render_stage(trace, i, view) for i in range(len(trace.stages)))]
 
 
