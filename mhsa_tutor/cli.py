@@ -13,7 +13,6 @@ Contracts:
 """
 
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -39,7 +38,7 @@ from mhsa_tutor.cli_support import (
     print_wide,
     read_line,
 )
-from mhsa_tutor.errors import OptionError
+from mhsa_tutor.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
@@ -124,20 +123,6 @@ def _view(precision: int, full: bool, lang: str, narrate: bool = True) -> "View"
     return View(precision=precision, full=full, lang=lang, narrate=narrate)
 
 
-def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -> None:
-    from mhsa_tutor.errors import did_you_mean
-
-    present = list(dict.fromkeys(s.id for s in trace.stages))
-    for sid in stages:
-        if sid not in present:
-            hint = did_you_mean(sid, present)
-            raise OptionError(
-                f"{sid!r} is not a stage of {trace.info.name}; {hint}expected one of: {', '.join(present)}", "stage"
-            )
-    if head is not None and not 1 <= head <= trace.info.heads:
-        raise OptionError(f"{head} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}", "head")
-
-
 # ---------------------------------------------------------------------------- commands
 
 
@@ -157,7 +142,14 @@ def list_cmd(lang: LangOpt = "en") -> None:
 def run(
     scenario: ScenarioArg,
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", "-s", help="Show only this stage id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help=f"Show only this stage: an id ({', '.join(STAGE_IDS)}), the number a header shows (8) "
+            "or a range (5-7); repeatable.",
+        ),
     ] = None,
     head: Annotated[int | None, typer.Option("--head", help="Show only this head's per-head stages (1-based).")] = None,
     precision: PrecisionOpt = 4,
@@ -166,7 +158,12 @@ def run(
     lang: LangOpt = "en",
     brief: Annotated[bool, typer.Option("--brief", help="Matrices only, without the narration.")] = False,
     step: Annotated[
-        bool, typer.Option("--step", help="Walk through one stage at a time (Enter, b, number, q, ?).")
+        bool,
+        typer.Option(
+            "--step",
+            help="Walk through one stage at a time: → next, ← back, number+Enter jump, l stages, q quit "
+            "(piped: one line a key, Enter/n, b, number, q, ?).",
+        ),
     ] = False,
     tokens: TokensOpt = None,
     d_model: DModelOpt = None,
@@ -176,17 +173,23 @@ def run(
     values: ValuesOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
-    from mhsa_tutor.render import render_header, render_stage, select
+    from mhsa_tutor.render import render_header, render_stage
+    from mhsa_tutor.stagepick import pick
 
     console = make_console()
     with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
-        stages = list(stage or [])
-        _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
-        indices = select(trace, stages, head)
+        indices = pick(trace, list(stage or []), head)
         show = print_wide if full else print_fit
-        if step:
+        if step and sys.stdin.isatty() and sys.stdout.isatty():
+            from mhsa_tutor.keys import raw_keys
+            from mhsa_tutor.slides import slides
+
+            with raw_keys(sys.stdin.fileno()) as read_key:
+                code = slides(trace, indices, view, console, read_key, show)
+            raise typer.Exit(code)
+        if step:  # piped: the line protocol (a contract)
             from mhsa_tutor.session import walk
 
             raise typer.Exit(walk(trace, indices, view, console, read_line, show))

@@ -183,6 +183,12 @@ UI: dict[str, str] = {
     "step_first": "This is the first stage.",
     "step_nostage": "There is no stage {n} here; choose {valid}.",
     "step_unknown": "Unknown key {key!r}; press ? for the keys.",
+    "slide_keys": "→ next · ← back · l stages, keys · q quit",
+    "slide_scroll": "lines {a}–{b} of {n}, ↑↓ PgUp PgDn scroll",
+    "slide_jump": "go to stage {n}, Enter",
+    "slide_unknown": "{key!r} is not a key here; l lists the stages, q quits",
+    "slide_list_title": "Stages (number then Enter goes there)",
+    "slide_list_hint": "Keys: → n space Enter next · ← b back · g Home first · G End last · number+Enter jump · ↑ ↓ PgUp PgDn scroll · l ? this list (l or Esc closes it) · q Esc quit",
     "example": "Example:",
     "ex_given": "(given: nothing to compute)",
     "ex_split": (
