@@ -318,9 +318,13 @@ def quiz(
     with errors():
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
-        trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)
+        from mhsa_tutor.engine import run as run_engine
+
+        scn = _load(_source(scenario, tokens, d_model, heads, random_seed, mask, values))
+        trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
-        raise typer.Exit(run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed))
+        code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -10,7 +10,8 @@ terminal or a pipe).
   ends the walk with exit code 0; Ctrl-C with 130.
 * ``run_quiz`` asks the questions of ``quiz.choose_questions``, reads one line
   per answer, says right or wrong, shows the ``explain`` arithmetic after a
-  wrong answer, and ends with a summary whose last line is ``score: k/N``, N
+  wrong answer and, when a common mistake gives that answer on this
+  scenario, names it with its fix; it ends with a summary whose last line is ``score: k/N``, N
   being the questions answered so far (a question left with ``q`` or at end of
   input is not counted).
 """
@@ -24,6 +25,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.mistakes import Catalogue
 from mhsa_tutor.numbers import num
 from mhsa_tutor.quiz import (
     PRECISION,
@@ -31,6 +33,7 @@ from mhsa_tutor.quiz import (
     Outcome,
     Question,
     ask_text,
+    diagnose,
     givens,
     is_right,
     label,
@@ -38,7 +41,8 @@ from mhsa_tutor.quiz import (
     summary_lines,
     where,
 )
-from mhsa_tutor.render import View, progress_line, render_header, render_stage, safe
+from mhsa_tutor.render import View, progress_line, prose, render_header, render_stage, safe
+from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Trace
 
@@ -126,6 +130,7 @@ def run_quiz(
     lang: str = "en",
     tolerance: float | None = None,
     seed: int | None = None,
+    scenario: Scenario | None = None,
 ) -> int:
     """Ask the questions one by one, check each answer, then print the summary.
 
@@ -135,6 +140,8 @@ def run_quiz(
         tolerance: accept answers within this distance (default: half a unit
             in the last decimal typed).
         seed: shown in the header, so the learner can ask the same questions again.
+        scenario: the scenario of ``trace``; with it, a wrong answer that a
+            common mistake gives is named with its fix (``quiz.diagnose``).
 
     Returns:
         The exit code: 0 after the last question, ``q`` or end of input; 130 on
@@ -149,6 +156,7 @@ def run_quiz(
     if seed is not None:
         console.print(Text(t["quiz_seed"].format(seed=seed), style="dim"))
     code = 0
+    catalogue = Catalogue(scenario, trace) if scenario is not None else None
     try:
         for k, q in enumerate(questions, start=1):
             answer = _ask(trace, q, k, n, console, read_line, lang)
@@ -157,6 +165,12 @@ def run_quiz(
             right = is_right(q, answer, tolerance)
             outcomes.append(Outcome(q, answer, right))
             _verdict(trace, q, answer, right, console, lang)
+            if right:
+                continue
+            _working(trace, q, console, lang)
+            why = None if catalogue is None else diagnose(trace, catalogue, q, answer, lang, tolerance)
+            if why is not None:
+                console.print(prose(Text(safe(why), style="yellow")))
     except KeyboardInterrupt:
         console.print()
         code = 130
@@ -188,13 +202,17 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
 
 
 def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
-    """Right or wrong; after a wrong answer, the cell's arithmetic from ``explain``."""
+    """Right, or wrong with the value (the working follows)."""
     t = ui(lang)
     fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": answer.text}
     if right:
         console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
         return
     console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
+
+
+def _working(trace: Trace, q: Question, console: Console, lang: str) -> None:
+    """The cell's arithmetic from ``explain``, after a wrong answer."""
     ex = explain_cell(
         trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
