@@ -31,6 +31,7 @@ from mhsa_tutor.cli_support import (
     SeedOpt,
     TokensOpt,
     ValuesOpt,
+    at_least,
     choice,
     errors,
     make_console,
@@ -98,6 +99,7 @@ def _source(
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
     from mhsa_tutor.generate import RandomSpec
 
+    at_least(seed, 0, "seed")
     spec = RandomSpec.from_options(
         name,
         tokens=tokens,
@@ -119,6 +121,7 @@ def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
 def _view(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":
     from mhsa_tutor.render import View
 
+    at_least(precision, 0, "precision", top=12)
     choice(lang, LANGS, "lang")
     return View(precision=precision, full=full, lang=lang, narrate=narrate)
 
@@ -151,7 +154,9 @@ def run(
             "or a range (5-7); repeatable.",
         ),
     ] = None,
-    head: Annotated[int | None, typer.Option("--head", help="Show only this head's per-head stages (1-based).")] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Show only this head's per-head stages (1-based).")
+    ] = None,
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     full: FullOpt = False,
@@ -174,13 +179,13 @@ def run(
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.render import render_header, render_stage
-    from mhsa_tutor.stagepick import pick
+    from mhsa_tutor.stagepick import head_number, pick
 
     console = make_console()
     with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
         view = _view(precision, full, lang, narrate=not brief)
-        indices = pick(trace, list(stage or []), head)
+        indices = pick(trace, list(stage or []), head_number(head, trace))
         show = print_wide if full else print_fit
         if step and sys.stdin.isatty() and sys.stdout.isatty():
             from mhsa_tutor.keys import raw_keys
@@ -202,12 +207,17 @@ def run(
 @app.command()
 def explain(
     scenario: ScenarioArg,
-    stage: Annotated[str, typer.Option("--stage", "-s", help="Stage id, e.g. scores, softmax, head_output.")],
-    row: Annotated[str, typer.Option("--row", "-r", help="Row: 1-based position or token name.")],
-    col: Annotated[str, typer.Option("--col", "-c", help="Column: 1-based position or token name.")],
-    head: Annotated[int | None, typer.Option("--head", help="Head, for per-head stages (default 1).")] = None,
+    stage: Annotated[str, typer.Option("--stage", "-s", metavar="STAGE", help=f"Stage id: {', '.join(STAGE_IDS)}.")],
+    row: Annotated[str, typer.Option("--row", "-r", metavar="ROW", help="Row: 1-based position or token name.")],
+    col: Annotated[str, typer.Option("--col", "-c", metavar="COL", help="Column: 1-based position or token name.")],
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Head, for per-head stages (default 1).")
+    ] = None,
     matrix: Annotated[
-        str | None, typer.Option("--matrix", "-m", help="Which matrix of the stage, e.g. Q, K or V (default: first).")
+        str | None,
+        typer.Option(
+            "--matrix", "-m", metavar="NAME", help="Which matrix of the stage, e.g. Q, K or V (default: first)."
+        ),
     ] = None,
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
@@ -224,11 +234,14 @@ def explain(
 
     from mhsa_tutor.explain import explain_cell
     from mhsa_tutor.render import safe
+    from mhsa_tutor.stagepick import head_number
 
     console = make_console()
     with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
-        ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang)
+        _view(precision, False, lang)
+        h = head_number(head, trace)
+        ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
         console.print(Text(safe(ex.label), style="bold"))
         for line in ex.lines:
             console.print(Text(safe(line)))
@@ -280,21 +293,33 @@ def export(
 def quiz(
     scenario: ScenarioArg,
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", "-s", help="Ask only about this stage id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help="Ask only about this stage id (repeatable): projections, scores, scaled, softmax, head_output, "
+            "concat or output.",
+        ),
     ] = None,
     count: Annotated[
-        int | None, typer.Option("--count", "-n", min=1, help="Number of questions (default: one per stage).")
+        int | None,
+        typer.Option("--count", "-n", metavar="N", help="Number of questions, 1 or more (default: one per stage)."),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Same seed, same questions (and, for random, same numbers). Default: a fresh one."
+            "--seed",
+            metavar="N",
+            help="Same seed, same questions (and, for random, same numbers). Default: a fresh one.",
         ),
     ] = None,
     tolerance: Annotated[
         float | None,
         typer.Option(
-            "--tolerance", min=0.0, help="Accept answers this close (default: half a unit of the last decimal typed)."
+            "--tolerance",
+            metavar="X",
+            help="Accept answers this close (default: half a unit of the last decimal typed).",
         ),
     ] = None,
     lang: LangOpt = "en",
@@ -316,6 +341,9 @@ def quiz(
 
     console = make_console()
     with errors():
+        at_least(seed, 0, "seed")
+        at_least(count, 1, "count")
+        at_least(tolerance, 0, "tolerance")
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
         from mhsa_tutor.engine import run as run_engine
@@ -330,13 +358,15 @@ def quiz(
 @app.command()
 def new(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario file to write, e.g. mine.toml.")],
-    tokens: Annotated[str, typer.Option("--tokens", help='The tokens, separated by spaces, e.g. "the cat sat".')],
-    d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
-    heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
+    tokens: Annotated[
+        str, typer.Option("--tokens", metavar="TEXT", help='The tokens, separated by spaces, e.g. "the cat sat".')
+    ],
+    d_model: Annotated[int, typer.Option("--d-model", metavar="N", help="Width of each token's vector.")] = 4,
+    heads: Annotated[int, typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.")] = 2,
     mask: Annotated[
         str, typer.Option("--mask", metavar="none|causal", help="none, or causal (no looking ahead).")
     ] = "none",
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same numbers.")] = 0,
     values: Annotated[
         str,
         typer.Option(
@@ -363,6 +393,7 @@ def new(
     console = make_console()
     with errors():
         choice(lang, LANGS, "lang")
+        at_least(seed, 0, "seed")
         check_target(file, force=force)
         path = Path(file)
         scn = build_new(

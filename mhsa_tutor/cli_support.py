@@ -38,7 +38,8 @@ def error_line(message: str) -> str:
 def user_message(exc: TutorError) -> str:
     """The text a user sees for a library error: option errors get their flag."""
     if isinstance(exc, OptionError) and exc.option:
-        return f"--{exc.option} {exc.message}"
+        sep = ": " if exc.message.startswith("expected") else " "
+        return f"--{exc.option}{sep}{exc.message}"
     return str(exc)
 
 
@@ -95,8 +96,7 @@ class Group(TyperGroup):
             typer.echo(exc.format_message())  # the help, as for --help
             code = 0
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
-            fmt = getattr(exc, "format_message", None)
-            typer.echo(error_line(fmt() if fmt is not None else str(exc)), err=True)
+            typer.echo(error_line(typer_message(exc)), err=True)
             code = getattr(exc, "exit_code", 2)
         if standalone_mode:
             raise SystemExit(code)
@@ -154,6 +154,48 @@ def read_line(prompt: str) -> str | None:
     return line.rstrip("\r\n") if line else None
 
 
+def at_least(value: float | None, low: float, option: str, top: float | None = None) -> None:
+    """Check a number option's range (None: not given).
+
+    Raises:
+        OptionError: ``--seed: expected a whole number, 0 or more, got -1``.
+    """
+    if value is None or (low <= value and (top is None or value <= top)):
+        return
+    kind = "a whole number" if isinstance(value, int) else "a number"
+    span = f"from {low:g} to {top:g}" if top is not None else f", {low:g} or more"
+    raise OptionError(f"expected {kind}{'' if span.startswith(',') else ' '}{span}, got {value:g}", option)
+
+
+#: What a number option expects, for Typer's errors on values that are not numbers at all.
+EXPECTS = {
+    "precision": "a whole number from 0 to 12",
+    "count": "a whole number, 1 or more",
+    "seed": "a whole number, 0 or more",
+    "tolerance": "a number, 0 or more",
+    "tokens": "a whole number, 1 or more",
+    "d_model": "a whole number, 1 or more",
+    "heads": "a whole number, 1 or more",
+}
+
+
+def typer_message(exc: Exception) -> str:
+    """A usage error from Typer in plain words, naming the option: ``--seed: expected …, got 'x'``."""
+    from typer._click.exceptions import BadParameter
+
+    fmt = getattr(exc, "format_message", None)
+    text = fmt() if fmt is not None else str(exc)
+    cause = exc.__cause__
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or cause is None or not hasattr(cause, "errors"):
+        return text
+    errors = cause.errors()
+    value = errors[0].get("input") if errors else None
+    flag = max(getattr(param, "opts", None) or [f"--{param.name}"], key=len)
+    expected = EXPECTS.get(param.name or "", "a number")
+    return f"{flag}: expected {expected}, got {value!r}"
+
+
 def choice(value: str, options: Sequence[str], option: str) -> str:
     """``value`` if it is one of ``options``.
 
@@ -180,7 +222,9 @@ ScenarioArg = Annotated[
         ),
     ),
 ]
-PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
+PrecisionOpt = Annotated[
+    int, typer.Option("--precision", "-p", metavar="N", help="Decimals shown, 0 to 12.", show_default=True)
+]
 ExactOpt = Annotated[
     bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
 ]
@@ -189,16 +233,18 @@ LangOpt = Annotated[str, typer.Option("--lang", metavar="en|ko", help="Narration
 
 _RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
 TokensOpt = Annotated[
-    int | None, typer.Option("--tokens", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
+    int | None, typer.Option("--tokens", metavar="N", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
 ]
 DModelOpt = Annotated[
-    int | None, typer.Option("--d-model", help="Width of each token's vector.", rich_help_panel=_RANDOM)
+    int | None, typer.Option("--d-model", metavar="N", help="Width of each token's vector.", rich_help_panel=_RANDOM)
 ]
 HeadsOpt = Annotated[
-    int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
+    int | None,
+    typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM),
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", min=0, help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
+    int | None,
+    typer.Option("--seed", metavar="N", help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM),
 ]
 MaskOpt = Annotated[
     str | None,

@@ -55,6 +55,7 @@ def resolve(ref: str) -> Path:
             raise ScenarioError(
                 repr(ref),
                 f"is not a built-in scenario or a file; {hint}(`mhsa-tutor list` shows the built-ins)",
+                colon=False,
             )
     kind = _kind(ref)
     if kind == "folder":

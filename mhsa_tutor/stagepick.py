@@ -4,7 +4,7 @@
 ``trace.stages``: a stage id (``softmax``: every head's), a number as the
 progress line shows it (``8`` for ``stage 8/16``) or a range (``5-7``), then
 keeps only head ``head``'s per-head stages when a head is given (as
-``render.select`` does). No maths; reads only the trace's stage list.
+``render.select`` does). ``head_number`` reads ``--head`` for this trace. No maths; reads only the trace's stage list.
 """
 
 from __future__ import annotations
@@ -43,6 +43,24 @@ def _positions(trace: Trace, spec: str) -> list[int]:
     if not 1 <= first <= last <= total:
         raise OptionError(f"{spec!r} is out of range; {trace.info.name} has stages 1 to {total}", "stage")
     return list(range(first - 1, last))
+
+
+def head_number(text: str | None, trace: Trace) -> int | None:
+    """The head ``--head`` names (None when not given).
+
+    Raises:
+        OptionError: not a whole number from 1 to the scenario's heads.
+    """
+    if text is None:
+        return None
+    heads = trace.info.heads
+    expected = f"expected a whole number from 1 to {heads}" if heads > 1 else "expected 1, the only head"
+    t = text.strip()
+    if not (t.isascii() and t.isdigit() and len(t) <= 9):
+        raise OptionError(f"{expected}, got {text!r}", "head")
+    if not 1 <= int(t) <= heads:
+        raise OptionError(f"{int(t)} is out of range; {trace.info.name} has heads 1 to {heads}", "head")
+    return int(t)
 
 
 def pick(trace: Trace, specs: Sequence[str] = (), head: int | None = None) -> list[int]:
