@@ -10,7 +10,7 @@ from mhsa_tutor.loader import builtin_dir
 from mhsa_tutor.stages import STAGE_IDS
 from tests.conftest import Invoke
 
-COMMANDS = ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])
+COMMANDS: tuple[list[str], ...] = ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "root")
