@@ -255,7 +255,8 @@ ValuesOpt = Annotated[
     typer.Option(
         "--values",
         metavar="small-int|normal",
-        help="small-int: integers -2 … 2 (default); normal: Gaussian, weights scaled by 1/√d_model.",
+        help="small-int: integers -2 … 2 (the default up to 8 tokens and d_model 8); normal: Gaussian, weights "
+        "scaled by 1/√d_model, so scores stay moderate at any size (the default above).",
         rich_help_panel=_RANDOM,
     ),
 ]

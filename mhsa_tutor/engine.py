@@ -146,10 +146,14 @@ def _at(t: Rounded, h: int) -> Rounded:
     return values[h], None if exact is None else exact[h], decimals
 
 
-def _softmax_facts(A: Array, cross: bool) -> StageFacts:
-    """Which row first attends most to another token than itself, and how many rows are one-hot."""
+def _softmax_facts(A: Array, cross: bool, blocked: Blocked | None = None) -> StageFacts:
+    """Which row first attends most to another token than itself, and how many rows are one-hot.
+
+    A row that sees a single key (the first row under a causal mask) is one-hot by necessity and not counted.
+    """
     row_max = A.max(axis=1)  # (T,)
-    one_hot = int((row_max > 0.999).sum())
+    seen = A.shape[1] - (blocked.sum(axis=1) if blocked is not None else 0)  # (T,) keys each row sees
+    one_hot = int(((row_max > 0.999) & (seen > 1)).sum())
     if cross or A.shape[0] != A.shape[1]:
         return StageFacts(None, one_hot)
     others = np.flatnonzero(row_max > A.diagonal() + 1e-12)
@@ -217,7 +221,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             if blocked is not None:
                 rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked)
             softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}
-            facts = _softmax_facts(A[0][h], info.cross)
+            facts = _softmax_facts(A[0][h], info.cross, blocked)
             rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts)
             rec.add("head_output", n, {"Z": _at(Z, h)})
 

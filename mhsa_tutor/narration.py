@@ -72,6 +72,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         div=f"{info.scale_divisor:.4f}",
         sqrt_dk=f"{info.sqrt_dk:.4f}",
         rounded=_rounded_text(trace, lang),
+        one_hot=stage.facts.one_hot_rows,
     )
     other = stage.facts.strongest_other
     if other is not None:
@@ -94,6 +95,7 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "multi_head": lambda t, s: t.info.heads > 1,
     "single_head": lambda t, s: t.info.heads == 1,
     "self_not_highest": lambda t, s: s.facts.strongest_other is not None,
+    "one_hot": lambda t, s: s.facts.one_hot_rows > 0,
     "rounded": lambda t, s: bool(t.info.rounding) and not t.exact and s.head in (None, 1),
     "exact_ignores_rounding": lambda t, s: bool(t.info.rounding) and t.exact and s.head in (None, 1),
 }

@@ -56,7 +56,8 @@ class StageFacts:
 
     ``strongest_other``: on a self-attention softmax, the first (row, col) whose
     row gives its largest weight to another token than itself, or None.
-    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key.
+    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key
+    (of the rows that see more than one key).
     """
 
     strongest_other: tuple[int, int] | None = None

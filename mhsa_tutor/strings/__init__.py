@@ -52,6 +52,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "softmax": _notes(
         "softmax",
         ("narration", "always"),
+        ("pitfall", "one_hot"),
         ("pitfall", "self_not_highest"),
         ("pitfall", "rounded"),
         ("pitfall", "exact_ignores_rounding"),

@@ -110,6 +110,11 @@ NOTES: dict[str, str] = {
         "between 0 and 1 and each row sums to 1. Subtracting the row's largest score first gives the same "
         "weights without overflow."
     ),
+    "softmax.pitfall.one_hot": (
+        "Effectively one-hot: in {one_hot} of the {T} rows one weight is above 0.999, so that query copies a "
+        "single value row and learns nothing from the others. Scores this far apart (a gap of 7 or more after "
+        "scaling) make the softmax a hard choice; moderate scores keep it soft."
+    ),
     "softmax.pitfall.self_not_highest": (
         "Seed 001 claims a token always attends most to itself. Not here: '{tok}' gives itself {w_self} but "
         "'{other}' {w_other} (head {h}). Attention follows q·k, and nothing makes q_i·k_i the largest."
