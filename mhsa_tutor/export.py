@@ -67,17 +67,25 @@ def choose_format(target: str, fmt_name: str | None) -> str:
     ``-`` (stdout) without a format means markdown.
 
     Raises:
-        OptionError: unknown format, or an extension that names none.
+        OptionError: unknown format, an extension that names none, or a format
+            that contradicts the target's extension (markdown in ``out.json``).
     """
+    dot = target.rfind(".")
+    ext = target[dot:].lower() if target != "-" and dot > max(target.rfind("/"), target.rfind("\\")) else ""
     if fmt_name is not None:
         if fmt_name not in FORMATS:
             hint = did_you_mean(fmt_name, FORMATS)
             raise OptionError(f"{fmt_name!r} is not a format; {hint}expected one of: {', '.join(FORMATS)}", "format")
+        implied = EXTENSIONS.get(ext)
+        if implied is not None and implied != fmt_name:
+            raise OptionError(
+                f"{fmt_name!r} contradicts the output file {target}, whose extension {ext} means {implied}; "
+                f"expected {implied}, or a file name ending in .{fmt_name}",
+                "format",
+            )
         return fmt_name
     if target == "-":
         return "md"
-    dot = target.rfind(".")
-    ext = target[dot:].lower() if dot > max(target.rfind("/"), target.rfind("\\")) else ""
     if ext not in EXTENSIONS:
         what = f"the extension {ext!r}" if ext else "a name without an extension"
         raise OptionError(

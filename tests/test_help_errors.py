@@ -61,3 +61,17 @@ def test_a_scenario_files_enum_field_gets_a_did_you_mean(invoke: Invoke, tmp_pat
     r = invoke(["run", str(path)])
     assert r.exit_code == 2
     assert f"error: {path}: mask is 'causual'; did you mean causal? expected one of: 'none', 'causal'" in r.stderr
+
+
+def test_export_format_that_contradicts_the_extension_exits_2_naming_both(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    r = invoke(["export", "by_hand", "-o", str(out), "--format", "md"])
+    assert r.exit_code == 2 and not out.exists()
+    assert r.stderr == (
+        f"error: --format 'md' contradicts the output file {out}, whose extension .json means json; "
+        "expected json, or a file name ending in .md\n"
+    )
+    plain = tmp_path / "notes.txt"  # an extension that names no format: --format decides
+    assert invoke(["export", "by_hand", "-o", str(plain), "--format", "md"]).exit_code == 0 and plain.exists()
+    same = tmp_path / "page.html"
+    assert invoke(["export", "by_hand", "-o", str(same), "--format", "html"]).exit_code == 0
