@@ -143,11 +143,23 @@ def print_wide(console: "Console", renderable: "RenderableType") -> None:
         console.width = width
 
 
+def _wrapped(prompt: str) -> str:
+    """The prompt wrapped at the terminal's width (in cells), its last line left open for the answer."""
+    from rich.console import Console
+    from rich.text import Text
+
+    width = terminal_width()
+    if Text(prompt).cell_len < width:
+        return prompt
+    lines = Text(prompt.rstrip()).wrap(Console(width=width), width)
+    return "\n".join(line.plain.rstrip() for line in lines) + " "
+
+
 def read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
     import sys
 
-    typer.echo(prompt, nl=False)
+    typer.echo(_wrapped(prompt), nl=False)
     line = sys.stdin.readline()
     if not line or not sys.stdin.isatty():
         typer.echo()  # piped: nothing echoed the line, so end the prompt's line here

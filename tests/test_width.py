@@ -29,6 +29,7 @@ COMMANDS = [
     *([*cmd, "--help"] for cmd in ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])),
 ]
 QUIZ = [["quiz", name, "--seed", "3"] for name in NAMES] + [["quiz", "by_hand", "--seed", "5", "--lang", "ko"]]
+STEP = [["run", "dog_ate_food", "--step"], ["run", "by_hand", "--step", "--lang", "ko"]]
 
 
 def _words(text: str) -> set[str]:
@@ -65,6 +66,14 @@ def test_quiz_fits_every_width(invoke: Invoke, args: list[str]) -> None:
     wide = _out(invoke, args, WIDE, answers)
     for width in WIDTHS:
         _check(wide, _out(invoke, args, str(width), answers), width)
+
+
+@pytest.mark.parametrize("args", STEP, ids=" ".join)
+def test_piped_step_fits_every_width(invoke: Invoke, args: list[str]) -> None:
+    keys = "7\nn\nb\n?\nzz\n1\nq\n"
+    wide = _out(invoke, args, WIDE, keys)
+    for width in WIDTHS:
+        _check(wide, _out(invoke, args, str(width), keys), width)
 
 
 def test_a_huge_columns_is_capped(invoke: Invoke) -> None:
