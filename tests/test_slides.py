@@ -150,3 +150,57 @@ def test_step_in_a_pseudo_terminal_reads_single_keys() -> None:
         assert "Unknown key" not in screen and "Traceback" not in screen
     finally:
         os.close(fd)
+
+
+_WRAPPER = """
+import signal, subprocess, sys, termios
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # the wrapper outlives a Ctrl-C; the tutor gets it
+before = termios.tcgetattr(0)
+r = subprocess.run(
+    [sys.executable, "-m", "mhsa_tutor", "run", "acting_machines", "--step"],
+    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+)
+after = termios.tcgetattr(0)
+print("EXIT", r.returncode, "RESTORED", before == after, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize(("key", "code"), [(b"q", 0), (b"\x03", 130)], ids=["q", "ctrl-c"])
+def test_the_terminal_is_restored_on_quit_and_on_ctrl_c(key: bytes, code: int) -> None:
+    import fcntl
+    import pty
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env["NO_COLOR"] = "1"
+        os.execvpe(sys.executable, [sys.executable, "-c", _WRAPPER], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
+    screen = ""
+    deadline = time.monotonic() + 60
+    sent = quit_sent = False
+    try:
+        while time.monotonic() < deadline and not re.search(r"RESTORED (True|False)", screen):
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                screen += data.decode("utf-8", "replace")
+            if not sent and "[stage 1/7 · input]" in screen:
+                os.write(fd, b"\x1b[C")
+                sent = True
+            if sent and not quit_sent and "[stage 2/7" in screen:
+                os.write(fd, key)
+                quit_sent = True
+        if not re.search(r"RESTORED (True|False)", screen):
+            os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert f"EXIT {code} RESTORED True" in screen, screen[-400:]
