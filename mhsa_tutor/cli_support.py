@@ -13,6 +13,7 @@
 Imports neither NumPy nor Rich at module level, so ``--help`` stays fast.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
@@ -65,7 +66,11 @@ class Formatter(HelpFormatter):
     """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it)."""
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        """A definition list whose first column takes at most a third of the width."""
+        """A definition list whose first column takes at most a third of the width, without type labels.
+
+        Typer writes an argument's Python type after its metavar (``NAME|PATH <str>``); the metavar says it.
+        """
+        rows = [(re.sub(r" <[\w\[\], |]+>$", "", term), text) for term, text in rows]
         super().write_dl(rows, min(col_max, max(8, (self.width - 4) // 3)), col_spacing)
 
 

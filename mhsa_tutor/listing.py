@@ -4,7 +4,7 @@ Each row has the name (never cut: it is what a learner copies), the title,
 what the scenario shows (its features, from the scenario's own fields), the
 tokens, the heads and the first clause of its source. When the table cannot
 fit the width without cutting a word, each scenario becomes a short block
-instead (``render.Stacked``).
+instead (``layout.Stacked``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mhsa_tutor.render import Stacked, safe
+from mhsa_tutor.layout import Stacked
+from mhsa_tutor.render import safe
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.strings import ui
 

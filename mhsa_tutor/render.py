@@ -21,18 +21,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich import box
-from rich.align import AlignMethod
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.constrain import Constrain
 from rich.measure import Measurement
 from rich.padding import Padding
-from rich.rule import Rule
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from mhsa_tutor.grid import Grid
+from mhsa_tutor.layout import Heading, Stacked
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -203,49 +202,6 @@ class FitMatrix:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.table(console, options.max_width)
-
-
-class Heading:
-    """A rule with the title in it; when the title does not fit, the title wraps above a plain rule."""
-
-    def __init__(self, title: Text, characters: str = "─", align: AlignMethod = "center") -> None:
-        self.title = title
-        self.characters = characters
-        self.align = align
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if cell_len(self.title.plain) + 6 <= options.max_width:
-            yield Rule(self.title, characters=self.characters, align=self.align)
-        else:
-            yield self.title
-            yield Rule(characters=self.characters)
-
-
-class Stacked:
-    """A table when it fits the width; otherwise each row as a paragraph, ``header: cell`` by ``header: cell``."""
-
-    def __init__(self, table: Table, lines: Sequence[Text]) -> None:
-        self.table = table
-        self.lines = lines
-
-    def _fits(self, console: Console, options: ConsoleOptions) -> bool:
-        """True when the table at this width keeps every word of its cells whole."""
-        words = {w for col in self.table.columns for cell in col.cells for w in str(cell).split()}
-        words |= {w for col in self.table.columns for w in str(col.header).split()}
-        lines = console.render_lines(self.table, options.update(height=None), pad=False)
-        shown = {w for line in lines for w in "".join(seg.text for seg in line).split()}
-        return words <= shown
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        if self._fits(console, options):
-            return Measurement.get(console, options, self.table)
-        return Measurement(options.max_width, options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self._fits(console, options):
-            yield self.table
-        else:
-            yield from self.lines
 
 
 def progress_line(trace: Trace, index: int) -> str:

@@ -17,7 +17,7 @@ COMMANDS: tuple[list[str], ...] = ([], ["run"], ["explain"], ["export"], ["quiz"
 def test_help_has_no_type_noise(invoke: Invoke, cmd: list[str]) -> None:
     r = invoke([*cmd, "--help"])
     assert r.exit_code == 0
-    for noise in ("<bool>", "<int", "<float", "<list[", "range>", "<=x", "x>="):
+    for noise in ("<bool>", "<str>", "<int", "<float", "<list[", "range>", "<=x", "x>="):
         assert noise not in r.stdout, (noise, r.stdout)
 
 
