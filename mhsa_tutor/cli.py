@@ -233,7 +233,7 @@ def explain(
     from rich.text import Text
 
     from mhsa_tutor.explain import explain_cell
-    from mhsa_tutor.render import safe
+    from mhsa_tutor.render import prose, safe
     from mhsa_tutor.stagepick import head_number
 
     console = make_console()
@@ -242,9 +242,9 @@ def explain(
         _view(precision, False, lang)
         h = head_number(head, trace)
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
-        console.print(Text(safe(ex.label), style="bold"))
+        console.print(prose(Text(safe(ex.label), style="bold")))
         for line in ex.lines:
-            console.print(Text(safe(line)))
+            console.print(prose(Text(safe(line))))
 
 
 @app.command()

@@ -126,7 +126,8 @@ def make_console() -> "Console":
     from rich.console import Console
 
     console = Console(highlight=False, emoji=False)
-    console.width = min(console.width, MAX_COLUMNS)
+    if console.width > MAX_COLUMNS:  # set only then: otherwise the width follows a resized terminal
+        console.width = MAX_COLUMNS
     return console
 
 

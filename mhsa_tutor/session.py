@@ -92,28 +92,28 @@ def walk(
         key = line.strip().lower()
         if key in ("", "n"):
             if pos == len(indices) - 1:
-                console.print(Text(t["step_end"]))
+                console.print(prose(Text(t["step_end"])))
                 return 0
             pos += 1
             show = True
         elif key == "b":
             if pos == 0:
-                console.print(Text(t["step_first"]))
+                console.print(prose(Text(t["step_first"])))
             else:
                 pos -= 1
                 show = True
         elif key == "q":
             return 0
         elif key in ("?", "h", "help"):
-            console.print(Text(t["step_help"]))
+            console.print(prose(Text(t["step_help"])))
         elif _is_number(key) and int(key) - 1 in indices:
             pos = list(indices).index(int(key) - 1)
             show = True
         elif _is_number(key):
             shown = ", ".join(str(i + 1) for i in indices) if len(indices) < total else f"1–{total}"
-            console.print(Text(t["step_nostage"].format(n=key, valid=shown)))
+            console.print(prose(Text(t["step_nostage"].format(n=key, valid=shown))))
         else:
-            console.print(Text(t["step_unknown"].format(key=line.strip())))
+            console.print(prose(Text(t["step_unknown"].format(key=line.strip()))))
 
 
 def _is_number(key: str) -> bool:
@@ -150,11 +150,11 @@ def run_quiz(
     t = ui(lang)
     outcomes: list[Outcome] = []
     n = len(questions)
-    console.print(Text(t["quiz_title"].format(title=safe(trace.info.title), n=n), style="bold"))
+    console.print(prose(Text(t["quiz_title"].format(title=safe(trace.info.title), n=n), style="bold")))
     rule = t["quiz_rule_tol"].format(tol=num(tolerance, 12)) if tolerance is not None else t["quiz_rule"]
-    console.print(Text(rule))
+    console.print(prose(Text(rule)))
     if seed is not None:
-        console.print(Text(t["quiz_seed"].format(seed=seed), style="dim"))
+        console.print(prose(Text(t["quiz_seed"].format(seed=seed), style="dim")))
     code = 0
     catalogue = Catalogue(scenario, trace) if scenario is not None else None
     try:
@@ -176,7 +176,7 @@ def run_quiz(
         code = 130
     console.print()
     for i, line in enumerate(summary_lines(trace, outcomes, n, lang)):
-        console.print(Text(safe(line), style="bold" if i == 0 else ""))
+        console.print(prose(Text(safe(line), style="bold" if i == 0 else "")))
     return code
 
 
@@ -184,10 +184,10 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
     """Show one question and read until a number (None on ``q`` or end of input)."""
     t = ui(lang)
     console.print()
-    console.print(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold"))
-    console.print(Text(safe(ask_text(trace, q, lang))))
+    console.print(prose(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold")))
+    console.print(prose(Text(safe(ask_text(trace, q, lang)))))
     for given in givens(trace, q):
-        console.print(Text("  " + safe(given)))
+        console.print(prose(Text("  " + safe(given))))
     while True:
         try:
             line = read_line(f"{t['quiz_prompt']} ")
@@ -198,7 +198,7 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
         answer = parse_answer(line)
         if answer is not None:
             return answer
-        console.print(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow"))
+        console.print(prose(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow")))
 
 
 def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
@@ -206,9 +206,9 @@ def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Co
     t = ui(lang)
     fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": answer.text}
     if right:
-        console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
+        console.print(prose(Text(safe(t["quiz_right"].format(**fields)), style="green")))
         return
-    console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
+    console.print(prose(Text(safe(t["quiz_wrong"].format(**fields)), style="red")))
 
 
 def _working(trace: Trace, q: Question, console: Console, lang: str) -> None:
@@ -217,4 +217,4 @@ def _working(trace: Trace, q: Question, console: Console, lang: str) -> None:
         trace, q.stage, str(q.row + 1), str(q.col + 1), head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
     for line in ex.lines:
-        console.print(Text("  " + safe(line)))
+        console.print(prose(Text("  " + safe(line))))
