@@ -98,6 +98,10 @@ class Slides:
         parts.append(self.message or self.t["slide_keys"])
         return "  ".join(parts)
 
+    def short(self) -> str:
+        """``7/15``: where we are, for a narrow status line."""
+        return f"{self.indices[self.pos] + 1}/{len(self.trace.stages)}"
+
     def draw(self) -> None:
         """Clear the screen, show the page from ``top`` and the status line."""
         lines = self.page()
@@ -108,7 +112,10 @@ class Slides:
             self.console.file.write("\n")
         shown = lines[self.top : self.top + body]
         self.console.file.write("\n".join(shown) + "\n" * (body - len(shown) + 1))
-        status = Text(self.status(), style="reverse")
+        text = self.status()
+        if Text(text).cell_len > self.console.width:  # narrow: the stage number only, so the keys still show
+            text = text.replace(f"[{progress_line(self.trace, self.indices[self.pos])}]", f"[{self.short()}]", 1)
+        status = Text(text, style="reverse")
         status.truncate(self.console.width, overflow="ellipsis")
         self.console.print(status, end="", soft_wrap=True)
         self.console.file.flush()

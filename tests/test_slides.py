@@ -24,11 +24,11 @@ from mhsa_tutor.slides import slides
 STATUS = re.compile(r"\[stage (\d+)/(\d+)[^\]]*\]")
 
 
-def _slides(name: str, keys: list[str], height: int = 200) -> tuple[int, list[int], str]:
+def _slides(name: str, keys: list[str], height: int = 200, width: int = 160) -> tuple[int, list[int], str]:
     """Run the walk with these keys; the stage of each screen drawn, from its status line."""
     trace = run(load_scenario(name))
     out = io.StringIO()
-    console = Console(file=out, width=80, height=height, color_system=None)
+    console = Console(file=out, width=width, height=height, color_system=None)
     feed: Iterator[str] = iter(keys)
 
     def show(c: Console, r: RenderableType) -> None:
@@ -77,6 +77,12 @@ def test_end_of_stages_and_first_stage_say_so_and_unknown_keys_are_named() -> No
     assert "This is the first stage." in text
     assert "'x' is not a key here" in text
     assert "That was the last stage." in text
+
+
+def test_a_narrow_status_line_keeps_the_keys() -> None:
+    _, _, text = _slides("dog_ate_food", ["7", "enter", "q"], height=20, width=40)
+    assert "[7/15]  lines 1–19 of" in text
+    assert all(len(line) <= 40 for line in text.splitlines())
 
 
 def test_escape_sequences_decode() -> None:
