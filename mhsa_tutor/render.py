@@ -145,6 +145,7 @@ class FitMatrix:
     def __init__(self, trace: Trace, name: str, matrix: Matrix, view: View, shade: bool) -> None:
         self.args = (trace, name, matrix, view)
         self.shade = shade
+        self._tables: dict[tuple[int, int], Grid] = {}
 
     def _rows(self, console: Console) -> list[int | None]:
         n = self.args[2].values.shape[0]
@@ -161,15 +162,18 @@ class FitMatrix:
         rows_i = [i for i in rows if i is not None]
         row_labels = trace.labels(matrix.rows, values.shape[0])
         first = max([cell_len(name), 1, *(cell_len(safe(row_labels[i])) for i in rows_i)])
-        near = min(n, width // 4 + 1)  # a column takes at least 4 cells: only these can be shown
-        candidates = sorted({*range(near), *range(n - near, n)})
+        if view.full:
+            return list(range(n))
+        widths: dict[int, int] = {}
 
         def col_width(j: int) -> int:
-            cells = [cell_len(fmt(float(values[i, j]), view.precision)) for i in rows_i]
-            return max([cell_len(safe(labels[j])), *cells])
+            if j not in widths:
+                cells = [cell_len(fmt(float(values[i, j]), view.precision)) for i in rows_i]
+                widths[j] = max([cell_len(safe(labels[j])), *cells])
+            return widths[j]
 
-        widths = {j: col_width(j) for j in candidates}
-        if view.full or (len(candidates) == n and first + sum(w + 3 for w in widths.values()) <= width):
+        # a column takes at least 4 cells, so only a matrix this narrow may fit whole
+        if n <= width // 4 + 1 and first + sum(col_width(j) + 3 for j in range(n)) <= width:
             return list(range(n))
         used = first + 4  # the "…" column
         left: list[int] = []
@@ -177,9 +181,9 @@ class FitMatrix:
         lo, hi = 0, n - 1
         while lo <= hi:
             j = lo if len(left) <= len(right) else hi
-            if used + widths[j] + 3 > width:
+            if used + col_width(j) + 3 > width:
                 break
-            used += widths[j] + 3
+            used += col_width(j) + 3
             if j == lo:
                 left.append(j)
                 lo += 1
@@ -191,11 +195,14 @@ class FitMatrix:
         return [*left, None, *reversed(right)]
 
     def table(self, console: Console, width: int) -> Grid:
-        """The ``Grid`` shown at ``width`` cells."""
-        trace, name, matrix, view = self.args
-        rows = self._rows(console)
-        cols = self._cols(rows, width)
-        return matrix_table(trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols)
+        """The ``Grid`` shown at ``width`` cells (made once per width and screen height)."""
+        key = (width, console.height)
+        if key not in self._tables:
+            trace, name, matrix, view = self.args
+            rows = self._rows(console)
+            cols = self._cols(rows, width)
+            self._tables[key] = matrix_table(trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols)
+        return self._tables[key]
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.table(console, options.max_width))
