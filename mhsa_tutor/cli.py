@@ -13,7 +13,6 @@ Contracts:
 """
 
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -32,14 +31,17 @@ from mhsa_tutor.cli_support import (
     SeedOpt,
     TokensOpt,
     ValuesOpt,
+    at_least,
     choice,
     errors,
     make_console,
+    print_fit,
     print_wide,
     read_line,
 )
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.limits import MAX_COUNT, check_count, check_full, full_cells
+from mhsa_tutor.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -101,6 +104,7 @@ def _source(
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
     from mhsa_tutor.generate import RandomSpec
 
+    at_least(seed, 0, "seed")
     spec = RandomSpec.from_options(
         name,
         tokens=tokens,
@@ -122,71 +126,54 @@ def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
 def _view(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":
     from mhsa_tutor.render import View
 
+    at_least(precision, 0, "precision", top=12)
     choice(lang, LANGS, "lang")
     return View(precision=precision, full=full, lang=lang, narrate=narrate)
-
-
-def _check_stage_head(trace: "Trace", stages: Sequence[str], head: int | None) -> None:
-    from mhsa_tutor.errors import did_you_mean
-
-    present = list(dict.fromkeys(s.id for s in trace.stages))
-    for sid in stages:
-        if sid not in present:
-            hint = did_you_mean(sid, present)
-            raise OptionError(
-                f"{sid!r} is not a stage of {trace.info.name}; {hint}expected one of: {', '.join(present)}", "stage"
-            )
-    if head is not None and not 1 <= head <= trace.info.heads:
-        raise OptionError(f"{head} is out of range; {trace.info.name} has heads 1 to {trace.info.heads}", "head")
 
 
 # ---------------------------------------------------------------------------- commands
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """List the built-in scenarios: name, title, tokens, heads, source."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
+def list_cmd(lang: LangOpt = "en") -> None:
+    """List the built-in scenarios: name, title, what each shows, tokens, heads, source."""
+    from mhsa_tutor.listing import scenario_list
     from mhsa_tutor.loader import builtin_names
-    from mhsa_tutor.render import safe
-    from mhsa_tutor.strings import ARTICLES
 
     console = make_console()
     with errors():
-        table = Table(box=box.SIMPLE_HEAD)
-        for col in ("name", "title", "tokens", "heads", "article"):
-            table.add_column(col)
-        for name in builtin_names():
-            scn = _load(name)
-            source = ARTICLES[scn.article].short if scn.article is not None else scn.source
-            source = source if len(source) <= 40 else source[:39] + "…"
-            table.add_row(
-                Text(name, style="bold"),
-                Text(safe(scn.title)),
-                Text(safe(" ".join(scn.tokens))),
-                Text(str(scn.heads)),
-                Text(safe(source)),
-            )
-        console.print(table)
+        choice(lang, LANGS, "lang")
+        console.print(scenario_list([_load(name) for name in builtin_names()], lang))
 
 
 @app.command()
 def run(
     scenario: ScenarioArg,
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", "-s", help="Show only this stage id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help=f"Show only this stage: an id ({', '.join(STAGE_IDS)}), the number a header shows (8) "
+            "or a range (5-7); repeatable.",
+        ),
     ] = None,
-    head: Annotated[int | None, typer.Option("--head", help="Show only this head's per-head stages (1-based).")] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Show only this head's per-head stages (1-based).")
+    ] = None,
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
     full: FullOpt = False,
     lang: LangOpt = "en",
     brief: Annotated[bool, typer.Option("--brief", help="Matrices only, without the narration.")] = False,
     step: Annotated[
-        bool, typer.Option("--step", help="Walk through one stage at a time (Enter, b, number, q, ?).")
+        bool,
+        typer.Option(
+            "--step",
+            help="Walk through one stage at a time: → next, ← back, number+Enter jump, l stages, q quit "
+            "(piped: one line a key, Enter/n, b, number, q, ?).",
+        ),
     ] = False,
     tokens: TokensOpt = None,
     d_model: DModelOpt = None,
@@ -196,36 +183,48 @@ def run(
     values: ValuesOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
-    from mhsa_tutor.render import render_header, render_stage, select
+    from mhsa_tutor.render import render_header, render_stage
+    from mhsa_tutor.stagepick import head_number, pick
 
     console = make_console()
     with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
-        stages = list(stage or [])
-        _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
-        indices = select(trace, stages, head)
+        indices = pick(trace, list(stage or []), head_number(head, trace))
         if full:
             check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
-        if step:
+        show = print_wide if full else print_fit
+        if step and sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            from mhsa_tutor.keys import raw_keys
+            from mhsa_tutor.slides import slides
+
+            with raw_keys(sys.stdin.fileno()) as read_key:
+                code = slides(trace, indices, view, console, read_key, show)
+            raise typer.Exit(code)
+        if step:  # piped: the line protocol (a contract)
             from mhsa_tutor.session import walk
 
-            raise typer.Exit(walk(trace, indices, view, console, read_line, print_wide))
-        print_wide(console, render_header(trace, view))
+            raise typer.Exit(walk(trace, indices, view, console, read_line, show))
+        show(console, render_header(trace, view))
         for i in indices:
             console.print()
-            print_wide(console, render_stage(trace, i, view))
+            show(console, render_stage(trace, i, view))
 
 
 @app.command()
 def explain(
     scenario: ScenarioArg,
-    stage: Annotated[str, typer.Option("--stage", "-s", help="Stage id, e.g. scores, softmax, head_output.")],
-    row: Annotated[str, typer.Option("--row", "-r", help="Row: 1-based position or token name.")],
-    col: Annotated[str, typer.Option("--col", "-c", help="Column: 1-based position or token name.")],
-    head: Annotated[int | None, typer.Option("--head", help="Head, for per-head stages (default 1).")] = None,
+    stage: Annotated[str, typer.Option("--stage", "-s", metavar="STAGE", help=f"Stage id: {', '.join(STAGE_IDS)}.")],
+    row: Annotated[str, typer.Option("--row", "-r", metavar="ROW", help="Row: 1-based position or token name.")],
+    col: Annotated[str, typer.Option("--col", "-c", metavar="COL", help="Column: 1-based position or token name.")],
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Head, for per-head stages (default 1).")
+    ] = None,
     matrix: Annotated[
-        str | None, typer.Option("--matrix", "-m", help="Which matrix of the stage, e.g. Q, K or V (default: first).")
+        str | None,
+        typer.Option(
+            "--matrix", "-m", metavar="NAME", help="Which matrix of the stage, e.g. Q, K or V (default: first)."
+        ),
     ] = None,
     precision: PrecisionOpt = 4,
     exact: ExactOpt = False,
@@ -242,12 +241,15 @@ def explain(
 
     from mhsa_tutor.explain import explain_cell
     from mhsa_tutor.render import safe
+    from mhsa_tutor.stagepick import head_number
 
     console = make_console()
     with errors():
         trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
-        ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang)
-        console.print(Text(safe(ex.label), style="bold"))
+        _view(precision, False, lang)
+        h = head_number(head, trace)
+        ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
+        console.print(Text(safe(ex.label), style="bold"))  # arithmetic, not prose: wrapped only at the width
         for line in ex.lines:
             console.print(Text(safe(line)))
 
@@ -301,21 +303,33 @@ def export(
 def quiz(
     scenario: ScenarioArg,
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", "-s", help="Ask only about this stage id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help="Ask only about this stage id (repeatable): projections, scores, scaled, softmax, head_output, "
+            "concat or output.",
+        ),
     ] = None,
     count: Annotated[
-        int | None, typer.Option("--count", "-n", min=1, help="Number of questions (default: one per stage).")
+        int | None,
+        typer.Option("--count", "-n", metavar="N", help="Number of questions, 1 or more (default: one per stage)."),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Same seed, same questions (and, for random, same numbers). Default: a fresh one."
+            "--seed",
+            metavar="N",
+            help="Same seed, same questions (and, for random, same numbers). Default: a fresh one.",
         ),
     ] = None,
     tolerance: Annotated[
         float | None,
         typer.Option(
-            "--tolerance", min=0.0, help="Accept answers this close (default: half a unit of the last decimal typed)."
+            "--tolerance",
+            metavar="X",
+            help="Accept answers this close (default: half a unit of the last decimal typed).",
         ),
     ] = None,
     lang: LangOpt = "en",
@@ -337,27 +351,36 @@ def quiz(
 
     console = make_console()
     with errors():
-        if tolerance is not None and not 0.0 <= tolerance < float("inf"):
+        at_least(seed, 0, "seed")
+        at_least(count, 1, "count")
+        at_least(tolerance, 0, "tolerance")
+        if tolerance is not None and not tolerance < float("inf"):
             raise OptionError(f"{tolerance} is not usable; expected a finite number >= 0", "tolerance")
         if count is not None:
             check_count("--count", count, MAX_COUNT, "questions")  # before any work
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
-        trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)
+        from mhsa_tutor.engine import run as run_engine
+
+        scn = _load(_source(scenario, tokens, d_model, heads, random_seed, mask, values))
+        trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
-        raise typer.Exit(run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed))
+        code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)
+        raise typer.Exit(code)
 
 
 @app.command()
 def new(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario file to write, e.g. mine.toml.")],
-    tokens: Annotated[str, typer.Option("--tokens", help='The tokens, separated by spaces, e.g. "the cat sat".')],
-    d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
-    heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
+    tokens: Annotated[
+        str, typer.Option("--tokens", metavar="TEXT", help='The tokens, separated by spaces, e.g. "the cat sat".')
+    ],
+    d_model: Annotated[int, typer.Option("--d-model", metavar="N", help="Width of each token's vector.")] = 4,
+    heads: Annotated[int, typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.")] = 2,
     mask: Annotated[
         str, typer.Option("--mask", metavar="none|causal", help="none, or causal (no looking ahead).")
     ] = "none",
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same numbers.")] = 0,
     values: Annotated[
         str,
         typer.Option(
@@ -384,6 +407,7 @@ def new(
     console = make_console()
     with errors():
         choice(lang, LANGS, "lang")
+        at_least(seed, 0, "seed")
         check_target(file, force=force)
         path = Path(file)
         scn = build_new(

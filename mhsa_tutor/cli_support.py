@@ -18,16 +18,19 @@ Imports neither NumPy nor Rich at module level, so ``--help`` stays fast.
 """
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.core import Context
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from mhsa_tutor import terminal_io
 from mhsa_tutor.errors import OptionError, TutorError
-from mhsa_tutor.limits import check_columns
+from mhsa_tutor.limits import MAX_COLUMNS, check_columns
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,8 +46,42 @@ def error_line(message: str) -> str:
 def user_message(exc: TutorError) -> str:
     """The text a user sees for a library error: option errors get their flag."""
     if isinstance(exc, OptionError) and exc.option:
-        return f"--{exc.option} {exc.message}"
+        sep = ": " if exc.message.startswith("expected") else " "
+        return f"--{exc.option}{sep}{exc.message}"
     return str(exc)
+
+
+#: The widest layout: a larger ``COLUMNS`` is capped, not obeyed.
+#: The widest the help runs: a readable measure, however wide the terminal.
+HELP_WIDTH = 80
+
+
+def terminal_width() -> int:
+    """The terminal's width, or ``COLUMNS``, or 80 when piped; capped at ``MAX_COLUMNS``."""
+    from rich.console import Console
+
+    return min(Console().width, MAX_COLUMNS)
+
+
+def help_width() -> int:
+    """The width of ``--help``: the terminal's, at most ``HELP_WIDTH``."""
+    return min(terminal_width(), HELP_WIDTH)
+
+
+class Formatter(HelpFormatter):
+    """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it)."""
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """A definition list whose first column takes at most a third of the width, without type labels.
+
+        Typer writes an argument's Python type after its metavar (``NAME|PATH <str>``); the metavar says it.
+        """
+        rows = [(re.sub(r" <[\w\[\], |]+>$", "", term), text) for term, text in rows]
+        super().write_dl(rows, min(col_max, max(8, (self.width - 4) // 3)), col_spacing)
+
+
+# The help of every command is laid out by Formatter (click makes it from the Context class).
+Context.formatter_class = Formatter
 
 
 class Group(TyperGroup):
@@ -84,18 +121,19 @@ class Group(TyperGroup):
 
         try:
             check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
+            extra.setdefault("terminal_width", help_width())
             rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
             return rv if isinstance(rv, int) else 0
         except typer.Abort:
             return 130
-        except NoArgsIsHelpError:
-            return 0  # Typer has printed the help already
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message())  # the help, as for --help
+            return 0
         except TutorError as exc:
             typer.echo(error_line(user_message(exc)), err=True)
             return 2
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
-            fmt = getattr(exc, "format_message", None)
-            typer.echo(error_line(fmt() if fmt is not None else str(exc)), err=True)
+            typer.echo(error_line(typer_message(exc)), err=True)
             return int(getattr(exc, "exit_code", 2))
 
     def invoke(self, ctx: Any) -> Any:
@@ -119,16 +157,26 @@ def errors() -> Iterator[None]:
 
 
 def make_console() -> "Console":
-    """The one Console of a command (plain when piped)."""
+    """The one Console of a command (plain when piped), as wide as the terminal, ``COLUMNS`` or 80.
+
+    A huge ``COLUMNS`` is capped at ``MAX_COLUMNS``.
+    """
     from rich.console import Console
 
     console = Console(highlight=False, emoji=False)
     console.on_broken_pipe = terminal_io.broken_pipe  # type: ignore[method-assign]  # not Rich's exit 1
+    if console.width > MAX_COLUMNS:  # set only then: otherwise the width follows a resized terminal
+        console.width = MAX_COLUMNS
     return console
 
 
+def print_fit(console: "Console", renderable: "RenderableType") -> None:
+    """Print at the console's width (the renderers lay themselves out to fit it)."""
+    console.print(renderable)
+
+
 def print_wide(console: "Console", renderable: "RenderableType") -> None:
-    """Print without squeezing wide tables: render at least as wide as the content needs."""
+    """Print without squeezing wide tables (``--full``): render at least as wide as the content needs."""
     from mhsa_tutor.render import needed_width
 
     need = needed_width(console, [renderable])
@@ -140,13 +188,69 @@ def print_wide(console: "Console", renderable: "RenderableType") -> None:
         console.width = width
 
 
+def _wrapped(prompt: str) -> str:
+    """The prompt wrapped at the terminal's width (in cells), its last line left open for the answer."""
+    from rich.console import Console
+    from rich.text import Text
+
+    width = terminal_width()
+    if Text(prompt).cell_len < width:
+        return prompt
+    lines = Text(prompt.rstrip()).wrap(Console(width=width), width)
+    return "\n".join(line.plain.rstrip() for line in lines) + " "
+
+
 def read_line(prompt: str) -> str | None:
     """One line from stdin (terminal or pipe); None at end of input."""
-    terminal_io.write_stdout(prompt)  # through sys.stdout and its encoding (click's echo may bypass it)
+    import sys
+
+    terminal_io.write_stdout(_wrapped(prompt))  # through sys.stdout and its encoding (click's echo may bypass it)
     line = terminal_io.read_stdin_line()  # at most limits.MAX_LINE characters; closed or undecodable: the end
-    if line is None:
-        terminal_io.write_stdout("\n")
+    if line is None or sys.stdin is None or not sys.stdin.isatty():
+        terminal_io.write_stdout("\n")  # piped: nothing echoed the line, so end the prompt's line here
     return line
+
+
+def at_least(value: float | None, low: float, option: str, top: float | None = None) -> None:
+    """Check a number option's range (None: not given).
+
+    Raises:
+        OptionError: ``--seed: expected a whole number, 0 or more, got -1``.
+    """
+    if value is None or (low <= value and (top is None or value <= top)):
+        return
+    kind = "a whole number" if isinstance(value, int) else "a number"
+    span = f"from {low:g} to {top:g}" if top is not None else f", {low:g} or more"
+    raise OptionError(f"expected {kind}{'' if span.startswith(',') else ' '}{span}, got {value:g}", option)
+
+
+#: What a number option expects, for Typer's errors on values that are not numbers at all.
+EXPECTS = {
+    "precision": "a whole number from 0 to 12",
+    "count": "a whole number, 1 or more",
+    "seed": "a whole number, 0 or more",
+    "tolerance": "a number, 0 or more",
+    "tokens": "a whole number, 1 or more",
+    "d_model": "a whole number, 1 or more",
+    "heads": "a whole number, 1 or more",
+}
+
+
+def typer_message(exc: Exception) -> str:
+    """A usage error from Typer in plain words, naming the option: ``--seed: expected …, got 'x'``."""
+    from typer._click.exceptions import BadParameter
+
+    fmt = getattr(exc, "format_message", None)
+    text = fmt() if fmt is not None else str(exc)
+    cause = exc.__cause__
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or cause is None or not hasattr(cause, "errors"):
+        return text
+    errors = cause.errors()
+    value = errors[0].get("input") if errors else None
+    flag = max(getattr(param, "opts", None) or [f"--{param.name}"], key=len)
+    expected = EXPECTS.get(param.name or "", "a number")
+    return f"{flag}: expected {expected}, got {value!r}"
 
 
 def choice(value: str, options: Sequence[str], option: str) -> str:
@@ -169,10 +273,15 @@ ScenarioArg = Annotated[
     str,
     typer.Argument(
         metavar="NAME|PATH",
-        help="A built-in scenario (see `list`), a scenario .toml file, or `random` (generated; see its options).",
+        help=(
+            "A built-in scenario (see `list`), a scenario .toml file, or `random`: generated, 3 tokens, "
+            "d_model 4, 2 heads unless --tokens, --d-model, --heads, --seed, --mask or --values say otherwise."
+        ),
     ),
 ]
-PrecisionOpt = Annotated[int, typer.Option("--precision", "-p", min=0, max=12, help="Decimals shown.")]
+PrecisionOpt = Annotated[
+    int, typer.Option("--precision", "-p", metavar="N", help="Decimals shown, 0 to 12.", show_default=True)
+]
 ExactOpt = Annotated[
     bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
 ]
@@ -181,16 +290,18 @@ LangOpt = Annotated[str, typer.Option("--lang", metavar="en|ko", help="Narration
 
 _RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
 TokensOpt = Annotated[
-    int | None, typer.Option("--tokens", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
+    int | None, typer.Option("--tokens", metavar="N", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
 ]
 DModelOpt = Annotated[
-    int | None, typer.Option("--d-model", help="Width of each token's vector.", rich_help_panel=_RANDOM)
+    int | None, typer.Option("--d-model", metavar="N", help="Width of each token's vector.", rich_help_panel=_RANDOM)
 ]
 HeadsOpt = Annotated[
-    int | None, typer.Option("--heads", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM)
+    int | None,
+    typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM),
 ]
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", min=0, help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM)
+    int | None,
+    typer.Option("--seed", metavar="N", help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM),
 ]
 MaskOpt = Annotated[
     str | None,
@@ -201,7 +312,8 @@ ValuesOpt = Annotated[
     typer.Option(
         "--values",
         metavar="small-int|normal",
-        help="small-int: integers -2 … 2 (default); normal: Gaussian, weights scaled by 1/√d_model.",
+        help="small-int: integers -2 … 2 (the default up to 8 tokens and d_model 8); normal: Gaussian, weights "
+        "scaled by 1/√d_model, so scores stay moderate at any size (the default above).",
         rich_help_panel=_RANDOM,
     ),
 ]

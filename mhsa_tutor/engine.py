@@ -150,10 +150,14 @@ def _at(t: Rounded, h: int) -> Rounded:
     return values[h], None if exact is None else exact[h], decimals
 
 
-def _softmax_facts(A: Array, cross: bool) -> StageFacts:
-    """Which row first attends most to another token than itself, and how many rows are one-hot."""
+def _softmax_facts(A: Array, cross: bool, blocked: Blocked | None = None) -> StageFacts:
+    """Which row first attends most to another token than itself, and how many rows are one-hot.
+
+    A row that sees a single key (the first row under a causal mask) is one-hot by necessity and not counted.
+    """
     row_max = A.max(axis=1)  # (T,)
-    one_hot = int((row_max > 0.999).sum())
+    seen = A.shape[1] - (blocked.sum(axis=1) if blocked is not None else 0)  # (T,) keys each row sees
+    one_hot = int(((row_max > 0.999) & (seen > 1)).sum())
     if cross or A.shape[0] != A.shape[1]:
         return StageFacts(None, one_hot)
     others = np.flatnonzero(row_max > A.diagonal() + 1e-12)
@@ -220,7 +224,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             n = h + 1
             rec.add("split", n, {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))})
             rec.add("scores", n, {"S": _at(S, h)})
-            facts = replace(_softmax_facts(A[0][h], info.cross), q_equals_k=bool(np.array_equal(Qh[h], Kh[h])))
+            facts = replace(_softmax_facts(A[0][h], info.cross, blocked), q_equals_k=bool(np.array_equal(Qh[h], Kh[h])))
             if scn.scale != "none":  # the row the softmax note is about, else the one the scaling changes most
                 other = facts.strongest_other
                 row = other[0] if other is not None else fx.telling_row(unscaled[h], A[0][h])

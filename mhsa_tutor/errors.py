@@ -25,15 +25,16 @@ class ScenarioError(TutorError):
     """A scenario file (or built-in name) that cannot be used.
 
     ``str(err)`` is the whole user-facing line without the ``error:`` prefix:
-    ``"<origin>: <field> <problem>"``.
+    ``"<origin>: <field> <problem>"`` (``colon=False``: ``"'name' is not …"``,
+    when the origin is the subject of the sentence).
     """
 
-    def __init__(self, origin: str, message: str, field: str | None = None) -> None:
+    def __init__(self, origin: str, message: str, field: str | None = None, *, colon: bool = True) -> None:
         self.origin = origin
         self.field = field
         self.message = message
         where = f"{field} " if field else ""
-        super().__init__(f"{origin}: {where}{message}")
+        super().__init__(f"{origin}{':' if colon else ''} {where}{message}")
 
 
 class OptionError(TutorError):

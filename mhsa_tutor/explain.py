@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.errors import OptionError
+from mhsa_tutor.errors import OptionError, did_you_mean
 from mhsa_tutor.numbers import eq, is_shown_exactly, num, signed
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
@@ -283,8 +283,9 @@ def find_stage(trace: Trace, stage_id: str, head: int | None) -> Stage:
     """
     present = list(dict.fromkeys(s.id for s in trace.stages))
     if stage_id not in present:
+        hint = did_you_mean(stage_id, present)
         raise OptionError(
-            f"{stage_id!r} is not a stage of {trace.info.name}; expected one of: {', '.join(present)}", "stage"
+            f"{stage_id!r} is not a stage of {trace.info.name}; {hint}expected one of: {', '.join(present)}", "stage"
         )
     per_head = any(s.id == stage_id and s.head is not None for s in trace.stages)
     if per_head:

@@ -31,6 +31,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from rich.console import Console, RenderableType
@@ -61,6 +62,8 @@ EXTENSIONS: dict[str, str] = {
     ".htm": "html",
     ".svg": "svg",
 }
+#: Formats whose files share an extension with another format's: a heatmap is an SVG picture too.
+SAME_KIND: frozenset[tuple[str, str]] = frozenset({(".svg", "heatmap")})
 WIDTH = 100  # terminal width recorded for html/svg; widened when a table needs more
 CHUNK_ROWS = 64  # matrix rows serialised at a time by the JSON writer
 
@@ -73,17 +76,25 @@ def choose_format(target: str, fmt_name: str | None) -> str:
     ``-`` (stdout) without a format means markdown.
 
     Raises:
-        OptionError: unknown format, or an extension that names none.
+        OptionError: unknown format, an extension that names none, or a format
+            that contradicts the target's extension (markdown in ``out.json``).
     """
+    dot = target.rfind(".")
+    ext = target[dot:].lower() if target != "-" and dot > max(target.rfind("/"), target.rfind("\\")) else ""
     if fmt_name is not None:
         if fmt_name not in FORMATS:
             hint = did_you_mean(fmt_name, FORMATS)
             raise OptionError(f"{fmt_name!r} is not a format; {hint}expected one of: {', '.join(FORMATS)}", "format")
+        implied = EXTENSIONS.get(ext)
+        if implied is not None and implied != fmt_name and (ext, fmt_name) not in SAME_KIND:
+            raise OptionError(
+                f"{fmt_name!r} contradicts the output file {target}, whose extension {ext} means {implied}; "
+                f"expected {implied}, or a file name ending in .{fmt_name}",
+                "format",
+            )
         return fmt_name
     if target == "-":
         return "md"
-    dot = target.rfind(".")
-    ext = target[dot:].lower() if dot > max(target.rfind("/"), target.rfind("\\")) else ""
     if ext not in EXTENSIONS:
         what = f"the extension {ext!r}" if ext else "a name without an extension"
         raise OptionError(
@@ -288,6 +299,7 @@ def to_markdown(trace: Trace, view: View) -> str:
 
 
 def _renderables(trace: Trace, view: View) -> list[RenderableType]:
+    view = replace(view, fit=False)  # a page: the fixed layout, as wide as its widest matrix
     return [render_header(trace, view), *(render_stage(trace, i, view) for i in range(len(trace.stages)))]
 
 

@@ -57,7 +57,8 @@ class RandomSpec:
     """What ``random`` as a scenario name stands for; parsed from the options at the CLI boundary.
 
     The defaults are a hand-sized scenario: 3 tokens, d_model 4, 2 heads
-    (d_k = 2), seed 0, no mask, small integers.
+    (d_k = 2), seed 0, no mask, small integers (``normal`` values by default
+    above ``HAND_SIZE`` tokens or d_model: ``default_values``).
     """
 
     tokens: int = 3
@@ -98,13 +99,14 @@ class RandomSpec:
                     raise OptionError(f"is only for the random scenario, not for {name}", option)
             return None
         base = cls()
+        n, d = (base.tokens if tokens is None else tokens), (base.d_model if d_model is None else d_model)
         spec = cls(
             tokens=base.tokens if tokens is None else tokens,
             d_model=base.d_model if d_model is None else d_model,
             heads=base.heads if heads is None else heads,
             seed=base.seed if seed is None else seed,
             mask=base.mask if mask is None else mask,
-            values=base.values if values is None else values,
+            values=default_values(n, d) if values is None else values,
         )
         spec.check()
         return spec
@@ -117,6 +119,19 @@ class RandomSpec:
     def build(self) -> Scenario:
         """The generated scenario."""
         return build_random(self.tokens, self.d_model, self.heads, self.seed, self.mask, self.values)
+
+
+#: Up to this many tokens and this d_model, ``random`` draws small integers to work by hand; above, ``normal``.
+HAND_SIZE = 8
+
+
+def default_values(tokens: int, d_model: int) -> str:
+    """``small-int`` for a hand-sized scenario; ``normal`` above, whose scores stay moderate at any size.
+
+    Small integers give scores that grow with d_k (thousands at BERT size), so every softmax row would be
+    one-hot; ``normal`` weights are scaled by 1/√d_model, so the scaled scores stay near 1 however large.
+    """
+    return "small-int" if tokens <= HAND_SIZE and d_model <= HAND_SIZE else "normal"
 
 
 def check_sizes(tokens: int, d_model: int, heads: int) -> None:

@@ -55,7 +55,8 @@ def resolve(ref: str) -> Path:
             hint = did_you_mean(ref.lower(), names, cutoff=0.5)
             raise ScenarioError(
                 repr(ref),
-                f"is not a built-in scenario or a file; {hint}(`mhsa-tutor list` shows the built-ins)",
+                f"is not a built-in scenario or a file; {hint}`mhsa-tutor list` shows the built-ins",
+                colon=False,
             )
     kind = _kind(ref)
     if kind == "folder":

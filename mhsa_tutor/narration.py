@@ -80,6 +80,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         sum_parts=" + ".join(
             f"Z{subscript(n)}·W_O{str(n).translate(_SUP).join('⁽⁾')}" for n in range(1, info.heads + 1)
         ),
+        one_hot=stage.facts.one_hot_rows,
     )
     facts = stage.facts
     if facts.strongest_other is not None:
@@ -151,6 +152,7 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "q_equals_k_acting": lambda t, s: s.facts.q_equals_k and t.info.given_qkv,
     "rounded": _rounded,
     "rounded_acting": _rounded,
+    "one_hot": lambda t, s: s.facts.one_hot_rows > 0,
     "exact_ignores_rounding": lambda t, s: bool(t.info.rounding) and t.exact and s.head in (None, 1),
     "hand_roles": lambda t, s: t.info.heads > 1,
     "same_rows": lambda t, s: s.facts.same_rows is not None,

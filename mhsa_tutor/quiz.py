@@ -10,7 +10,13 @@
   ``is_right`` check an answer: right when within half a unit of the last
   decimal typed (``0.77`` accepts ``0.765 … 0.775``) but never looser than 5 %
   of the value or 0.005 (so ``0`` is not right for 0.47), or within an explicit
-  tolerance; for a stage the scenario rounds by hand, the exact value counts too.
+  tolerance; more digits never cost a mark (half a unit of the displayed
+  precision, ``PRECISION``, or finer is right); for a stage the scenario
+  rounds by hand, the exact value counts too.
+* ``diagnose`` compares a wrong answer with what the common mistakes give on
+  this scenario (``mistakes.Catalogue``: the engine run on variants of the
+  scenario, or NumPy on the trace's arrays) and names the one it matches,
+  with its fix and this scenario's numbers.
 * the interactive loop that asks them is ``session.run_quiz``.
 
 Every sentence comes from ``strings``; token names go through ``safe``.
@@ -29,6 +35,7 @@ import numpy.typing as npt
 from mhsa_tutor.errors import OptionError
 from mhsa_tutor.explain import before_softmax, cell_label
 from mhsa_tutor.limits import MAX_COUNT, check_count
+from mhsa_tutor.mistakes import Catalogue, Cell, Slip
 from mhsa_tutor.numbers import num
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.stagetext import title
@@ -235,11 +242,60 @@ def is_right(question: Question, answer: Answer, tolerance: float | None = None)
     The default tolerance is half a unit of the last decimal typed, capped at
     ``max(RELATIVE_CAP·|value|, ABSOLUTE_FLOOR)`` so that too few digits are not right.
     """
-    cap = max(RELATIVE_CAP * abs(question.value), ABSOLUTE_FLOOR)
-    tol = min(answer.tolerance, cap) if tolerance is None else tolerance
+    tol = answer_tolerance(question, answer, tolerance)
     slack = 1e-9 * max(1.0, abs(question.value))  # binary cannot hold 0.765 exactly
     targets = [question.value] + ([question.exact] if question.exact is not None else [])
     return any(abs(answer.value - v) <= tol + slack for v in targets)
+
+
+#: Half a unit of the precision the quiz shows: typing more digits than that is never wrong.
+DISPLAYED = 0.5 * 10.0**-PRECISION
+
+
+def answer_tolerance(question: Question, answer: Answer, tolerance: float | None = None) -> float:
+    """How far from the value an answer may be: ``tolerance``, or the digits typed within the caps."""
+    if tolerance is not None:
+        return tolerance
+    cap = max(RELATIVE_CAP * abs(question.value), ABSOLUTE_FLOOR)
+    return min(max(answer.tolerance, DISPLAYED), cap)
+
+
+def matching_slip(
+    catalogue: Catalogue, question: Question, answer: Answer, tolerance: float | None = None
+) -> Slip | None:
+    """The first mistake whose value the (wrong) answer matches, and that the right value does not."""
+    tol = answer_tolerance(question, answer, tolerance)
+    cell = Cell(question.stage, question.head, question.matrix, question.row, question.col)
+    for slip in catalogue.slips(cell):
+        slack = 1e-9 * max(1.0, abs(slip.value))
+        if abs(answer.value - slip.value) <= tol + slack and abs(slip.value - question.value) > tol + slack:
+            return slip
+    return None
+
+
+def diagnose(
+    trace: Trace, catalogue: Catalogue, question: Question, answer: Answer, lang: str, tolerance: float | None = None
+) -> str | None:
+    """The sentence naming the mistake a wrong answer matches, with its fix (None when none matches)."""
+    slip = matching_slip(catalogue, question, answer, tolerance)
+    if slip is None:
+        return None
+    t = ui(lang)
+    stage = trace.find(question.stage, question.head)
+    m = stage.matrices[question.matrix]
+    fields: dict[str, object] = {k: num(v, PRECISION) if isinstance(v, float) else v for k, v in slip.facts.items()}
+    if "stage" in slip.facts:
+        fields["stage_name"] = t[f"stage_name_{slip.facts['stage']}"]
+    fields |= {
+        "got": answer.text,
+        "right": num(question.value, PRECISION),
+        "label": label(trace, question),
+        "row": trace.labels(m.rows, m.values.shape[0])[question.row],
+        "col": trace.labels(m.cols, m.values.shape[1])[question.col],
+        "n": question.col + 1,
+    }
+    keys = (f"slip_{slip.kind}_{question.stage}", f"slip_{slip.kind}_scale_{catalogue.scn.scale}", f"slip_{slip.kind}")
+    return t[next(k for k in keys if k in t)].format(**fields)
 
 
 # ------------------------------------------------------------------------- texts

@@ -10,7 +10,8 @@ terminal or a pipe).
   ends the walk with exit code 0; Ctrl-C with 130.
 * ``run_quiz`` asks the questions of ``quiz.choose_questions``, reads one line
   per answer, says right or wrong, shows the ``explain`` arithmetic after a
-  wrong answer, and ends with a summary whose last line is ``score: k/N``, N
+  wrong answer and, when a common mistake gives that answer on this
+  scenario, names it with its fix; it ends with a summary whose last line is ``score: k/N``, N
   being the questions answered so far (a question left with ``q`` or at end of
   input is not counted).
 """
@@ -24,6 +25,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from mhsa_tutor.explain import explain_cell
+from mhsa_tutor.mistakes import Catalogue
 from mhsa_tutor.numbers import num
 from mhsa_tutor.quiz import (
     PRECISION,
@@ -31,6 +33,7 @@ from mhsa_tutor.quiz import (
     Outcome,
     Question,
     ask_text,
+    diagnose,
     givens,
     is_right,
     label,
@@ -38,7 +41,8 @@ from mhsa_tutor.quiz import (
     summary_lines,
     where,
 )
-from mhsa_tutor.render import View, progress_line, render_header, render_stage, safe
+from mhsa_tutor.render import View, progress_line, prose, render_header, render_stage, safe
+from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Trace
 
@@ -88,28 +92,28 @@ def walk(
         key = line.strip().lower()
         if key in ("", "n"):
             if pos == len(indices) - 1:
-                console.print(Text(t["step_end"]))
+                console.print(prose(Text(t["step_end"])))
                 return 0
             pos += 1
             show = True
         elif key == "b":
             if pos == 0:
-                console.print(Text(t["step_first"]))
+                console.print(prose(Text(t["step_first"])))
             else:
                 pos -= 1
                 show = True
         elif key == "q":
             return 0
         elif key in ("?", "h", "help"):
-            console.print(Text(t["step_help"]))
+            console.print(prose(Text(t["step_help"])))
         elif _is_number(key) and int(key) - 1 in indices:
             pos = list(indices).index(int(key) - 1)
             show = True
         elif _is_number(key):
             shown = ", ".join(str(i + 1) for i in indices) if len(indices) < total else f"1–{total}"
-            console.print(Text(t["step_nostage"].format(n=key, valid=shown)))
+            console.print(prose(Text(t["step_nostage"].format(n=key, valid=shown))))
         else:
-            console.print(Text(t["step_unknown"].format(key=line.strip())))
+            console.print(prose(Text(t["step_unknown"].format(key=line.strip()))))
 
 
 def _is_number(key: str) -> bool:
@@ -126,6 +130,7 @@ def run_quiz(
     lang: str = "en",
     tolerance: float | None = None,
     seed: int | None = None,
+    scenario: Scenario | None = None,
 ) -> int:
     """Ask the questions one by one, check each answer, then print the summary.
 
@@ -135,6 +140,8 @@ def run_quiz(
         tolerance: accept answers within this distance (default: half a unit
             in the last decimal typed).
         seed: shown in the header, so the learner can ask the same questions again.
+        scenario: the scenario of ``trace``; with it, a wrong answer that a
+            common mistake gives is named with its fix (``quiz.diagnose``).
 
     Returns:
         The exit code: 0 after the last question, ``q`` or end of input; 130 on
@@ -143,12 +150,13 @@ def run_quiz(
     t = ui(lang)
     outcomes: list[Outcome] = []
     n = len(questions)
-    console.print(Text(t["quiz_title"].format(title=safe(trace.info.text("title", lang)), n=n), style="bold"))
+    console.print(prose(Text(t["quiz_title"].format(title=safe(trace.info.text("title", lang)), n=n), style="bold")))
     rule = t["quiz_rule_tol"].format(tol=num(tolerance, 12)) if tolerance is not None else t["quiz_rule"]
-    console.print(Text(rule))
+    console.print(prose(Text(rule)))
     if seed is not None:
-        console.print(Text(t["quiz_seed"].format(seed=seed), style="dim"))
+        console.print(prose(Text(t["quiz_seed"].format(seed=seed), style="dim")))
     code = 0
+    catalogue = Catalogue(scenario, trace) if scenario is not None else None
     try:
         for k, q in enumerate(questions, start=1):
             answer = _ask(trace, q, k, n, console, read_line, lang)
@@ -157,12 +165,18 @@ def run_quiz(
             right = is_right(q, answer, tolerance)
             outcomes.append(Outcome(q, answer, right))
             _verdict(trace, q, answer, right, console, lang)
+            if right:
+                continue
+            _working(trace, q, console, lang)
+            why = None if catalogue is None else diagnose(trace, catalogue, q, answer, lang, tolerance)
+            if why is not None:
+                console.print(prose(Text(safe(why), style="yellow")))
     except KeyboardInterrupt:
         console.print()
         code = 130
     console.print()
     for i, line in enumerate(summary_lines(trace, outcomes, n, lang)):
-        console.print(Text(safe(line), style="bold" if i == 0 else ""))
+        console.print(prose(Text(safe(line), style="bold" if i == 0 else "")))
     return code
 
 
@@ -170,10 +184,10 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
     """Show one question and read until a number (None on ``q`` or end of input)."""
     t = ui(lang)
     console.print()
-    console.print(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold"))
-    console.print(Text(safe(ask_text(trace, q, lang))))
+    console.print(prose(Text(f"{t['quiz_question'].format(k=k, n=n)} · {where(q, lang)}", style="bold")))
+    console.print(prose(Text(safe(ask_text(trace, q, lang)))))
     for given in givens(trace, q):
-        console.print(Text("  " + safe(given)))
+        console.print(prose(Text("  " + safe(given))))
     while True:
         try:
             line = read_line(f"{t['quiz_prompt']} ")
@@ -184,19 +198,23 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
         answer = parse_answer(line)
         if answer is not None:
             return answer
-        console.print(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow"))
+        console.print(prose(Text(safe(t["quiz_not_number"].format(text=line.strip())), style="yellow")))
 
 
 def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Console, lang: str) -> None:
-    """Right or wrong; after a wrong answer, the cell's arithmetic from ``explain``."""
+    """Right, or wrong with the value (the working follows)."""
     t = ui(lang)
     fields = {"label": label(trace, q), "value": num(q.value, PRECISION), "got": answer.text}
     if right:
-        console.print(Text(safe(t["quiz_right"].format(**fields)), style="green"))
+        console.print(prose(Text(safe(t["quiz_right"].format(**fields)), style="green")))
         return
-    console.print(Text(safe(t["quiz_wrong"].format(**fields)), style="red"))
+    console.print(prose(Text(safe(t["quiz_wrong"].format(**fields)), style="red")))
+
+
+def _working(trace: Trace, q: Question, console: Console, lang: str) -> None:
+    """The cell's arithmetic from ``explain``, after a wrong answer."""
     ex = explain_cell(
         trace, q.stage, f"@{q.row + 1}", f"@{q.col + 1}", head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
     for line in ex.lines:
-        console.print(Text("  " + safe(line)))
+        console.print(prose(Text("  " + safe(line))))

@@ -56,7 +56,8 @@ class StageFacts:
 
     ``strongest_other``: on a self-attention softmax, the first (row, col) whose
     row gives its largest weight to another token than itself, or None.
-    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key.
+    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key
+    (of the rows that see more than one key).
     ``q_equals_k``: on a softmax, the head's queries equal its keys (Q = K).
     ``row``: on a scaled stage, the row its note quotes: the softmax's
     ``strongest_other`` row if any, else the row whose weights the scaling

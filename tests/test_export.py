@@ -470,7 +470,9 @@ def test_choose_format() -> None:
     assert choose_format("t.json", None) == "json"
     assert choose_format("t.htm", None) == "html"
     assert choose_format("t.svg", None) == "svg"
-    assert choose_format("t.svg", "md") == "md"
+    assert choose_format("t.txt", "md") == "md"  # an extension that names no format: --format decides
+    with pytest.raises(OptionError, match=r"contradicts the output file t\.svg"):
+        choose_format("t.svg", "md")  # issue 11: markdown in a .svg name is refused, not written
     assert choose_format("-", None) == "md"
     for target in ("t", "t.txt", "dir.v2/trace", ".json/x"):
         with pytest.raises(OptionError):

@@ -236,9 +236,9 @@ def test_new_writes_hidden_characters_escaped(invoke: Invoke, tmp_path: Path) ->
 
 
 def test_a_huge_columns_is_refused(invoke: Invoke) -> None:
-    one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "100000000"}), "COLUMNS", "1,000")
-    assert invoke(["run", "by_hand", "--brief"], env={"COLUMNS": "1000"}).exit_code == 0
-    one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "１００００００００"}), "COLUMNS", "1,000")
+    for huge in ("100000000", "１００００００００"):  # capped at the widest layout, not obeyed (nor refused)
+        r = invoke(["run", "by_hand"], env={"COLUMNS": huge})
+        assert r.exit_code == 0 and max(len(line) for line in r.stdout.splitlines()) <= 400
     one_error_line(invoke(["run", "by_hand"], env={"COLUMNS": "²"}), "COLUMNS=²", "not a number")
     one_error_line(invoke(["run", "by_hand"], env={"LINES": "²"}), "LINES=²", "not a number")
 

@@ -73,6 +73,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         "softmax",
         ("narration", "always"),
         ("pitfall", "self_codingopera"),
+        ("pitfall", "one_hot"),
         ("pitfall", "self_not_highest"),
         ("narration", "q_equals_k"),
         ("narration", "q_equals_k_acting"),

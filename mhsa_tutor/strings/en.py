@@ -161,6 +161,11 @@ NOTES: dict[str, str] = {
         "'{other}' {w_other} (head {h}). The score q·k depends on the vectors' lengths and directions, not on "
         "which token they came from, and nothing makes q_i·k_i the largest."
     ),
+    "softmax.pitfall.one_hot": (
+        "Effectively one-hot: in {one_hot} of the {T} rows one weight is above 0.999, so that query copies a "
+        "single value row and takes almost nothing from the others. When scores are this far apart (gaps of "
+        "about 7 or more after scaling), the softmax acts as a hard choice; moderate scores keep it soft."
+    ),
     "softmax.pitfall.self_not_highest": (
         "Common mistake: assuming a token attends most to itself. Not here: '{tok}' gives itself {w_self} but "
         "'{other}' {w_other} (head {h}). The score q·k depends on the vectors' lengths and directions, and in "
@@ -254,6 +259,19 @@ UI: dict[str, str] = {
     "progress_head": "head {h}",
     "exact": "--exact",
     "exact_note": "the scenario's hand rounding is ignored",
+    "list_name": "name",
+    "list_title": "title",
+    "list_shows": "what it shows",
+    "list_tokens": "tokens",
+    "list_heads": "heads",
+    "list_article": "article",
+    "list_self": "self-attention",
+    "list_cross": "cross-attention",
+    "list_causal": "causal mask",
+    "list_given_qkv": "Q, K, V given",
+    "list_scale_none": "no scaling",
+    "list_scale_sqrt_seq_len": "scaled by √T",
+    "list_rounding": "hand rounding",
     "cp_title": "Source check",
     "cp_where": "checkpoint",
     "cp_source": "source",
@@ -266,6 +284,12 @@ UI: dict[str, str] = {
     "step_first": "This is the first stage.",
     "step_nostage": "There is no stage {n} here; choose {valid}.",
     "step_unknown": "Unknown key {key!r}; press ? for the keys.",
+    "slide_keys": "→ next · ← back · l stages, keys · q quit",
+    "slide_scroll": "lines {a}–{b} of {n}, ↑↓ PgUp PgDn scroll",
+    "slide_jump": "go to stage {n}, Enter",
+    "slide_unknown": "{key!r} is not a key here; l lists the stages, q quits",
+    "slide_list_title": "Stages (number then Enter goes there)",
+    "slide_list_hint": "Keys: → n space Enter next · ← b back · g Home first · G End last · number+Enter jump · ↑ ↓ PgUp PgDn scroll · l ? this list (l or Esc closes it) · q Esc quit",
     "example": "Example:",
     "ex_given": "(given: nothing to compute)",
     "ex_split": (
@@ -314,6 +338,28 @@ UI: dict[str, str] = {
     "quiz_not_number": "{text!r} is not a number; type a number such as 0.77, or q to stop.",
     "quiz_right": "✓ Right: {label} = {value}",
     "quiz_wrong": "✗ Not quite: you typed {got}, but {label} = {value}. Here is how it is computed:",
+    "slip_unscaled_scaled": "Your {got} is the unscaled score q·k: divide it by {div_name} = {div}.",
+    "slip_unscaled": "Your {got} is what the scores give without scaling: divide each score by {div_name} = {div} before the softmax.",
+    "slip_by_dk": "Your {got} divides the scores by d_k = {dk}: divide by √d_k = {sqrt_dk} instead.",
+    "slip_by_sqrt_t": "Your {got} divides the scores by √T = √{T} = {sqrt_t} (the sequence length): this scenario divides by {div_name} = {div}.",
+    "slip_by_sqrt_dk": "Your {got} divides the scores by √d_k = {sqrt_dk}: this scenario divides by {div_name} = {div}.",
+    "slip_by_sqrt_t_scale_none": "Your {got} divides the scores by √T = √{T} = {sqrt_t}: this scenario does not scale the scores.",
+    "slip_by_sqrt_dk_scale_none": "Your {got} divides the scores by √d_k = {sqrt_dk}: this scenario does not scale the scores.",
+    "slip_wrong_axis": "Your {got} takes the softmax down a column, over the queries: take it along the row of '{row}', over the keys, so that each row sums to 1.",
+    "slip_mask_after": "Your {got} takes the softmax before the mask and then zeroes the future keys, so the row no longer sums to 1: set the future scores to −∞ first, then take the softmax.",
+    "slip_mask_after_renorm": "Your {got} masks after the softmax and renormalises the row: that gives the same weights, so check the arithmetic.",
+    "slip_transposed": "Your {got} is K·Qᵀ, the cell [{col}, {row}]: the scores are Q·Kᵀ, query '{row}' along the row, key '{col}' down the column.",
+    "slip_other_head": "Your {got} uses head {other}'s columns: head {h} takes columns {c0}–{c1}.",
+    "slip_added": "Your {got} adds the heads' outputs: the heads are set side by side, so column {n} of Z is column {ch} of head {h} alone.",
+    "slip_no_wo": "Your {got} is the concatenated Z without W_O: multiply that row of Z by column {n} of W_O.",
+    "slip_exact": (
+        "Your {got} is the exact value, but this scenario rounds the {stage_name} values by hand (decimals "
+        "kept: {d}) and the later steps use the rounded numbers."
+    ),
+    "slip_rounded": (
+        "Your {got} comes from rounding the {stage_name} values (decimals kept: {d}) before the next step: "
+        "keep at least 4 decimals until the end."
+    ),
     "quiz_summary": "Summary",
     "quiz_you": "you typed",
     "quiz_none": "No question was answered.",

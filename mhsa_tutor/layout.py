@@ -1,0 +1,62 @@
+"""Renderables that lay text out for the width there is, never wider, never cutting a word.
+
+* ``Heading``: a rule with the title in it; a title too long for the width
+  wraps above a plain rule instead of being cut.
+* ``Stacked``: a table when it fits the width with every word of its cells
+  whole; otherwise each row as a paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.align import AlignMethod
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+
+class Heading:
+    """A rule with the title in it; when the title does not fit, the title wraps above a plain rule."""
+
+    def __init__(self, title: Text, characters: str = "─", align: AlignMethod = "center") -> None:
+        self.title = title
+        self.characters = characters
+        self.align = align
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if cell_len(self.title.plain) + 6 <= options.max_width:
+            yield Rule(self.title, characters=self.characters, align=self.align)
+        else:
+            yield self.title
+            yield Rule(characters=self.characters)
+
+
+class Stacked:
+    """A table when it fits the width; otherwise each row as a paragraph, ``header: cell`` by ``header: cell``."""
+
+    def __init__(self, table: Table, lines: Sequence[Text]) -> None:
+        self.table = table
+        self.lines = lines
+
+    def _fits(self, console: Console, options: ConsoleOptions) -> bool:
+        """True when the table at this width keeps every word of its cells whole."""
+        words = {w for col in self.table.columns for cell in col.cells for w in str(cell).split()}
+        words |= {w for col in self.table.columns for w in str(col.header).split()}
+        lines = console.render_lines(self.table, options.update(height=None), pad=False)
+        shown = {w for line in lines for w in "".join(seg.text for seg in line).split()}
+        return words <= shown
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        if self._fits(console, options):
+            return Measurement.get(console, options, self.table)
+        return Measurement(options.max_width, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self._fits(console, options):
+            yield self.table
+        else:
+            yield from self.lines
