@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError, did_you_mean
-from mhsa_tutor.numbers import eq, is_shown_exactly, num, signed
+from mhsa_tutor.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -97,10 +97,10 @@ def _term(a: float, b: float, p: int) -> str:
 
 def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
     """``= a1×b1 + a2×b2 + …`` (long sums elided in the middle); ``≈`` when an operand shown is rounded."""
-    terms = [_term(float(x), float(y), p) for x, y in zip(a, b, strict=True)]
-    if len(terms) > 12:
-        terms = [*terms[:4], "…", *terms[-4:]]
-    exact = all(is_shown_exactly(float(x), p) for x in (*a, *b))
+    n = len(a)
+    shown = range(n) if n <= 12 else [*range(4), -1, *range(n - 4, n)]  # -1: the elided middle
+    terms = ["…" if k < 0 else _term(float(a[k]), float(b[k]), p) for k in shown]
+    exact = all_shown_exactly(a, p) and all_shown_exactly(b, p)
     return f"{'=' if exact else '≈'} " + " + ".join(terms)
 
 

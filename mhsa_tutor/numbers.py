@@ -80,6 +80,15 @@ def is_shown_exactly(x: float, precision: int) -> bool:
     return abs(float(shown.replace(MINUS, "-")) - x) <= 1e-9 * max(1.0, abs(x))  # equal up to float noise
 
 
+def all_shown_exactly(values: npt.NDArray[np.float64], precision: int) -> bool:
+    """``is_shown_exactly`` for every number of an array at once (NumPy, for long sums)."""
+    x = values[np.isfinite(values)]
+    ax = np.abs(x)
+    if np.any((ax >= HUGE) | ((x != 0) & (ax < 0.5 * 10.0**-precision))):
+        return False  # shown with an exponent
+    return bool(np.all(np.abs(np.round(x, precision) - x) <= 1e-9 * np.maximum(1.0, ax)))
+
+
 def eq(x: float, precision: int) -> str:
     """``= 2`` where the number shown is the value itself, else ``≈ 1.7321``: never false arithmetic."""
     return f"{'=' if is_shown_exactly(x, precision) else '≈'} {num(x, precision)}"

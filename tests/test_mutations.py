@@ -230,3 +230,13 @@ def test_records_are_read_only() -> None:
         scn.rounding["scaled"] = 2  # type: ignore[index]
     for cp in scn.expected:
         assert not cp.value.flags.writeable
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=20), st.integers(0, 6))
+@example([0.125, 2.0], 2)
+@example([1e-9, 1.0], 4)
+def test_all_shown_exactly_agrees_with_one_at_a_time(xs: list[float], p: int) -> None:
+    """The vectorised check of long sums says what the per-number check says."""
+    from mhsa_tutor.numbers import all_shown_exactly, is_shown_exactly
+
+    assert all_shown_exactly(np.array(xs), p) == all(is_shown_exactly(x, p) for x in xs)
