@@ -43,7 +43,7 @@ def stage_formula(stage: Stage, lang: str, trace: Trace | None = None) -> str:
 
 def stage_title(stage: Stage, lang: str) -> str:
     """The display title of a stage in ``lang``."""
-    return stagetext.title(stage.id, stage.head, lang)
+    return stagetext.title(stage.id, stage.head, lang, stage.facts.variant)
 
 
 def _rounded_text(trace: Trace, lang: str) -> str:
@@ -73,11 +73,33 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         sqrt_dk=f"{info.sqrt_dk:.4f}",
         rounded=_rounded_text(trace, lang),
     )
+    f.update(_variant_fields(trace, stage))
     other = stage.facts.strongest_other
     if other is not None:
         i, j = other
         A = stage.matrices["A"].values
         f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=f"{A[i, i]:.4f}", w_other=f"{A[i, j]:.4f}")
+    return f
+
+
+def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
+    """The fields the notes of the variants quote (RoPE's offset property, NaN rows, padding, slopes)."""
+    info = trace.info
+    facts = stage.facts
+    f: dict[str, object] = {
+        "style": info.rope_style or "",
+        "slopes": ", ".join(f"{m:g}" for m in info.slopes),
+        "dead": ", ".join(f"'{info.tokens[i]}'" for i in facts.dead_rows),
+        "T_1": len(info.tokens) - 1,
+        "window_1": (info.window or 1) - 1,
+        "padded": ", ".join(f"'{k}'" for k, p in zip(info.key_tokens, info.padding or (), strict=False) if p),
+    }
+    if facts.rope_offset is not None:
+        i, j, now, later = facts.rope_offset
+        f.update(
+            qi=info.tokens[i], kj=info.key_tokens[j], i=i, j=j, i1=i + 1, j1=j + 1, off=i - j,
+            now=f"{now:.4f}", later=f"{later:.4f}",
+        )  # fmt: skip
     return f
 
 
@@ -96,6 +118,15 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "self_not_highest": lambda t, s: s.facts.strongest_other is not None,
     "rounded": lambda t, s: bool(t.info.rounding) and not t.exact and s.head in (None, 1),
     "exact_ignores_rounding": lambda t, s: bool(t.info.rounding) and t.exact and s.head in (None, 1),
+    "sinusoidal": lambda t, s: t.info.positions == "sinusoidal",
+    "learned": lambda t, s: t.info.positions == "learned",
+    "gqa": lambda t, s: t.info.groups != t.info.heads,
+    "rope_offset": lambda t, s: s.facts.rope_offset is not None,
+    "causal": lambda t, s: t.info.mask == "causal",
+    "sliding": lambda t, s: t.info.mask == "sliding",
+    "custom": lambda t, s: t.info.mask == "custom",
+    "padding": lambda t, s: t.info.padding is not None,
+    "dead_row": lambda t, s: bool(s.facts.dead_rows),
 }
 
 

@@ -37,9 +37,11 @@ def _notes(stage: str, *entries: tuple[Kind, str]) -> tuple[NoteSpec, ...]:
 
 NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "input": _notes("input", ("narration", "from_x"), ("narration", "cross"), ("narration", "given_qkv")),
+    "positions": _notes("positions", ("narration", "sinusoidal"), ("narration", "learned"), ("pitfall", "always")),
     "params": _notes("params", ("narration", "always"), ("narration", "has_wo")),
     "projections": _notes("projections", ("narration", "always")),
-    "split": _notes("split", ("narration", "always")),
+    "split": _notes("split", ("narration", "always"), ("narration", "gqa")),
+    "rotary": _notes("rotary", ("narration", "always"), ("narration", "rope_offset"), ("pitfall", "always")),
     "scores": _notes("scores", ("narration", "always"), ("pitfall", "unscaled")),
     "scaled": _notes(
         "scaled",
@@ -48,13 +50,27 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("pitfall", "sqrt_seq_len"),
         ("pitfall", "sqrt_dk"),
     ),
-    "masked": _notes("masked", ("narration", "always"), ("pitfall", "always")),
+    "bias": _notes("bias", ("narration", "always"), ("pitfall", "always")),
+    # the causal mask's narration keeps its catalogue key "masked.narration.always"; it is said only under "causal"
+    "masked": (
+        NoteSpec("masked.narration.always", "narration", "causal"),
+        *_notes(
+            "masked",
+            ("narration", "sliding"),
+            ("narration", "custom"),
+            ("narration", "padding"),
+            ("narration", "dead_row"),
+            ("pitfall", "always"),
+            ("pitfall", "dead_row"),
+        ),
+    ),
     "softmax": _notes(
         "softmax",
         ("narration", "always"),
         ("pitfall", "self_not_highest"),
         ("pitfall", "rounded"),
         ("pitfall", "exact_ignores_rounding"),
+        ("pitfall", "dead_row"),
     ),
     "head_output": _notes("head_output", ("narration", "always")),
     "concat": _notes(
