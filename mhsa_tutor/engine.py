@@ -34,7 +34,16 @@ from mhsa_tutor.errors import ScenarioError
 from mhsa_tutor.scenario import FromX, GivenQKV, Scenario
 from mhsa_tutor.stages import Axis, axes
 from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, StageFacts, Trace, Verdict
-from mhsa_tutor.variants import alibi_bias, kv_group, mask_rule, offset_demo, rope_theta, rotate, sinusoidal
+from mhsa_tutor.variants import (
+    alibi_bias,
+    kv_group,
+    mask_rule,
+    offset_demo,
+    rope_theta,
+    rotate,
+    sinusoidal,
+    sinusoidal_angles,
+)
 
 Array = npt.NDArray[np.float64]
 Blocked = npt.NDArray[np.bool_]
@@ -178,13 +187,15 @@ def _softmax_facts(A: Array, cross: bool) -> StageFacts:
     return StageFacts((i, int(np.argmax(A[i]))), one_hot)
 
 
-def _positions(scn: Scenario, X: Array) -> tuple[Array, Array] | None:
-    """(P, X + P) when the scenario adds absolute positions to X, else None."""
+def _positions(scn: Scenario, X: Array) -> tuple[Array, Array, dict[str, Array]] | None:
+    """(P, X + P, aux: the sinusoids' angles) when the scenario adds absolute positions to X, else None."""
     var = scn.variants
     if var.positions == "none":
         return None
-    P = var.P if var.P is not None else sinusoidal(X.shape[0], X.shape[1])  # (T, d_model)
-    return _frozen(P), _frozen(X + P)
+    if var.P is not None:
+        return var.P, _frozen(X + var.P), {}
+    P = sinusoidal(X.shape[0], X.shape[1])  # (T, d_model)
+    return _frozen(P), _frozen(X + P), {"angle": _frozen(sinusoidal_angles(X.shape[0], X.shape[1]))}
 
 
 def _rope(scn: Scenario, Qh: Array, Kh: Array) -> tuple[Array, Array, dict[str, Array]] | None:
@@ -265,7 +276,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             pos = _positions(scn, X)
             if pos is not None:
                 X = pos[1]
-                rec.add("positions", None, {"P": _none(pos[0]), "X": _none(X)})
+                rec.add("positions", None, {"P": _none(pos[0]), "X": _none(X)}, aux=pos[2])
             src = inp.memory if inp.memory is not None else X  # (Tk, d_src)
             weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O}
             rec.add("params", None, {k: _none(w) for k, w in weights.items() if w is not None})

@@ -118,14 +118,20 @@ def _projections(c: Cell, label: str) -> list[str]:
 
 def _split(c: Cell, label: str) -> list[str]:
     width = c.m.values.shape[1]
-    source_col = (c.head - 1) * width + c.j + 1
-    note = c.t["ex_split"].format(h=c.head, w=width, c=c.j + 1, src=source_col)
+    h = c.head if c.name == "Q" else c.trace.info.kv_head(c.head)  # K and V: the key/value head it shares
+    source_col = (h - 1) * width + c.j + 1
+    note = c.t["ex_split"].format(h=h, w=width, c=c.j + 1, src=source_col)
     sub = subscript(c.head)
-    return [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", f"= {num(c.value, c.p)}"]
+    lines = [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", f"= {num(c.value, c.p)}"]
+    if c.name != "Q" and c.stage.facts.shared_by and c.trace.info.groups != c.trace.info.heads:
+        shared = ", ".join(str(n) for n in c.stage.facts.shared_by)
+        lines.insert(0, c.t["ex_split_shared"].format(q=c.head, h=h, shared=shared))
+    return lines
 
 
 def _scores(c: Cell, label: str) -> list[str]:
-    sp = c.trace.find("split", c.head).matrices
+    has_rope = any(st.id == "rotary" for st in c.trace.stages)
+    sp = c.trace.find("rotary" if has_rope else "split", c.head).matrices
     q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
     return [f"S[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"= {_dot(q, k, c.p)}", f"= {num(c.shown, c.p)}"]
 
@@ -139,11 +145,85 @@ def _scaled(c: Cell, label: str) -> list[str]:
 
 
 def _masked(c: Cell, label: str) -> list[str]:
-    fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1}
-    if c.j > c.i:
-        return [c.t["ex_blocked"].format(**fmt), f"S[{c.rl}, {c.cl}] = −∞"]
-    key = "ex_self" if c.i == c.j and not c.trace.info.cross else "ex_kept"
-    return [c.t[key].format(**fmt), f"S[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
+    info = c.trace.info
+    fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "w": info.window or 0}
+    aux = c.stage.aux
+    by_rule = bool(aux["by_rule"][c.i, c.j]) if "by_rule" in aux else c.j > c.i
+    by_padding = bool(aux["by_padding"][c.i, c.j]) if "by_padding" in aux else False
+    rule = {"causal": "", "sliding": "_sliding", "custom": "_custom", "none": ""}.get(info.mask, "")
+    lines = []
+    if by_rule:
+        lines.append(c.t[f"ex_blocked{rule}"].format(**fmt))
+    elif by_padding:
+        pass  # the padding line below says why
+    elif info.mask == "causal":
+        lines.append(c.t["ex_self" if c.i == c.j and not info.cross else "ex_kept"].format(**fmt))
+    elif info.mask != "none":
+        lines.append(c.t[f"ex_kept{rule}"].format(**fmt))
+    if by_padding:
+        lines.append(c.t["ex_blocked_padding"].format(**fmt))
+    shown = "−∞" if by_rule or by_padding else num(c.value, c.p)
+    return [*lines, f"S[{c.rl}, {c.cl}] = {shown}"]
+
+
+def _positions(c: Cell, label: str) -> list[str]:
+    P = c.stage.matrices["P"].values
+    angle = c.stage.aux.get("angle")
+    p_line: list[str] = []
+    if angle is not None:  # sinusoidal: P[pos, k] = sin or cos of pos / 10000^(2i/d)
+        fn = "sin" if c.j % 2 == 0 else "cos"
+        two_i = c.j - c.j % 2
+        d = P.shape[1]
+        a = num(float(angle[c.i, c.j]), c.p + 2)
+        p_line = [f"P[{c.rl}, {c.cl}] = {fn}({c.i} / 10000^({two_i}/{d})) = {fn}({a}) = {num(float(P[c.i, c.j]), c.p)}"]
+    if c.name == "P":
+        return p_line or _given(c, label)
+    x = float(c.trace.find("input").matrices["X"].values[c.i, c.j])
+    return [
+        *p_line,
+        f"X[{c.rl}, {c.cl}] = x + p = {num(x, c.p)} + {num(float(P[c.i, c.j]), c.p)}",
+        f"= {num(c.value, c.p)}",
+    ]
+
+
+def _rotary(c: Cell, label: str) -> list[str]:
+    info = c.trace.info
+    style = info.rope_style or "half"
+    aux = c.stage.aux
+    raw = c.trace.find("split", c.head).matrices[c.name].values[c.i]  # the vector before rotation
+    d = raw.shape[0]
+    half = d // 2
+    if style == "interleaved":
+        pj, first = c.j // 2, c.j % 2 == 0
+        other = c.j + 1 if first else c.j - 1
+    else:
+        pj, first = c.j % half, c.j < half
+        other = c.j + half if first else c.j - half
+    a, b = (raw[c.j], raw[other]) if first else (raw[other], raw[c.j])
+    theta, angle = float(aux["theta"][pj]), float(aux[f"angle_{c.name}"][c.i, pj])
+    cos, sin = float(aux[f"cos_{c.name}"][c.i, pj]), float(aux[f"sin_{c.name}"][c.i, pj])
+    note = c.t["ex_rot"].format(
+        name=c.name, row=c.rl, m=c.i, c=c.j + 1, o=other + 1, style=style, pj=pj,
+        theta=num(theta, c.p + 2), angle=num(angle, c.p),
+    )  # fmt: skip
+    p = c.p
+    if first:
+        formula = f"a·cos − b·sin = {_term(float(a), cos, p)} − {_term(float(b), sin, p)}"
+    else:
+        formula = f"a·sin + b·cos = {_term(float(a), sin, p)} + {_term(float(b), cos, p)}"
+    return [note, f"{label} = {formula}", f"= {num(c.value, p)}"]
+
+
+def _bias(c: Cell, label: str) -> list[str]:
+    slope = c.stage.facts.slope or 0.0
+    dist = abs(c.i - c.j)
+    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i, "j": c.j, "d": dist}
+    b = num(float(c.stage.matrices["B"].values[c.i, c.j]), c.p)
+    if c.name == "B":
+        return [c.t["ex_bias"].format(**fmt), f"B[{c.rl}, {c.cl}] = −{slope:g} × {dist}", f"= {b}"]
+    scaled = c.trace.find("scaled" if c.trace.info.scale != "none" else "scores", c.head).matrices["S"].values
+    s = num(float(scaled[c.i, c.j]), c.p)
+    return [c.t["ex_bias"].format(**fmt), f"S[{c.rl}, {c.cl}] = {s} + ({b})", f"= {num(c.value, c.p)}"]
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
@@ -190,9 +270,12 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
     "input": _given,
     "params": _given,
     "projections": _projections,
+    "positions": _positions,
     "split": _split,
+    "rotary": _rotary,
     "scores": _scores,
     "scaled": _scaled,
+    "bias": _bias,
     "masked": _masked,
     "softmax": _softmax,
     "head_output": _head_output,
@@ -252,8 +335,8 @@ def _labels(trace: Trace, m: Matrix, axis: str) -> tuple[str, ...]:
 
 
 def before_softmax(trace: Trace, head: int) -> Stage:
-    """The stage whose scores the softmax of ``head`` reads: masked, else scaled, else scores."""
-    for sid in ("masked", "scaled", "scores"):
+    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
+    for sid in ("masked", "bias", "scaled", "scores"):
         try:
             return trace.find(sid, head)
         except KeyError:
@@ -321,5 +404,11 @@ def example_cell(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
     n_rows, n_cols = stage.matrices[name].values.shape
     if stage.id == "masked" and n_cols > 1:
         return name, "1", "2"
+    if stage.id == "bias" and n_cols > 1:
+        return "S", str(n_rows), "1"
+    if stage.id == "rotary" and n_rows > 1:
+        return name, "2", "1"
+    if stage.id == "positions":
+        return "X", str(min(2, n_rows)), "1"
     row = str(min(2, n_rows)) if stage.id in ("softmax", "scores", "scaled") else "1"
     return name, row, "1"

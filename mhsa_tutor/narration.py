@@ -121,6 +121,7 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "sinusoidal": lambda t, s: t.info.positions == "sinusoidal",
     "learned": lambda t, s: t.info.positions == "learned",
     "gqa": lambda t, s: t.info.groups != t.info.heads,
+    "no_gqa": lambda t, s: t.info.groups == t.info.heads,
     "rope_offset": lambda t, s: s.facts.rope_offset is not None,
     "causal": lambda t, s: t.info.mask == "causal",
     "sliding": lambda t, s: t.info.mask == "sliding",

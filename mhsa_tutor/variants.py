@@ -28,13 +28,19 @@ Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
 
 
-def sinusoidal(tokens: int, d_model: int) -> Array:
-    """The sinusoidal position matrix P (tokens × d_model) of the Transformer paper."""
+def sinusoidal_angles(tokens: int, d_model: int) -> Array:
+    """pos / 10000^(2i/d_model) for every position and feature k (2i = k for even k, k − 1 for odd k)."""
     pos = np.arange(tokens, dtype=np.float64)[:, None]  # (T, 1)
     k = np.arange(d_model)
-    even = k - (k % 2)  # the exponent's 2i: k for even k, k − 1 for odd k
-    angle = pos / np.power(10000.0, even / d_model)  # (T, d_model)
-    out: Array = np.where(k % 2 == 0, np.sin(angle), np.cos(angle))
+    even = k - (k % 2)
+    out: Array = pos / np.power(10000.0, even / d_model)  # (T, d_model)
+    return out
+
+
+def sinusoidal(tokens: int, d_model: int) -> Array:
+    """The sinusoidal position matrix P (tokens × d_model) of the Transformer paper."""
+    angle = sinusoidal_angles(tokens, d_model)
+    out: Array = np.where(np.arange(d_model) % 2 == 0, np.sin(angle), np.cos(angle))
     return out
 
 

@@ -40,7 +40,8 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "positions": _notes("positions", ("narration", "sinusoidal"), ("narration", "learned"), ("pitfall", "always")),
     "params": _notes("params", ("narration", "always"), ("narration", "has_wo")),
     "projections": _notes("projections", ("narration", "always")),
-    "split": _notes("split", ("narration", "always"), ("narration", "gqa")),
+    # under GQA the key/value columns differ from the query's: "split.narration.gqa" says it instead
+    "split": (NoteSpec("split.narration.always", "narration", "no_gqa"), *_notes("split", ("narration", "gqa"))),
     "rotary": _notes("rotary", ("narration", "always"), ("narration", "rope_offset"), ("pitfall", "always")),
     "scores": _notes("scores", ("narration", "always"), ("pitfall", "unscaled")),
     "scaled": _notes(

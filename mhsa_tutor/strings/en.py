@@ -263,6 +263,7 @@ UI: dict[str, str] = {
     "ex_split": (
         "(head {h} takes {w} columns: its column {c} is column ({h} − 1)·{w} + {c} = {src} of the whole matrix)"
     ),
+    "ex_split_shared": "Query head {q} uses key/value head {h}, which query heads {shared} share (GQA).",
     "ex_blocked": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
     "ex_self": "A token may always attend to itself (j = i = {i}), so the score is kept.",
     "ex_kept": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",

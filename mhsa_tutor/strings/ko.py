@@ -89,8 +89,8 @@ NOTES: dict[str, str] = {
         "nn.MultiheadAttention과 같은 방식입니다. 각 헤드는 자기 열만 가지고 다른 헤드와 독립적으로 어텐션을 계산합니다."
     ),
     "split.narration.gqa": (
-        "그룹 쿼리 어텐션(GQA)입니다. 쿼리 헤드 {heads}개가 키/밸류 헤드 {G}개를 나눠 씁니다. 쿼리 헤드 {h}는 키/밸류 헤드 {g}(⌊(h − 1)·G/H⌋ + 1), "
-        "곧 K의 {k}번째 열과 V의 {v}번째 열을 쓰고, 이 키/밸류는 쿼리 헤드 {shared}가 함께 씁니다. "
+        "그룹 쿼리 어텐션(GQA)입니다. 쿼리 헤드 {heads}개가 키/밸류 헤드 {G}개를 나눠 씁니다. {h}번 쿼리 헤드는 {g}번 키/밸류 헤드(⌊(h − 1)·G/H⌋ + 1), "
+        "곧 K의 {k}번째 열과 V의 {v}번째 열을 쓰고, 이 키/밸류는 {shared}번 쿼리 헤드가 함께 씁니다. "
         "F.scaled_dot_product_attention(..., enable_gqa=True)이 반복해 주는 방식과 같습니다. 생성할 때 저장할 키와 밸류가 줄고, 쿼리 수는 그대로입니다."
     ),
     "rotary.narration.always": (
@@ -147,7 +147,7 @@ NOTES: dict[str, str] = {
         "사용자 지정 마스킹입니다. blocked[i, j]가 참인 곳(nn.MultiheadAttention의 불리언 attn_mask와 같은 뜻)의 점수는 −∞가 되어 가중치가 정확히 0입니다."
     ),
     "masked.narration.padding": (
-        "패딩: 키 {padded}는 시퀀스 길이를 맞추려고 채운 자리입니다(key_padding_mask). 어떤 쿼리도 여기에 주목하면 안 되므로 모든 행에서 이 점수가 −∞가 됩니다."
+        "패딩: {padded} 키는 시퀀스 길이를 맞추려고 채운 자리입니다(key_padding_mask). 어떤 쿼리도 여기에 주목하면 안 되므로 모든 행에서 이 점수가 −∞가 됩니다."
     ),
     "masked.narration.dead_row": (
         "{dead} 행은 모든 키가 막혀 유한한 점수가 하나도 없습니다. 그래서 소프트맥스가 0/0이 되어 NaN이 나오고, 출력도 NaN입니다. "
@@ -227,6 +227,7 @@ UI: dict[str, str] = {
     "example": "예시:",
     "ex_given": "(주어진 값: 계산할 것이 없습니다)",
     "ex_split": "({h}번 헤드는 열 {w}개를 가져갑니다. 이 헤드의 {c}번째 열은 전체 행렬의 ({h} − 1)·{w} + {c} = {src}번째 열입니다)",
+    "ex_split_shared": "{q}번 쿼리 헤드는 {h}번 키/밸류 헤드를 씁니다. 이 키/밸류 헤드는 {shared}번 쿼리 헤드가 함께 씁니다(GQA).",
     "ex_blocked": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이므로 인과 마스크가 가립니다.",
     "ex_self": "토큰은 언제나 자기 자신을 볼 수 있으므로(j = i = {i}) 점수를 그대로 둡니다.",
     "ex_kept": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있지 않습니다. j ≤ i이므로 점수를 그대로 둡니다.",
@@ -234,12 +235,12 @@ UI: dict[str, str] = {
     "ex_kept_sliding": "'{col}' 토큰(위치 {j})은 '{row}'의 윈도 안에 있습니다: {i} − {w} < {j} ≤ {i}이므로 점수를 그대로 둡니다.",
     "ex_blocked_custom": "blocked[{row}, {col}]이 참이므로 사용자 지정 마스킹이 막습니다.",
     "ex_kept_custom": "blocked[{row}, {col}]이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
-    "ex_blocked_padding": "'{col}'은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
+    "ex_blocked_padding": "'{col}' 토큰은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
     "ex_rot": (
-        "'{row}'의 {name}는 위치 {m}에 있습니다. 특징 {c}는 특징 {o}와 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} = "
+        "'{row}' 토큰의 {name} 벡터는 위치 {m}에 있습니다. {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} = "
         "{angle} 라디안입니다."
     ),
-    "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}'는 위치 {i}, '{col}'은 위치 {j}이므로 |i − j| = {d}입니다.",
+    "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_stable": "먼저 모든 점수에서 행의 최댓값({m})을 뺍니다. 가중치는 그대로이고 e^x가 오버플로하지 않습니다.",
     "ex_concat": "이어 붙인 행렬의 {c}번째 열은 헤드 {h} 출력의 {c2}번째 열입니다.",
     "ex_rounded": "출처처럼 소수 {d}자리로 손계산 반올림을 했습니다. 다음 단계에서 쓰는 값: {v}, 정확한 값: {e}.",
