@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from mhsa_tutor.errors import did_you_mean
 from mhsa_tutor.scenario import Array, Bias, Bools, Positions, Rope, RopeStyle, Variants
 from mhsa_tutor.stages import BIASES, POSITIONS, ROPE_STYLES
 from mhsa_tutor.validate_fields import FieldChecks, type_name
@@ -100,7 +101,11 @@ class VariantChecks(FieldChecks):
             return None
         table = self.table(data, "rope")
         self.known_keys(table, _ROPE_KEYS, "rope.")
-        style = self.choice(table, "style", ROPE_STYLES) if "style" in table else "half"
+        style = table.get("style", "half")
+        if style not in ROPE_STYLES:
+            shown = repr(style) if isinstance(style, str) else type_name(style)
+            hint = did_you_mean(style, ROPE_STYLES) if isinstance(style, str) else ""
+            raise self.fail("rope.style", f"is {shown}; {hint}expected one of: 'half', 'interleaved'")
         base = 10000.0
         if "base" in table:
             base = self.number(table["base"], "rope.base")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,9 @@ from mhsa_tutor import run
 from mhsa_tutor.loader import load_scenario
 from mhsa_tutor.scenario import FromX, GivenQKV, Rope, Scenario, Variants
 from mhsa_tutor.trace import Trace
+from tests.bad_inputs import VARIANT_CASES, Bad
+from tests.conftest import Invoke
+from tests.test_cli_errors import assert_one_error_line, write
 
 Arr = np.ndarray[Any, np.dtype[np.float64]]
 TOL = 1e-12
@@ -434,3 +438,13 @@ def test_the_finiteness_check_allows_nan_only_in_rows_with_every_key_blocked() -
     A[2, 3] = np.nan
     with pytest.raises(ScenarioError, match=r"softmax \(head 1\), cell A\[t3, t4\]"):
         rec.check_finite("softmax", 1, "A", A, "tokens", "keys", None, dead)
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("case", VARIANT_CASES, ids=[c.id for c in VARIANT_CASES])
+def test_bad_variant_field_is_one_error_line_naming_file_and_field(case: Bad, invoke: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, case.content)
+    assert case.field is not None
+    assert_one_error_line(invoke(["run", str(path)]), "bad.toml", case.field, case.phrase)
