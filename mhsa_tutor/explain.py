@@ -110,7 +110,9 @@ def _given(c: Cell, label: str) -> list[str]:
 def _projections(c: Cell, label: str) -> list[str]:
     inputs = c.trace.find("input").matrices
     from_memory = c.name in ("K", "V") and "memory" in inputs
-    x = (inputs["memory"] if from_memory else inputs["X"]).values[c.i]
+    has_positions = any(st.id == "positions" for st in c.trace.stages)
+    xs = c.trace.find("positions").matrices["X"] if has_positions else inputs["X"]  # X + P when positions
+    x = (inputs["memory"] if from_memory else xs).values[c.i]
     w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
     src = "m" if from_memory else "x"
     return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"= {_dot(x, w, c.p)}", f"= {num(c.shown, c.p)}"]

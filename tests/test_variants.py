@@ -448,3 +448,106 @@ def test_bad_variant_field_is_one_error_line_naming_file_and_field(case: Bad, in
     path = write(tmp_path, case.content)
     assert case.field is not None
     assert_one_error_line(invoke(["run", str(path)]), "bad.toml", case.field, case.phrase)
+
+
+# ------------------------------------------------------------------ explain and quiz
+
+
+def test_explain_a_rotated_cell_with_its_angle() -> None:
+    from mhsa_tutor.explain import explain_cell
+
+    trace = run(load_scenario("rope_by_hand"))
+    ex = explain_cell(trace, "rotary", "2", "1", matrix="Q")  # position 1, feature 1 pairs with feature 3
+    text = "\n".join(ex.lines)
+    assert "a·cos − b·sin = 1×0.5403 − 0×0.8415" in text and "1 × 1 = 1 rad" in text
+    assert ex.value == pytest.approx(math.cos(1.0), abs=TOL)
+    ex = explain_cell(trace, "rotary", "3", "3", matrix="K")  # position 2, the second of pair 0
+    assert "a·sin + b·cos" in "\n".join(ex.lines) and ex.value == pytest.approx(math.sin(2.0), abs=TOL)
+    inter = run(make(4, rope=Rope(style="interleaved")))
+    ex = explain_cell(inter, "rotary", "3", "2", matrix="Q")
+    assert "feature 2 pairs with feature 1 (interleaved pairing, pair j = 0)" in " ".join(ex.lines).replace("\n", " ")
+
+
+def test_explain_a_bias_cell_with_its_slope() -> None:
+    from mhsa_tutor.explain import explain_cell
+
+    trace = run(load_scenario("alibi"))
+    ex = explain_cell(trace, "bias", "down", "the", head=2, matrix="B")
+    assert "m = 0.0625" in ex.lines[0] and "|i − j| = 3" in ex.lines[0] and ex.value == -0.1875
+    ex = explain_cell(trace, "bias", "down", "the", head=1, matrix="S")
+    assert ex.lines[-2] == "S[down, the] = 1 + (-0.75)" and ex.value == 0.25
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "col", "rule"),
+    [
+        ("padding_mask", "am", "pad", "padding"),
+        ("padding_mask", "am", "here", "causal mask"),
+        ("sliding_window", "four", "one", "sliding window"),
+        ("sliding_window", "four", "three", "inside the window"),
+    ],
+)
+def test_explain_a_masked_cell_by_its_rule(name: str, row: str, col: str, rule: str) -> None:
+    from mhsa_tutor.explain import explain_cell
+
+    ex = explain_cell(run(load_scenario(name)), "masked", row, col)
+    assert rule in " ".join(ex.lines).replace("\n", " ")
+
+
+def test_explain_a_custom_mask_cell() -> None:
+    from mhsa_tutor.explain import explain_cell
+
+    blocked = np.zeros((5, 5), dtype=bool)
+    blocked[1, 3] = True
+    trace = run(make(0, mask="custom", blocked=blocked))
+    assert "custom mask blocks it" in " ".join(explain_cell(trace, "masked", "2", "4").lines)
+    assert "mask keeps it" in " ".join(explain_cell(trace, "masked", "2", "3").lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "stage"),
+    [("rope_by_hand", "rotary"), ("alibi", "bias"), ("sinusoidal_positions", "positions")],
+)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_quiz_asks_about_the_new_stages(name: str, stage: str, lang: str) -> None:
+    from mhsa_tutor.quiz import ask_text, choose_questions, givens
+
+    trace = run(load_scenario(name))
+    for seed in range(5):
+        qs = choose_questions(trace, stages=(stage,), count=2, seed=seed)
+        for q in qs:
+            assert q.stage == stage
+            assert q.value == trace.find(stage, q.head).matrices[q.matrix].values[q.row, q.col]
+            assert ask_text(trace, q, lang) and givens(trace, q)
+
+
+def test_quiz_rotary_givens_are_enough_to_compute_the_answer() -> None:
+    from mhsa_tutor.quiz import choose_questions, givens
+
+    trace = run(load_scenario("rope_by_hand"))
+    for seed in range(8):
+        (q,) = choose_questions(trace, stages=("rotary",), count=1, seed=seed)
+        first, second = givens(trace, q)
+        a_text, b_text = (part.split(" = ")[1].split()[0].rstrip(",") for part in first.split(", ")[:2])
+        m = int(second.split("m = ")[1].split(",")[0])
+        theta = float(second.split("θ = ")[1])
+        x, other = float(a_text), float(b_text)
+        own_first = q.col < 2  # half pairing, d_k = 4: features 1, 2 are the first of their pair
+        want = (
+            x * math.cos(m * theta) - other * math.sin(m * theta)
+            if own_first
+            else other * math.sin(m * theta) + x * math.cos(m * theta)
+        )
+        assert want == pytest.approx(q.value, abs=1e-4)
+
+
+@pytest.mark.parametrize("name", ["padding_mask", "sliding_window"])
+def test_quiz_never_asks_about_a_blocked_key_or_a_nan_row(name: str) -> None:
+    from mhsa_tutor.quiz import choose_questions
+
+    trace = run(load_scenario(name))
+    for seed in range(20):
+        for q in choose_questions(trace, seed=seed):
+            assert math.isfinite(q.value)
+            if q.stage == "softmax":
+                assert q.value > 0

@@ -302,6 +302,7 @@ UI: dict[str, str] = {
     ),
     "quiz_seed": "seed {seed}: --seed {seed} asks these questions again.",
     "quiz_question": "Question {k}/{n}",
+    "quiz_ask_positions": "Compute {label}: the position added to row '{row}', feature {n}.",
     "quiz_ask_projections": "Compute {label}: row '{row}' of the input times column {n} of W_{m}.",
     "quiz_ask_scores": "Compute the score {label}: the query of '{row}' dotted with the key of '{col}'.",
     "quiz_ask_scaled": "Scale the score: compute {label}.",

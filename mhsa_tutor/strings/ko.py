@@ -253,6 +253,7 @@ UI: dict[str, str] = {
     "quiz_rule_tol": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 정답과의 차이가 ±{tol} 이내면 맞은 것으로 봅니다.",
     "quiz_seed": "시드 {seed}: --seed {seed}로 실행하면 같은 문제가 다시 나옵니다.",
     "quiz_question": "문제 {k}/{n}",
+    "quiz_ask_positions": "{label}의 값을 구하세요. '{row}' 행의 {n}번째 특징에 더하는 위치 값입니다.",
     "quiz_ask_projections": "{label}의 값을 구하세요. 입력의 '{row}' 행과 W_{m}의 {n}번째 열의 내적입니다.",
     "quiz_ask_scores": "점수 {label}의 값을 구하세요. '{row}'의 쿼리와 '{col}'의 키의 내적입니다.",
     "quiz_ask_scaled": "스케일링한 점수 {label}의 값을 구하세요.",
