@@ -210,10 +210,16 @@ def _rotary(c: Cell, label: str) -> list[str]:
     )  # fmt: skip
     p = c.p
     if first:
-        formula = f"a·cos − b·sin = {_term(float(a), cos, p)} − {_term(float(b), sin, p)}"
+        formula = f"a·cos − b·sin = {_term2(float(a), cos, p)} − {_term2(float(b), sin, p)}"
     else:
-        formula = f"a·sin + b·cos = {_term(float(a), sin, p)} + {_term(float(b), cos, p)}"
+        formula = f"a·sin + b·cos = {_term2(float(a), sin, p)} + {_term2(float(b), cos, p)}"
     return [note, f"{label} = {formula}", f"= {num(c.value, p)}"]
+
+
+def _term2(a: float, b: float, p: int) -> str:
+    """``a×b`` with both factors in parentheses when negative (the term follows a sign)."""
+    sa, sb = num(a, p), num(b, p)
+    return f"{'(' + sa + ')' if a < 0 else sa}×{'(' + sb + ')' if b < 0 else sb}"
 
 
 def _bias(c: Cell, label: str) -> list[str]:

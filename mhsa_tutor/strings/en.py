@@ -358,6 +358,12 @@ UI: dict[str, str] = {
     "new_scale": (
         '"sqrt_dk" divides the scores by √d_k, as the Transformer does; "none" and "sqrt_seq_len" are the alternatives.'
     ),
+    "new_positions": '"sinusoidal": the Transformer sine/cosine positions are added to X; "learned": P (below X) is.',
+    "new_window": "The sliding window W: token i sees tokens i − W + 1 … i.",
+    "new_bias": '"alibi": each head adds −m·|i − j| to its scaled scores (Press et al. 2022).',
+    "new_kv_heads": "Key/value heads G = {G}: W_K and W_V have G·d_k = {gk} columns; query heads share them in order.",
+    "new_rope": 'RoPE (Su et al. 2021): Q and K of each head are rotated by their positions; style "half" or "interleaved".',
+    "new_P": "P: the learned position of each token, T × d_model = {T} × {d}; the projections use X + P.",
     "new_X": "X: one row per token, d_model numbers each: T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",
     "new_W_K": "W_K: d_model × (heads · d_k) = {d} × {hk}, like W_Q. K = X · W_K.",
