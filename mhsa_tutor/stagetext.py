@@ -102,3 +102,21 @@ def latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str,
     fields["parts"] = r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads))
     template = spec(stage_id).latex_for(info.scale, latex_variant(stage_id, info))
     return Template(template).substitute(shapes=listing, **fields)
+
+
+def variants_text(info: ScenarioInfo) -> str:
+    """The variants a scenario uses, e.g. ``window = 2, kv_heads = 2, padding: pad`` ("" for none)."""
+    parts = []
+    if info.positions != "none":
+        parts.append(f"positions = {info.positions}")
+    if info.rope_style is not None:
+        parts.append(f"rope = {info.rope_style} (base {info.rope_base:g})")
+    if info.bias != "none":
+        parts.append(f"bias = {info.bias} (m = {', '.join(f'{m:g}' for m in info.slopes)})")
+    if info.window is not None:
+        parts.append(f"window = {info.window}")
+    if info.groups != info.heads:
+        parts.append(f"kv_heads = {info.groups}")
+    if info.padding is not None:
+        parts.append("padding: " + ", ".join(k for k, p in zip(info.key_tokens, info.padding, strict=False) if p))
+    return ", ".join(parts)

@@ -243,6 +243,7 @@ UI: dict[str, str] = {
     "memory_tokens": "memory",
     "sizes": "sizes",
     "mask_scale": "mask, scale",
+    "variants": "variants",
     "source": "source",
     "exact": "--exact",
     "exact_note": "the source's hand rounding is ignored",

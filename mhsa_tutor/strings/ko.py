@@ -209,6 +209,7 @@ UI: dict[str, str] = {
     "memory_tokens": "메모리 토큰",
     "sizes": "크기",
     "mask_scale": "마스크, 스케일",
+    "variants": "변형",
     "source": "출처",
     "exact": "--exact",
     "exact_note": "출처의 손계산 반올림을 무시합니다",
