@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mhsa_tutor import run
 from mhsa_tutor.loader import load_scenario
@@ -551,3 +553,107 @@ def test_quiz_never_asks_about_a_blocked_key_or_a_nan_row(name: str) -> None:
             assert math.isfinite(q.value)
             if q.stage == "softmax":
                 assert q.value > 0
+
+
+# ------------------------------------------------------------------------ built-ins
+
+NEW_BUILTINS = ("sinusoidal_positions", "rope_by_hand", "alibi", "grouped_query", "sliding_window", "padding_mask")
+
+
+@pytest.mark.parametrize("name", NEW_BUILTINS)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_new_builtin_runs_in_both_languages(invoke: Invoke, name: str, lang: str) -> None:
+    r = invoke(["run", name, "--lang", lang])
+    assert r.exit_code == 0, r.stderr
+    assert "✗" not in r.stdout  # every checkpoint reproduced
+    if lang == "ko":
+        assert "헤드" in r.stdout
+
+
+def test_a_custom_mask_file_against_sdpa(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    text = """\
+title = "custom"
+tokens = ["a", "b", "c"]
+heads = 1
+mask = "custom"
+
+[input]
+Q = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+K = [[1.0, 2.0], [0.0, 1.0], [2.0, 1.0]]
+V = [[1.0, 0.0], [0.0, 1.0], [3.0, 1.0]]
+blocked = [[false, true, false], [true, false, false], [false, false, true]]
+padding = [false, false, true]
+"""
+    path = tmp_path / "custom.toml"
+    path.write_text(text, encoding="utf-8")
+    scn = load_scenario(str(path))
+    trace = run(scn)
+    assert isinstance(scn.inputs, GivenQKV) and scn.variants.blocked is not None
+    allowed = ~(np.array(scn.variants.blocked) | np.array([False, False, True])[None, :])
+    q, k, v = (torch.tensor(np.array(m))[None, None] for m in (scn.inputs.Q, scn.inputs.K, scn.inputs.V))
+    out = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=torch.tensor(allowed))
+    assert close(out[0, 0].numpy(), trace.find("head_output", 1).matrices["Z"].values)
+    assert trace.find("masked", 1).facts.variant == "custom"
+    assert trace.find("masked", 1).title == "Head 1: custom mask"
+
+
+# ------------------------------------------------------------- random combinations
+
+
+@st.composite
+def variant_cases(draw: st.DrawFn) -> Scenario:
+    heads = draw(st.sampled_from([1, 2, 3, 4, 6]))
+    kv_heads = draw(st.sampled_from([g for g in range(1, heads + 1) if heads % g == 0]))
+    d_k = draw(st.sampled_from([2, 4]))
+    T = draw(st.integers(1, 6))
+    mask = draw(st.sampled_from(["none", "causal", "sliding"]))
+    extra: dict[str, Any] = {}
+    if mask == "sliding":
+        extra["window"] = draw(st.integers(1, 4))
+    if draw(st.booleans()):
+        extra["rope"] = Rope(draw(st.sampled_from([10.0, 10000.0])), draw(st.sampled_from(["half", "interleaved"])))
+    if draw(st.booleans()):
+        extra["padding"] = np.array(draw(st.lists(st.booleans(), min_size=T, max_size=T)))
+    return make(
+        draw(st.integers(0, 2**16)),
+        T=T,
+        d_model=draw(st.sampled_from([3, 8])),
+        heads=heads,
+        kv_heads=kv_heads if kv_heads != heads else None,
+        d_k=d_k,
+        mask=mask,
+        positions=draw(st.sampled_from(["none", "sinusoidal", "learned"])),
+        bias=draw(st.sampled_from(["none", "alibi"])),
+        **extra,
+    )
+
+
+@given(variant_cases())
+@settings(max_examples=60, deadline=None)
+def test_any_combination_matches_the_loops(scn: Scenario) -> None:
+    trace = run(scn)
+    Z, O = ref_attention(scn)
+    assert close(concat(trace), Z)
+    assert close(final(trace), O)
+    dead = trace.find("softmax", 1).facts.dead_rows
+    A = trace.find("softmax", 1).matrices["A"].values
+    assert np.isnan(A[list(dead)]).all()
+    live = np.delete(A, list(dead), axis=0)
+    assert np.allclose(live.sum(axis=1), 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NEW_BUILTINS)
+def test_json_round_trip_keeps_the_variants(name: str) -> None:
+    import json
+
+    from mhsa_tutor.trace import from_dict, to_dict
+
+    trace = run(load_scenario(name))
+    doc = to_dict(trace)
+    back = from_dict(json.loads(json.dumps(doc)))
+    assert back.info == replace(trace.info, description="")  # the JSON form has no description
+    for a, b in zip(back.stages, trace.stages, strict=True):
+        assert (a.id, a.head, a.title) == (b.id, b.head, b.title)
+        for m in a.matrices:
+            assert np.array_equal(a.matrices[m].values, b.matrices[m].values, equal_nan=True)
