@@ -11,6 +11,17 @@ PyTorch's ``nn.MultiheadAttention`` in row-vector form:
   softmax, so masked weights are exactly 0 and rows sum to 1;
 * ``Z_h = A_h V_h``, ``Z = [Z_1 | … | Z_H]``, ``O = Z·W_O``.
 
+The variants (``scenario.Variants``; formulas in ``variants``): absolute
+positions are added to X before the projections (stage ``positions``); with
+G key/value heads, query head h uses key/value head ⌊(h−1)·G/H⌋ + 1, as
+``enable_gqa=True`` does (``split`` holds the K and V it uses); RoPE rotates
+each head's Q and K by their positions (``rotary``); ALiBi adds −m_h·|i − j|
+to the scaled scores (``bias``); the mask rule (causal, sliding, custom) and
+the key padding set scores to −∞ (``masked``; ``aux`` says which rule blocked
+each cell). A query row whose every key is blocked gives NaN weights and
+outputs, as ``nn.MultiheadAttention`` does: the finiteness check allows NaN
+exactly in those rows and still reports any real overflow.
+
 Stages are emitted in the order of the stage table (``stages.STAGES``). The
 work is done once for all heads as ``(H, T, d)`` arrays; each per-head stage
 holds read-only views into them. Besides the numbers, the engine computes what

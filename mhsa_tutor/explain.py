@@ -235,6 +235,14 @@ def _bias(c: Cell, label: str) -> list[str]:
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
+    if c.i in c.stage.facts.dead_rows:  # every key blocked: no finite score to shift by
+        n = c.m.values.shape[1]
+        return [
+            c.t["ex_dead_row"].format(row=c.rl),
+            f"A[{c.rl}, {c.cl}] = e^−∞ / ({' + '.join(['e^−∞'] * min(n, 4))}{' + …' if n > 4 else ''})",
+            "= 0 / 0",
+            "= NaN",
+        ]
     s = before_softmax(c.trace, c.head).matrices["S"].values[c.i]  # the scores this row's softmax read
     aux = c.stage.aux
     e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
@@ -255,7 +263,13 @@ def _softmax(c: Cell, label: str) -> list[str]:
 def _head_output(c: Cell, label: str) -> list[str]:
     a = c.trace.find("softmax", c.head).matrices["A"].values[c.i]
     v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
-    return [f"Z[{c.rl}, {c.cl}] = Σ_j A[{c.rl}, j] × V[j, {c.cl}]", f"= {_dot(a, v, c.p)}", f"= {num(c.shown, c.p)}"]
+    dead = [c.t["ex_dead_row"].format(row=c.rl)] if c.i in c.stage.facts.dead_rows else []
+    return [
+        *dead,
+        f"Z[{c.rl}, {c.cl}] = Σ_j A[{c.rl}, j] × V[j, {c.cl}]",
+        f"= {_dot(a, v, c.p)}",
+        f"= {num(c.shown, c.p)}",
+    ]
 
 
 def _concat(c: Cell, label: str) -> list[str]:

@@ -90,6 +90,8 @@ def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
         "style": info.rope_style or "",
         "slopes": ", ".join(f"{m:g}" for m in info.slopes),
         "dead": ", ".join(f"'{info.tokens[i]}'" for i in facts.dead_rows),
+        "gk": info.groups * info.d_k,
+        "per": info.heads // info.groups,
         "T_1": len(info.tokens) - 1,
         "window_1": (info.window or 1) - 1,
         "padded": ", ".join(f"'{k}'" for k, p in zip(info.key_tokens, info.padding or (), strict=False) if p),

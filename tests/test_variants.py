@@ -657,3 +657,24 @@ def test_json_round_trip_keeps_the_variants(name: str) -> None:
         assert (a.id, a.head, a.title) == (b.id, b.head, b.title)
         for m in a.matrices:
             assert np.array_equal(a.matrices[m].values, b.matrices[m].values, equal_nan=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_explain_a_nan_row_says_why(lang: str) -> None:
+    from mhsa_tutor.explain import explain_cell
+
+    trace = run(load_scenario("padding_mask"))
+    ex = explain_cell(trace, "softmax", "pad", "I", lang=lang)
+    assert math.isnan(ex.value) and ex.lines[-2:] == ("= 0 / 0", "= NaN")
+    assert "NaN" in ex.lines[0] and "'pad'" in ex.lines[0]
+    ex = explain_cell(trace, "head_output", "pad", "1", lang=lang)
+    assert "nn.MultiheadAttention" in ex.lines[0] and ex.lines[-1] == "= NaN"
+
+
+def test_gqa_params_narration_counts_the_shared_heads() -> None:
+    from mhsa_tutor.narration import stage_notes
+
+    trace = run(load_scenario("grouped_query"))
+    text = " ".join(t for _, t in stage_notes(trace, trace.find("params"), "en"))
+    assert "2 key/value head(s)" in text and "serves 2 query head(s)" in text
+    assert "W_K does the same" not in text  # the plain note would be wrong under GQA

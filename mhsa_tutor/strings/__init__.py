@@ -38,7 +38,11 @@ def _notes(stage: str, *entries: tuple[Kind, str]) -> tuple[NoteSpec, ...]:
 NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "input": _notes("input", ("narration", "from_x"), ("narration", "cross"), ("narration", "given_qkv")),
     "positions": _notes("positions", ("narration", "sinusoidal"), ("narration", "learned"), ("pitfall", "always")),
-    "params": _notes("params", ("narration", "always"), ("narration", "has_wo")),
+    # under GQA "params.narration.gqa" says what W_K and W_V hold instead of "params.narration.always"
+    "params": (
+        NoteSpec("params.narration.always", "narration", "no_gqa"),
+        *_notes("params", ("narration", "gqa"), ("narration", "has_wo")),
+    ),
     "projections": _notes("projections", ("narration", "always")),
     # under GQA the key/value columns differ from the query's: "split.narration.gqa" says it instead
     "split": (NoteSpec("split.narration.always", "narration", "no_gqa"), *_notes("split", ("narration", "gqa"))),

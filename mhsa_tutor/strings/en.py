@@ -86,6 +86,12 @@ NOTES: dict[str, str] = {
         "makes {hv} numbers of them. Training sets them; here they are fixed so that every step can be "
         "followed by hand."
     ),
+    "params.narration.gqa": (
+        "These are the learned parameters. W_Q turns a {d_model}-wide row into {hk} numbers: {heads} query heads "
+        "of d_k = {d_k}. W_K and W_V have only {G} key/value head(s) of columns ({gk} each, grouped-query "
+        "attention): each key/value head serves {per} query head(s). Training sets them; here they are fixed so "
+        "that every step can be followed by hand."
+    ),
     "params.narration.has_wo": (
         "W_O ({hv} × {d_out}) is used at the very end, to mix the concatenated heads into the output."
     ),
@@ -281,6 +287,10 @@ UI: dict[str, str] = {
         "j = {pj}), turned by the angle m·θ_j = {m} × {theta} = {angle} rad."
     ),
     "ex_bias": "This head's slope is m = {m}; '{row}' is position {i} and '{col}' position {j}: |i − j| = {d}.",
+    "ex_dead_row": (
+        "Every key of row '{row}' is blocked, so every score is −∞: each e^−∞ is 0, the sum is 0, and 0/0 is NaN "
+        "(as in nn.MultiheadAttention). Real code avoids such rows or sets them to 0 afterwards."
+    ),
     "ex_stable": (
         "Subtract the row's largest score, {m}, from every score first: the weights stay the same and e^x "
         "cannot overflow."
