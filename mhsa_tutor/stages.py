@@ -149,6 +149,16 @@ STAGES: tuple[StageSpec, ...] = (
             ("sliding", r"S_{ij} = -\infty \quad \text{unless } i - $window < j \le i"),
             ("custom", r"S_{ij} = -\infty \quad \text{where blocked}_{ij}"),
             ("none", r"S_{ij} = -\infty \quad \text{where key } j \text{ is padding}"),
+            ("causal.padding", r"S_{ij} = -\infty \quad \text{where } j > i \text{ or key } j \text{ is padding}"),
+            (
+                "sliding.padding",
+                r"S_{ij} = -\infty \quad \text{unless } i - $window < j \le i"
+                r" \text{, or where key } j \text{ is padding}",
+            ),
+            (
+                "custom.padding",
+                r"S_{ij} = -\infty \quad \text{where blocked}_{ij} \text{ or key } j \text{ is padding}",
+            ),
         ),
     ),
     StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),

@@ -73,6 +73,8 @@ def formula_key(stage_id: str, info: ScenarioInfo) -> str:
 def latex_variant(stage_id: str, info: ScenarioInfo) -> str:
     """Which LaTeX variant of the stage table a stage uses (a mask kind, ``gqa``), or ""."""
     if stage_id == "masked":
+        if info.padding is not None and info.mask != "none":
+            return f"{info.mask}.padding"
         return "" if info.mask == "causal" else info.mask
     if stage_id == "split" and info.groups != info.heads:
         return "gqa"

@@ -678,3 +678,21 @@ def test_gqa_params_narration_counts_the_shared_heads() -> None:
     text = " ".join(t for _, t in stage_notes(trace, trace.find("params"), "en"))
     assert "2 key/value head(s)" in text and "serves 2 query head(s)" in text
     assert "W_K does the same" not in text  # the plain note would be wrong under GQA
+
+
+@pytest.mark.parametrize(
+    ("combo", "latex"),
+    [
+        ({"mask": "sliding", "window": 3}, r"\text{unless } i - 3 < j \le i"),
+        ({"mask": "causal", "padding": np.array([False, True, False, False, False])}, r"j > i \text{ or key } j"),
+        ({"padding": np.array([False, True, False, False, False])}, r"\text{where key } j \text{ is padding}"),
+        ({"kv_heads": 1}, r"\text{key/value head } 1"),
+        ({"rope": Rope(base=500.0)}, r"\theta_j = 500^{-2j/4}"),
+        ({"bias": "alibi"}, r"m_{1} = 0.0625"),
+    ],
+)
+def test_latex_formulas_of_the_variants(combo: dict[str, Any], latex: str) -> None:
+    from mhsa_tutor.export import to_markdown
+    from mhsa_tutor.render import View
+
+    assert latex in to_markdown(run(make(0, **combo)), View())
