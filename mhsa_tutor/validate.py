@@ -339,6 +339,7 @@ class _Validator(VariantChecks):
     ) -> Array:
         if row is not None and col is not None:
             cell: Array = np.array(self.number(value, fld, " (one cell: row and col are given)"))
+            cell.flags.writeable = False
             return cell
         if row is not None or col is not None:
             n = shape[1] if row is not None else shape[0]

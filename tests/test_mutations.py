@@ -213,3 +213,20 @@ W_V = [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
     trace = run(parse_scenario(text, origin="t.toml", name="t"))
     notes = " ".join(t for _, t in stage_notes(trace, trace.find("params"), "en"))
     assert "(4 wide)" in notes and "2-wide row" in notes
+
+
+def test_records_are_read_only() -> None:
+    """Stage mappings, scenario rounding and every array a renderer sees cannot be changed."""
+    trace = run(load_scenario("acting_machines"))
+    stage = trace.find("softmax", 1)
+    with pytest.raises(TypeError):
+        stage.matrices["A"] = stage.matrices["A"]  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        stage.matrices["A"].values[0, 0] = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        stage.aux["exp"][0, 0] = 0.0
+    scn = load_scenario("acting_machines")
+    with pytest.raises(TypeError):
+        scn.rounding["scaled"] = 2  # type: ignore[index]
+    for cp in scn.expected:
+        assert not cp.value.flags.writeable
