@@ -313,7 +313,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         shift, E, total, A_raw = _softmax_parts(Sm)
         A = rec.rounded("softmax", A_raw)  # (H, T, Tk)
         Z = rec.rounded("head_output", A[0] @ Vh)  # (H, T, dv)
-        variant = "" if scn.mask == "causal" else scn.mask
+        variant = scn.mask if scn.mask != "causal" else "causal.padding" if var.padding is not None else ""
 
         for h in range(H):
             n = h + 1

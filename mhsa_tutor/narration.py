@@ -91,6 +91,7 @@ def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
         "slopes": ", ".join(f"{m:g}" for m in info.slopes),
         "dead": ", ".join(f"'{info.tokens[i]}'" for i in facts.dead_rows),
         "gk": info.groups * info.d_k,
+        "gv": info.groups * info.d_v,
         "per": info.heads // info.groups,
         "T_1": len(info.tokens) - 1,
         "window_1": (info.window or 1) - 1,

@@ -696,3 +696,15 @@ def test_latex_formulas_of_the_variants(combo: dict[str, Any], latex: str) -> No
     from mhsa_tutor.render import View
 
     assert latex in to_markdown(run(make(0, **combo)), View())
+
+
+def test_given_qkv_under_gqa_says_the_real_widths() -> None:
+    from mhsa_tutor.narration import stage_notes
+
+    Q = ro(np.arange(12.0).reshape(3, 4))
+    K = ro(np.ones((3, 2)))
+    V = ro(np.ones((3, 2)))
+    scn = Scenario("g", "g.toml", "g", ("a", "b", "c"), 2, GivenQKV(Q, K, V), variants=Variants(kv_heads=1))
+    trace = run(scn)
+    text = " ".join(t for _, t in stage_notes(trace, trace.find("input"), "en"))
+    assert "Q is 3 × 4, K is 3 × 2 and V is 3 × 2" in text

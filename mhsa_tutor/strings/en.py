@@ -15,6 +15,7 @@ TITLES: dict[str, str] = {
     "scaled": "Head {h}: scaled scores",
     "bias": "Head {h}: ALiBi distance bias",
     "masked": "Head {h}: causal mask",
+    "masked.causal.padding": "Head {h}: causal mask and padding",
     "masked.sliding": "Head {h}: sliding-window mask",
     "masked.custom": "Head {h}: custom mask",
     "masked.none": "Head {h}: padding mask",
@@ -78,7 +79,7 @@ NOTES: dict[str, str] = {
     ),
     "input.narration.given_qkv": (
         "The source gives the queries, keys and values directly, so there are no weights to apply: Q is {T} × "
-        "{hk}, K is {Tk} × {hk} and V is {Tk} × {hv}. One row per token."
+        "{hk}, K is {Tk} × {gk} and V is {Tk} × {gv}. One row per token."
     ),
     "params.narration.always": (
         "These are the learned parameters. W_Q turns a {d_model}-wide row into {hk} numbers (d_k = {d_k} per "

@@ -15,6 +15,7 @@ TITLES: dict[str, str] = {
     "scaled": "헤드 {h}: 점수 스케일링",
     "bias": "헤드 {h}: ALiBi 거리 편향",
     "masked": "헤드 {h}: 인과 마스킹",
+    "masked.causal.padding": "헤드 {h}: 인과 마스킹과 패딩",
     "masked.sliding": "헤드 {h}: 슬라이딩 윈도 마스킹",
     "masked.custom": "헤드 {h}: 사용자 지정 마스킹",
     "masked.none": "헤드 {h}: 패딩 마스킹",
@@ -72,7 +73,7 @@ NOTES: dict[str, str] = {
         "정확히 같은 출력을 얻습니다."
     ),
     "input.narration.given_qkv": (
-        "출처가 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치가 없습니다. Q는 {T} × {hk}, K는 {Tk} × {hk}, V는 {Tk} × {hv}이고, 행 하나가 토큰 "
+        "출처가 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치가 없습니다. Q는 {T} × {hk}, K는 {Tk} × {gk}, V는 {Tk} × {gv}이고, 행 하나가 토큰 "
         "하나입니다."
     ),
     "params.narration.always": (
