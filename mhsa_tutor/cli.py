@@ -47,10 +47,11 @@ from mhsa_tutor.errors import OptionError
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
-    from mhsa_tutor.generate import RandomSpec, VariantOptions
+    from mhsa_tutor.generate import RandomSpec
     from mhsa_tutor.render import View
     from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Trace
+    from mhsa_tutor.variant_options import VariantOptions
 
 
 app = typer.Typer(
@@ -120,7 +121,7 @@ def _variants(
     positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
 ) -> "VariantOptions":
     """The variant options of a command, as one record."""
-    from mhsa_tutor.generate import VariantOptions
+    from mhsa_tutor.variant_options import VariantOptions
 
     return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
 

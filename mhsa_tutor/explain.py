@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError
+from mhsa_tutor.explain_variants import explain_bias, explain_positions, explain_rotary
 from mhsa_tutor.numbers import num
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
@@ -168,72 +169,6 @@ def _masked(c: Cell, label: str) -> list[str]:
     return [*lines, f"S[{c.rl}, {c.cl}] = {shown}"]
 
 
-def _positions(c: Cell, label: str) -> list[str]:
-    P = c.stage.matrices["P"].values
-    angle = c.stage.aux.get("angle")
-    p_line: list[str] = []
-    if angle is not None:  # sinusoidal: P[pos, k] = sin or cos of pos / 10000^(2i/d)
-        fn = "sin" if c.j % 2 == 0 else "cos"
-        two_i = c.j - c.j % 2
-        d = P.shape[1]
-        a = num(float(angle[c.i, c.j]), c.p + 2)
-        p_line = [f"P[{c.rl}, {c.cl}] = {fn}({c.i} / 10000^({two_i}/{d})) = {fn}({a}) = {num(float(P[c.i, c.j]), c.p)}"]
-    if c.name == "P":
-        return p_line or _given(c, label)
-    x = float(c.trace.find("input").matrices["X"].values[c.i, c.j])
-    return [
-        *p_line,
-        f"X[{c.rl}, {c.cl}] = x + p = {num(x, c.p)} + {num(float(P[c.i, c.j]), c.p)}",
-        f"= {num(c.value, c.p)}",
-    ]
-
-
-def _rotary(c: Cell, label: str) -> list[str]:
-    info = c.trace.info
-    style = info.rope_style or "half"
-    aux = c.stage.aux
-    raw = c.trace.find("split", c.head).matrices[c.name].values[c.i]  # the vector before rotation
-    d = raw.shape[0]
-    half = d // 2
-    if style == "interleaved":
-        pj, first = c.j // 2, c.j % 2 == 0
-        other = c.j + 1 if first else c.j - 1
-    else:
-        pj, first = c.j % half, c.j < half
-        other = c.j + half if first else c.j - half
-    a, b = (raw[c.j], raw[other]) if first else (raw[other], raw[c.j])
-    theta, angle = float(aux["theta"][pj]), float(aux[f"angle_{c.name}"][c.i, pj])
-    cos, sin = float(aux[f"cos_{c.name}"][c.i, pj]), float(aux[f"sin_{c.name}"][c.i, pj])
-    note = c.t["ex_rot"].format(
-        name=c.name, row=c.rl, m=c.i, c=c.j + 1, o=other + 1, style=style, pj=pj,
-        theta=num(theta, c.p + 2), angle=num(angle, c.p),
-    )  # fmt: skip
-    p = c.p
-    if first:
-        formula = f"a·cos − b·sin = {_term2(float(a), cos, p)} − {_term2(float(b), sin, p)}"
-    else:
-        formula = f"a·sin + b·cos = {_term2(float(a), sin, p)} + {_term2(float(b), cos, p)}"
-    return [note, f"{label} = {formula}", f"= {num(c.value, p)}"]
-
-
-def _term2(a: float, b: float, p: int) -> str:
-    """``a×b`` with both factors in parentheses when negative (the term follows a sign)."""
-    sa, sb = num(a, p), num(b, p)
-    return f"{'(' + sa + ')' if a < 0 else sa}×{'(' + sb + ')' if b < 0 else sb}"
-
-
-def _bias(c: Cell, label: str) -> list[str]:
-    slope = c.stage.facts.slope or 0.0
-    dist = abs(c.i - c.j)
-    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i, "j": c.j, "d": dist}
-    b = num(float(c.stage.matrices["B"].values[c.i, c.j]), c.p)
-    if c.name == "B":
-        return [c.t["ex_bias"].format(**fmt), f"B[{c.rl}, {c.cl}] = −{slope:g} × {dist}", f"= {b}"]
-    scaled = c.trace.find("scaled" if c.trace.info.scale != "none" else "scores", c.head).matrices["S"].values
-    s = num(float(scaled[c.i, c.j]), c.p)
-    return [c.t["ex_bias"].format(**fmt), f"S[{c.rl}, {c.cl}] = {s} + ({b})", f"= {num(c.value, c.p)}"]
-
-
 def _softmax(c: Cell, label: str) -> list[str]:
     if c.i in c.stage.facts.dead_rows:  # every key blocked: no finite score to shift by
         n = c.m.values.shape[1]
@@ -292,12 +227,12 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
     "input": _given,
     "params": _given,
     "projections": _projections,
-    "positions": _positions,
+    "positions": explain_positions,
     "split": _split,
-    "rotary": _rotary,
+    "rotary": explain_rotary,
     "scores": _scores,
     "scaled": _scaled,
-    "bias": _bias,
+    "bias": explain_bias,
     "masked": _masked,
     "softmax": _softmax,
     "head_output": _head_output,

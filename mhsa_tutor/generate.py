@@ -35,9 +35,10 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError, did_you_mean
-from mhsa_tutor.scenario import MAX_WEIGHTS, Bias, FromX, Mask, Positions, Rope, Scenario, Variants
-from mhsa_tutor.stages import BIASES, MASKS, POSITIONS
+from mhsa_tutor.scenario import MAX_WEIGHTS, FromX, Mask, Scenario
+from mhsa_tutor.stages import MASKS
 from mhsa_tutor.strings import ui
+from mhsa_tutor.variant_options import PLAIN, VariantOptions
 
 Array = npt.NDArray[np.float64]
 Values = Literal["small-int", "normal"]
@@ -55,71 +56,6 @@ RANDOM_MASKS: tuple[str, ...] = tuple(m for m in MASKS if m != "custom")  # cust
 
 
 @dataclass(frozen=True)
-class VariantOptions:
-    """The variant options of ``random`` and ``new`` (None: not given; the plain Transformer).
-
-    ``rope`` switches on RoPE (base 10000, "half" pairing); ``window`` goes with
-    mask "sliding"; ``kv_heads`` makes the query heads share key/value heads.
-    """
-
-    positions: str | None = None
-    rope: bool | None = None
-    bias: str | None = None
-    window: int | None = None
-    kv_heads: int | None = None
-
-    def given(self) -> dict[str, object]:
-        """The options given, by their option names (for "only for the random scenario")."""
-        named = {
-            "positions": self.positions,
-            "rope": self.rope or None,
-            "bias": self.bias,
-            "window": self.window,
-            "kv-heads": self.kv_heads,
-        }
-        return {k: v for k, v in named.items() if v is not None}
-
-    def check(self, d_model: int, heads: int, mask: str) -> None:
-        """Raise ``OptionError`` unless these options fit the sizes and the mask."""
-        if self.positions is not None and self.positions not in POSITIONS:
-            hint = did_you_mean(self.positions, POSITIONS)
-            raise OptionError(
-                f"{self.positions!r} is not known; {hint}expected one of: {', '.join(POSITIONS)}", "positions"
-            )
-        if self.bias is not None and self.bias not in BIASES:
-            hint = did_you_mean(self.bias, BIASES)
-            raise OptionError(f"{self.bias!r} is not known; {hint}expected one of: {', '.join(BIASES)}", "bias")
-        if mask == "sliding" and self.window is None:
-            raise OptionError("is needed with --mask sliding; expected a window W >= 1", "window")
-        if self.window is not None and mask != "sliding":
-            raise OptionError("goes with --mask sliding", "window")
-        if self.window is not None and self.window < 1:
-            raise OptionError(f"{self.window} is out of range; expected 1 or more", "window")
-        if self.kv_heads is not None and not (1 <= self.kv_heads <= heads and heads % self.kv_heads == 0):
-            raise OptionError(
-                f"{self.kv_heads} does not divide the heads ({heads}); expected a divisor of {heads}", "kv-heads"
-            )
-        if self.rope and (d_model // heads) % 2:
-            raise OptionError(f"needs an even d_k, but d_model / heads = {d_model // heads}", "rope")
-
-    def variants(self, P: Array | None = None) -> Variants:
-        """The Variants record (``P``: the drawn learned positions)."""
-        return Variants(
-            positions=cast(Positions, self.positions or "none"),
-            P=P,
-            rope=Rope() if self.rope else None,
-            bias=cast(Bias, self.bias or "none"),
-            window=self.window,
-            kv_heads=self.kv_heads,
-        )
-
-    def flags(self) -> str:
-        """The options as they are typed, e.g. `` --rope --kv-heads 1``."""
-        out = "".join(f" --{k} {v}" for k, v in self.given().items() if k != "rope")
-        return (" --rope" if self.rope else "") + out
-
-
-@dataclass(frozen=True)
 class RandomSpec:
     """What ``random`` as a scenario name stands for; parsed from the options at the CLI boundary.
 
@@ -133,7 +69,7 @@ class RandomSpec:
     seed: int = 0
     mask: str = "none"
     values: str = "small-int"
-    variants: VariantOptions = VariantOptions()
+    variants: VariantOptions = PLAIN
 
     @classmethod
     def from_options(
@@ -174,7 +110,7 @@ class RandomSpec:
             seed=base.seed if seed is None else seed,
             mask=base.mask if mask is None else mask,
             values=base.values if values is None else values,
-            variants=variants or VariantOptions(),
+            variants=variants or PLAIN,
         )
         spec.check()
         return spec
@@ -250,7 +186,7 @@ def build_scenario(
     origin: str,
     title: str,
     source: str = "",
-    variants: VariantOptions = VariantOptions(),
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """A scenario with these tokens and generated numbers (see the module contract).
 
@@ -312,7 +248,7 @@ def build_random(
     mask: str = "none",
     values: str = "small-int",
     *,
-    variants: VariantOptions = VariantOptions(),
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """The ``random`` scenario: tokens named t1 … tT and generated numbers.
 
@@ -359,7 +295,7 @@ def build_new(
     values: str,
     name: str,
     origin: str,
-    variants: VariantOptions = VariantOptions(),
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """The scenario that ``mhsa-tutor new`` writes: normal values rounded to ``NEW_DECIMALS``.
 

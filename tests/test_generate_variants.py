@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from mhsa_tutor import run
-from mhsa_tutor.generate import RandomSpec, VariantOptions, build_new
+from mhsa_tutor.generate import RandomSpec, build_new
 from mhsa_tutor.loader import load_scenario
+from mhsa_tutor.variant_options import VariantOptions
 from tests.conftest import Invoke
 from tests.test_cli_errors import assert_one_error_line
 
