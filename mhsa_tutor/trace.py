@@ -242,8 +242,15 @@ class Trace:
 # ------------------------------------------------------------------------ JSON form
 
 
+class RopeJSON(TypedDict):
+    """``trace["scenario"]["rope"]``, present only when the scenario uses RoPE."""
+
+    base: float
+    style: str
+
+
 class ScenarioJSON(TypedDict, total=False):
-    """``trace["scenario"]``; memory_tokens only for cross-attention."""
+    """``trace["scenario"]``; memory_tokens only for cross-attention; the variants only when used."""
 
     name: str
     title: str
@@ -264,13 +271,6 @@ class ScenarioJSON(TypedDict, total=False):
     window: int
     padding: list[bool]
     kv_heads: int
-
-
-class RopeJSON(TypedDict):
-    """``trace["scenario"]["rope"]``, present only when the scenario uses RoPE."""
-
-    base: float
-    style: str
 
 
 class RoundedJSON(TypedDict):

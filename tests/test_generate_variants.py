@@ -6,10 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mhsa_tutor import run
-from mhsa_tutor.generate import RandomSpec, build_new
+from mhsa_tutor.generate import RandomSpec, build_new, scenario_toml
 from mhsa_tutor.loader import load_scenario
+from mhsa_tutor.trace import Trace
+from mhsa_tutor.validate import parse_scenario
 from mhsa_tutor.variant_options import VariantOptions
 from tests.conftest import Invoke
 from tests.test_cli_errors import assert_one_error_line
@@ -111,3 +115,54 @@ def test_variant_options_need_the_random_scenario(invoke: Invoke, option: list[s
     r = invoke(["run", "by_hand", *option])
     assert r.exit_code == 2
     assert r.stderr == f"error: {option[0]} is only for the random scenario, not for by_hand\n"
+
+
+@st.composite
+def new_files(draw: st.DrawFn) -> tuple[int, int, str, VariantOptions]:
+    heads = draw(st.sampled_from([1, 2, 4]))
+    d_model = heads * draw(st.sampled_from([1, 2]))
+    mask = draw(st.sampled_from(["none", "causal", "sliding"]))
+    kv = draw(st.sampled_from([g for g in range(1, heads + 1) if heads % g == 0]))
+    options = VariantOptions(
+        positions=draw(st.sampled_from([None, "sinusoidal", "learned"])),
+        rope=draw(st.booleans()) and (d_model // heads) % 2 == 0,
+        bias=draw(st.sampled_from([None, "alibi"])),
+        window=draw(st.integers(1, 3)) if mask == "sliding" else None,
+        kv_heads=kv if kv != heads else None,
+    )
+    return d_model, heads, mask, options
+
+
+@given(new_files(), st.integers(0, 1000), st.sampled_from(["small-int", "normal"]))
+@settings(max_examples=40, deadline=None)
+def test_new_files_with_variants_read_back_to_the_same_scenario(
+    case: tuple[int, int, str, VariantOptions], seed: int, values: str
+) -> None:
+    d_model, heads, mask, options = case
+    scn = build_new(
+        ["a", "b", "c"],
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        mask=mask,
+        values=values,
+        name="x",
+        origin="x",
+        variants=options,
+    )
+    back = parse_scenario(scenario_toml(scn, values=values, seed=seed, path="x.toml"), origin="x.toml", name="x")
+    assert (back.mask, back.kv_heads, back.variants.positions, back.variants.bias, back.variants.window) == (
+        scn.mask,
+        scn.kv_heads,
+        scn.variants.positions,
+        scn.variants.bias,
+        scn.variants.window,
+    )
+    assert back.variants.rope == scn.variants.rope
+    for a, b in ((back.X, scn.X), (back.W_K, scn.W_K), (back.W_V, scn.W_V), (back.variants.P, scn.variants.P)):
+        assert (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+    assert np.array_equal(final(run(back)), final(run(scn)), equal_nan=True)
+
+
+def final(trace: Trace) -> np.ndarray:
+    return trace.stages[-1].matrices[next(iter(trace.stages[-1].matrices))].values
