@@ -20,18 +20,23 @@ import typer
 
 from mhsa_tutor import __version__
 from mhsa_tutor.cli_support import (
+    BiasOpt,
     DModelOpt,
     ExactOpt,
     FullOpt,
     Group,
     HeadsOpt,
+    KvHeadsOpt,
     LangOpt,
     MaskOpt,
+    PositionsOpt,
     PrecisionOpt,
+    RopeOpt,
     ScenarioArg,
     SeedOpt,
     TokensOpt,
     ValuesOpt,
+    WindowOpt,
     choice,
     errors,
     make_console,
@@ -46,6 +51,7 @@ if TYPE_CHECKING:
     from mhsa_tutor.render import View
     from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Trace
+    from mhsa_tutor.variant_options import VariantOptions
 
 
 app = typer.Typer(
@@ -93,6 +99,7 @@ def _source(
     seed: int | None,
     mask: str | None,
     values: str | None,
+    variants: "VariantOptions | None" = None,
 ) -> "str | RandomSpec":
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
     from mhsa_tutor.generate import RandomSpec
@@ -105,8 +112,18 @@ def _source(
         seed=seed,
         mask=mask,
         values=values,
+        variants=variants,
     )
     return name if spec is None else spec
+
+
+def _variants(
+    positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
+) -> "VariantOptions":
+    """The variant options of a command, as one record."""
+    from mhsa_tutor.variant_options import VariantOptions
+
+    return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
 
 
 def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
@@ -190,13 +207,23 @@ def run(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.render import render_header, render_stage, select
 
     console = make_console()
     with errors():
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         stages = list(stage or [])
         _check_stage_head(trace, stages, head)
         view = _view(precision, full, lang, narrate=not brief)
@@ -230,6 +257,11 @@ def explain(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Show how one number was computed, with its real numbers, term by term."""
     from rich.text import Text
@@ -239,7 +271,12 @@ def explain(
 
     console = make_console()
     with errors():
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         ex = explain_cell(trace, stage, row, col, head=head, matrix=matrix, precision=precision, lang=lang)
         console.print(Text(safe(ex.label), style="bold"))
         for line in ex.lines:
@@ -272,6 +309,11 @@ def export(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
     from mhsa_tutor.export import choose_format, write_export
@@ -281,7 +323,12 @@ def export(
         if output != "-":
             check_target(output, force=force)
         kind = choose_format(output, fmt)
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         view = _view(precision, full, lang)
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
@@ -316,6 +363,11 @@ def quiz(
     heads: HeadsOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
 
@@ -331,7 +383,19 @@ def quiz(
     with errors():
         seed = secrets.randbelow(1_000_000) if seed is None else seed
         random_seed = seed if scenario == "random" else None
-        trace = _trace(_source(scenario, tokens, d_model, heads, random_seed, mask, values), False)
+        trace = _trace(
+            _source(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                random_seed,
+                mask,
+                values,
+                _variants(positions, rope, bias, window, kv_heads),
+            ),
+            False,
+        )
         questions = choose_questions(trace, list(stage or []), count, seed)
         raise typer.Exit(run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed))
 
@@ -343,7 +407,8 @@ def new(
     d_model: Annotated[int, typer.Option("--d-model", help="Width of each token's vector.")] = 4,
     heads: Annotated[int, typer.Option("--heads", help="Number of heads; must divide --d-model.")] = 2,
     mask: Annotated[
-        str, typer.Option("--mask", metavar="none|causal", help="none, or causal (no looking ahead).")
+        str,
+        typer.Option("--mask", metavar="none|causal|sliding", help="none, causal (no looking ahead) or sliding."),
     ] = "none",
     seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
     values: Annotated[
@@ -356,6 +421,11 @@ def new(
     ] = "small-int",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the file's comments.")] = "en",
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Write a new, commented scenario file with generated numbers, to edit and run."""
     import shlex
@@ -383,6 +453,7 @@ def new(
             values=values,
             name=path.stem,
             origin=file,
+            variants=_variants(positions, rope, bias, window, kv_heads),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
 
