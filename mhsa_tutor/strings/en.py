@@ -461,7 +461,10 @@ UI: dict[str, str] = {
     "new_heads": (
         "Number of heads: the columns of W_Q, W_K and W_V must be a multiple of it (here {hk} = {h} × {dk})."
     ),
-    "new_mask": '"none": every token attends to every token; "causal": only to itself and the tokens before it.',
+    "new_mask": (
+        '"none": every token attends to every token; "causal": only to itself and the tokens before it; '
+        '"sliding": only to itself and the window − 1 tokens just before it.'
+    ),
     "new_scale": (
         '"sqrt_dk" divides the scores by √d_k, as the Transformer does; "none" and "sqrt_seq_len" are the alternatives.'
     ),

@@ -395,7 +395,10 @@ UI: dict[str, str] = {
     "new_source": "선택 사항: 숫자의 출처입니다.",
     "new_tokens": "토큰마다 X의 행이 하나씩, 순서대로 대응합니다(토큰 {T}개).",
     "new_heads": "헤드 수입니다. W_Q, W_K, W_V의 열 수는 헤드 수의 배수여야 합니다(여기서는 {hk} = {h} × {dk}).",
-    "new_mask": '"none": 모든 토큰이 모든 토큰을 봅니다. "causal": 자기 자신과 앞쪽 토큰만 봅니다.',
+    "new_mask": (
+        '"none": 모든 토큰이 모든 토큰을 봅니다. "causal": 자기 자신과 앞쪽 토큰만 봅니다. '
+        '"sliding": 자기 자신과 바로 앞의 (window − 1)개 토큰만 봅니다.'
+    ),
     "new_scale": '"sqrt_dk": 트랜스포머처럼 점수를 √d_k로 나눕니다. 그 밖에 "none", "sqrt_seq_len"을 쓸 수 있습니다.',
     "new_positions": '"sinusoidal": 트랜스포머의 사인/코사인 위치를 X에 더합니다. "learned": X 아래의 P를 더합니다.',
     "new_window": "슬라이딩 윈도 W: 토큰 i는 i − W + 1 … i번째 토큰만 봅니다.",
