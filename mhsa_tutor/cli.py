@@ -19,18 +19,23 @@ import typer
 
 from mhsa_tutor import __version__, terminal_io
 from mhsa_tutor.cli_support import (
+    BiasOpt,
     DModelOpt,
     ExactOpt,
     FullOpt,
     Group,
     HeadsOpt,
+    KvHeadsOpt,
     LangOpt,
     MaskOpt,
+    PositionsOpt,
     PrecisionOpt,
+    RopeOpt,
     ScenarioArg,
     SeedOpt,
     TokensOpt,
     ValuesOpt,
+    WindowOpt,
     at_least,
     choice,
     errors,
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from mhsa_tutor.render import View
     from mhsa_tutor.scenario import Scenario
     from mhsa_tutor.trace import Trace
+    from mhsa_tutor.variant_options import VariantOptions
 
 
 app = typer.Typer(
@@ -100,6 +106,7 @@ def _source(
     seed: int | None,
     mask: str | None,
     values: str | None,
+    variants: "VariantOptions | None" = None,
 ) -> "str | RandomSpec":
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
     from mhsa_tutor.generate import RandomSpec
@@ -113,8 +120,18 @@ def _source(
         seed=seed,
         mask=mask,
         values=values,
+        variants=variants,
     )
     return name if spec is None else spec
+
+
+def _variants(
+    positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
+) -> "VariantOptions":
+    """The variant options of a command, as one record."""
+    from mhsa_tutor.variant_options import VariantOptions
+
+    return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
 
 
 def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
@@ -181,6 +198,11 @@ def run(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.render import render_header, render_stage
@@ -188,7 +210,12 @@ def run(
 
     console = make_console()
     with errors():
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         view = _view(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
         if full:
@@ -235,6 +262,11 @@ def explain(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Show how one number was computed, with its real numbers, term by term."""
     from rich.text import Text
@@ -245,7 +277,12 @@ def explain(
 
     console = make_console()
     with errors():
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         _view(precision, False, lang)
         h = head_number(head, trace)
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
@@ -280,6 +317,11 @@ def export(
     seed: SeedOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
     from mhsa_tutor.export import choose_format, write_export
@@ -289,7 +331,12 @@ def export(
         if output != "-":
             check_target(output, force=force)
         kind = choose_format(output, fmt)
-        trace = _trace(_source(scenario, tokens, d_model, heads, seed, mask, values), exact)
+        trace = _trace(
+            _source(
+                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+            ),
+            exact,
+        )
         view = _view(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
             check_full(full_cells(trace.stages))
@@ -338,6 +385,11 @@ def quiz(
     heads: HeadsOpt = None,
     mask: MaskOpt = None,
     values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
 
@@ -362,7 +414,18 @@ def quiz(
         random_seed = seed if scenario == "random" else None
         from mhsa_tutor.engine import run as run_engine
 
-        scn = _load(_source(scenario, tokens, d_model, heads, random_seed, mask, values))
+        scn = _load(
+            _source(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                random_seed,
+                mask,
+                values,
+                _variants(positions, rope, bias, window, kv_heads),
+            )
+        )
         trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
         code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)
@@ -378,7 +441,8 @@ def new(
     d_model: Annotated[int, typer.Option("--d-model", metavar="N", help="Width of each token's vector.")] = 4,
     heads: Annotated[int, typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.")] = 2,
     mask: Annotated[
-        str, typer.Option("--mask", metavar="none|causal", help="none, or causal (no looking ahead).")
+        str,
+        typer.Option("--mask", metavar="none|causal|sliding", help="none, causal (no looking ahead) or sliding."),
     ] = "none",
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same numbers.")] = 0,
     values: Annotated[
@@ -391,6 +455,11 @@ def new(
     ] = "small-int",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the file's comments.")] = "en",
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
 ) -> None:
     """Write a new, commented scenario file with generated numbers, to edit and run."""
     import shlex
@@ -419,6 +488,7 @@ def new(
             values=values,
             name=path.stem,
             origin=file,
+            variants=_variants(positions, rope, bias, window, kv_heads),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
 

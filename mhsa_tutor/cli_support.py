@@ -305,7 +305,37 @@ SeedOpt = Annotated[
 ]
 MaskOpt = Annotated[
     str | None,
-    typer.Option("--mask", metavar="none|causal", help="Mask (default none).", rich_help_panel=_RANDOM),
+    typer.Option(
+        "--mask",
+        metavar="none|causal|sliding",
+        help="Mask (default none); sliding needs --window.",
+        rich_help_panel=_RANDOM,
+    ),
+]
+PositionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--positions",
+        metavar="none|sinusoidal|learned",
+        help="Absolute positions added to X (default none).",
+        rich_help_panel=_RANDOM,
+    ),
+]
+RopeOpt = Annotated[
+    bool | None,
+    typer.Option("--rope", help="Rotary positions (RoPE) on Q and K; d_k must be even.", rich_help_panel=_RANDOM),
+]
+BiasOpt = Annotated[
+    str | None,
+    typer.Option("--bias", metavar="none|alibi", help="ALiBi distance bias on the scores.", rich_help_panel=_RANDOM),
+]
+WindowOpt = Annotated[
+    int | None,
+    typer.Option("--window", help="Sliding window W (with --mask sliding).", rich_help_panel=_RANDOM),
+]
+KvHeadsOpt = Annotated[
+    int | None,
+    typer.Option("--kv-heads", help="Key/value heads G (GQA/MQA); must divide --heads.", rich_help_panel=_RANDOM),
 ]
 ValuesOpt = Annotated[
     str | None,

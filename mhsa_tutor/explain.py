@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.errors import OptionError, did_you_mean
+from mhsa_tutor.explain_variants import explain_bias, explain_positions, explain_rotary
 from mhsa_tutor.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.strings import ui
@@ -111,7 +112,9 @@ def _given(c: Cell, label: str) -> list[str]:
 def _projections(c: Cell, label: str) -> list[str]:
     inputs = c.trace.find("input").matrices
     from_memory = c.name in ("K", "V") and "memory" in inputs
-    x = (inputs["memory"] if from_memory else inputs["X"]).values[c.i]
+    has_positions = any(st.id == "positions" for st in c.trace.stages)
+    xs = c.trace.find("positions").matrices["X"] if has_positions else inputs["X"]  # X + P when positions
+    x = (inputs["memory"] if from_memory else xs).values[c.i]
     w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
     src = "m" if from_memory else "x"
     return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"{_dot(x, w, c.p)}", eq(c.shown, c.p)]
@@ -119,14 +122,20 @@ def _projections(c: Cell, label: str) -> list[str]:
 
 def _split(c: Cell, label: str) -> list[str]:
     width = c.m.values.shape[1]
-    source_col = (c.head - 1) * width + c.j + 1
-    note = c.t["ex_split"].format(h=c.head, w=width, c=c.j + 1, src=source_col)
+    h = c.head if c.name == "Q" else c.trace.info.kv_head(c.head)  # K and V: the key/value head it shares
+    source_col = (h - 1) * width + c.j + 1
+    note = c.t["ex_split"].format(h=h, w=width, c=c.j + 1, src=source_col)
     sub = subscript(c.head)
-    return [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
+    lines = [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
+    if c.name != "Q" and c.stage.facts.shared_by and c.trace.info.groups != c.trace.info.heads:
+        shared = ", ".join(str(n) for n in c.stage.facts.shared_by)
+        lines.insert(0, c.t["ex_split_shared"].format(q=c.head, h=h, shared=shared))
+    return lines
 
 
 def _scores(c: Cell, label: str) -> list[str]:
-    sp = c.trace.find("split", c.head).matrices
+    has_rope = any(st.id == "rotary" for st in c.trace.stages)
+    sp = c.trace.find("rotary" if has_rope else "split", c.head).matrices
     q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
     return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"{_dot(q, k, c.p)}", eq(c.shown, c.p)]
 
@@ -143,14 +152,36 @@ def _scaled(c: Cell, label: str) -> list[str]:
 
 
 def _masked(c: Cell, label: str) -> list[str]:
-    fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1}
-    if c.j > c.i:
-        return [c.t["ex_blocked"].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = −∞"]
-    key = "ex_self" if c.i == c.j and not c.trace.info.cross else "ex_kept"
-    return [c.t[key].format(**fmt), f"S{subscript(c.head)}[{c.rl}, {c.cl}] = {num(c.value, c.p)}"]
+    info = c.trace.info
+    fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "w": info.window or 0}
+    aux = c.stage.aux
+    by_rule = bool(aux["by_rule"][c.i, c.j]) if "by_rule" in aux else c.j > c.i
+    by_padding = bool(aux["by_padding"][c.i, c.j]) if "by_padding" in aux else False
+    rule = {"causal": "", "sliding": "_sliding", "custom": "_custom", "none": ""}.get(info.mask, "")
+    lines = []
+    if by_rule:
+        lines.append(c.t[f"ex_blocked{rule}"].format(**fmt))
+    elif by_padding:
+        pass  # the padding line below says why
+    elif info.mask == "causal":
+        lines.append(c.t["ex_self" if c.i == c.j and not info.cross else "ex_kept"].format(**fmt))
+    elif info.mask != "none":
+        lines.append(c.t[f"ex_kept{rule}"].format(**fmt))
+    if by_padding:
+        lines.append(c.t["ex_blocked_padding"].format(**fmt))
+    shown = "−∞" if by_rule or by_padding else num(c.value, c.p)
+    return [*lines, f"S{subscript(c.head)}[{c.rl}, {c.cl}] = {shown}"]
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
+    if c.i in c.stage.facts.dead_rows:  # every key blocked: no finite score to shift by
+        n = c.m.values.shape[1]
+        return [
+            c.t["ex_dead_row"].format(row=c.rl),
+            f"{label} = e^−∞ / ({' + '.join(['e^−∞'] * min(n, 4))}{' + …' if n > 4 else ''})",
+            "= 0 / 0",
+            "= NaN",
+        ]
     s = before_softmax(c.trace, c.head).matrices["S"].values[c.i]  # the scores this row's softmax read
     aux = c.stage.aux
     e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
@@ -178,7 +209,9 @@ def _head_output(c: Cell, label: str) -> list[str]:
     a = c.trace.find("softmax", c.head).matrices["A"].values[c.i]
     v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
     sub = subscript(c.head)
+    dead = [c.t["ex_dead_row"].format(row=c.rl)] if c.i in c.stage.facts.dead_rows else []
     return [
+        *dead,
         f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A{sub}[{c.rl}, j] × V{sub}[j, {c.cl}]",
         f"{_dot(a, v, c.p)}",
         eq(c.shown, c.p),
@@ -205,9 +238,12 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
     "input": _given,
     "params": _given,
     "projections": _projections,
+    "positions": explain_positions,
     "split": _split,
+    "rotary": explain_rotary,
     "scores": _scores,
     "scaled": _scaled,
+    "bias": explain_bias,
     "masked": _masked,
     "softmax": _softmax,
     "head_output": _head_output,
@@ -304,8 +340,8 @@ def _labels(trace: Trace, m: Matrix, axis: str) -> tuple[str, ...]:
 
 
 def before_softmax(trace: Trace, head: int) -> Stage:
-    """The stage whose scores the softmax of ``head`` reads: masked, else scaled, else scores."""
-    for sid in ("masked", "scaled", "scores"):
+    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
+    for sid in ("masked", "bias", "scaled", "scores"):
         try:
             return trace.find(sid, head)
         except KeyError:
@@ -379,7 +415,8 @@ def _example_positions(trace: Trace, stage: Stage) -> tuple[str, str, str] | Non
 
     A softmax (and the scores and head output of its head) takes the row that attends most to another
     token than itself, at that token; a scaled stage the row its note quotes; the output the cell whose
-    per-head terms its note sums. Otherwise row 2 (or 1), column 1; a mask the first blocked cell.
+    per-head terms its note sums. Otherwise row 2 (or 1), column 1, never a NaN row; a mask the first
+    blocked cell.
     """
     if stage.id in ("input", "params"):
         return None
@@ -397,5 +434,15 @@ def _example_positions(trace: Trace, stage: Stage) -> tuple[str, str, str] | Non
             return name, str(i + 1), str(j + 1) if stage.id != "head_output" else "1"
         if stage.id == "scaled" and stage.facts.row is not None:
             return name, str(stage.facts.row + 1), "1"
-    row = str(min(2, n_rows)) if stage.id in ("softmax", "scores", "scaled") else "1"
-    return name, row, "1"
+    if stage.id == "bias" and n_cols > 1:
+        return "S", str(n_rows), "1"
+    if stage.id == "rotary" and n_rows > 1:
+        return name, "2", "1"
+    if stage.id == "positions":
+        return "X", str(min(2, n_rows)), "1"
+    row = min(2, n_rows) if stage.id in ("softmax", "scores", "scaled") else 1
+    dead = trace.find("softmax", 1).facts.dead_rows if stage.id in ("head_output", "concat", "output") else ()
+    live = [i + 1 for i in range(n_rows) if i not in dead]
+    if row - 1 in dead and live:  # a NaN row (every key masked) teaches nothing: the first row with a key left
+        row = live[0]
+    return name, str(row), "1"

@@ -48,6 +48,7 @@ from mhsa_tutor.render import (
     safe,
     shown_indices,
 )
+from mhsa_tutor.stagetext import variants_text
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.text import escape_json
 from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
@@ -243,6 +244,8 @@ def md_header(trace: Trace, view: View) -> list[str]:
         f"- **{t['sizes']}**: d\\_model = {info.d_model}, heads = {info.heads}, d\\_k = {info.d_k}, d\\_v = {info.d_v}"
     )
     lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
+    if variants_text(info):
+        lines.append(f"- **{md_text(t['variants'])}**: {md_text(variants_text(info))}")
     if info.article is not None:
         lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full_in(view.lang))}")
     if info.source:

@@ -21,8 +21,12 @@ def softmax_rows(scores: Array) -> Array:
 
 
 def telling_row(unscaled: Array, scaled: Array) -> int:
-    """The row whose weights the scaling changes most (largest change of its largest weight)."""
-    return int(np.argmax(np.abs(unscaled.max(axis=-1) - scaled.max(axis=-1))))
+    """The row whose weights the scaling changes most (largest change of its largest weight).
+
+    A row whose every key is masked (NaN weights) is never the one.
+    """
+    change = np.abs(unscaled.max(axis=-1) - scaled.max(axis=-1))
+    return int(np.argmax(np.where(np.isnan(change), -1.0, change)))
 
 
 def is_identity(*ws: Array) -> bool:
@@ -44,15 +48,18 @@ def same_rows(inputs: Array, outputs: Array) -> tuple[int, int] | None:
 def block_terms(C: Array, W_O: Array, heads: int) -> tuple[tuple[int, int], Array]:
     """A cell (i, j) of O = C·W_O and each head's term Z_h[i, :]·W_O⁽ʰ⁾[:, j] of it (they sum to O[i, j]).
 
-    The cell is the first whose every head contributes a non-zero term, else (0, 0).
+    The cell is the first whose every head contributes a finite non-zero term (a NaN row, whose every
+    key is masked, never), else the first finite cell, else (0, 0).
     """
     T, width = C.shape
     dv = width // heads
     Cb = C.reshape(T, heads, dv)  # (T, H, dv)
     Wb = W_O.reshape(heads, dv, W_O.shape[1])  # (H, dv, d_out)
     terms = np.einsum("thd,hdo->tho", Cb, Wb)  # (T, H, d_out)
-    nonzero = np.all(terms != 0, axis=1)  # (T, d_out)
-    hits = np.argwhere(nonzero)
+    finite = np.all(np.isfinite(terms), axis=1)  # (T, d_out)
+    hits = np.argwhere(finite & np.all(terms != 0, axis=1))
+    if not hits.size:
+        hits = np.argwhere(finite)
     i, j = (int(hits[0][0]), int(hits[0][1])) if hits.size else (0, 0)
     out: Array = np.ascontiguousarray(terms[i, :, j])
     return (i, j), out

@@ -27,9 +27,9 @@ from __future__ import annotations
 import json
 import math
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ from mhsa_tutor.scenario import MAX_WEIGHTS, FromX, Mask, Scenario
 from mhsa_tutor.stages import MASKS
 from mhsa_tutor.strings import ui
 from mhsa_tutor.text import escape_controls, escape_toml, is_utf8
+from mhsa_tutor.variant_options import PLAIN, VariantOptions
 
 Array = npt.NDArray[np.float64]
 Values = Literal["small-int", "normal"]
@@ -50,6 +51,9 @@ MAX_D_MODEL = 4096
 
 MAX_FILE_NUMBERS = 1_000_000  # numbers in a file written by `new`: beyond this, use `run random`
 NEW_DECIMALS = 2  # "normal" values in a new file are rounded to this many places, to stay editable
+
+
+RANDOM_MASKS: tuple[str, ...] = tuple(m for m in MASKS if m != "custom")  # custom needs a matrix: a file
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class RandomSpec:
     seed: int = 0
     mask: str = "none"
     values: str = "small-int"
+    variants: VariantOptions = PLAIN
 
     @classmethod
     def from_options(
@@ -79,6 +84,7 @@ class RandomSpec:
         seed: int | None = None,
         mask: str | None = None,
         values: str | None = None,
+        variants: VariantOptions | None = None,
     ) -> RandomSpec | None:
         """The spec for ``name == "random"`` (unset options take the defaults), else None.
 
@@ -92,7 +98,7 @@ class RandomSpec:
             "seed": seed,
             "mask": mask,
             "values": values,
-        }
+        } | (variants.given() if variants is not None else {})
         if name != RANDOM_NAME:
             for option, value in given.items():
                 if value is not None:
@@ -107,6 +113,7 @@ class RandomSpec:
             seed=base.seed if seed is None else seed,
             mask=base.mask if mask is None else mask,
             values=default_values(n, d) if values is None else values,
+            variants=variants or PLAIN,
         )
         spec.check()
         return spec
@@ -115,10 +122,13 @@ class RandomSpec:
         """Raise ``OptionError`` unless these sizes and choices make a scenario."""
         check_sizes(self.tokens, self.d_model, self.heads)
         check_choices(self.mask, self.values)
+        self.variants.check(self.d_model, self.heads, self.mask)
 
     def build(self) -> Scenario:
         """The generated scenario."""
-        return build_random(self.tokens, self.d_model, self.heads, self.seed, self.mask, self.values)
+        return build_random(
+            self.tokens, self.d_model, self.heads, self.seed, self.mask, self.values, variants=self.variants
+        )
 
 
 #: Up to this many tokens and this d_model, ``random`` draws small integers to work by hand; above, ``normal``.
@@ -163,10 +173,9 @@ def check_sizes(tokens: int, d_model: int, heads: int) -> None:
 
 def check_choices(mask: str, values: str) -> None:
     """Raise ``OptionError`` unless ``mask`` and ``values`` are known choices."""
-    if mask not in MASKS:
-        raise OptionError(
-            f"{mask!r} is not known; {did_you_mean(mask, MASKS)}expected one of: {', '.join(MASKS)}", "mask"
-        )
+    if mask not in RANDOM_MASKS:
+        hint = did_you_mean(mask, RANDOM_MASKS)
+        raise OptionError(f"{mask!r} is not known; {hint}expected one of: {', '.join(RANDOM_MASKS)}", "mask")
     if values not in VALUES:
         hint = did_you_mean(values, VALUES)
         raise OptionError(f"{values!r} is not known; {hint}expected one of: {', '.join(VALUES)}", "values")
@@ -199,6 +208,7 @@ def build_scenario(
     origin: str,
     title: str,
     source: str = "",
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """A scenario with these tokens and generated numbers (see the module contract).
 
@@ -206,10 +216,12 @@ def build_scenario(
         tokens: the token names, one row of X each.
         d_model, heads: sizes; heads must divide d_model.
         seed: seed of ``numpy.random.default_rng``.
-        mask: ``"none"`` or ``"causal"``.
+        mask: ``"none"``, ``"causal"`` or ``"sliding"`` (with ``variants.window``).
         values: ``"small-int"`` or ``"normal"``.
         decimals: round ``"normal"`` values to this many places (None: keep them whole).
         name, origin, title, source: the scenario's metadata.
+        variants: positions, RoPE, ALiBi, window, kv_heads (W_K and W_V get kv_heads·d_k columns;
+            learned positions are drawn after W_O).
 
     Raises:
         OptionError: no tokens, a bad size, mask or values choice.
@@ -218,15 +230,18 @@ def build_scenario(
         raise OptionError("needs at least one token", "tokens")
     check_sizes(len(tokens), d_model, heads)
     check_choices(mask, values)
-    masked: Mask = "causal" if mask == "causal" else "none"
+    variants.check(d_model, heads, mask)
+    masked = cast(Mask, mask)
     rng = np.random.default_rng(seed)
     T = len(tokens)
     w_scale = 1.0 / math.sqrt(d_model)
+    gk = d_model // heads * (variants.kv_heads or heads)  # key/value columns: kv_heads·d_k
     X = _draw(rng, (T, d_model), values, 1.0, decimals)  # (T, d_model)
     # Small-integer W_Q and W_K stay within −1 … 1: a score multiplies four drawn numbers, and with
     # ±2 everywhere most softmax rows of a 4-wide scenario come out one-hot (65 % of rows > 0.99).
-    W_Q, W_K = (_draw(rng, (d_model, d_model), values, w_scale, decimals, bound=1) for _ in range(2))
-    W_V, W_O = (_draw(rng, (d_model, d_model), values, w_scale, decimals) for _ in range(2))
+    W_Q, W_K = (_draw(rng, (d_model, width), values, w_scale, decimals, bound=1) for width in (d_model, gk))
+    W_V, W_O = (_draw(rng, (d_model, width), values, w_scale, decimals) for width in (gk, d_model))
+    P = _draw(rng, (T, d_model), values, 1.0, decimals) if variants.positions == "learned" else None
     return Scenario(
         name=name,
         origin=origin,
@@ -243,11 +258,19 @@ def build_scenario(
             W_V=W_V,  # (d_model, heads·d_v)
             W_O=W_O,  # (heads·d_v, d_model)
         ),
+        variants=variants.variants(P),
     )
 
 
 def build_random(
-    tokens: int, d_model: int, heads: int, seed: int, mask: str = "none", values: str = "small-int"
+    tokens: int,
+    d_model: int,
+    heads: int,
+    seed: int,
+    mask: str = "none",
+    values: str = "small-int",
+    *,
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """The ``random`` scenario: tokens named t1 … tT and generated numbers.
 
@@ -256,8 +279,9 @@ def build_random(
         d_model: width of each token's vector; a multiple of ``heads``.
         heads: number of heads (≥ 1).
         seed: the same seed gives the same scenario.
-        mask: ``"none"`` or ``"causal"``.
+        mask: ``"none"``, ``"causal"`` or ``"sliding"``.
         values: ``"small-int"`` (−2 … 2) or ``"normal"``.
+        variants: positions, RoPE, ALiBi, window, kv_heads.
 
     Returns:
         A frozen Scenario named ``random``.
@@ -276,7 +300,10 @@ def build_random(
         name=RANDOM_NAME,
         origin=RANDOM_NAME,
         title=f"random: T = {tokens}, d_model = {d_model}, heads = {heads}",
-        source=f"mhsa-tutor random --seed {seed} --values {values}" + (f" --mask {mask}" if mask != "none" else ""),
+        source=f"mhsa-tutor random --seed {seed} --values {values}"
+        + (f" --mask {mask}" if mask != "none" else "")
+        + variants.flags(),
+        variants=variants,
     )
 
 
@@ -290,6 +317,7 @@ def build_new(
     values: str,
     name: str,
     origin: str,
+    variants: VariantOptions = PLAIN,
 ) -> Scenario:
     """The scenario that ``mhsa-tutor new`` writes: normal values rounded to ``NEW_DECIMALS``.
 
@@ -319,7 +347,8 @@ def build_new(
         name=name,
         origin=origin,
         title=" ".join(tokens),
-        source=f"mhsa-tutor new --seed {seed} --values {values}",
+        source=f"mhsa-tutor new --seed {seed} --values {values}" + variants.flags(),
+        variants=variants,
     )
 
 
@@ -376,6 +405,7 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     t = ui(lang)
     T, d, h, dk = len(scn.tokens), scn.d_model, scn.heads, scn.d_k
     facts = {"T": T, "d": d, "h": h, "dk": dk, "hk": h * dk, "seed": seed, "path": _comment(shlex.quote(path))}
+    facts |= {"G": scn.kv_heads, "gk": scn.kv_heads * dk}
     head = [t["new_header"], t["new_values_" + values.replace("-", "_")], t["new_sizes"]]
     lines = [f"# {line}".rstrip() for text in head for line in text.format(**facts).splitlines()]
     lines.append("")
@@ -391,11 +421,37 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     field("heads", str(h), "new_heads")
     field("mask", toml_string(scn.mask), "new_mask")
     field("scale", toml_string(scn.scale), "new_scale")
+    lines += _variant_lines(scn, t, facts)
     lines += ["", "[input]", f"# {t['new_X'].format(**facts)}"]
     lines += _matrix_lines("X", inp.X, values, scn.tokens)
+    if scn.variants.P is not None:
+        lines += [f"# {t['new_P'].format(**facts)}", *_matrix_lines("P", scn.variants.P, values, scn.tokens)]
     lines += ["", "[weights]"]
     for key, note in (("W_Q", "new_W_Q"), ("W_K", "new_W_K"), ("W_V", "new_W_V"), ("W_O", "new_W_O")):
         lines.append(f"# {t[note].format(**facts)}")
         lines += _matrix_lines(key, getattr(inp, key), values)
     lines += ["", *(f"# {line}" for line in t["new_rounding"].format(**facts).splitlines())]
     return "\n".join(lines) + "\n"
+
+
+def _variant_lines(scn: Scenario, t: Mapping[str, str], facts: Mapping[str, object]) -> list[str]:
+    """The commented variant fields of a generated scenario (only those it uses)."""
+    var = scn.variants
+    lines: list[str] = []
+    if var.positions != "none":
+        lines += [f"# {t['new_positions']}", f"positions = {toml_string(var.positions)}"]
+    if var.window is not None:
+        lines += [f"# {t['new_window']}", f"window = {var.window}"]
+    if var.bias != "none":
+        lines += [f"# {t['new_bias']}", f"bias = {toml_string(var.bias)}"]
+    if var.kv_heads is not None:
+        lines += [f"# {t['new_kv_heads'].format(**facts)}", f"kv_heads = {var.kv_heads}"]
+    if var.rope is not None:
+        lines += [
+            "",
+            f"# {t['new_rope']}",
+            "[rope]",
+            f"base = {var.rope.base}",
+            f"style = {toml_string(var.rope.style)}",
+        ]
+    return lines

@@ -48,6 +48,9 @@ CATALOGUE: tuple[str, ...] = (
     "rounded",
 )
 
+#: Mistakes computed with NumPy for the classic attention (no RoPE, ALiBi, GQA or masks other than causal).
+CLASSIC_ONLY = frozenset({"by_dk", "wrong_axis", "mask_after", "mask_after_renorm", "transposed", "other_head"})
+
 
 @dataclass(frozen=True)
 class Slip:
@@ -144,9 +147,20 @@ class Catalogue:
         }
 
     def slips(self, cell: Cell) -> list[Slip]:
-        """What each mistake that applies to ``cell``'s stage gives there, in ``CATALOGUE`` order."""
+        """What each mistake that applies to ``cell``'s stage gives there, in ``CATALOGUE`` order.
+
+        On a scenario with a modern variant (RoPE, ALiBi, GQA, a sliding, custom or padding mask) only
+        the mistakes the engine recomputes on a variant scenario, or that do not touch the attention
+        (hand rounding, the heads added, W_O left out), are offered: the others are written for the
+        classic computation and would name a wrong value.
+        """
         out: list[Slip] = []
+        v = self.scn.variants
+        classic = v.rope is None and v.bias == "none" and v.kv_heads is None and v.padding is None
+        classic = classic and self.scn.mask in ("none", "causal")
         for kind in CATALOGUE:
+            if not classic and kind in CLASSIC_ONLY:
+                continue
             got = getattr(self, f"_{kind}")(cell)
             for value, facts in [] if got is None else got if isinstance(got, list) else [got]:
                 if value is not None and math.isfinite(value):

@@ -47,7 +47,7 @@ def stage_formula(stage: Stage, lang: str, trace: Trace | None = None) -> str:
 
 def stage_title(stage: Stage, lang: str) -> str:
     """The display title of a stage in ``lang``."""
-    return stagetext.title(stage.id, stage.head, lang)
+    return stagetext.title(stage.id, stage.head, lang, stage.facts.variant)
 
 
 def _rounded_text(trace: Trace, lang: str) -> str:
@@ -82,6 +82,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         ),
         one_hot=stage.facts.one_hot_rows,
     )
+    f.update(_variant_fields(trace, stage))
     facts = stage.facts
     if facts.strongest_other is not None:
         i, j = facts.strongest_other
@@ -95,6 +96,30 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         f.update(twin_a=info.tokens[facts.same_rows[0]], twin_b=info.tokens[facts.same_rows[1]])
     if facts.cell is not None:
         f.update(_block_fields(stage, *facts.cell, info.tokens))
+    return f
+
+
+def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
+    """The fields the notes of the variants quote (RoPE's offset property, NaN rows, padding, slopes)."""
+    info = trace.info
+    facts = stage.facts
+    f: dict[str, object] = {
+        "style": info.rope_style or "",
+        "slopes": ", ".join(f"{m:g}" for m in info.slopes),
+        "dead": ", ".join(f"'{info.tokens[i]}'" for i in facts.dead_rows),
+        "gk": info.groups * info.d_k,
+        "gv": info.groups * info.d_v,
+        "per": info.heads // info.groups,
+        "T_1": len(info.tokens) - 1,
+        "window_1": (info.window or 1) - 1,
+        "padded": ", ".join(f"'{k}'" for k, p in zip(info.key_tokens, info.padding or (), strict=False) if p),
+    }
+    if facts.rope_offset is not None:
+        i, j, now, later = facts.rope_offset
+        f.update(
+            qi=info.tokens[i], kj=info.key_tokens[j], i=i, j=j, i1=i + 1, j1=j + 1, off=i - j,
+            now=fmt(now, 4), later=fmt(later, 4),
+        )  # fmt: skip
     return f
 
 
@@ -121,12 +146,18 @@ def _rounded(t: Trace, s: Stage) -> bool:
 CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "always": lambda t, s: True,
     "from_x": lambda t, s: not t.info.given_qkv and not t.info.cross,
-    "from_x_multi": lambda t, s: not t.info.given_qkv and t.info.heads > 1,
+    "from_x_multi": lambda t, s: not t.info.given_qkv and t.info.heads > 1 and t.info.groups == t.info.heads,
     "given_qkv": lambda t, s: t.info.given_qkv,
     "reconstructed": lambda t, s: t.info.given_qkv,
-    "position": lambda t, s: not t.info.cross and t.info.mask == "none",
+    "position": lambda t, s: (
+        not t.info.cross
+        and t.info.mask == "none"
+        and t.info.positions == "none"
+        and t.info.rope_style is None
+        and not t.info.slopes
+    ),
     "cross": lambda t, s: t.info.cross,
-    "learned": lambda t, s: not s.facts.identity_weights,
+    "learned": lambda t, s: not s.facts.identity_weights and t.info.groups == t.info.heads,
     "identity": lambda t, s: s.facts.identity_weights,
     "has_wo": lambda t, s: "W_O" in s.matrices,
     "no_wo": lambda t, s: t.info.d_out is None,
@@ -136,7 +167,7 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "unscaled": lambda t, s: t.info.scale == "none" and t.info.article != "luong2015",
     "sqrt_dk": lambda t, s: t.info.scale == "sqrt_dk",
     "sqrt_seq_len": lambda t, s: t.info.scale == "sqrt_seq_len",
-    "row": lambda t, s: s.facts.row is not None,
+    "row": lambda t, s: s.facts.row is not None and t.info.scale_divisor != 1,  # ÷1 changes nothing
     "sqrt_seq_len_warfield": lambda t, s: t.info.scale == "sqrt_seq_len",
     "seq_len_common": lambda t, s: t.info.scale == "sqrt_seq_len" and t.info.article != "warfield2024",
     "codingopera": lambda t, s: t.info.scale == "sqrt_dk",
@@ -161,6 +192,16 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "blocks": lambda t, s: s.facts.cell is not None and t.info.heads > 1,
     "residual": lambda t, s: t.info.d_out == t.info.d_model,
     "aten": lambda t, s: True,
+    "sinusoidal": lambda t, s: t.info.positions == "sinusoidal",
+    "learned_positions": lambda t, s: t.info.positions == "learned",
+    "gqa": lambda t, s: t.info.groups != t.info.heads,
+    "no_gqa": lambda t, s: t.info.groups == t.info.heads,
+    "rope_offset": lambda t, s: s.facts.rope_offset is not None,
+    "causal": lambda t, s: t.info.mask == "causal",
+    "sliding": lambda t, s: t.info.mask == "sliding",
+    "custom": lambda t, s: t.info.mask == "custom",
+    "padding": lambda t, s: t.info.padding is not None,
+    "dead_row": lambda t, s: bool(s.facts.dead_rows),
 }
 
 

@@ -35,19 +35,31 @@ def sources(trace: Trace) -> dict[str, list[list[object]]]:
         for name in s.matrices:
             rules: list[list[object]] = []
             if s.id == "projections":
-                src = "memory" if name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices else "X"
+                memory = name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices
+                x_at = at.get(("positions", None), at[("input", None)])  # X + P when positions are added
                 rules = [
-                    [at[("input", None)], src, "r", 0, "*", 0, 0, 0],
+                    [at[("input", None)], "memory", "r", 0, "*", 0, 0, 0]
+                    if memory
+                    else [x_at, "X", "r", 0, "*", 0, 0, 0],
                     [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0],
                 ]
+            elif s.id == "positions" and name == "X":  # X + P: the same cell of X and of P
+                rules = [[at[("input", None)], "X", "r", 0, "c", 0, 0, 0], [i, "P", "r", 0, "c", 0, 0, 0]]
             elif s.id == "split" and h is not None and proj is not None:
                 width = info.d_v if name == "V" else info.d_k
-                rules = [[proj, name, "r", 0, "c", (h - 1) * width, 0, 0]]
+                src_head = h if name == "Q" else info.kv_head(h)  # GQA: K and V of the shared key/value head
+                rules = [[proj, name, "r", 0, "c", (src_head - 1) * width, 0, 0]]
+            elif s.id == "rotary" and h is not None:  # a rotated feature reads its pair: the row before rotation
+                rules = [[at[("split", h)], name, "r", 0, "*", 0, 0, 0]]
             elif s.id == "scores" and h is not None:
-                rules = [[at[("split", h)], "Q", "r", 0, "*", 0, 0, 0], [at[("split", h)], "K", "c", 0, "*", 0, 0, 0]]
-            elif s.id in ("scaled", "masked", "softmax") and h is not None:
-                prev = next(at[(p, h)] for p in ("masked", "scaled", "scores") if (p, h) in at and at[(p, h)] < i)
+                qk = at.get(("rotary", h), at[("split", h)])
+                rules = [[qk, "Q", "r", 0, "*", 0, 0, 0], [qk, "K", "c", 0, "*", 0, 0, 0]]
+            elif s.id in ("scaled", "bias", "masked", "softmax") and h is not None and name != "B":
+                before = ("masked", "bias", "scaled", "scores")
+                prev = next(at[(p, h)] for p in before if (p, h) in at and at[(p, h)] < i)
                 rules = [[prev, "S", "r", 0, "*" if s.id == "softmax" else "c", 0, 0, 0]]
+                if s.id == "bias":
+                    rules.append([i, "B", "r", 0, "c", 0, 0, 0])
             elif s.id == "head_output" and h is not None:
                 rules = [[at[("softmax", h)], "A", "r", 0, "*", 0, 0, 0], [at[("split", h)], "V", "*", 0, "c", 0, 0, 0]]
             elif s.id == "concat":

@@ -40,12 +40,24 @@ from mhsa_tutor.numbers import num
 from mhsa_tutor.stages import subscript
 from mhsa_tutor.stagetext import title
 from mhsa_tutor.strings import ui
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.trace import Matrix, Trace
 
 ReadLine = Callable[[str], "str | None"]
 
 #: Stages with a number to compute, in the order a person meets them.
-ASKABLE: tuple[str, ...] = ("projections", "scores", "scaled", "softmax", "head_output", "concat", "output")
+ASKABLE: tuple[str, ...] = (
+    "positions",
+    "projections",
+    "rotary",
+    "scores",
+    "scaled",
+    "bias",
+    "softmax",
+    "head_output",
+    "concat",
+    "output",
+)
+PER_HEAD_ASKABLE = frozenset({"rotary", "scores", "scaled", "bias", "softmax", "head_output"})
 PRECISION = 4  # decimals of the numbers shown in the givens and answers
 
 
@@ -111,6 +123,13 @@ def _draw_path(trace: Trace, rng: np.random.Generator) -> _Path:
     row = int(rng.integers(T))
     # under a causal mask, a later key has weight 0: ask about one the query can see
     key = int(rng.integers(min(row + 1, Tk))) if info.mask == "causal" else int(rng.integers(Tk))
+    if info.mask in ("sliding", "custom") or info.padding is not None:  # the keys each row can see
+        seen = trace.find("masked", 1).matrices["S"].values != -np.inf  # (T, Tk)
+        rows = np.flatnonzero(seen.any(axis=1))
+        if rows.size:
+            row = int(rows[int(rng.integers(rows.size))])
+            keys = np.flatnonzero(seen[row])
+            key = int(keys[int(rng.integers(keys.size))])
     proj = ("Q", "K", "V")[int(rng.integers(3))]
     width = info.d_v if proj == "V" else info.d_k
     out = trace.stages[-1].matrices.get("O")
@@ -144,10 +163,19 @@ def _paths(trace: Trace, n: int, rng: np.random.Generator) -> list[_Path]:
 
 def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
     info = trace.info
-    head = p.head if stage_id in ("scores", "scaled", "softmax", "head_output") else None
+    head = p.head if stage_id in PER_HEAD_ASKABLE else None
     stage = trace.find(stage_id, head)
     name = next(iter(stage.matrices))
-    if stage_id == "projections":
+    if stage_id == "positions":
+        name = "P" if info.positions == "sinusoidal" else "X"
+        row, col = p.row, (p.head - 1 + p.proj_col) % info.d_model
+    elif stage_id == "rotary":
+        name = "Q" if p.proj == "Q" else "K"
+        row, col = (p.row if name == "Q" else p.key), p.proj_col % info.d_k
+    elif stage_id == "bias":
+        name = "S"
+        row, col = p.row, p.key
+    elif stage_id == "projections":
         name = p.proj
         width = info.d_v if p.proj == "V" else info.d_k
         row, col = (p.row if p.proj == "Q" else p.key), (p.head - 1) * width + p.proj_col
@@ -315,6 +343,8 @@ def label(trace: Trace, q: Question) -> str:
     text = f"{q.matrix}{sub}[{rl}, {cl}]"
     if q.stage == "scaled":
         text += " / √T" if trace.info.scale == "sqrt_seq_len" else " / √d_k"
+    if q.stage == "bias":
+        text += " + B"
     return text
 
 
@@ -327,13 +357,26 @@ def givens(trace: Trace, q: Question) -> list[str]:
     if q.stage == "projections":
         inputs = trace.find("input").matrices
         cross = "memory" in inputs and q.matrix in ("K", "V")
-        src, s = (inputs["memory"], "m") if cross else (inputs["X"], "x")
+        xs = _projected_x(trace)
+        src, s = (inputs["memory"], "m") if cross else (xs, "x")
         w = trace.find("params").matrices[f"W_{q.matrix}"].values
         tok = (keys if cross else toks)[q.row]
         return [f"{s}_{tok} = {_vec(src.values[q.row])}", f"W_{q.matrix}[:, {q.col + 1}] = {_vec(w[:, q.col])}"]
+    if q.stage == "positions":
+        return _position_givens(trace, q)
     assert q.stage in ("concat", "output") or h is not None
+    if q.stage == "rotary":
+        return _rotary_givens(trace, q)
+    if q.stage == "bias":
+        assert h is not None
+        bias = trace.find("bias", h)
+        unbiased = trace.find("scaled" if info.scale != "none" else "scores", h).matrices["S"].values
+        return [
+            f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(float(unbiased[q.row, q.col]), PRECISION)}",
+            f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}",
+        ]
     if q.stage == "scores":
-        sp = trace.find("split", h).matrices
+        sp = trace.find("rotary" if info.rope_style is not None else "split", h).matrices
         return [
             f"q_{toks[q.row]} = {_vec(sp['Q'].values[q.row])}",
             f"k_{keys[q.col]} = {_vec(sp['K'].values[q.col])}",
@@ -361,6 +404,44 @@ def givens(trace: Trace, q: Question) -> list[str]:
     z = trace.find("concat").matrices["Z"].values[q.row]
     w = trace.find("params").matrices["W_O"].values[:, q.col]
     return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}"]
+
+
+def _projected_x(trace: Trace) -> Matrix:
+    """The X the projections multiply: X + P after a positions stage, else the input X."""
+    try:
+        return trace.find("positions").matrices["X"]
+    except KeyError:
+        return trace.find("input").matrices["X"]
+
+
+def _position_givens(trace: Trace, q: Question) -> list[str]:
+    """Sinusoidal: the position, feature and d_model; learned: the token's x and p."""
+    info = trace.info
+    if q.matrix == "P":
+        fn = "sin" if q.col % 2 == 0 else "cos"
+        two_i = q.col - q.col % 2
+        return [f"pos = {q.row}, k = {q.col + 1} ({fn}, 2i = {two_i}), d_model = {info.d_model}"]
+    x = trace.find("input").matrices["X"].values[q.row, q.col]
+    p = trace.find("positions").matrices["P"].values[q.row, q.col]
+    return [f"x = {num(float(x), PRECISION)}", f"p = {num(float(p), PRECISION)}"]
+
+
+def _rotary_givens(trace: Trace, q: Question) -> list[str]:
+    """The feature and its partner before rotation, the position and θ_j."""
+    assert q.head is not None
+    stage = trace.find("rotary", q.head)
+    raw = trace.find("split", q.head).matrices[q.matrix].values[q.row]
+    d = raw.shape[0]
+    if trace.info.rope_style == "interleaved":
+        pj, other = q.col // 2, q.col + 1 if q.col % 2 == 0 else q.col - 1
+    else:
+        pj, other = q.col % (d // 2), (q.col + d // 2) % d
+    theta = float(stage.aux["theta"][pj])
+    return [
+        f"{q.matrix.lower()}[{q.col + 1}] = {num(float(raw[q.col]), PRECISION)}, "
+        f"{q.matrix.lower()}[{other + 1}] = {num(float(raw[other]), PRECISION)}  ({trace.info.rope_style})",
+        f"m = {q.row}, θ = {num(theta, PRECISION + 2)}",
+    ]
 
 
 def ask_text(trace: Trace, q: Question, lang: str) -> str:

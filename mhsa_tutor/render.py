@@ -33,6 +33,7 @@ from mhsa_tutor.grid import Grid
 from mhsa_tutor.layout import Heading, Stacked
 from mhsa_tutor.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
 from mhsa_tutor.numbers import fmt, vec
+from mhsa_tutor.stagetext import variants_text
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.text import escape_controls
 from mhsa_tutor.trace import Matrix, Stage, Trace
@@ -265,6 +266,8 @@ def render_header(trace: Trace, view: View) -> RenderableType:
         Text(f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}"),
     )
     facts.add_row(t["mask_scale"], Text(f"mask = {info.mask}, scale = {info.scale}"))
+    if variants_text(info):
+        facts.add_row(t["variants"], Text(safe(variants_text(info))))
     if info.article is not None:
         facts.add_row(t["article"], Text(ARTICLES[info.article].full_in(view.lang), overflow="fold"))
     if info.source:

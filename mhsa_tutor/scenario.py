@@ -25,7 +25,11 @@ import numpy.typing as npt
 from mhsa_tutor.stages import STAGES, subscript
 
 Array = npt.NDArray[np.float64]
-Mask = Literal["none", "causal"]
+Mask = Literal["none", "causal", "sliding", "custom"]
+Positions = Literal["none", "sinusoidal", "learned"]
+Bias = Literal["none", "alibi"]
+RopeStyle = Literal["half", "interleaved"]
+Bools = npt.NDArray[np.bool_]
 Scale = Literal["sqrt_dk", "none", "sqrt_seq_len"]
 
 MAX_DECIMALS = 12
@@ -92,6 +96,43 @@ class GivenQKV:
 Inputs = FromX | GivenQKV
 
 
+@dataclass(frozen=True)
+class Rope:
+    """Rotary position embedding (Su et al. 2021): ``base`` of the angles, and which features pair up.
+
+    ``"half"`` pairs feature j with j + d_k/2 (GPT-NeoX, Hugging Face's ``rotate_half``);
+    ``"interleaved"`` pairs 2j with 2j + 1 (the paper, GPT-J).
+    """
+
+    base: float = 10000.0
+    style: RopeStyle = "half"
+
+
+@dataclass(frozen=True, eq=False)
+class Variants:
+    """The modern variants of attention a scenario may switch on; the default is the plain Transformer.
+
+    ``positions``: absolute positions added to X (``P``, T × d_model, is given
+    for ``"learned"`` and None otherwise). ``rope``: rotary embedding of Q and
+    K, or None. ``bias``: ALiBi's linear bias on the scaled scores.
+    ``window``: the sliding window W (only with mask ``"sliding"``).
+    ``blocked``: the custom mask (T × T_k, True = may not attend, as
+    ``nn.MultiheadAttention``'s boolean attn_mask; only with mask
+    ``"custom"``). ``padding``: one boolean per key, True = padding (as
+    ``key_padding_mask``). ``kv_heads``: key/value heads G (GQA/MQA), None
+    meaning one per query head. Arrays are read-only.
+    """
+
+    positions: Positions = "none"
+    P: Array | None = None
+    rope: Rope | None = None
+    bias: Bias = "none"
+    window: int | None = None
+    blocked: Bools | None = None
+    padding: Bools | None = None
+    kv_heads: int | None = None
+
+
 def _frozen_mapping(m: Mapping[str, int]) -> Mapping[str, int]:
     return MappingProxyType(dict(m))
 
@@ -122,6 +163,7 @@ class Scenario:
     scale: Scale = "sqrt_dk"
     rounding: Mapping[str, int] = field(default_factory=dict)
     expected: tuple[Checkpoint, ...] = ()
+    variants: Variants = field(default_factory=Variants)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rounding", _frozen_mapping(self.rounding))
@@ -135,6 +177,16 @@ class Scenario:
     def key_tokens(self) -> tuple[str, ...]:
         """Labels of the keys/values: the memory tokens, or the tokens themselves."""
         return self.memory_tokens if self.memory_tokens is not None else self.tokens
+
+    @property
+    def kv_heads(self) -> int:
+        """Key/value heads G: the query heads share them (G = heads unless GQA/MQA)."""
+        return self.variants.kv_heads or self.heads
+
+    @property
+    def masks_cells(self) -> bool:
+        """True when some score is set to −∞ before the softmax (a mask or padding)."""
+        return self.mask != "none" or self.variants.padding is not None
 
     @property
     def d_model(self) -> int:
@@ -152,7 +204,7 @@ class Scenario:
     def d_v(self) -> int:
         """Value width of one head."""
         width = self.inputs.W_V.shape[1] if isinstance(self.inputs, FromX) else self.inputs.V.shape[1]
-        return int(width) // self.heads
+        return int(width) // self.kv_heads
 
     @property
     def d_out(self) -> int | None:
@@ -231,7 +283,13 @@ def _has(scn: Scenario, stage: str, matrix: str) -> bool:
     if stage == "scaled":
         return scn.scale != "none"
     if stage == "masked":
-        return scn.mask != "none"
+        return scn.masks_cells
+    if stage == "positions":
+        return scn.variants.positions != "none"
+    if stage == "rotary":
+        return scn.variants.rope is not None
+    if stage == "bias":
+        return scn.variants.bias != "none"
     if stage == "output":
         return scn.W_O is not None
     return True
@@ -244,8 +302,12 @@ def matrix_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
     if stage in ("input", "params"):
         arr = getattr(scn, matrix)
         return (int(arr.shape[0]), int(arr.shape[1]))
-    width = {"Q": dk, "K": dk, "V": dv, "S": Tk, "A": Tk, "Z": dv, "O": scn.d_out or 0}[matrix]
-    if stage in ("projections", "concat") and matrix != "S":
+    if stage == "positions":
+        return (T, scn.d_model)
+    width = {"Q": dk, "K": dk, "V": dv, "S": Tk, "A": Tk, "B": Tk, "Z": dv, "O": scn.d_out or 0}[matrix]
+    if stage == "concat" or (stage == "projections" and matrix == "Q"):
         width *= h
+    elif stage == "projections":
+        width *= scn.kv_heads
     rows = Tk if matrix in ("K", "V") else T
     return (rows, width)

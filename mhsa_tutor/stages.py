@@ -48,6 +48,7 @@ class StageSpec:
     roundable: bool
     latex: str = ""
     latex_by_scale: tuple[tuple[str, str], ...] = ()
+    latex_by_variant: tuple[tuple[str, str], ...] = ()
 
     def matrix(self, name: str) -> MatrixSpec:
         """The spec of one of this stage's matrices.
@@ -60,8 +61,10 @@ class StageSpec:
                 return m
         raise KeyError((self.id, name))
 
-    def latex_for(self, scale: str) -> str:
-        """The LaTeX template for this stage under a scenario's scale."""
+    def latex_for(self, scale: str, variant: str = "") -> str:
+        """The LaTeX template for this stage under a scenario's scale (and variant, e.g. a mask kind)."""
+        if variant and variant in dict(self.latex_by_variant):
+            return dict(self.latex_by_variant)[variant]
         return dict(self.latex_by_scale).get(scale, self.latex)
 
 
@@ -81,6 +84,13 @@ STAGES: tuple[StageSpec, ...] = (
         "$shapes",
     ),
     StageSpec(
+        "positions",
+        False,
+        (_m("P", "tokens", "dims"), _m("X", "tokens", "dims")),
+        False,
+        r"X \leftarrow X + P",
+    ),
+    StageSpec(
         "params",
         False,
         tuple(_m(w, "dims", "dims") for w in ("W_Q", "W_K", "W_V", "W_O")),
@@ -95,6 +105,21 @@ STAGES: tuple[StageSpec, ...] = (
         False,
         r"Q_{$h}, K_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q, K,"
         r"\quad V_{$h} = \text{columns } $v0 \text{ to } $v1 \text{ of } V",
+        latex_by_variant=(
+            (
+                "gqa",
+                r"Q_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q,\quad K_{$h}, V_{$h} = "
+                r"\text{key/value head } $g",
+            ),
+        ),
+    ),
+    StageSpec(
+        "rotary",
+        True,
+        (_m("Q", "tokens", "dims"), _m("K", "keys", "dims")),
+        False,
+        r"(a, b) \mapsto (a\cos m\theta_j - b\sin m\theta_j,\; a\sin m\theta_j + b\cos m\theta_j),"
+        r"\quad \theta_j = $base^{-2j/$dk}",
     ),
     StageSpec("scores", True, (_m("S", "tokens", "keys"),), True, r"S = Q_{$h} K_{$h}^{\top}"),
     StageSpec(
@@ -107,7 +132,35 @@ STAGES: tuple[StageSpec, ...] = (
             ("sqrt_seq_len", r"S \leftarrow \frac{S}{\sqrt{T}} = \frac{S}{\sqrt{$Tk}}"),
         ),
     ),
-    StageSpec("masked", True, (_m("S", "tokens", "keys"),), False, r"S_{ij} = -\infty \quad \text{where } j > i"),
+    StageSpec(
+        "bias",
+        True,
+        (_m("B", "tokens", "keys"), _m("S", "tokens", "keys")),
+        False,
+        r"B_{ij} = -m_{$h} \lvert i - j \rvert,\quad m_{$h} = $slope,\quad S \leftarrow S + B",
+    ),
+    StageSpec(
+        "masked",
+        True,
+        (_m("S", "tokens", "keys"),),
+        False,
+        r"S_{ij} = -\infty \quad \text{where } j > i",
+        latex_by_variant=(
+            ("sliding", r"S_{ij} = -\infty \quad \text{unless } i - $window < j \le i"),
+            ("custom", r"S_{ij} = -\infty \quad \text{where blocked}_{ij}"),
+            ("none", r"S_{ij} = -\infty \quad \text{where key } j \text{ is padding}"),
+            ("causal.padding", r"S_{ij} = -\infty \quad \text{where } j > i \text{ or key } j \text{ is padding}"),
+            (
+                "sliding.padding",
+                r"S_{ij} = -\infty \quad \text{unless } i - $window < j \le i"
+                r" \text{, or where key } j \text{ is padding}",
+            ),
+            (
+                "custom.padding",
+                r"S_{ij} = -\infty \quad \text{where blocked}_{ij} \text{ or key } j \text{ is padding}",
+            ),
+        ),
+    ),
     StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),
     StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
     StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
@@ -121,7 +174,10 @@ PER_HEAD_STAGES: frozenset[str] = frozenset(s.id for s in STAGES if s.per_head)
 #: Stages whose result may be rounded by hand before the next stage uses it.
 ROUNDABLE_STAGES: tuple[str, ...] = tuple(s.id for s in STAGES if s.roundable)
 
-MASKS: tuple[str, ...] = ("none", "causal")
+MASKS: tuple[str, ...] = ("none", "causal", "sliding", "custom")
+POSITIONS: tuple[str, ...] = ("none", "sinusoidal", "learned")
+BIASES: tuple[str, ...] = ("none", "alibi")
+ROPE_STYLES: tuple[str, ...] = ("half", "interleaved")
 SCALES: tuple[str, ...] = ("sqrt_dk", "none", "sqrt_seq_len")
 
 

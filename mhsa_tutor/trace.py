@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from mhsa_tutor.scenario import Checkpoint, Scenario
 from mhsa_tutor.stages import Axis, axes
+from mhsa_tutor.variants import alibi_slopes
 
 Array = npt.NDArray[np.float64]
 SCHEMA = "mhsa-tutor/trace@1"
@@ -76,6 +77,17 @@ class StageFacts:
     identity_weights: bool = False
     same_rows: tuple[int, int] | None = None
     cell: tuple[int, int] | None = None
+    #: Which catalogue variant of title and formula the stage uses ("" for the plain one, e.g. "sliding").
+    variant: str = ""
+    #: On masked, softmax and later stages: the 0-based query rows whose every key is blocked (NaN rows).
+    dead_rows: tuple[int, ...] = ()
+    #: On split: the key/value head (1-based) this query head uses and the query heads sharing it.
+    kv_head: int | None = None
+    shared_by: tuple[int, ...] = ()
+    #: On rotary: (i, j, q_i·k_j, the same with both one position later): only i − j counts.
+    rope_offset: tuple[int, int, float, float] | None = None
+    #: On bias: this head's ALiBi slope m_h.
+    slope: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +147,23 @@ class ScenarioInfo:
     d_out: int | None = None
     scale_divisor: float = 1.0
     sqrt_dk: float = 1.0
+    positions: str = "none"
+    rope_style: str | None = None
+    rope_base: float | None = None
+    bias: str = "none"
+    window: int | None = None
+    padding: tuple[bool, ...] | None = None
+    kv_heads: int = 0
+    slopes: tuple[float, ...] = ()
+
+    @property
+    def groups(self) -> int:
+        """Key/value heads G (equal to heads unless GQA/MQA)."""
+        return self.kv_heads or self.heads
+
+    def kv_head(self, head: int) -> int:
+        """The 1-based key/value head query head ``head`` (1-based) uses: ⌊(h − 1)·G/H⌋ + 1."""
+        return (head - 1) * self.groups // self.heads + 1
 
     @property
     def key_tokens(self) -> tuple[str, ...]:
@@ -159,6 +188,7 @@ class ScenarioInfo:
     def of(cls, scn: Scenario) -> ScenarioInfo:
         """The info record of a validated scenario (``scale_divisor``: √d_k, √(number of keys) or 1)."""
         memory = scn.memory
+        var = scn.variants
         return cls(
             name=scn.name,
             title=scn.title,
@@ -182,6 +212,14 @@ class ScenarioInfo:
             d_out=scn.d_out,
             scale_divisor=cls.divisor_for(scn.scale, scn.d_k, len(scn.key_tokens)),
             sqrt_dk=math.sqrt(scn.d_k),
+            positions=var.positions,
+            rope_style=var.rope.style if var.rope is not None else None,
+            rope_base=var.rope.base if var.rope is not None else None,
+            bias=var.bias,
+            window=var.window,
+            padding=tuple(bool(b) for b in var.padding) if var.padding is not None else None,
+            kv_heads=scn.kv_heads,
+            slopes=tuple(float(m) for m in alibi_slopes(scn.heads)) if var.bias == "alibi" else (),
         )
 
     @staticmethod
@@ -242,8 +280,15 @@ class Trace:
 # ------------------------------------------------------------------------ JSON form
 
 
+class RopeJSON(TypedDict):
+    """``trace["scenario"]["rope"]``, present only when the scenario uses RoPE."""
+
+    base: float
+    style: str
+
+
 class ScenarioJSON(TypedDict, total=False):
-    """``trace["scenario"]``; memory_tokens only for cross-attention."""
+    """``trace["scenario"]``; memory_tokens only for cross-attention; the variants only when used."""
 
     name: str
     title: str
@@ -258,6 +303,12 @@ class ScenarioJSON(TypedDict, total=False):
     source: str
     rounding: dict[str, int]
     hand_rounded: bool
+    positions: str
+    rope: RopeJSON
+    bias: str
+    window: int
+    padding: list[bool]
+    kv_heads: int
 
 
 class RoundedJSON(TypedDict):
@@ -326,6 +377,19 @@ def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
             "hand_rounded": bool(info.rounding) and not exact,
         }
     )
+    # the variants, only when a scenario uses them (a plain scenario's JSON is unchanged)
+    if info.positions != "none":
+        out["positions"] = info.positions
+    if info.rope_style is not None and info.rope_base is not None:
+        out["rope"] = {"base": info.rope_base, "style": info.rope_style}
+    if info.bias != "none":
+        out["bias"] = info.bias
+    if info.window is not None:
+        out["window"] = info.window
+    if info.padding is not None:
+        out["padding"] = list(info.padding)
+    if info.groups != info.heads:
+        out["kv_heads"] = info.groups
     return out
 
 
@@ -402,6 +466,14 @@ def from_dict(data: TraceJSON) -> Trace:
         d_out=d_out,
         scale_divisor=ScenarioInfo.divisor_for(sc["scale"], sc["d_k"], len(keys)),
         sqrt_dk=math.sqrt(sc["d_k"]),
+        positions=sc.get("positions", "none"),
+        rope_style=sc["rope"]["style"] if "rope" in sc else None,
+        rope_base=sc["rope"]["base"] if "rope" in sc else None,
+        bias=sc.get("bias", "none"),
+        window=sc.get("window"),
+        padding=tuple(sc["padding"]) if "padding" in sc else None,
+        kv_heads=sc.get("kv_heads", sc["heads"]),
+        slopes=tuple(float(m) for m in alibi_slopes(sc["heads"])) if sc.get("bias") == "alibi" else (),
     )
     stages = []
     for st in data["stages"]:

@@ -16,9 +16,14 @@ Format (a contract, see README "Scenario format")::
     tokens = ["a", "b"]           # required, >= 1 non-empty strings
     memory_tokens = ["x", "y"]    # cross-attention only
     heads = 1                     # required, int >= 1
-    mask = "none" | "causal"      # default "none"
+    mask = "none" | "causal" | "sliding" | "custom"   # default "none"
+    window = W                    # mask = "sliding" only
     scale = "sqrt_dk" | "none" | "sqrt_seq_len"   # default "sqrt_dk"
-    [input]    X (+ memory)  or  Q, K, V
+    positions = "none" | "sinusoidal" | "learned" # default "none"; only with X
+    bias = "none" | "alibi"       # default "none"
+    kv_heads = G                  # default heads; G divides heads (GQA/MQA)
+    [rope]     base, style = "half" | "interleaved"
+    [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X)
     [rounding] STAGE_ID = decimals
     [expected.NAME] stage, head, matrix, row, col, value, decimals, note, note_ko
@@ -50,7 +55,8 @@ from mhsa_tutor.scenario import (
 )
 from mhsa_tutor.stages import MASKS, PER_HEAD_STAGES, ROUNDABLE_STAGES, SCALES, axes
 from mhsa_tutor.strings import ARTICLES
-from mhsa_tutor.validate_fields import FieldChecks, type_name
+from mhsa_tutor.validate_fields import type_name
+from mhsa_tutor.validate_variants import VariantChecks
 
 _TOP_KEYS = (
     "title",
@@ -65,12 +71,18 @@ _TOP_KEYS = (
     "heads",
     "mask",
     "scale",
+    "positions",
+    "bias",
+    "window",
+    "kv_heads",
+    "rope",
     "input",
     "weights",
     "rounding",
     "expected",
 )
-_INPUT_KEYS = ("X", "memory", "Q", "K", "V")
+_INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "blocked", "padding")
+_NOT_MATRICES = ("P", "blocked", "padding")  # checked with the variants
 _WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O")
 _CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko")
 
@@ -102,7 +114,7 @@ def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
 # --------------------------------------------------------------------------- validation
 
 
-class _Validator(FieldChecks):
+class _Validator(VariantChecks):
     """Checks one parsed TOML document; raises ScenarioError on the first problem."""
 
     def scenario(self, data: Mapping[str, Any]) -> Scenario:
@@ -117,6 +129,7 @@ class _Validator(FieldChecks):
         heads = self.integer(data["heads"], "heads", low=1)
         if heads > MAX_HEADS:
             raise self.fail("heads", f"is {heads:,}; the limit is {MAX_HEADS} heads")
+        kv_heads = self.kv_heads(data, heads)
         mask = self.choice(data, "mask", MASKS)
         scale = self.choice(data, "scale", SCALES)
         memory_tokens = self.tokens(data, "memory_tokens") if "memory_tokens" in data else None
@@ -125,23 +138,34 @@ class _Validator(FieldChecks):
         self.known_keys(inp, _INPUT_KEYS, "input.")
         weights = self.table(data, "weights")
         self.known_keys(weights, _WEIGHT_KEYS, "weights.")
-        mats = {k: self.matrix(v, f"input.{k}") for k, v in inp.items()}
+        mats = {k: self.matrix(v, f"input.{k}") for k, v in inp.items() if k not in _NOT_MATRICES}
         wts = {k: self.matrix(v, f"weights.{k}") for k, v in weights.items()}
 
         T = len(tokens)
         inputs: FromX | GivenQKV
         if "X" in mats:
-            inputs = self.from_x(mats, wts, T, heads, memory_tokens)
+            inputs = self.from_x(mats, wts, T, heads, memory_tokens, kv_heads)
         elif any(k in mats for k in ("Q", "K", "V")):
-            inputs = self.from_qkv(mats, wts, T, heads, memory_tokens)
+            inputs = self.from_qkv(mats, wts, T, heads, memory_tokens, kv_heads)
         else:
             raise self.fail(
                 "input", "has neither X nor Q, K, V; expected input.X (with [weights]) or input.Q, input.K, input.V"
             )
 
-        if mask == "causal" and memory_tokens is not None:
-            raise self.fail("mask", "is 'causal', expected 'none' for cross-attention (memory_tokens is set)")
         n_keys = len(memory_tokens) if memory_tokens is not None else T
+        d_k = (inputs.W_Q.shape[1] if isinstance(inputs, FromX) else inputs.Q.shape[1]) // heads
+        variants = self.variants(
+            data,
+            inp,
+            mask=mask,
+            T=T,
+            Tk=n_keys,
+            d_model=inputs.X.shape[1] if isinstance(inputs, FromX) else None,
+            d_k=d_k,
+            heads=heads,
+            kv_heads=kv_heads,
+            cross=memory_tokens is not None,
+        )
         if heads * T * n_keys > MAX_WEIGHTS:
             raise self.fail(
                 "tokens",
@@ -166,6 +190,7 @@ class _Validator(FieldChecks):
             scale=cast(Scale, scale),
             rounding=self.rounding(self.table(data, "rounding")),
             inputs=inputs,
+            variants=variants,
         )
         present = stage_matrices(scn)
         for key in scn.rounding:
@@ -185,6 +210,7 @@ class _Validator(FieldChecks):
         T: int,
         heads: int,
         memory_tokens: tuple[str, ...] | None,
+        kv_heads: int,
     ) -> FromX:
         for k in ("Q", "K", "V"):
             if k in mats:
@@ -215,14 +241,15 @@ class _Validator(FieldChecks):
         hk = W_Q.shape[1]
         self.splits(W_Q, "weights.W_Q", heads)
         src = "memory" if memory is not None else "X"
-        self.expect_shape(W_K, "weights.W_K", d_src, hk, f"rows: the width of {src}; columns: heads·d_k, as W_Q")
+        gk = hk // heads * kv_heads
+        cols = "heads·d_k, as W_Q" if kv_heads == heads else f"kv_heads·d_k = {kv_heads}·{hk // heads}"
+        self.expect_shape(W_K, "weights.W_K", d_src, gk, f"rows: the width of {src}; columns: {cols}")
         self.expect_shape(W_V, "weights.W_V", d_src, None, f"rows: the width of {src}")
-        self.splits(W_V, "weights.W_V", heads)
+        self.splits(W_V, "weights.W_V", kv_heads)
         W_O = wts.get("W_O")
         if W_O is not None:
-            self.expect_shape(
-                W_O, "weights.W_O", W_V.shape[1], None, "rows: heads·d_v, the width of the concatenated heads"
-            )
+            hv = W_V.shape[1] // kv_heads * heads
+            self.expect_shape(W_O, "weights.W_O", hv, None, "rows: heads·d_v, the width of the concatenated heads")
         return FromX(X=X, W_Q=W_Q, W_K=W_K, W_V=W_V, W_O=wts.get("W_O"), memory=memory)
 
     def from_qkv(
@@ -232,6 +259,7 @@ class _Validator(FieldChecks):
         T: int,
         heads: int,
         memory_tokens: tuple[str, ...] | None,
+        kv_heads: int,
     ) -> GivenQKV:
         if wts:
             first = next(iter(wts))
@@ -248,9 +276,11 @@ class _Validator(FieldChecks):
         keys = "memory token" if memory_tokens is not None else "token"
         self.expect_shape(Q, "input.Q", T, None, "one row per token")
         self.splits(Q, "input.Q", heads)
-        self.expect_shape(K, "input.K", Tk, Q.shape[1], f"one row per {keys}, as wide as Q")
+        gk = Q.shape[1] // heads * kv_heads
+        wide = "as wide as Q" if kv_heads == heads else f"kv_heads·d_k = {kv_heads}·{Q.shape[1] // heads} wide"
+        self.expect_shape(K, "input.K", Tk, gk, f"one row per {keys}, {wide}")
         self.expect_shape(V, "input.V", Tk, None, f"one row per {keys}")
-        self.splits(V, "input.V", heads)
+        self.splits(V, "input.V", kv_heads)
         return GivenQKV(Q=Q, K=K, V=V)
 
     def rounding(self, table: Mapping[str, Any]) -> dict[str, int]:

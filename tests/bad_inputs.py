@@ -239,6 +239,94 @@ CASES: list[Bad] = [
 ]
 
 
+# ---- the variants (issue 14): each new field's wrong values
+BASE_X2 = sub(BASE_X, "W_V = [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]", "W_V = [[1.0, 0.0], [0.0, 1.0]]").replace(
+    "W_O = [[1.0], [1.0], [1.0]]", "W_O = [[1.0], [1.0]]"
+)  # d_k = d_v = 2, so heads = 2 splits every matrix
+BASE_X2H = sub(BASE_X2, "heads = 1", "heads = 2")
+VARIANT_CASES: list[Bad] = [
+    Bad(
+        "rope_odd_dk",
+        BASE_X.replace("[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]") + "\n[rope]\n",
+        "rope",
+        "even d_k",
+    ),
+    Bad("rope_odd_dk_given", sub(BASE_QKV, "heads = 1", "heads = 2") + "\n[rope]\n", "rope", "d_k = 1"),
+    Bad("rope_bad_style", BASE_X2 + '\n[rope]\nstyle = "halves"\n', "rope.style", "did you mean"),
+    Bad("rope_bad_base", BASE_X2 + "\n[rope]\nbase = 0.5\n", "rope.base", "greater than 1"),
+    Bad("rope_unknown_key", BASE_X2 + "\n[rope]\ntheta = 2.0\n", "rope.theta", "not a known key"),
+    Bad("window_zero", sub(BASE_X, 'mask = "none"', 'mask = "sliding"\nwindow = 0'), "window", ">= 1"),
+    Bad("window_missing", sub(BASE_X, 'mask = "none"', 'mask = "sliding"'), "window", "missing"),
+    Bad("window_without_sliding", sub(BASE_X, 'mask = "none"', 'mask = "causal"\nwindow = 2'), "window", "sliding"),
+    Bad("window_not_int", sub(BASE_X, 'mask = "none"', 'mask = "sliding"\nwindow = 1.5'), "window", "integer"),
+    Bad("kv_heads_not_divisor", sub(BASE_X2H, "heads = 2", "heads = 2\nkv_heads = 3"), "kv_heads", "1 to 2"),
+    Bad(
+        "kv_heads_not_dividing",
+        sub(BASE_X, "heads = 1", "heads = 3\nkv_heads = 2").replace("W_O = [[1.0], [1.0], [1.0]]\n", ""),
+        "kv_heads",
+        "does not divide",
+    ),
+    Bad("kv_heads_zero", sub(BASE_X, "heads = 1", "heads = 1\nkv_heads = 0"), "kv_heads", "is 0"),
+    Bad(
+        "kv_heads_wrong_W_K",
+        sub(BASE_X2H, "heads = 2", "heads = 2\nkv_heads = 1"),
+        "weights.W_K",
+        "kv_heads·d_k",
+    ),
+    Bad(
+        "blocked_wrong_shape",
+        sub(BASE_X, 'mask = "none"', 'mask = "custom"').replace("[weights]", "blocked = [[true, false]]\n\n[weights]"),
+        "input.blocked",
+        "expected 3×3",
+    ),
+    Bad(
+        "blocked_not_bool",
+        sub(BASE_X, 'mask = "none"', 'mask = "custom"').replace(
+            "[weights]", "blocked = [[1, 0, 0], [0, 0, 0], [0, 0, 0]]\n\n[weights]"
+        ),
+        "input.blocked[1][1]",
+        "true or false",
+    ),
+    Bad("blocked_missing", sub(BASE_X, 'mask = "none"', 'mask = "custom"'), "input.blocked", "missing"),
+    Bad(
+        "blocked_without_custom",
+        sub(
+            BASE_X,
+            "[weights]",
+            "blocked = [[true, false, false], [false, false, false], [false, false, false]]\n\n[weights]",
+        ),
+        "input.blocked",
+        "custom",
+    ),
+    Bad(
+        "padding_wrong_length",
+        sub(BASE_X, "[weights]", "padding = [true, false]\n\n[weights]"),
+        "input.padding",
+        "expected 3",
+    ),
+    Bad("padding_not_list", sub(BASE_X, "[weights]", "padding = true\n\n[weights]"), "input.padding", "one boolean"),
+    Bad(
+        "positions_with_qkv", sub(BASE_QKV, "heads = 1", 'heads = 1\npositions = "sinusoidal"'), "positions", "input.X"
+    ),
+    Bad(
+        "positions_unknown", sub(BASE_X, "heads = 1", 'heads = 1\npositions = "sinusoid"'), "positions", "did you mean"
+    ),
+    Bad("learned_without_P", sub(BASE_X, "heads = 1", 'heads = 1\npositions = "learned"'), "input.P", "missing"),
+    Bad(
+        "P_wrong_shape",
+        sub(BASE_X, "heads = 1", 'heads = 1\npositions = "learned"').replace(
+            "[weights]", "P = [[1.0, 2.0]]\n\n[weights]"
+        ),
+        "input.P",
+        "expected 3×2",
+    ),
+    Bad("P_without_learned", sub(BASE_X, "[weights]", "P = [[1.0, 2.0]]\n\n[weights]"), "input.P", "learned"),
+    Bad("bias_unknown", sub(BASE_X, "heads = 1", 'heads = 1\nbias = "alibis"'), "bias", "did you mean"),
+    Bad("sliding_cross", sub(BASE_CROSS, "heads = 1", 'heads = 1\nmask = "sliding"\nwindow = 1'), "mask", "cross"),
+]
+CASES += VARIANT_CASES
+
+
 #: One case of each kind of failure, for the layers above the validator (reading a file, the CLI's
 #: error line): the validator itself is tested on every case, the layers above only pass its error on.
 SAMPLE_IDS = ("binary", "not_utf8", "not_toml", "missing_title", "typo_weight", "ragged_X", "nan", "unknown_mask")

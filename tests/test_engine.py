@@ -476,10 +476,15 @@ def test_facts_narration_quotes_hold(name: str) -> None:
         if stage.id == "scaled":
             assert stage.head is not None and stage.facts.row is not None
             raw = trace.find("scores", stage.head).matrices["S"].values
-            if trace.info.mask == "causal":
-                raw = np.where(np.triu(np.ones(raw.shape, dtype=bool), k=1), -np.inf, raw)
-            e = np.exp(raw - raw.max(axis=1, keepdims=True))
-            np.testing.assert_allclose(stage.aux["unscaled"], e / e.sum(axis=1, keepdims=True), atol=1e-15)
+            stage_ids = {s.id for s in trace.stages}
+            if "bias" in stage_ids:  # ALiBi's bias is on the scores the softmax reads, scaled or not
+                raw = raw + trace.find("bias", stage.head).matrices["B"].values
+            if "masked" in stage_ids:  # every mask rule and the padding: the cells the masked stage blocks
+                raw = np.where(trace.find("masked", stage.head).matrices["S"].values == -np.inf, -np.inf, raw)
+            with np.errstate(invalid="ignore"):  # a row whose every key is blocked is NaN, as in the softmax
+                e = np.exp(raw - raw.max(axis=1, keepdims=True))
+                want = e / e.sum(axis=1, keepdims=True)
+            np.testing.assert_allclose(stage.aux["unscaled"], want, atol=1e-15)
         if stage.id == "concat" and stage.facts.same_rows is not None:
             a, b = stage.facts.same_rows
             np.testing.assert_array_equal(stage.matrices["Z"].values[a], stage.matrices["Z"].values[b])

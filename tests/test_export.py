@@ -275,6 +275,7 @@ def test_json_is_strict_and_exact(invoke: Invoke, tmp_path: Path, name: str) -> 
     info = trace.info
     keys = ["name", "title", "tokens", "d_model", "heads", "d_k", "d_v", "mask", "scale", "source"]
     keys += ["rounding", "hand_rounded"]
+    keys += [k for k in ("positions", "rope", "bias", "window", "padding", "kv_heads") if k in doc["scenario"]]
     assert doc["scenario"]["rounding"] == dict(info.rounding)
     assert doc["scenario"]["hand_rounded"] == bool(info.rounding)
     if info.memory_tokens is not None:
@@ -302,7 +303,7 @@ def test_json_is_strict_and_exact(invoke: Invoke, tmp_path: Path, name: str) -> 
         )
         assert list(st["matrices"]) == list(stage.matrices)
         for mname, rows in st["matrices"].items():
-            assert np.array_equal(as_array(rows), stage.matrices[mname].values), (stage.id, mname)
+            assert np.array_equal(as_array(rows), stage.matrices[mname].values, equal_nan=True), (stage.id, mname)
             assert all(isinstance(x, float) or x in ("-inf", "inf", "nan") for row in rows for x in row)
 
 

@@ -260,3 +260,37 @@ def test_page_assets_are_package_data() -> None:
 
     for name in ("page.css", "page.js"):
         assert resources.files("mhsa_tutor").joinpath("page_assets", name).is_file()
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_source_rules_point_at_real_matrices(name: str) -> None:
+    from mhsa_tutor.page_data import sources
+
+    trace = trace_of(name)
+    for key, rules in sources(trace).items():
+        i, name_m = key.split("|")
+        assert name_m in trace.stages[int(i)].matrices
+        for rule in rules:
+            target = trace.stages[int(str(rule[0]))]
+            assert rule[1] in target.matrices, (key, rule)
+
+
+def test_source_rules_of_the_variants_stages() -> None:
+    from mhsa_tutor.page_data import sources
+
+    def at(trace: Trace, stage_id: str, head: int | None = None) -> int:
+        return next(k for k, s in enumerate(trace.stages) if s.id == stage_id and s.head == head)
+
+    gqa = trace_of("grouped_query")  # query head 3 reads key/value head 2: K's column 2
+    assert sources(gqa)[f"{at(gqa, 'split', 3)}|K"] == [[at(gqa, "projections"), "K", "r", 0, "c", 1, 0, 0]]
+    rope = trace_of("rope_by_hand")  # the scores read the rotated Q and K
+    assert [r[0] for r in sources(rope)[f"{at(rope, 'scores', 1)}|S"]] == [at(rope, "rotary", 1)] * 2
+    alibi = trace_of("alibi")  # S + B reads the scaled score and the bias; the mask reads S + B
+    bias = at(alibi, "bias", 2)
+    assert sources(alibi)[f"{bias}|S"] == [
+        [at(alibi, "scaled", 2), "S", "r", 0, "c", 0, 0, 0],
+        [bias, "B", "r", 0, "c", 0, 0, 0],
+    ]
+    assert sources(alibi)[f"{at(alibi, 'masked', 2)}|S"][0][0] == bias
+    pos = trace_of("sinusoidal_positions")  # the projections read X + P
+    assert sources(pos)[f"{at(pos, 'projections')}|Q"][0][:2] == [at(pos, "positions"), "X"]

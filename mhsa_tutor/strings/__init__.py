@@ -48,9 +48,23 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("narration", "reconstructed"),
         ("narration", "position"),
     ),
-    "params": _notes("params", ("narration", "learned"), ("narration", "identity"), ("narration", "has_wo")),
+    # "positions.narration.learned" keeps its catalogue key; its condition is "learned_positions"
+    "positions": (
+        *_notes("positions", ("narration", "sinusoidal")),
+        NoteSpec("positions.narration.learned", "narration", "learned_positions"),
+        *_notes("positions", ("pitfall", "always")),
+    ),
+    # under GQA "params.narration.gqa" says what W_K and W_V hold instead of "params.narration.learned"
+    "params": _notes(
+        "params", ("narration", "learned"), ("narration", "identity"), ("narration", "gqa"), ("narration", "has_wo")
+    ),
     "projections": _notes("projections", ("narration", "always")),
-    "split": _notes("split", ("narration", "always"), ("narration", "from_x_multi")),
+    # under GQA the key/value columns differ from the query's: "split.narration.gqa" says it instead
+    "split": (
+        NoteSpec("split.narration.always", "narration", "no_gqa"),
+        *_notes("split", ("narration", "gqa"), ("narration", "from_x_multi")),
+    ),
+    "rotary": _notes("rotary", ("narration", "always"), ("narration", "rope_offset"), ("pitfall", "always")),
     "scores": _notes(
         "scores",
         ("narration", "always"),
@@ -68,7 +82,21 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("pitfall", "codingopera"),
         ("pitfall", "dk_not_dmodel"),
     ),
-    "masked": _notes("masked", ("narration", "always"), ("pitfall", "warfield"), ("pitfall", "always")),
+    "bias": _notes("bias", ("narration", "always"), ("pitfall", "always")),
+    # the causal mask's narration keeps its catalogue key "masked.narration.always"; it is said only under "causal"
+    "masked": (
+        NoteSpec("masked.narration.always", "narration", "causal"),
+        *_notes(
+            "masked",
+            ("narration", "sliding"),
+            ("narration", "custom"),
+            ("narration", "padding"),
+            ("narration", "dead_row"),
+            ("pitfall", "warfield"),
+            ("pitfall", "always"),
+            ("pitfall", "dead_row"),
+        ),
+    ),
     "softmax": _notes(
         "softmax",
         ("narration", "always"),
@@ -80,6 +108,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("pitfall", "rounded"),
         ("pitfall", "rounded_acting"),
         ("pitfall", "exact_ignores_rounding"),
+        ("pitfall", "dead_row"),
     ),
     "head_output": _notes("head_output", ("narration", "always"), ("narration", "hand_roles")),
     "concat": _notes(

@@ -6,12 +6,19 @@ Pure data. Every language file defines the same four dicts with the same keys an
 
 TITLES: dict[str, str] = {
     "input": "Input",
+    "positions": "Positions added to X",
     "params": "Learned weights",
     "projections": "Projections: queries, keys and values",
     "split": "Head {h}: its slice of Q, K and V",
+    "rotary": "Head {h}: rotary positions (RoPE) on Q and K",
     "scores": "Head {h}: scores, every query against every key",
     "scaled": "Head {h}: scaled scores",
+    "bias": "Head {h}: ALiBi distance bias",
     "masked": "Head {h}: causal mask",
+    "masked.causal.padding": "Head {h}: causal mask and padding",
+    "masked.sliding": "Head {h}: sliding-window mask",
+    "masked.custom": "Head {h}: custom mask",
+    "masked.none": "Head {h}: padding mask",
     "softmax": "Head {h}: attention weights",
     "head_output": "Head {h}: weighted sum of values",
     "concat": "Concatenate the heads",
@@ -22,14 +29,25 @@ FORMULAS: dict[str, str] = {
     "input.given": "Q, K, V given",
     "input.x": "X",
     "input.cross": "X, M (memory)",
+    "positions.sinusoidal": "X ← X + P,  P[pos, 2i] = sin(pos / 10000^(2i/d)),  P[pos, 2i+1] = cos(pos / 10000^(2i/d))",
+    "positions.learned": "X ← X + P  (P: one learned row per position)",
     "params": "{names}",
     "projections": "Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
     "split.same": "Q{sub}, K{sub}, V{sub} = columns {c} of Q, K, V",
     "split.diff": "Q{sub}, K{sub}, V{sub} = columns {c} of Q, K and columns {v} of V",
+    "split.gqa": "Q{sub} = columns {c} of Q;  K{sub}, V{sub} = key/value head {g}: columns {k} of K, {v} of V",
+    "rotary": "(a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{dk}),  m = position",
     "scores": "S = Q{sub} K{sub}ᵀ",
     "scaled.sqrt_dk": "S / √d_k = S / √{dk}",
     "scaled.sqrt_seq_len": "S / √T = S / √{Tk}",
+    "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "S_ij = −∞ where j > i (no looking ahead)",
+    "masked.padding": "S_ij = −∞ where j > i or key j is padding",
+    "masked.sliding": "S_ij = −∞ unless i − {window} < j ≤ i (a window of {window})",
+    "masked.sliding.padding": "S_ij = −∞ unless i − {window} < j ≤ i, and where key j is padding",
+    "masked.custom": "S_ij = −∞ where blocked[i, j] is true",
+    "masked.custom.padding": "S_ij = −∞ where blocked[i, j] is true or key j is padding",
+    "masked.none.padding": "S_ij = −∞ where key j is padding",
     "softmax": "A = softmax(S), row by row",
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
@@ -46,9 +64,23 @@ NOTES: dict[str, str] = {
         "This is cross-attention: X holds the decoder's {T} states and the memory M the encoder's {Tk} states. "
         "The queries will come from X, the keys and values from M."
     ),
+    "positions.narration.sinusoidal": (
+        "Attention itself does not see order: shuffle the tokens and every token gets the same output as "
+        "before. So the Transformer (Vaswani et al. 2017, §3.5) adds a position vector to each row: "
+        "P[pos, 2i] = sin(pos / 10000^(2i/{d_model})) and P[pos, 2i+1] = cos(pos / 10000^(2i/{d_model})), for "
+        "positions 0 to {T_1}. The projections below use X + P."
+    ),
+    "positions.narration.learned": (
+        "Attention itself does not see order, so a learned position vector (one row per position, as in BERT "
+        "and GPT-2) is added to each token: the projections below use X + P."
+    ),
+    "positions.pitfall.always": (
+        "Pitfall: positions are added to the input, not appended, and they change every number after this "
+        "point. Without them, the same word at two places gets exactly the same output."
+    ),
     "input.narration.given_qkv": (
         "This scenario gives the queries, keys and values directly, so there are no weights to apply: Q is {T} × "
-        "{hk}, K is {Tk} × {hk} and V is {Tk} × {hv}. One row per token."
+        "{hk}, K is {Tk} × {gk} and V is {Tk} × {gv}. One row per token."
     ),
     "input.narration.reconstructed": (
         "Not all of them are printed in {article}: as the source line says, some were reconstructed here so "
@@ -69,6 +101,12 @@ NOTES: dict[str, str] = {
         "Here W_Q, W_K and W_V are identity matrices: they pass the states through unchanged, so Q = X, "
         "K = {m} and V = {m}. Plain dot-product attention has no such weights; a Transformer learns them."
     ),
+    "params.narration.gqa": (
+        "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers: "
+        "H = {heads} query heads, d_k = {d_k} each. W_K makes only {gk} numbers and W_V {gv}: G = "
+        "{G} key/value heads (grouped-query attention), each serving {per} query heads. Training sets them; here "
+        "they are fixed so that every step can be followed by hand."
+    ),
     "params.narration.has_wo": (
         "W_O ({hv} × {d_out}) is used at the very end: it maps the concatenated heads to {d_out} numbers per token."
     ),
@@ -86,6 +124,27 @@ NOTES: dict[str, str] = {
         "Slicing Q is the same as giving the head its own weights: Q{sub} = X·W_Q[:, {c0}–{c1}], and that "
         "block of W_Q's columns is the paper's W{sub}^Q (Vaswani et al. 2017), likewise for K and V. So "
         "'split one big Q' and 'each head has its own W^Q' describe the same computation."
+    ),
+    "split.narration.gqa": (
+        "Grouped-query attention: H = {heads} query heads share G = {G} key/value heads. Query head {h} uses "
+        "key/value head {g} (⌊(h − 1)·G/H⌋ + 1), columns {k} of K and {v} of V, shared by query heads "
+        "{shared}; as F.scaled_dot_product_attention(..., enable_gqa=True) repeats them. Fewer keys and "
+        "values to store while generating, the same number of queries."
+    ),
+    "rotary.narration.always": (
+        "RoPE (Su et al. 2021) puts the position into q and k by turning them: each pair of features (the "
+        "{style} pairing) is rotated by the angle m·θ_j, where m is the token's position (0 for the first) "
+        "and θ_j = {base}^(−2j/{d_k}). V is not rotated. The scores below use the rotated Q and K."
+    ),
+    "rotary.narration.rope_offset": (
+        "Why it works: a rotation by m·θ dotted with a rotation by n·θ depends only on m − n. Here q of "
+        "'{qi}' at position {i} and k of '{kj}' at position {j} give {now}; move both one place on (to {i1} "
+        "and {j1}) and they still give {later}: only the offset {off} counts."
+    ),
+    "rotary.pitfall.always": (
+        "Pitfall: two pairings are in use and they disagree. The paper, GPT-J and Meta's original LLaMA code "
+        "pair neighbours (x₀, x₁), (x₂, x₃)… ('interleaved'); GPT-NeoX and Hugging Face's rotate_half pair "
+        "x_j with x_(j + d/2) ('half'). Weights trained with one give wrong scores with the other."
     ),
     "scores.narration.always": (
         "Each score S_ij = q_i · k_j measures how well query i matches key j: the larger the dot product, the "
@@ -136,6 +195,16 @@ NOTES: dict[str, str] = {
         "Common mistake: dividing by √d_model. d_k is the size of one head's keys: here d_k = {d_k}, while "
         "d_model = {d_model}."
     ),
+    "bias.narration.always": (
+        "ALiBi (Press et al. 2022) adds no positions to the input. Instead each head adds −m·|i − j| to its "
+        "scaled scores: the farther key j is from query i, the lower its score. This head's slope is m = "
+        "{slope}; the heads' slopes are {slopes}, so some heads look far and some near."
+    ),
+    "bias.pitfall.always": (
+        "Pitfall: the slopes are fixed, not learned: 2^(−8h/H) for H heads (a power of two), and for other "
+        "head counts the paper interleaves the lists of the two nearest powers of two. The bias goes on the "
+        "scaled scores, before the mask and the softmax."
+    ),
     "masked.narration.always": (
         "A causal mask: token i may look only at tokens 1 … i, never ahead. A language model is trained to "
         "predict every next token of a sentence at once, in parallel; without the mask each position could "
@@ -145,6 +214,28 @@ NOTES: dict[str, str] = {
     "masked.pitfall.warfield": (
         "Pitfall: {article} describes this as replacing key values with −∞. It is the scores S_ij of the "
         "later keys that become −∞; the keys K themselves are unchanged."
+    ),
+    "masked.narration.sliding": (
+        "A sliding window of W = {window} (Longformer, Mistral): query i sees only keys j with i − {window} < j "
+        "≤ i, itself and the {window_1} before it. Every other score becomes −∞, so its weight is exactly 0."
+    ),
+    "masked.narration.custom": (
+        "A custom mask: wherever blocked[i, j] is true (as nn.MultiheadAttention's boolean attn_mask), the "
+        "score becomes −∞ and its weight exactly 0."
+    ),
+    "masked.narration.padding": (
+        "Padding: the keys {padded} are filler added to make sequences the same length (key_padding_mask). "
+        "No query may attend to them, so their scores become −∞ in every row."
+    ),
+    "masked.narration.dead_row": (
+        "Every key of {dead} is blocked, so that row has no finite score at all: its softmax is 0/0 and gives "
+        "NaN, and so does its output. nn.MultiheadAttention returns NaN here too."
+    ),
+    "masked.pitfall.dead_row": (
+        "How real code avoids the NaN: it never lets a row lose every key (a causal mask always keeps the "
+        "diagonal; left padding is paired with a mask that keeps one key), or it fills such rows with 0 "
+        "afterwards (newer PyTorch SDPA kernels do). Adding −1e9 instead of −∞ hides the problem: the row "
+        "gets uniform weights over keys it should never see."
     ),
     "masked.pitfall.always": (
         "Common mistake: zeroing weights after the softmax. The rows would then sum to less than 1 (dividing "
@@ -192,6 +283,10 @@ NOTES: dict[str, str] = {
     ),
     "softmax.pitfall.exact_ignores_rounding": (
         "This run ignores the scenario's hand rounding (--exact), so some numbers differ from a run that rounds them."
+    ),
+    "softmax.pitfall.dead_row": (
+        "NaN in row {dead}: every key was masked, e^−∞ = 0 for all of them, and 0/0 is not a "
+        "number. It is not an overflow; the masked stage says why it happens."
     ),
     "head_output.narration.always": (
         "Each token's new vector is the weighted sum of the value vectors: z_i = Σ_j A_ij v_j. Z{sub} is {T} × "
@@ -253,6 +348,7 @@ UI: dict[str, str] = {
     "memory_tokens": "memory",
     "sizes": "sizes",
     "mask_scale": "mask, scale",
+    "variants": "variants",
     "source": "source",
     "article": "article",
     "progress": "stage {k}/{n}",
@@ -295,10 +391,28 @@ UI: dict[str, str] = {
     "ex_split": (
         "(head {h} takes {w} columns: its column {c} is column ({h} − 1)·{w} + {c} = {src} of the whole matrix)"
     ),
+    "ex_split_shared": "Query head {q} uses key/value head {h}, which query heads {shared} share (GQA).",
     "ex_blocked": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
     "ex_self": "A token may always attend to itself (j = i = {i}), so the score is kept.",
     "ex_kept": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",
     "ex_more": "{n} more",
+    "ex_blocked_sliding": (
+        "'{col}' (position {j}) is {w} or more places before '{row}' (position {i}): j ≤ i − {w}, so the "
+        "sliding window blocks it."
+    ),
+    "ex_kept_sliding": "'{col}' (position {j}) is inside the window of '{row}': {i} − {w} < {j} ≤ {i}, so the score is kept.",
+    "ex_blocked_custom": "blocked[{row}, {col}] is true, so the custom mask blocks it.",
+    "ex_kept_custom": "blocked[{row}, {col}] is false, so the mask keeps it.",
+    "ex_blocked_padding": "'{col}' is padding (key_padding_mask is true for it), so no query may attend to it.",
+    "ex_rot": (
+        "{name} of '{row}' sits at position {m}; feature {c} pairs with feature {o} ({style} pairing, pair "
+        "j = {pj}), turned by the angle m·θ_j = {m} × {theta} {angle} rad."
+    ),
+    "ex_bias": "This head's slope is m = {m}; '{row}' is position {i} and '{col}' position {j}: |i − j| = {d}.",
+    "ex_dead_row": (
+        "Every key of row '{row}' is blocked, so every score is −∞: each e^−∞ is 0, the sum is 0, and 0/0 is NaN "
+        "(as in nn.MultiheadAttention). Real code avoids such rows or sets them to 0 afterwards."
+    ),
     "ex_stable": (
         "Subtract the row's largest score, {m}, from every score first: the weights stay the same and e^x "
         "cannot overflow."
@@ -321,9 +435,12 @@ UI: dict[str, str] = {
     ),
     "quiz_seed": "seed {seed}: --seed {seed} asks these questions again.",
     "quiz_question": "Question {k}/{n}",
+    "quiz_ask_positions": "Compute {label}: the position added to row '{row}', feature {n}.",
     "quiz_ask_projections": "Compute {label}: row '{row}' of the input times column {n} of W_{m}.",
     "quiz_ask_scores": "Compute the score {label}: the query of '{row}' dotted with the key of '{col}'.",
     "quiz_ask_scaled": "Scale the score: compute {label}.",
+    "quiz_ask_rotary": "Rotate by position: compute {label}, using the angle and the paired feature given.",
+    "quiz_ask_bias": "Add ALiBi's distance bias: compute {label}.",
     "quiz_ask_softmax": (
         "Compute the attention weight {label}: the softmax of row '{row}' of the scores, at key '{col}'."
     ),
@@ -390,10 +507,19 @@ UI: dict[str, str] = {
     "new_heads": (
         "Number of heads: the columns of W_Q, W_K and W_V must be a multiple of it (here {hk} = {h} × {dk})."
     ),
-    "new_mask": '"none": every token attends to every token; "causal": only to itself and the tokens before it.',
+    "new_mask": (
+        '"none": every token attends to every token; "causal": only to itself and the tokens before it; '
+        '"sliding": only to itself and the window − 1 tokens just before it.'
+    ),
     "new_scale": (
         '"sqrt_dk" divides the scores by √d_k, as the Transformer does; "none" and "sqrt_seq_len" are the alternatives.'
     ),
+    "new_positions": '"sinusoidal": the Transformer sine/cosine positions are added to X; "learned": P (below X) is.',
+    "new_window": "The sliding window W: token i sees tokens i − W + 1 … i.",
+    "new_bias": '"alibi": each head adds −m·|i − j| to its scaled scores (Press et al. 2022).',
+    "new_kv_heads": "Key/value heads G = {G}: W_K and W_V have G·d_k = {gk} columns; query heads share them in order.",
+    "new_rope": 'RoPE (Su et al. 2021): Q and K of each head are rotated by their positions; style "half" or "interleaved".',
+    "new_P": "P: the learned position of each token, T × d_model = {T} × {d}; the projections use X + P.",
     "new_X": "X: one row per token, d_model numbers each: T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",
     "new_W_K": "W_K: d_model × (heads · d_k) = {d} × {hk}, like W_Q. K = X · W_K.",

@@ -6,12 +6,19 @@ Pure data. Every language file defines the same four dicts with the same keys an
 
 TITLES: dict[str, str] = {
     "input": "입력",
+    "positions": "X에 위치 정보 더하기",
     "params": "학습되는 가중치 행렬",
     "projections": "투영: 쿼리, 키, 밸류",
     "split": "헤드 {h}: Q, K, V 중 이 헤드의 열",
+    "rotary": "헤드 {h}: Q와 K에 회전 위치 임베딩(RoPE) 적용",
     "scores": "헤드 {h}: 점수, 모든 쿼리와 모든 키의 내적",
     "scaled": "헤드 {h}: 점수 스케일링",
+    "bias": "헤드 {h}: ALiBi 거리 편향",
     "masked": "헤드 {h}: 인과 마스킹",
+    "masked.causal.padding": "헤드 {h}: 인과 마스킹과 패딩",
+    "masked.sliding": "헤드 {h}: 슬라이딩 윈도 마스킹",
+    "masked.custom": "헤드 {h}: 사용자 지정 마스킹",
+    "masked.none": "헤드 {h}: 패딩 마스킹",
     "softmax": "헤드 {h}: 어텐션 가중치(소프트맥스)",
     "head_output": "헤드 {h}: 밸류의 가중합",
     "concat": "헤드 이어 붙이기(concatenate)",
@@ -22,14 +29,25 @@ FORMULAS: dict[str, str] = {
     "input.given": "Q, K, V (주어진 값)",
     "input.x": "X",
     "input.cross": "X, M (메모리)",
+    "positions.sinusoidal": "X ← X + P,  P[pos, 2i] = sin(pos / 10000^(2i/d)),  P[pos, 2i+1] = cos(pos / 10000^(2i/d))",
+    "positions.learned": "X ← X + P  (P: 위치마다 학습된 행 하나)",
     "params": "{names}",
     "projections": "Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
     "split.same": "Q{sub}, K{sub}, V{sub} = Q, K, V의 {c}번째 열",
     "split.diff": "Q{sub}, K{sub}, V{sub} = Q, K의 {c}번째 열, V의 {v}번째 열",
+    "split.gqa": "Q{sub} = Q의 {c}번째 열;  K{sub}, V{sub} = 키/밸류 헤드 {g}: K의 {k}번째 열, V의 {v}번째 열",
+    "rotary": "(a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{dk}),  m = 위치",
     "scores": "S = Q{sub} K{sub}ᵀ",
     "scaled.sqrt_dk": "S / √d_k = S / √{dk}",
     "scaled.sqrt_seq_len": "S / √T = S / √{Tk}",
+    "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "j > i인 곳의 S_ij = −∞ (뒤의 토큰을 미리 보지 않음)",
+    "masked.padding": "j > i이거나 키 j가 패딩인 곳의 S_ij = −∞",
+    "masked.sliding": "i − {window} < j ≤ i가 아닌 곳의 S_ij = −∞ (윈도 크기 {window})",
+    "masked.sliding.padding": "i − {window} < j ≤ i가 아니거나 키 j가 패딩인 곳의 S_ij = −∞",
+    "masked.custom": "blocked[i, j]가 참인 곳의 S_ij = −∞",
+    "masked.custom.padding": "blocked[i, j]가 참이거나 키 j가 패딩인 곳의 S_ij = −∞",
+    "masked.none.padding": "키 j가 패딩인 곳의 S_ij = −∞",
     "softmax": "A = softmax(S), 행마다",
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
@@ -45,8 +63,20 @@ NOTES: dict[str, str] = {
         "이것은 크로스 어텐션입니다. X에는 디코더의 상태 {T}개가, 메모리 M에는 인코더의 상태 {Tk}개가 들어 있습니다. 쿼리는 X에서, 키와 밸류는 M에서 "
         "만들어집니다."
     ),
+    "positions.narration.sinusoidal": (
+        "어텐션 자체는 순서를 보지 못합니다. 토큰 순서를 뒤섞어도 각 토큰의 출력은 그대로입니다. 그래서 트랜스포머(Vaswani et al. 2017, 3.5절)는 "
+        "각 행에 위치 벡터를 더합니다: P[pos, 2i] = sin(pos / 10000^(2i/{d_model})), P[pos, 2i+1] = cos(pos / "
+        "10000^(2i/{d_model})), 위치는 0부터 {T_1}까지입니다. 아래의 투영은 X + P를 씁니다."
+    ),
+    "positions.narration.learned": (
+        "어텐션 자체는 순서를 보지 못하므로, 학습된 위치 벡터(BERT와 GPT-2처럼 위치마다 한 행)를 각 토큰에 더합니다. 아래의 투영은 X + P를 씁니다."
+    ),
+    "positions.pitfall.always": (
+        "주의: 위치 벡터는 입력 뒤에 이어 붙이는 것이 아니라 더하는 것이며, 이후의 모든 숫자를 바꿉니다. 위치 정보가 없으면 같은 단어는 어느 자리에 있든 "
+        "정확히 같은 출력을 얻습니다."
+    ),
     "input.narration.given_qkv": (
-        "이 시나리오는 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치 행렬이 없습니다. Q는 {T} × {hk}, K는 {Tk} × {hk}, V는 {Tk} × {hv}이고, "
+        "이 시나리오는 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치 행렬이 없습니다. Q는 {T} × {hk}, K는 {Tk} × {gk}, V는 {Tk} × {gv}이고, "
         "행 하나가 토큰 하나입니다."
     ),
     "input.narration.reconstructed": (
@@ -65,6 +95,11 @@ NOTES: dict[str, str] = {
         "여기서 W_Q, W_K, W_V는 단위 행렬입니다. 상태를 그대로 통과시키므로 Q = X, K = {m}, V = {m}입니다. 단순 내적 어텐션에는 이런 가중치 행렬이 "
         "없고, 트랜스포머는 이를 학습합니다."
     ),
+    "params.narration.gqa": (
+        "학습되는 매개변수입니다. 가중치 행렬 W_Q는 d_model = {d_model}차원의 행을 {hk}차원으로 바꿉니다(쿼리 헤드 H = {heads}개, 헤드마다 d_k = "
+        "{d_k}). W_K는 {gk}차원, W_V는 {gv}차원만 만듭니다. 키/밸류 헤드가 G = {G}개뿐이고(그룹 쿼리 어텐션), 키/밸류 헤드 하나가 쿼리 헤드 "
+        "{per}개를 맡습니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 있도록 값을 고정해 두었습니다."
+    ),
     "params.narration.has_wo": "W_O({hv} × {d_out})는 맨 마지막에 쓰입니다. 이어 붙인 헤드 출력을 토큰마다 {d_out}차원으로 바꿉니다.",
     "projections.narration.always": (
         "각 행에 가중치 행렬을 곱합니다. 쿼리 Q = X·W_Q는 토큰이 무엇을 찾는지, 키 K = {m}·W_K는 무엇을 내놓는지, 밸류 V = {m}·W_V는 무엇을 전달하는지를 "
@@ -78,6 +113,24 @@ NOTES: dict[str, str] = {
         "Q를 열로 자르는 것은 헤드마다 자기 가중치 행렬을 주는 것과 같습니다. Q{sub} = X·W_Q[:, {c0}–{c1}]이고, W_Q의 이 열 묶음이 논문의 "
         "W{sub}^Q입니다(Vaswani et al. 2017). K와 V도 마찬가지입니다. 그래서 '큰 Q 하나를 나눈다'와 '헤드마다 자기 W^Q가 있다'는 같은 계산을 "
         "가리킵니다."
+    ),
+    "split.narration.gqa": (
+        "그룹 쿼리 어텐션(GQA)입니다. 쿼리 헤드 H = {heads}개가 키/밸류 헤드 G = {G}개를 나눠 씁니다. 이 쿼리 헤드(헤드 {h})는 키/밸류 헤드 {g}(⌊(h − 1)·G/H⌋ + 1), "
+        "곧 K의 {k}번째 열과 V의 {v}번째 열을 쓰고, 이 키/밸류는 쿼리 헤드 {shared}에서 함께 씁니다. "
+        "F.scaled_dot_product_attention(..., enable_gqa=True)이 반복해 주는 방식과 같습니다. 생성할 때 저장할 키와 밸류가 줄고, 쿼리 수는 그대로입니다."
+    ),
+    "rotary.narration.always": (
+        "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특징 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 토큰의 위치(첫 "
+        "토큰은 0)이고 θ_j = {base}^(−2j/{d_k})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
+    ),
+    "rotary.narration.rope_offset": (
+        "이것이 통하는 이유: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 위치 {i}에 있는 '{qi}'의 q와 위치 {j}에 있는 "
+        "'{kj}'의 k의 내적은 {now}입니다. 둘 다 한 칸씩 옮겨도({i1}, {j1}) 여전히 {later}입니다. 중요한 것은 차이 {off}뿐입니다."
+    ),
+    "rotary.pitfall.always": (
+        "주의: 짝을 짓는 방식이 두 가지 쓰이며 서로 다릅니다. 논문, GPT-J, Meta의 원래 LLaMA 코드는 이웃한 (x₀, x₁), (x₂, x₃)…을 짝짓고"
+        "('interleaved'), GPT-NeoX와 Hugging Face의 rotate_half는 x_j와 x_(j + d/2)를 짝짓습니다('half'). 한 방식으로 학습한 가중치 행렬을 다른 방식으로 "
+        "쓰면 점수가 틀어집니다."
     ),
     "scores.narration.always": (
         "점수 S_ij = q_i · k_j는 쿼리 i와 키 j가 얼마나 잘 맞는지를 잽니다. 내적이 클수록 토큰 i가 토큰 j를 더 많이 보게 됩니다. S는 {T} × {Tk} 행렬로, "
@@ -119,10 +172,37 @@ NOTES: dict[str, str] = {
     "scaled.pitfall.dk_not_dmodel": (
         "흔한 실수: √d_model로 나누는 것. d_k는 한 헤드의 키 차원입니다. 여기서 d_k = {d_k}이고 d_model = {d_model}입니다."
     ),
+    "bias.narration.always": (
+        "ALiBi(Press et al. 2022)는 입력에 위치를 더하지 않습니다. 대신 각 헤드가 스케일링한 점수에 −m·|i − j|를 더합니다. 키 j가 쿼리 i에서 멀수록 점수가 "
+        "낮아집니다. 이 헤드의 기울기는 m = {slope}이고, 헤드들의 기울기는 {slopes}입니다. 멀리 보는 헤드와 가까이 보는 헤드가 생깁니다."
+    ),
+    "bias.pitfall.always": (
+        "주의: 기울기는 학습하지 않고 고정합니다. 헤드 수 H가 2의 거듭제곱이면 2^(−8h/H)이고, 그렇지 않으면 논문은 가장 가까운 두 거듭제곱의 목록을 번갈아 "
+        "씁니다. 편향은 스케일링한 점수에, 마스킹과 소프트맥스보다 먼저 더합니다."
+    ),
     "masked.narration.always": (
         "인과(causal) 마스킹입니다. 토큰 i는 1 … i번째 토큰만 볼 수 있고, 뒤에 오는 토큰은 볼 수 없습니다. 언어 모델은 학습할 때 문장의 모든 다음 토큰을 "
         "한꺼번에 병렬로 예측하는데, 마스크가 없으면 각 위치가 맞혀야 할 바로 그 토큰을 볼 수 있게 됩니다. 뒤쪽 토큰의 점수를 −∞로 바꾸므로 소프트맥스를 "
         "거치면 그 어텐션 가중치는 정확히 0이 됩니다."
+    ),
+    "masked.narration.sliding": (
+        "크기 W = {window}의 슬라이딩 윈도(Longformer, Mistral)입니다. 쿼리 i는 i − {window} < j ≤ i인 키 j, 곧 자기 자신과 바로 앞의 {window_1}개만 "
+        "봅니다. 나머지 점수는 −∞가 되어 어텐션 가중치가 정확히 0입니다."
+    ),
+    "masked.narration.custom": (
+        "사용자 지정 마스킹입니다. blocked[i, j]가 참인 곳(nn.MultiheadAttention의 불리언 attn_mask와 같은 뜻)의 점수는 −∞가 되어 어텐션 가중치가 정확히 0입니다."
+    ),
+    "masked.narration.padding": (
+        "패딩: {padded} 키는 시퀀스 길이를 맞추려고 채운 자리입니다(key_padding_mask). 어떤 쿼리도 여기에 주목하면 안 되므로 모든 행에서 이 점수가 −∞가 됩니다."
+    ),
+    "masked.narration.dead_row": (
+        "{dead} 행은 모든 키가 막혀 유한한 점수가 하나도 없습니다. 그래서 소프트맥스가 0/0이 되어 NaN이 나오고, 출력도 NaN입니다. "
+        "nn.MultiheadAttention도 여기서 NaN을 돌려줍니다."
+    ),
+    "masked.pitfall.dead_row": (
+        "실제 코드가 NaN을 피하는 방법: 모든 키를 잃는 행이 생기지 않게 하거나(인과 마스킹은 대각선을 늘 남깁니다. 왼쪽 패딩에는 키 하나를 남기는 마스킹을 함께 "
+        "씁니다), 그런 행을 나중에 0으로 채웁니다(최신 PyTorch SDPA 커널이 그렇게 합니다). −∞ 대신 −1e9를 더하면 문제가 가려질 뿐입니다. 그 행은 보면 안 "
+        "되는 키들에 고르게 어텐션 가중치를 줍니다."
     ),
     "masked.pitfall.warfield": (
         "주의: {article}의 원문은 이를 키 값을 −∞로 바꾸는 것이라고 설명합니다. −∞가 되는 것은 뒤쪽 키에 대한 점수 S_ij이며, 키 K 자체는 바뀌지 "
@@ -170,6 +250,10 @@ NOTES: dict[str, str] = {
     ),
     "softmax.pitfall.exact_ignores_rounding": (
         "이 실행은 시나리오의 손계산 반올림을 무시하므로(--exact), 반올림하는 실행과 다른 숫자가 있습니다."
+    ),
+    "softmax.pitfall.dead_row": (
+        "{dead} 행은 NaN입니다. 모든 키가 마스킹되어 e^−∞ = 0만 남았고, 0/0은 숫자가 아닙니다. 오버플로가 아닙니다. 왜 이렇게 되는지는 마스킹 단계에서 "
+        "설명합니다."
     ),
     "head_output.narration.always": (
         "각 토큰의 새 벡터는 밸류 벡터들의 가중합입니다: z_i = Σ_j A_ij v_j. Z{sub}의 크기는 {T} × {d_v}이며, 각 행은 그 토큰이 주목한 토큰들의 밸류 "
@@ -223,6 +307,7 @@ UI: dict[str, str] = {
     "memory_tokens": "메모리 토큰",
     "sizes": "크기",
     "mask_scale": "마스크, 스케일",
+    "variants": "변형",
     "source": "출처",
     "article": "원문",
     "progress": "단계 {k}/{n}",
@@ -263,9 +348,24 @@ UI: dict[str, str] = {
     "example": "예시:",
     "ex_given": "(주어진 값: 계산할 것이 없습니다)",
     "ex_split": "(헤드 {h}: 열 {w}개를 가져갑니다. 이 헤드의 {c}번째 열은 전체 행렬의 ({h} − 1)·{w} + {c} = {src}번째 열입니다)",
+    "ex_split_shared": "이 쿼리 헤드(헤드 {q})는 키/밸류 헤드 {h}의 K와 V를 씁니다. 이 키/밸류 헤드는 쿼리 헤드 {shared}에서 함께 씁니다(GQA).",
     "ex_blocked": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이므로 인과 마스크가 가립니다.",
     "ex_self": "토큰은 언제나 자기 자신을 볼 수 있으므로(j = i = {i}) 점수를 그대로 둡니다.",
     "ex_kept": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있지 않습니다. j ≤ i이므로 점수를 그대로 둡니다.",
+    "ex_blocked_sliding": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 {w}칸 이상 앞에 있습니다. j ≤ i − {w}이므로 슬라이딩 윈도가 막습니다.",
+    "ex_kept_sliding": "'{col}' 토큰(위치 {j})은 '{row}'의 윈도 안에 있습니다: {i} − {w} < {j} ≤ {i}이므로 점수를 그대로 둡니다.",
+    "ex_blocked_custom": "blocked[{row}, {col}]이 참이므로 사용자 지정 마스킹이 막습니다.",
+    "ex_kept_custom": "blocked[{row}, {col}]이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
+    "ex_blocked_padding": "'{col}' 토큰은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
+    "ex_rot": (
+        "'{row}' 토큰의 {name} 벡터는 위치 {m}에 있습니다. {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
+        "{angle} 라디안입니다."
+    ),
+    "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
+    "ex_dead_row": (
+        "'{row}' 행은 모든 키가 막혀 점수가 모두 −∞입니다. e^−∞는 모두 0이고 합도 0이므로 0/0 = NaN입니다(nn.MultiheadAttention과 같습니다). "
+        "실제 코드는 이런 행이 생기지 않게 하거나 나중에 0으로 채웁니다."
+    ),
     "ex_more": "{n}개 더",
     "ex_stable": "먼저 모든 점수에서 행의 최댓값({m})을 뺍니다. 어텐션 가중치는 그대로이고 e^x가 오버플로하지 않습니다.",
     "ex_concat": "이어 붙인 행렬의 {c}번째 열은 헤드 {h} 출력의 {c2}번째 열입니다.",
@@ -279,9 +379,12 @@ UI: dict[str, str] = {
     "quiz_rule_tol": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 정답과의 차이가 ±{tol} 이내면 맞은 것으로 봅니다.",
     "quiz_seed": "시드 {seed}: --seed {seed}로 실행하면 같은 문제가 다시 나옵니다.",
     "quiz_question": "문제 {k}/{n}",
+    "quiz_ask_positions": "{label}의 값을 구하세요. '{row}' 행의 {n}번째 특징에 더하는 위치 값입니다.",
     "quiz_ask_projections": "{label}의 값을 구하세요. 입력의 '{row}' 행과 W_{m}의 {n}번째 열의 내적입니다.",
     "quiz_ask_scores": "점수 {label}의 값을 구하세요. '{row}'의 쿼리와 '{col}'의 키의 내적입니다.",
     "quiz_ask_scaled": "스케일링한 점수 {label}의 값을 구하세요.",
+    "quiz_ask_rotary": "위치만큼 회전하세요: 주어진 각도와 짝 특징으로 {label}의 값을 구하세요.",
+    "quiz_ask_bias": "ALiBi 거리 편향을 더하세요: {label}의 값을 구하세요.",
     "quiz_ask_softmax": "어텐션 가중치 {label}의 값을 구하세요. 점수의 '{row}' 행에 소프트맥스를 적용했을 때 키 '{col}' 자리의 값입니다.",
     "quiz_ask_head_output": "헤드 {h}의 출력 {label}의 값을 구하세요. '{row}'의 어텐션 가중치와 헤드 {h} 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
     "quiz_ask_concat": "{label}의 값은 무엇일까요? 이어 붙인 헤드 출력의 {n}번째 열입니다(헤드마다 열 {dv}개).",
@@ -331,8 +434,17 @@ UI: dict[str, str] = {
     "new_source": "선택 사항: 숫자의 출처입니다.",
     "new_tokens": "토큰마다 X의 행이 하나씩, 순서대로 대응합니다(토큰 {T}개).",
     "new_heads": "헤드 수입니다. W_Q, W_K, W_V의 열 수는 헤드 수의 배수여야 합니다(여기서는 {hk} = {h} × {dk}).",
-    "new_mask": '"none": 모든 토큰이 모든 토큰을 봅니다. "causal": 자기 자신과 앞쪽 토큰만 봅니다.',
+    "new_mask": (
+        '"none": 모든 토큰이 모든 토큰을 봅니다. "causal": 자기 자신과 앞쪽 토큰만 봅니다. '
+        '"sliding": 자기 자신과 바로 앞의 (window − 1)개 토큰만 봅니다.'
+    ),
     "new_scale": '"sqrt_dk": 트랜스포머처럼 점수를 √d_k로 나눕니다. 그 밖에 "none", "sqrt_seq_len"을 쓸 수 있습니다.',
+    "new_positions": '"sinusoidal": 트랜스포머의 사인/코사인 위치를 X에 더합니다. "learned": X 아래의 P를 더합니다.',
+    "new_window": "슬라이딩 윈도 W: 토큰 i는 i − W + 1 … i번째 토큰만 봅니다.",
+    "new_bias": '"alibi": 각 헤드가 스케일링한 점수에 −m·|i − j|를 더합니다(Press et al. 2022).',
+    "new_kv_heads": "키/밸류 헤드 수 G = {G}: W_K와 W_V의 열은 G·d_k = {gk}개이고, 쿼리 헤드들이 차례로 나눠 씁니다.",
+    "new_rope": 'RoPE(Su et al. 2021): 각 헤드의 Q와 K를 위치만큼 회전합니다. style은 "half" 또는 "interleaved"입니다.',
+    "new_P": "P: 토큰마다 학습된 위치, T × d_model = {T} × {d}. 투영은 X + P를 씁니다.",
     "new_X": "X: 토큰마다 d_model개의 숫자로 된 행 하나. T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (헤드 수 · d_k) = {d} × {hk}. Q = X · W_Q이고, 헤드 h는 (h − 1)·d_k + 1 … h·d_k번째 열을 씁니다.",
     "new_W_K": "W_K: W_Q와 같은 d_model × (헤드 수 · d_k) = {d} × {hk}. K = X · W_K.",
