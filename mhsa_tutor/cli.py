@@ -468,7 +468,8 @@ def new(
 
     from rich.text import Text
 
-    from mhsa_tutor.generate import build_new, scenario_toml
+    from mhsa_tutor.generate import build_new
+    from mhsa_tutor.newfile import scenario_toml
     from mhsa_tutor.render import safe
     from mhsa_tutor.safe_write import check_target, write_file
     from mhsa_tutor.strings import ui

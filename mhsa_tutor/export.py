@@ -51,7 +51,8 @@ from mhsa_tutor.render import (
 from mhsa_tutor.stagetext import variants_text
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.text import escape_json
-from mhsa_tutor.trace import SCHEMA, Matrix, Stage, Trace, matrix_to_lists, rounded_to_dict, scenario_to_dict
+from mhsa_tutor.trace import Matrix, Stage, Trace
+from mhsa_tutor.trace_json import SCHEMA, matrix_to_lists, rounded_to_dict, scenario_to_dict
 
 #: The export formats, and the file extension of each.
 FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap")

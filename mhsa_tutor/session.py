@@ -27,20 +27,8 @@ from rich.text import Text
 from mhsa_tutor.explain import explain_cell
 from mhsa_tutor.mistakes import Catalogue
 from mhsa_tutor.numbers import num
-from mhsa_tutor.quiz import (
-    PRECISION,
-    Answer,
-    Outcome,
-    Question,
-    ask_text,
-    diagnose,
-    givens,
-    is_right,
-    label,
-    parse_answer,
-    summary_lines,
-    where,
-)
+from mhsa_tutor.quiz import PRECISION, Answer, Outcome, Question, is_right, parse_answer
+from mhsa_tutor.quiz_text import ask_text, diagnose, givens, label, summary_lines, where
 from mhsa_tutor.render import View, progress_line, prose, render_header, render_stage, safe
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.strings import ui

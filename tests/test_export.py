@@ -26,7 +26,8 @@ from mhsa_tutor.narration import stage_title
 from mhsa_tutor.numbers import fmt
 from mhsa_tutor.render import View
 from mhsa_tutor.safe_write import write_file
-from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, Trace, from_dict, to_dict
+from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, Trace
+from mhsa_tutor.trace_json import from_dict, to_dict
 from tests.conftest import Invoke
 
 BUILTINS = builtin_names()

@@ -12,8 +12,9 @@ import pytest
 
 from mhsa_tutor.engine import run
 from mhsa_tutor.errors import OptionError
-from mhsa_tutor.generate import RandomSpec, build_new, build_random, scenario_toml
+from mhsa_tutor.generate import RandomSpec, build_new, build_random
 from mhsa_tutor.loader import load_scenario
+from mhsa_tutor.newfile import scenario_toml
 from mhsa_tutor.validate import parse_scenario
 from tests.conftest import Invoke
 

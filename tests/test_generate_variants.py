@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mhsa_tutor import run
-from mhsa_tutor.generate import RandomSpec, build_new, scenario_toml
+from mhsa_tutor.generate import RandomSpec, build_new
 from mhsa_tutor.loader import load_scenario
+from mhsa_tutor.newfile import scenario_toml
 from mhsa_tutor.trace import Trace
 from mhsa_tutor.validate import parse_scenario
 from mhsa_tutor.variant_options import VariantOptions

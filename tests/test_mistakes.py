@@ -15,7 +15,8 @@ from mhsa_tutor.engine import run
 from mhsa_tutor.generate import build_random
 from mhsa_tutor.loader import builtin_names, load_scenario
 from mhsa_tutor.mistakes import CATALOGUE, Catalogue, Cell
-from mhsa_tutor.quiz import ASKABLE, Question, diagnose, is_right, matching_slip, parse_answer
+from mhsa_tutor.quiz import ASKABLE, Question, is_right, matching_slip, parse_answer
+from mhsa_tutor.quiz_text import diagnose
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.session import run_quiz
 from mhsa_tutor.trace import Trace

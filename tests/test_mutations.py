@@ -20,7 +20,8 @@ from mhsa_tutor.narration import stage_notes
 from mhsa_tutor.numbers import fmt, num
 from mhsa_tutor.quiz import choose_questions
 from mhsa_tutor.render import View, _weight_style, matrix_table, select
-from mhsa_tutor.trace import Trace, from_dict, to_dict
+from mhsa_tutor.trace import Trace
+from mhsa_tutor.trace_json import from_dict, to_dict
 from mhsa_tutor.validate import parse_scenario
 
 TWO_HEADS = """

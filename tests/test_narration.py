@@ -200,7 +200,7 @@ def _generated() -> list[Trace]:
         origin="mine.toml",
     )
     traces.append(run(new))
-    from mhsa_tutor.generate import scenario_toml
+    from mhsa_tutor.newfile import scenario_toml
 
     text = scenario_toml(new, values="small-int", seed=0, path="mine.toml")
     traces.append(

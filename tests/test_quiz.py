@@ -19,10 +19,10 @@ from mhsa_tutor.quiz import (
     ASKABLE,
     Question,
     choose_questions,
-    givens,
     is_right,
     parse_answer,
 )
+from mhsa_tutor.quiz_text import givens
 from mhsa_tutor.scenario import Scenario
 from mhsa_tutor.session import run_quiz
 from mhsa_tutor.trace import Trace

@@ -512,7 +512,8 @@ def test_explain_a_custom_mask_cell() -> None:
 )
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_quiz_asks_about_the_new_stages(name: str, stage: str, lang: str) -> None:
-    from mhsa_tutor.quiz import ask_text, choose_questions, givens
+    from mhsa_tutor.quiz import choose_questions
+    from mhsa_tutor.quiz_text import ask_text, givens
 
     trace = run(load_scenario(name))
     for seed in range(5):
@@ -524,7 +525,8 @@ def test_quiz_asks_about_the_new_stages(name: str, stage: str, lang: str) -> Non
 
 
 def test_quiz_rotary_givens_are_enough_to_compute_the_answer() -> None:
-    from mhsa_tutor.quiz import choose_questions, givens
+    from mhsa_tutor.quiz import choose_questions
+    from mhsa_tutor.quiz_text import givens
 
     trace = run(load_scenario("rope_by_hand"))
     for seed in range(8):
@@ -647,7 +649,7 @@ def test_any_combination_matches_the_loops(scn: Scenario) -> None:
 def test_json_round_trip_keeps_the_variants(name: str) -> None:
     import json
 
-    from mhsa_tutor.trace import from_dict, to_dict
+    from mhsa_tutor.trace_json import from_dict, to_dict
 
     trace = run(load_scenario(name))
     doc = to_dict(trace)
