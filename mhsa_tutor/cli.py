@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mhsa_tutor import __version__, terminal_io
+from mhsa_tutor.cli_inputs import load_ref, source_of, trace_of, variants_of, view_of
 from mhsa_tutor.cli_support import (
     BiasOpt,
     DModelOpt,
@@ -50,11 +51,7 @@ from mhsa_tutor.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
-    from mhsa_tutor.generate import RandomSpec
-    from mhsa_tutor.render import View
-    from mhsa_tutor.scenario import Scenario
-    from mhsa_tutor.trace import Trace
-    from mhsa_tutor.variant_options import VariantOptions
+    pass
 
 
 app = typer.Typer(
@@ -87,67 +84,6 @@ def _root(
     """Multi-head self-attention, computed by hand in front of you, one stage at a time."""
 
 
-def _load(ref: "str | RandomSpec") -> "Scenario":
-    """A built-in or file scenario, or the generated one that ``random`` (or a RandomSpec) stands for."""
-    if isinstance(ref, str) and ref != "random":
-        from mhsa_tutor.loader import load_scenario
-
-        return load_scenario(ref)
-    from mhsa_tutor.generate import RandomSpec
-
-    return (ref if isinstance(ref, RandomSpec) else RandomSpec()).build()
-
-
-def _source(
-    name: str,
-    tokens: int | None,
-    d_model: int | None,
-    heads: int | None,
-    seed: int | None,
-    mask: str | None,
-    values: str | None,
-    variants: "VariantOptions | None" = None,
-) -> "str | RandomSpec":
-    """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
-    from mhsa_tutor.generate import RandomSpec
-
-    at_least(seed, 0, "seed")
-    spec = RandomSpec.from_options(
-        name,
-        tokens=tokens,
-        d_model=d_model,
-        heads=heads,
-        seed=seed,
-        mask=mask,
-        values=values,
-        variants=variants,
-    )
-    return name if spec is None else spec
-
-
-def _variants(
-    positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
-) -> "VariantOptions":
-    """The variant options of a command, as one record."""
-    from mhsa_tutor.variant_options import VariantOptions
-
-    return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
-
-
-def _trace(ref: "str | RandomSpec", exact: bool) -> "Trace":
-    from mhsa_tutor.engine import run as run_engine
-
-    return run_engine(_load(ref), exact=exact)
-
-
-def _view(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":
-    from mhsa_tutor.render import View
-
-    at_least(precision, 0, "precision", top=12)
-    choice(lang, LANGS, "lang")
-    return View(precision=precision, full=full, lang=lang, narrate=narrate)
-
-
 # ---------------------------------------------------------------------------- commands
 
 
@@ -160,7 +96,7 @@ def list_cmd(lang: LangOpt = "en") -> None:
     console = make_console()
     with errors():
         choice(lang, LANGS, "lang")
-        console.print(scenario_list([_load(name) for name in builtin_names()], lang))
+        console.print(scenario_list([load_ref(name) for name in builtin_names()], lang))
 
 
 @app.command()
@@ -210,13 +146,20 @@ def run(
 
     console = make_console()
     with errors():
-        trace = _trace(
-            _source(
-                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+        trace = trace_of(
+            source_of(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                seed,
+                mask,
+                values,
+                variants_of(positions, rope, bias, window, kv_heads),
             ),
             exact,
         )
-        view = _view(precision, full, lang, narrate=not brief)
+        view = view_of(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
         if full:
             check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
@@ -277,13 +220,20 @@ def explain(
 
     console = make_console()
     with errors():
-        trace = _trace(
-            _source(
-                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+        trace = trace_of(
+            source_of(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                seed,
+                mask,
+                values,
+                variants_of(positions, rope, bias, window, kv_heads),
             ),
             exact,
         )
-        _view(precision, False, lang)
+        view_of(precision, False, lang)
         h = head_number(head, trace)
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
         console.print(Text(safe(ex.label), style="bold"))  # arithmetic, not prose: wrapped only at the width
@@ -331,13 +281,20 @@ def export(
         if output != "-":
             check_target(output, force=force)
         kind = choose_format(output, fmt)
-        trace = _trace(
-            _source(
-                scenario, tokens, d_model, heads, seed, mask, values, _variants(positions, rope, bias, window, kv_heads)
+        trace = trace_of(
+            source_of(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                seed,
+                mask,
+                values,
+                variants_of(positions, rope, bias, window, kv_heads),
             ),
             exact,
         )
-        view = _view(precision, full, lang)
+        view = view_of(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
             check_full(full_cells(trace.stages))
         if output == "-":
@@ -414,8 +371,8 @@ def quiz(
         random_seed = seed if scenario == "random" else None
         from mhsa_tutor.engine import run as run_engine
 
-        scn = _load(
-            _source(
+        scn = load_ref(
+            source_of(
                 scenario,
                 tokens,
                 d_model,
@@ -423,7 +380,7 @@ def quiz(
                 random_seed,
                 mask,
                 values,
-                _variants(positions, rope, bias, window, kv_heads),
+                variants_of(positions, rope, bias, window, kv_heads),
             )
         )
         trace = run_engine(scn)
@@ -489,7 +446,7 @@ def new(
             values=values,
             name=path.stem,
             origin=file,
-            variants=_variants(positions, rope, bias, window, kv_heads),
+            variants=variants_of(positions, rope, bias, window, kv_heads),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
 
