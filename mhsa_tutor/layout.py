@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.align import AlignMethod
@@ -44,11 +45,11 @@ class Stacked:
 
     def _fits(self, console: Console, options: ConsoleOptions) -> bool:
         """True when the table at this width keeps every word of its cells whole."""
-        words = {w for col in self.table.columns for cell in col.cells for w in str(cell).split()}
-        words |= {w for col in self.table.columns for w in str(col.header).split()}
+        words = Counter(w for col in self.table.columns for cell in col.cells for w in str(cell).split())
+        words.update(w for col in self.table.columns for w in str(col.header).split())
         lines = console.render_lines(self.table, options.update(height=None), pad=False)
-        shown = {w for line in lines for w in "".join(seg.text for seg in line).split()}
-        return words <= shown
+        shown = Counter(w for line in lines for w in "".join(seg.text for seg in line).split())
+        return not words - shown  # every word as often as the cells hold it (a cut word is missing once)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         if self._fits(console, options):
