@@ -329,9 +329,16 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         shift, E, total, A_raw = _softmax_parts(Sm)
         A = rec.rounded("softmax", A_raw)  # (H, T, Tk)
         Z = rec.rounded("head_output", A[0] @ Vh)  # (H, T, dv)
-        S_raw = S[0] + B if B is not None else S[0]  # the scores as the softmax would get them without scaling
-        S_raw = np.where(blocked, -np.inf, S_raw) if blocked is not None else S_raw
-        unscaled = fx.softmax_rows(S_raw)  # (H, T, Tk): the weights without the scaling (NaN in dead rows)
+        unscaled = None  # (H, T, Tk): the weights without the scaling (NaN in dead rows), for the scaled note
+        if scn.scale != "none":
+            S_raw = S[0] + B if B is not None else S[0]  # the scores as the softmax would get them unscaled
+            S_raw = np.where(blocked, -np.inf, S_raw) if blocked is not None else S_raw
+            unscaled = fx.softmax_rows(S_raw)
+        rule_aux = (  # which rule blocked each cell, the same for every head
+            {"by_rule": _frozen(masks[0].astype(np.float64)), "by_padding": _frozen(masks[1].astype(np.float64))}
+            if masks is not None
+            else {}
+        )
         variant = scn.mask if scn.mask != "causal" else "causal.padding" if var.padding is not None else ""
 
         for h in range(H):
@@ -350,7 +357,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
                 q_equals_k=bool(np.array_equal(Qr[h], Kr[h])),
                 dead_rows=dead_rows,
             )
-            if scn.scale != "none":  # the row the softmax note is about, else the one the scaling changes most
+            if unscaled is not None:  # the row the softmax note is about, else the one the scaling changes most
                 other = facts.strongest_other
                 row = other[0] if other is not None else fx.telling_row(unscaled[h], A[0][h])
                 aux = {"unscaled": _frozen(unscaled[h])}
@@ -360,10 +367,6 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
                     "bias", n, {"B": _none(_frozen(B[h])), "S": _none(Sb[h])}, facts=StageFacts(slope=info.slopes[h])
                 )
             if masks is not None:
-                rule_aux = {
-                    "by_rule": _frozen(masks[0].astype(np.float64)),
-                    "by_padding": _frozen(masks[1].astype(np.float64)),
-                }
                 mask_facts = StageFacts(variant=variant, dead_rows=dead_rows)
                 rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked, aux=rule_aux, facts=mask_facts)
             softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}

@@ -15,9 +15,10 @@ Array = npt.NDArray[np.float64]
 
 def softmax_rows(scores: Array) -> Array:
     """Row-wise softmax over the last axis, shifted by the row max (−∞ gives 0)."""
-    e: Array = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    out: Array = e / e.sum(axis=-1, keepdims=True)
-    return out
+    e: Array = scores - scores.max(axis=-1, keepdims=True)  # a new array: exponentiated and divided in place
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 def telling_row(unscaled: Array, scaled: Array) -> int:
@@ -49,17 +50,23 @@ def block_terms(C: Array, W_O: Array, heads: int) -> tuple[tuple[int, int], Arra
     """A cell (i, j) of O = C·W_O and each head's term Z_h[i, :]·W_O⁽ʰ⁾[:, j] of it (they sum to O[i, j]).
 
     The cell is the first whose every head contributes a finite non-zero term (a NaN row, whose every
-    key is masked, never), else the first finite cell, else (0, 0).
+    key is masked, never), else the first finite cell, else (0, 0). Rows are tried one at a time, so
+    a big trace computes the terms of one row, not of all T × d_out cells.
     """
     T, width = C.shape
     dv = width // heads
-    Cb = C.reshape(T, heads, dv)  # (T, H, dv)
     Wb = W_O.reshape(heads, dv, W_O.shape[1])  # (H, dv, d_out)
-    terms = np.einsum("thd,hdo->tho", Cb, Wb)  # (T, H, d_out)
-    finite = np.all(np.isfinite(terms), axis=1)  # (T, d_out)
-    hits = np.argwhere(finite & np.all(terms != 0, axis=1))
-    if not hits.size:
-        hits = np.argwhere(finite)
-    i, j = (int(hits[0][0]), int(hits[0][1])) if hits.size else (0, 0)
-    out: Array = np.ascontiguousarray(terms[i, :, j])
-    return (i, j), out
+    first_finite: tuple[int, int, Array] | None = None
+    for i in range(T):
+        terms = np.einsum("hd,hdo->ho", C[i].reshape(heads, dv), Wb)  # (H, d_out): row i's head terms
+        finite = np.all(np.isfinite(terms), axis=0)  # (d_out,)
+        hits = np.flatnonzero(finite & np.all(terms != 0, axis=0))
+        if hits.size:
+            j = int(hits[0])
+            return (i, j), np.ascontiguousarray(terms[:, j])
+        if first_finite is None and finite.any():
+            j = int(np.flatnonzero(finite)[0])
+            first_finite = (i, j, np.ascontiguousarray(terms[:, j]))
+    if first_finite is not None:
+        return (first_finite[0], first_finite[1]), first_finite[2]
+    return (0, 0), np.zeros(heads)
