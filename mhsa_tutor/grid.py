@@ -87,6 +87,11 @@ class Grid:
             maximum += width + pad
         return widths, minimum, maximum
 
+    def natural_width(self) -> int:
+        """The width the grid takes when nothing has to wrap (a large number for cells Rich would lay out)."""
+        layout = self._layout
+        return layout[2] if layout is not None else 1 << 30
+
     def _fast(self, options: ConsoleOptions) -> tuple[list[int], int, int] | None:
         """The layout if the fast path applies at these options, else None."""
         layout = self._layout

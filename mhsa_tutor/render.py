@@ -193,6 +193,10 @@ class FitMatrix:
         """The ``Grid`` shown at ``width`` cells (made once per width and screen height)."""
         key = (width, console.height)
         if key not in self._tables:
+            for (w, h), grid in self._tables.items():  # laid out wider but fits here: the same choice of columns
+                if h == console.height and w >= width and grid.natural_width() <= width:
+                    self._tables[key] = grid
+                    return grid
             trace, name, matrix, view = self.args
             rows = self._rows(console)
             cols = self._cols(rows, width)
