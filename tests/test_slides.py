@@ -187,6 +187,7 @@ def test_the_terminal_is_restored_on_quit_and_on_ctrl_c(key: bytes, code: int) -
     screen = ""
     deadline = time.monotonic() + 60
     sent = quit_sent = False
+    resend_at = deadline
     try:
         while time.monotonic() < deadline and not re.search(r"RESTORED (True|False)", screen):
             ready, _, _ = select.select([fd], [], [], 0.1)
@@ -203,7 +204,10 @@ def test_the_terminal_is_restored_on_quit_and_on_ctrl_c(key: bytes, code: int) -
                 sent = True
             if sent and not quit_sent and re.search(r"\[(stage )?2/7", screen):
                 os.write(fd, key)
-                quit_sent = True
+                quit_sent, resend_at = True, time.monotonic() + 10
+            elif quit_sent and time.monotonic() > resend_at:  # a key that raced the redraw on a loaded machine
+                os.write(fd, key)
+                resend_at = deadline
         if not re.search(r"RESTORED (True|False)", screen):
             os.kill(pid, 9)
         os.waitpid(pid, 0)
