@@ -146,19 +146,8 @@ def run(
 
     console = make_console()
     with errors():
-        trace = trace_of(
-            source_of(
-                scenario,
-                tokens,
-                d_model,
-                heads,
-                seed,
-                mask,
-                values,
-                variants_of(positions, rope, bias, window, kv_heads),
-            ),
-            exact,
-        )
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
         view = view_of(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
         if full:
@@ -220,19 +209,8 @@ def explain(
 
     console = make_console()
     with errors():
-        trace = trace_of(
-            source_of(
-                scenario,
-                tokens,
-                d_model,
-                heads,
-                seed,
-                mask,
-                values,
-                variants_of(positions, rope, bias, window, kv_heads),
-            ),
-            exact,
-        )
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
         view_of(precision, False, lang)
         h = head_number(head, trace)
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
@@ -281,19 +259,8 @@ def export(
         if output != "-":
             check_target(output, force=force)
         kind = choose_format(output, fmt)
-        trace = trace_of(
-            source_of(
-                scenario,
-                tokens,
-                d_model,
-                heads,
-                seed,
-                mask,
-                values,
-                variants_of(positions, rope, bias, window, kv_heads),
-            ),
-            exact,
-        )
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
         view = view_of(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
             check_full(full_cells(trace.stages))
