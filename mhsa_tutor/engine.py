@@ -385,8 +385,8 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             rec.add("output", None, {"O": O}, aux={"blocks": _frozen(blocks)}, facts=StageFacts(cell=cell), dead=dead)
 
     stages = tuple(rec.stages)
-    trace = Trace(info, stages, scn.expected, exact)
+    by_place = {(s.id, s.head): s for s in stages}
     verdicts = tuple(
-        Verdict(cp, *compare(cp, trace.find(cp.stage, cp.head).matrices[cp.matrix].values)) for cp in scn.expected
+        Verdict(cp, *compare(cp, by_place[(cp.stage, cp.head)].matrices[cp.matrix].values)) for cp in scn.expected
     )
     return Trace(info, stages, scn.expected, exact, verdicts)

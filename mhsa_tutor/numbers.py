@@ -10,8 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import numpy as np
 import numpy.typing as npt
 
-#: Digits as subscripts, for head numbers: Q₁, Z₂.
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 #: From this size on, numbers are written with an exponent (a float64 can reach 309 digits).
 HUGE = 1e15
 
