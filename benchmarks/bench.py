@@ -136,8 +136,8 @@ def engine_row(runs: int) -> Row:
     sys.path.insert(0, str(HERE))
     from floor_app import bare_forward
 
-    from mhsa_tutor.engine import run
-    from mhsa_tutor.generate import build_random
+    from mhsa_tutor.core.engine import run
+    from mhsa_tutor.io.generate import build_random
 
     scn = build_random(SHAPE["tokens"], SHAPE["d_model"], SHAPE["heads"], 0, "causal")
     assert scn.X is not None and scn.W_Q is not None and scn.W_K is not None
@@ -197,7 +197,9 @@ def help_imports() -> str:
         check=True,
     )
     loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
-    heavy = [m for m in ("numpy", "pydantic", "mhsa_tutor.engine", "mhsa_tutor.render") if m in loaded]
+    heavy = [
+        m for m in ("numpy", "pydantic", "mhsa_tutor.core.engine", "mhsa_tutor.views.terminal.render") if m in loaded
+    ]
     return ", ".join(heavy) if heavy else "none of numpy, pydantic, the engine, the renderers"
 
 

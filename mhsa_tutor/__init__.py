@@ -19,28 +19,28 @@ __version__ = "0.1.0"
 __all__ = ["Scenario", "Stage", "Trace", "__version__", "load_scenario", "run"]
 
 if TYPE_CHECKING:
-    from mhsa_tutor.engine import run
-    from mhsa_tutor.loader import load_scenario
-    from mhsa_tutor.scenario import Scenario
-    from mhsa_tutor.trace import Stage, Trace
+    from mhsa_tutor.core.engine import run
+    from mhsa_tutor.core.scenario import Scenario
+    from mhsa_tutor.core.trace import Stage, Trace
+    from mhsa_tutor.io.loader import load_scenario
 
 
 def __getattr__(name: str) -> Any:
     """Import the library API lazily (PEP 562)."""
     if name == "run":
-        from mhsa_tutor.engine import run
+        from mhsa_tutor.core.engine import run
 
         return run
     if name == "load_scenario":
-        from mhsa_tutor.loader import load_scenario
+        from mhsa_tutor.io.loader import load_scenario
 
         return load_scenario
     if name == "Scenario":
-        from mhsa_tutor.scenario import Scenario
+        from mhsa_tutor.core.scenario import Scenario
 
         return Scenario
     if name in ("Trace", "Stage"):
-        from mhsa_tutor import trace
+        from mhsa_tutor.core import trace
 
         return getattr(trace, name)
     raise AttributeError(f"module 'mhsa_tutor' has no attribute {name!r}")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-from mhsa_tutor.cli import app
+from mhsa_tutor.cli.app import app
 
 Invoke = Callable[..., Result]
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mhsa_tutor.checks import compare
-from mhsa_tutor.engine import run
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.scenario import Checkpoint
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.core.checks import compare
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.scenario import Checkpoint
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -234,7 +234,7 @@ def test_builtins_are_found_after_a_plain_install(tmp_path: Path) -> None:
     elsewhere.mkdir()
     script = textwrap.dedent(
         """
-        import mhsa_tutor, mhsa_tutor.loader as s
+        import mhsa_tutor, mhsa_tutor.io.loader as s
         assert "site-packages" in mhsa_tutor.__file__, mhsa_tutor.__file__
         print(" ".join(s.builtin_names()))
         for n in s.builtin_names():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor.listing import source_clause
-from mhsa_tutor.loader import builtin_names, load_scenario
+from mhsa_tutor.io.loader import builtin_names, load_scenario
 from mhsa_tutor.strings import ARTICLES
+from mhsa_tutor.views.terminal.listing import source_clause
 from tests.conftest import Invoke
 from tests.test_narration import PAPER_BUILTINS
 

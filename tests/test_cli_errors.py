@@ -212,7 +212,7 @@ def test_help_does_not_import_numpy() -> None:
     code = (
         "import sys\n"
         "sys.argv = ['mhsa-tutor', '--help']\n"
-        "from mhsa_tutor.cli import main\n"
+        "from mhsa_tutor.cli.app import main\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.quiz import parse_answer
-from mhsa_tutor.validate import parse_scenario
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import ScenarioError
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.io.validate import parse_scenario
+from mhsa_tutor.teach.explain import explain_cell
+from mhsa_tutor.teach.quiz import parse_answer
 from tests.conftest import Invoke
 
 
@@ -91,7 +91,7 @@ def test_markdown_says_why_a_checkpoint_differs(invoke: Invoke) -> None:
 
 
 def test_long_softmax_sum_is_elided_but_keeps_its_own_term() -> None:
-    from mhsa_tutor.generate import RandomSpec
+    from mhsa_tutor.io.generate import RandomSpec
 
     spec = RandomSpec.from_options("random", tokens=40, d_model=4, heads=2, seed=0, mask=None, values="normal")
     assert spec is not None

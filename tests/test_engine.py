@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mhsa_tutor.engine import round_half_up, run
-from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.scenario import Scenario, matrix_shape, stage_matrices
-from mhsa_tutor.stages import PER_HEAD_STAGES, axes
-from mhsa_tutor.trace import Trace
-from mhsa_tutor.validate import parse_scenario
+from mhsa_tutor.core.engine import round_half_up, run
+from mhsa_tutor.core.errors import ScenarioError
+from mhsa_tutor.core.scenario import Scenario, matrix_shape, stage_matrices
+from mhsa_tutor.core.stages import PER_HEAD_STAGES, axes
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.io.validate import parse_scenario
 from tests.strategies import Matrix, Spec, specs, to_toml
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.numbers import num
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.core.numbers import num
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.teach.explain import explain_cell
 from tests.conftest import Invoke
 
 
@@ -137,7 +137,7 @@ def test_cli_explain_and_its_errors(invoke: Invoke) -> None:
 
 
 def test_display_rounds_half_up_with_one_minus_sign() -> None:
-    from mhsa_tutor.numbers import eq, fmt, signed
+    from mhsa_tutor.core.numbers import eq, fmt, signed
 
     assert fmt(0.125, 2) == "0.13" and fmt(2.675, 2) == "2.68" and fmt(-0.125, 2) == "−0.13"
     assert num(0.125, 2) == "0.13" and fmt(float("-inf"), 2) == "−∞"
@@ -146,8 +146,8 @@ def test_display_rounds_half_up_with_one_minus_sign() -> None:
 
 @pytest.mark.parametrize("precision", [0, 1, 2, 4, 6])
 def test_explain_never_claims_false_equality(precision: int) -> None:
-    from mhsa_tutor.explain import example_cell
-    from mhsa_tutor.loader import builtin_names
+    from mhsa_tutor.io.loader import builtin_names
+    from mhsa_tutor.teach.explain import example_cell
 
     for name in builtin_names():
         trace = run(load_scenario(name))

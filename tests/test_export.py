@@ -18,16 +18,16 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import ExportError, OptionError
-from mhsa_tutor.export import FORMATS, choose_format, to_html, to_json, to_markdown, write_json
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.narration import stage_title
-from mhsa_tutor.numbers import fmt
-from mhsa_tutor.render import View
-from mhsa_tutor.safe_write import write_file
-from mhsa_tutor.trace import Matrix, ScenarioInfo, Stage, Trace
-from mhsa_tutor.trace_json import from_dict, to_dict
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import ExportError, OptionError
+from mhsa_tutor.core.numbers import fmt
+from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.io.safe_write import write_file
+from mhsa_tutor.io.trace_json import from_dict, to_dict
+from mhsa_tutor.teach.narration import stage_title
+from mhsa_tutor.views.export import FORMATS, choose_format, to_html, to_json, to_markdown, write_json
+from mhsa_tutor.views.view import View
 from tests.conftest import Invoke
 
 BUILTINS = builtin_names()
@@ -539,7 +539,7 @@ def test_help_does_not_import_numpy() -> None:
     assert r.returncode == 0, r.stderr
     assert "--format" in r.stdout and "--force" in r.stdout and "--output" in r.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line}
-    assert "mhsa_tutor.cli" in imported and "numpy" not in imported
+    assert "mhsa_tutor.cli.app" in imported and "numpy" not in imported
 
 
 def test_json_of_a_hand_rounded_run_keeps_both_values() -> None:

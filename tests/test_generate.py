@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.generate import RandomSpec, build_new, build_random
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.newfile import scenario_toml
-from mhsa_tutor.validate import parse_scenario
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.io.generate import RandomSpec, build_new, build_random
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.io.newfile import scenario_toml
+from mhsa_tutor.io.validate import parse_scenario
 from tests.conftest import Invoke
 
 MATRICES = ("X", "W_Q", "W_K", "W_V", "W_O")
@@ -251,7 +251,7 @@ def test_bert_base_sized_run_is_elided(invoke: Invoke) -> None:
 def test_help_names_the_random_defaults_without_numpy() -> None:
     code = (
         "import sys\n"
-        "from mhsa_tutor.cli import app\n"
+        "from mhsa_tutor.cli.app import app\n"
         "for cmd in ('run', 'quiz', 'new'):\n"
         "    try:\n"
         "        app([cmd, '--help'])\n"

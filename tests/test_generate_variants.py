@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mhsa_tutor import run
-from mhsa_tutor.generate import RandomSpec, build_new
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.newfile import scenario_toml
-from mhsa_tutor.trace import Trace
-from mhsa_tutor.validate import parse_scenario
-from mhsa_tutor.variant_options import VariantOptions
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.generate import RandomSpec, build_new
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.io.newfile import scenario_toml
+from mhsa_tutor.io.validate import parse_scenario
+from mhsa_tutor.io.variant_options import VariantOptions
 from tests.conftest import Invoke
 from tests.test_cli_errors import assert_one_error_line
 

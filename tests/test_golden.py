@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor.loader import builtin_names
+from mhsa_tutor.io.loader import builtin_names
 from tests.conftest import Invoke
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -17,10 +17,11 @@ from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.generate import build_random
-from mhsa_tutor.grid import Grid
-from mhsa_tutor.render import View, _weight_style, matrix_table
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.io.generate import build_random
+from mhsa_tutor.views.terminal.grid import Grid
+from mhsa_tutor.views.terminal.render import _weight_style, matrix_table
+from mhsa_tutor.views.view import View
 
 STYLES = ["", "bold", "none", Style(), *(_weight_style(w) for w in (0.1, 0.3, 0.5, 0.7, 0.95))]
 CLEAN = ["1", "12", "0.5000", "-12.3456", "-∞", "NaN", "…", "⋮", "t1", "Machines", "학생", "나는", "a b", "é"]

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.generate import build_random
-from mhsa_tutor.heatmap import colour, to_heatmap
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.numbers import fmt
-from mhsa_tutor.render import View
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.numbers import fmt
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.generate import build_random
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.views.page.heatmap import colour, to_heatmap
+from mhsa_tutor.views.view import View
 from tests.conftest import Invoke
 
 NS = {"s": "http://www.w3.org/2000/svg"}

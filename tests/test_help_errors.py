@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor.loader import builtin_dir
-from mhsa_tutor.stages import STAGE_IDS
+from mhsa_tutor.core.stages import STAGE_IDS
+from mhsa_tutor.io.loader import builtin_dir
 from tests.conftest import Invoke
 
 COMMANDS: tuple[list[str], ...] = ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])

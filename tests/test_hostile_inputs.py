@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor import generate
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.explain import resolve_ref
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.numbers import fmt, num
-from mhsa_tutor.quiz import choose_questions
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.core.numbers import fmt, num
+from mhsa_tutor.io import generate
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.teach.explain import resolve_ref
+from mhsa_tutor.teach.quiz import choose_questions
 from tests.conftest import Invoke
 
-# The limits as the README states them (mhsa_tutor.limits; imported inside the tests that need the module,
+# The limits as the README states them (mhsa_tutor.core.limits; imported inside the tests that need the module,
 # so that this file also runs, and fails, against the code before issue 12).
 MAX_HEADS, MAX_COUNT, MAX_LINE = 128, 1000, 4096
 
@@ -76,8 +76,8 @@ def test_the_largest_random_sizes_are_refused_before_any_work(
 
 def test_the_estimate_covers_what_a_run_holds() -> None:
     """BERT-base: the arrays of the trace and its inputs fit under the estimate; the budget allows it."""
-    from mhsa_tutor import limits
-    from mhsa_tutor.engine import run
+    from mhsa_tutor.core import limits
+    from mhsa_tutor.core.engine import run
 
     scn = generate.build_random(64, 48, 4, 0, "causal")
     trace = run(scn)
@@ -105,8 +105,8 @@ def test_quiz_count_is_capped(invoke: Invoke) -> None:
 
 
 def test_quiz_count_at_the_limit_is_asked_in_stage_order() -> None:
-    from mhsa_tutor.engine import run
-    from mhsa_tutor.errors import TutorError
+    from mhsa_tutor.core.engine import run
+    from mhsa_tutor.core.errors import TutorError
 
     trace = run(load_scenario("by_hand"))
     questions = choose_questions(trace, count=MAX_COUNT, seed=3)
@@ -198,7 +198,7 @@ HIDDEN = "\u061c\u202e\u2066\x85\x9b\u200e\ufeff"
 
 
 def test_every_control_and_bidi_character_is_hidden() -> None:
-    from mhsa_tutor.text import escape_controls, escape_json, is_hidden
+    from mhsa_tutor.core.text import escape_controls, escape_json, is_hidden
 
     assert all(is_hidden(ch) for ch in HIDDEN + "\x1b\x7f\u2028\udcff")
     assert not any(is_hidden(ch) for ch in "a 한국어\u200d\u200c∞")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor import cli
+from mhsa_tutor.cli import app as cli
 from tests.conftest import Invoke
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
@@ -128,7 +128,7 @@ def test_a_symlink_to_a_file_is_replaced_not_followed(invoke: Invoke, tmp_path: 
 
 def test_system_folders_are_never_written(tmp_path: Path) -> None:
     """Only the predicate: a test must never try to write under /dev."""
-    from mhsa_tutor.safe_write import in_system_folder
+    from mhsa_tutor.io.safe_write import in_system_folder
 
     assert in_system_folder(Path("/dev/stdout")) and in_system_folder(Path("/dev/shm/x.md"))
     assert in_system_folder(Path("/proc/self/fd/1")) and in_system_folder(Path("/sys/x"))
@@ -319,7 +319,7 @@ def test_memory_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytes
     def out_of_memory(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr("mhsa_tutor.engine.run", out_of_memory)
+    monkeypatch.setattr("mhsa_tutor.core.engine.run", out_of_memory)
     monkeypatch.setattr(sys, "argv", ["mhsa-tutor", "run", "by_hand"])
     assert _run_main(cli.main) == 1
     err = capsys.readouterr().err

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.generate import build_random
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.mistakes import CATALOGUE, Catalogue, Cell
-from mhsa_tutor.quiz import ASKABLE, Question, is_right, matching_slip, parse_answer
-from mhsa_tutor.quiz_text import diagnose
-from mhsa_tutor.scenario import Scenario
-from mhsa_tutor.session import run_quiz
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.cli.session import run_quiz
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.scenario import Scenario
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.generate import build_random
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.teach.mistakes import CATALOGUE, Catalogue, Cell
+from mhsa_tutor.teach.quiz import ASKABLE, Question, is_right, matching_slip, parse_answer
+from mhsa_tutor.teach.quiz_text import diagnose
 from tests.conftest import Invoke
 
 

@@ -12,17 +12,18 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.export import latex_formula
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.narration import stage_notes
-from mhsa_tutor.numbers import fmt, num
-from mhsa_tutor.quiz import choose_questions
-from mhsa_tutor.render import View, _weight_style, matrix_table, select
-from mhsa_tutor.trace import Trace
-from mhsa_tutor.trace_json import from_dict, to_dict
-from mhsa_tutor.validate import parse_scenario
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.numbers import fmt, num
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.io.trace_json import from_dict, to_dict
+from mhsa_tutor.io.validate import parse_scenario
+from mhsa_tutor.teach.explain import explain_cell
+from mhsa_tutor.teach.narration import stage_notes
+from mhsa_tutor.teach.quiz import choose_questions
+from mhsa_tutor.views.export import latex_formula
+from mhsa_tutor.views.terminal.render import _weight_style, matrix_table, select
+from mhsa_tutor.views.view import View
 
 TWO_HEADS = """
 title = "two heads, W_O and hand rounding"
@@ -238,6 +239,6 @@ def test_records_are_read_only() -> None:
 @example([1e-9, 1.0], 4)
 def test_all_shown_exactly_agrees_with_one_at_a_time(xs: list[float], p: int) -> None:
     """The vectorised check of long sums says what the per-number check says."""
-    from mhsa_tutor.numbers import all_shown_exactly, is_shown_exactly
+    from mhsa_tutor.core.numbers import all_shown_exactly, is_shown_exactly
 
     assert all_shown_exactly(np.array(xs), p) == all(is_shown_exactly(x, p) for x in xs)

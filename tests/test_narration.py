@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.narration import CONDITIONS, applies, stage_formula, stage_notes
-from mhsa_tutor.stages import STAGE_IDS
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.stages import STAGE_IDS
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
 from mhsa_tutor.strings import LANGS, NOTE_ORDER, table
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.teach.narration import CONDITIONS, applies, stage_formula, stage_notes
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -165,8 +165,8 @@ ASCII_MINUS_NUMBER = re.compile(r"(?<![\w.])-[\d∞]")
 
 def _every_text(trace: Trace, lang: str) -> str:
     """Every note and checkpoint text of a run, and the explanation of every stage's example cell."""
-    from mhsa_tutor.explain import example_cell, explain_cell
-    from mhsa_tutor.narration import checkpoint_text
+    from mhsa_tutor.teach.explain import example_cell, explain_cell
+    from mhsa_tutor.teach.narration import checkpoint_text
 
     out: list[str] = []
     for stage in trace.stages:
@@ -180,8 +180,8 @@ def _every_text(trace: Trace, lang: str) -> str:
 
 
 def _generated() -> list[Trace]:
-    from mhsa_tutor.generate import build_new, build_random
-    from mhsa_tutor.validate import parse_scenario
+    from mhsa_tutor.io.generate import build_new, build_random
+    from mhsa_tutor.io.validate import parse_scenario
 
     traces = [
         run(build_random(4, 6, 3, seed=s, mask=m, values=v))
@@ -200,7 +200,7 @@ def _generated() -> list[Trace]:
         origin="mine.toml",
     )
     traces.append(run(new))
-    from mhsa_tutor.newfile import scenario_toml
+    from mhsa_tutor.io.newfile import scenario_toml
 
     text = scenario_toml(new, values="small-int", seed=0, path="mine.toml")
     traces.append(

@@ -11,10 +11,10 @@ nbformat = pytest.importorskip("nbformat", reason="the notebook test needs nbfor
 nbclient = pytest.importorskip("nbclient", reason="the notebook test needs nbclient (pip install -e '.[test]')")
 pytest.importorskip("ipykernel", reason="the notebook test needs ipykernel (pip install -e '.[test]')")
 
-from mhsa_tutor.engine import run  # noqa: E402
-from mhsa_tutor.loader import load_scenario  # noqa: E402
-from mhsa_tutor.page import to_page  # noqa: E402
-from mhsa_tutor.render import View  # noqa: E402
+from mhsa_tutor.core.engine import run  # noqa: E402
+from mhsa_tutor.io.loader import load_scenario  # noqa: E402
+from mhsa_tutor.views.page.page import to_page  # noqa: E402
+from mhsa_tutor.views.view import View  # noqa: E402
 
 CELL = 'from mhsa_tutor import load_scenario, run\nrun(load_scenario("by_hand"))'
 

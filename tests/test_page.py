@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.generate import build_random
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.numbers import fmt
-from mhsa_tutor.page import FULL_CELL_LIMIT, notebook_bundle, to_page
-from mhsa_tutor.render import View, progress_line, safe, shown_indices
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.numbers import fmt
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.generate import build_random
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.teach.explain import explain_cell
+from mhsa_tutor.views.page.page import FULL_CELL_LIMIT, notebook_bundle, to_page
+from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 from tests.conftest import Invoke
 
 BUILTINS = builtin_names()
@@ -259,12 +259,12 @@ def test_page_assets_are_package_data() -> None:
     from importlib import resources
 
     for name in ("page.css", "page.js"):
-        assert resources.files("mhsa_tutor").joinpath("page_assets", name).is_file()
+        assert resources.files("mhsa_tutor.views.page").joinpath("assets", name).is_file()
 
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_source_rules_point_at_real_matrices(name: str) -> None:
-    from mhsa_tutor.page_data import sources
+    from mhsa_tutor.views.page.page_data import sources
 
     trace = trace_of(name)
     for key, rules in sources(trace).items():
@@ -276,7 +276,7 @@ def test_source_rules_point_at_real_matrices(name: str) -> None:
 
 
 def test_source_rules_of_the_variants_stages() -> None:
-    from mhsa_tutor.page_data import sources
+    from mhsa_tutor.views.page.page_data import sources
 
     def at(trace: Trace, stage_id: str, head: int | None = None) -> int:
         return next(k for k, s in enumerate(trace.stages) if s.id == stage_id and s.head == head)

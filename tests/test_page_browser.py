@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.explain import explain_cell
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.narration import stage_title
-from mhsa_tutor.page import to_page
-from mhsa_tutor.render import View, progress_line, safe, shown_indices
-from mhsa_tutor.trace import Stage, Trace
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.teach.explain import explain_cell
+from mhsa_tutor.teach.narration import stage_title
+from mhsa_tutor.views.page.page import to_page
+from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -326,7 +326,7 @@ def test_notebook_iframe_is_isolated_and_works(browser: Browser, tmp_path: Path)
 
 
 def test_bert_size_page_in_the_browser(browser: Browser, tmp_path: Path) -> None:
-    from mhsa_tutor.generate import build_random
+    from mhsa_tutor.io.generate import build_random
 
     trace = run(build_random(512, 768, 12, 0))
     path = tmp_path / "bert.html"

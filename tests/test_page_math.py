@@ -7,12 +7,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.export import latex_formula
-from mhsa_tutor.loader import builtin_names, load_scenario
-from mhsa_tutor.mathml import to_mathml
-from mhsa_tutor.page import to_page
-from mhsa_tutor.render import View
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.views.export import latex_formula
+from mhsa_tutor.views.page.mathml import to_mathml
+from mhsa_tutor.views.page.page import to_page
+from mhsa_tutor.views.view import View
 
 M = "{http://www.w3.org/1998/Math/MathML}"
 

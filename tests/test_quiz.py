@@ -11,21 +11,21 @@ import numpy.typing as npt
 import pytest
 from rich.console import Console
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.generate import build_random
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.quiz import (
+from mhsa_tutor.cli.session import run_quiz
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.core.scenario import Scenario
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.generate import build_random
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.teach.quiz import (
     ASKABLE,
     Question,
     choose_questions,
     is_right,
     parse_answer,
 )
-from mhsa_tutor.quiz_text import givens
-from mhsa_tutor.scenario import Scenario
-from mhsa_tutor.session import run_quiz
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.teach.quiz_text import givens
 from tests.conftest import Invoke
 
 Array = npt.NDArray[np.float64]
@@ -357,7 +357,7 @@ def test_every_builtin_every_count(name: str) -> None:
 
 def test_too_few_digits_are_not_right() -> None:
     """Half a unit of a bare "0" is 0.5; the 5 % cap keeps it from passing a weight of 0.47."""
-    from mhsa_tutor.quiz import Question, is_right, parse_answer
+    from mhsa_tutor.teach.quiz import Question, is_right, parse_answer
 
     weight = Question("softmax", 1, "A", 0, 1, 0.4683, None)
     zero, close, two_digits = parse_answer("0"), parse_answer("0.47"), parse_answer("0.5")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.generate import RandomSpec, build_random
-from mhsa_tutor.narration import stage_notes
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.io.generate import RandomSpec, build_random
+from mhsa_tutor.teach.narration import stage_notes
 
 
 def test_hand_sized_random_keeps_small_integers_and_a_large_one_draws_normal_values() -> None:

@@ -13,14 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import mhsa_tutor.loader as loader_mod
-import mhsa_tutor.validate as validate_mod
+import mhsa_tutor.io.loader as loader_mod
+import mhsa_tutor.io.validate as validate_mod
 from mhsa_tutor import load_scenario as load_from_package
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import ScenarioError
-from mhsa_tutor.loader import builtin_dir, builtin_names, load_scenario, resolve
-from mhsa_tutor.stages import MASKS, SCALES, STAGE_IDS
-from mhsa_tutor.validate import parse_scenario
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import ScenarioError
+from mhsa_tutor.core.stages import MASKS, SCALES, STAGE_IDS
+from mhsa_tutor.io.loader import builtin_dir, builtin_names, load_scenario, resolve
+from mhsa_tutor.io.validate import parse_scenario
 from tests.bad_inputs import BASE_QKV, BASE_X, CASES, SAMPLE, Bad
 from tests.strategies import TOKEN_ALPHABET, Spec, any_tokens, spec_tables, specs, tables_to_toml, to_toml
 

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 import pytest
 from rich.console import Console, RenderableType
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.keys import decode
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.render import View
-from mhsa_tutor.render import select as select_stages
-from mhsa_tutor.slides import slides
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.views.terminal.keys import decode
+from mhsa_tutor.views.terminal.render import select as select_stages
+from mhsa_tutor.views.terminal.slides import slides
+from mhsa_tutor.views.view import View
 
 STATUS = re.compile(r"\[stage (\d+)/(\d+)[^\]]*\]")
 

@@ -14,7 +14,7 @@ def test_version(invoke: Invoke) -> None:
 
 
 def test_list_names_every_builtin(invoke: Invoke) -> None:
-    from mhsa_tutor.loader import builtin_names
+    from mhsa_tutor.io.loader import builtin_names
 
     r = invoke(["list"])
     assert r.exit_code == 0

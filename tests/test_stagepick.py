@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.errors import OptionError
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.stagepick import pick
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.teach.stagepick import pick
 from tests.conftest import Invoke
 
 

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from rich.console import Console, RenderableType
 
-from mhsa_tutor.engine import run
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.render import View, select
-from mhsa_tutor.session import walk
+from mhsa_tutor.cli.session import walk
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.views.terminal.render import select
+from mhsa_tutor.views.view import View
 from tests.conftest import Invoke
 
 PROGRESS = re.compile(r"^stage (\d+)/(\d+)", re.M)

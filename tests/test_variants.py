@@ -1,7 +1,7 @@
 """The variants against independent references: plain loops written from the papers' formulas, and PyTorch.
 
 The loops below restate REFERENCE.md ("Variants") one number at a time and share
-no code with ``mhsa_tutor.variants``: sinusoidal positions (Vaswani et al. 2017,
+no code with ``mhsa_tutor.core.variants``: sinusoidal positions (Vaswani et al. 2017,
 §3.5), RoPE in both pairings (Su et al. 2021), ALiBi's slopes and bias (Press et
 al. 2022, also for head counts that are not powers of two), GQA's head sharing,
 the sliding window and padding. PyTorch (float64) checks what it implements:
@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mhsa_tutor import run
-from mhsa_tutor.loader import load_scenario
-from mhsa_tutor.scenario import FromX, GivenQKV, Rope, Scenario, Variants
-from mhsa_tutor.trace import Trace
+from mhsa_tutor.core.scenario import FromX, GivenQKV, Rope, Scenario, Variants
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.io.loader import load_scenario
 from tests.bad_inputs import VARIANT_CASES, Bad
 from tests.conftest import Invoke
 from tests.test_cli_errors import assert_one_error_line, write
@@ -405,7 +405,7 @@ def test_padding_mask_gives_a_nan_row_and_says_why() -> None:
     assert (A[1:, 0] == 0).all()  # nobody attends to the padding
     assert np.isnan(trace.find("concat").matrices["Z"].values[0]).all()
     assert trace.find("masked", 1).facts.dead_rows == (0,)
-    from mhsa_tutor.narration import stage_notes
+    from mhsa_tutor.teach.narration import stage_notes
 
     for lang in ("en", "ko"):
         text = " ".join(t for _, t in stage_notes(trace, trace.find("masked", 1), lang))
@@ -413,7 +413,7 @@ def test_padding_mask_gives_a_nan_row_and_says_why() -> None:
 
 
 def test_a_real_overflow_is_still_an_overflow_next_to_a_nan_row() -> None:
-    from mhsa_tutor.errors import ScenarioError
+    from mhsa_tutor.core.errors import ScenarioError
 
     scn = make(0, padding=np.array([True, False, False, False, False]), mask="causal")
     inp = scn.inputs
@@ -427,9 +427,9 @@ def test_a_real_overflow_is_still_an_overflow_next_to_a_nan_row() -> None:
 
 
 def test_the_finiteness_check_allows_nan_only_in_rows_with_every_key_blocked() -> None:
-    from mhsa_tutor.engine import _Recorder
-    from mhsa_tutor.errors import ScenarioError
-    from mhsa_tutor.trace import ScenarioInfo
+    from mhsa_tutor.core.engine import _Recorder
+    from mhsa_tutor.core.errors import ScenarioError
+    from mhsa_tutor.core.trace import ScenarioInfo
 
     scn = make(0)
     rec = _Recorder(scn, ScenarioInfo.of(scn), False)
@@ -456,7 +456,7 @@ def test_bad_variant_field_is_one_error_line_naming_file_and_field(case: Bad, in
 
 
 def test_explain_a_rotated_cell_with_its_angle() -> None:
-    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.teach.explain import explain_cell
 
     trace = run(load_scenario("rope_by_hand"))
     ex = explain_cell(trace, "rotary", "2", "1", matrix="Q")  # position 1, feature 1 pairs with feature 3
@@ -471,7 +471,7 @@ def test_explain_a_rotated_cell_with_its_angle() -> None:
 
 
 def test_explain_a_bias_cell_with_its_slope() -> None:
-    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.teach.explain import explain_cell
 
     trace = run(load_scenario("alibi"))
     ex = explain_cell(trace, "bias", "down", "the", head=2, matrix="B")
@@ -490,14 +490,14 @@ def test_explain_a_bias_cell_with_its_slope() -> None:
     ],
 )
 def test_explain_a_masked_cell_by_its_rule(name: str, row: str, col: str, rule: str) -> None:
-    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.teach.explain import explain_cell
 
     ex = explain_cell(run(load_scenario(name)), "masked", row, col)
     assert rule in " ".join(ex.lines).replace("\n", " ")
 
 
 def test_explain_a_custom_mask_cell() -> None:
-    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.teach.explain import explain_cell
 
     blocked = np.zeros((5, 5), dtype=bool)
     blocked[1, 3] = True
@@ -512,8 +512,8 @@ def test_explain_a_custom_mask_cell() -> None:
 )
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_quiz_asks_about_the_new_stages(name: str, stage: str, lang: str) -> None:
-    from mhsa_tutor.quiz import choose_questions
-    from mhsa_tutor.quiz_text import ask_text, givens
+    from mhsa_tutor.teach.quiz import choose_questions
+    from mhsa_tutor.teach.quiz_text import ask_text, givens
 
     trace = run(load_scenario(name))
     for seed in range(5):
@@ -525,8 +525,8 @@ def test_quiz_asks_about_the_new_stages(name: str, stage: str, lang: str) -> Non
 
 
 def test_quiz_rotary_givens_are_enough_to_compute_the_answer() -> None:
-    from mhsa_tutor.quiz import choose_questions
-    from mhsa_tutor.quiz_text import givens
+    from mhsa_tutor.teach.quiz import choose_questions
+    from mhsa_tutor.teach.quiz_text import givens
 
     trace = run(load_scenario("rope_by_hand"))
     for seed in range(8):
@@ -547,7 +547,7 @@ def test_quiz_rotary_givens_are_enough_to_compute_the_answer() -> None:
 
 @pytest.mark.parametrize("name", ["padding_mask", "sliding_window"])
 def test_quiz_never_asks_about_a_blocked_key_or_a_nan_row(name: str) -> None:
-    from mhsa_tutor.quiz import choose_questions
+    from mhsa_tutor.teach.quiz import choose_questions
 
     trace = run(load_scenario(name))
     for seed in range(20):
@@ -649,7 +649,7 @@ def test_any_combination_matches_the_loops(scn: Scenario) -> None:
 def test_json_round_trip_keeps_the_variants(name: str) -> None:
     import json
 
-    from mhsa_tutor.trace_json import from_dict, to_dict
+    from mhsa_tutor.io.trace_json import from_dict, to_dict
 
     trace = run(load_scenario(name))
     doc = to_dict(trace)
@@ -664,7 +664,7 @@ def test_json_round_trip_keeps_the_variants(name: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_explain_a_nan_row_says_why(lang: str) -> None:
-    from mhsa_tutor.explain import explain_cell
+    from mhsa_tutor.teach.explain import explain_cell
 
     trace = run(load_scenario("padding_mask"))
     ex = explain_cell(trace, "softmax", "pad", "I", lang=lang)
@@ -675,7 +675,7 @@ def test_explain_a_nan_row_says_why(lang: str) -> None:
 
 
 def test_gqa_params_narration_counts_the_shared_heads() -> None:
-    from mhsa_tutor.narration import stage_notes
+    from mhsa_tutor.teach.narration import stage_notes
 
     trace = run(load_scenario("grouped_query"))
     text = " ".join(t for _, t in stage_notes(trace, trace.find("params"), "en"))
@@ -695,14 +695,14 @@ def test_gqa_params_narration_counts_the_shared_heads() -> None:
     ],
 )
 def test_latex_formulas_of_the_variants(combo: dict[str, Any], latex: str) -> None:
-    from mhsa_tutor.export import to_markdown
-    from mhsa_tutor.render import View
+    from mhsa_tutor.views.export import to_markdown
+    from mhsa_tutor.views.view import View
 
     assert latex in to_markdown(run(make(0, **combo)), View())
 
 
 def test_given_qkv_under_gqa_says_the_real_widths() -> None:
-    from mhsa_tutor.narration import stage_notes
+    from mhsa_tutor.teach.narration import stage_notes
 
     Q = ro(np.arange(12.0).reshape(3, 4))
     K = ro(np.ones((3, 2)))

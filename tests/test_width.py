@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from mhsa_tutor.loader import builtin_names
+from mhsa_tutor.io.loader import builtin_names
 from tests.conftest import Invoke
 
 WIDTHS = (40, 60, 80, 120, 200)

@@ -1,0 +1,437 @@
+"""The command line: Typer commands that only wire scenario -> engine -> trace -> renderers.
+
+Contracts:
+
+* every ``TutorError`` and every bad option becomes exit code 2 and one line
+  ``error: ...`` on stderr, never a traceback (``cli_support``);
+* heavy modules (NumPy, the engine, the renderers) are imported inside the
+  commands, so ``mhsa-tutor --help`` starts without NumPy;
+* no ``from __future__ import annotations``: Typer evaluates string annotations
+  four times per command at every start (~9 ms); names imported only for type
+  checking are quoted instead;
+* the Console is created here, once per command, and passed down.
+"""
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mhsa_tutor import __version__
+from mhsa_tutor.cli import terminal_io
+from mhsa_tutor.cli.inputs import load_ref, source_of, trace_of, variants_of, view_of
+from mhsa_tutor.cli.support import (
+    BiasOpt,
+    DModelOpt,
+    ExactOpt,
+    FullOpt,
+    Group,
+    HeadsOpt,
+    KvHeadsOpt,
+    LangOpt,
+    MaskOpt,
+    PositionsOpt,
+    PrecisionOpt,
+    RopeOpt,
+    ScenarioArg,
+    SeedOpt,
+    TokensOpt,
+    ValuesOpt,
+    WindowOpt,
+    at_least,
+    choice,
+    errors,
+    make_console,
+    print_fit,
+    print_wide,
+    read_line,
+)
+from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.core.limits import MAX_COUNT, check_count, check_full, full_cells
+from mhsa_tutor.core.stages import STAGE_IDS
+from mhsa_tutor.strings import LANGS
+
+if TYPE_CHECKING:
+    pass
+
+
+app = typer.Typer(
+    cls=Group,
+    name="mhsa-tutor",
+    help="Multi-head self-attention, computed by hand in front of you, one stage at a time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:  # an eager option runs before the command: its failed write is reported here
+            typer.echo(f"mhsa-tutor {__version__}")
+        except OSError as exc:
+            raise terminal_io.OutputFailed(exc) from None
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Multi-head self-attention, computed by hand in front of you, one stage at a time."""
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+@app.command("list")
+def list_cmd(lang: LangOpt = "en") -> None:
+    """List the built-in scenarios: name, title, what each shows, tokens, heads, source."""
+    from mhsa_tutor.io.loader import builtin_names
+    from mhsa_tutor.views.terminal.listing import scenario_list
+
+    console = make_console()
+    with errors():
+        choice(lang, LANGS, "lang")
+        console.print(scenario_list([load_ref(name) for name in builtin_names()], lang))
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help=f"Show only this stage: an id ({', '.join(STAGE_IDS)}), the number a header shows (8) "
+            "or a range (5-7); repeatable.",
+        ),
+    ] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Show only this head's per-head stages (1-based).")
+    ] = None,
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    full: FullOpt = False,
+    lang: LangOpt = "en",
+    brief: Annotated[bool, typer.Option("--brief", help="Matrices only, without the narration.")] = False,
+    step: Annotated[
+        bool,
+        typer.Option(
+            "--step",
+            help="Walk through one stage at a time: → next, ← back, number+Enter jump, l stages, q quit "
+            "(piped: one line a key, Enter/n, b, number, q, ?).",
+        ),
+    ] = False,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
+) -> None:
+    """Show every stage of multi-head attention for a scenario, in order."""
+    from mhsa_tutor.teach.stagepick import head_number, pick
+    from mhsa_tutor.views.terminal.render import render_header, render_stage
+
+    console = make_console()
+    with errors():
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        view = view_of(precision, full, lang, narrate=not brief)
+        indices = pick(trace, list(stage or []), head_number(head, trace))
+        if full:
+            check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
+        show = print_wide if full else print_fit
+        if step and sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            from mhsa_tutor.views.terminal.keys import raw_keys
+            from mhsa_tutor.views.terminal.slides import slides
+
+            with raw_keys(sys.stdin.fileno()) as read_key:
+                code = slides(trace, indices, view, console, read_key, show)
+            raise typer.Exit(code)
+        if step:  # piped: the line protocol (a contract)
+            from mhsa_tutor.cli.session import walk
+
+            raise typer.Exit(walk(trace, indices, view, console, read_line, show))
+        show(console, render_header(trace, view))
+        for i in indices:
+            console.print()
+            show(console, render_stage(trace, i, view))
+
+
+@app.command()
+def explain(
+    scenario: ScenarioArg,
+    stage: Annotated[str, typer.Option("--stage", "-s", metavar="STAGE", help=f"Stage id: {', '.join(STAGE_IDS)}.")],
+    row: Annotated[str, typer.Option("--row", "-r", metavar="ROW", help="Row: 1-based position or token name.")],
+    col: Annotated[str, typer.Option("--col", "-c", metavar="COL", help="Column: 1-based position or token name.")],
+    head: Annotated[
+        str | None, typer.Option("--head", metavar="N", help="Head, for per-head stages (default 1).")
+    ] = None,
+    matrix: Annotated[
+        str | None,
+        typer.Option(
+            "--matrix", "-m", metavar="NAME", help="Which matrix of the stage, e.g. Q, K or V (default: first)."
+        ),
+    ] = None,
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    lang: LangOpt = "en",
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
+) -> None:
+    """Show how one number was computed, with its real numbers, term by term."""
+    from rich.text import Text
+
+    from mhsa_tutor.teach.explain import explain_cell
+    from mhsa_tutor.teach.stagepick import head_number
+    from mhsa_tutor.views.view import safe
+
+    console = make_console()
+    with errors():
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        view_of(precision, False, lang)
+        h = head_number(head, trace)
+        ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
+        console.print(Text(safe(ex.label), style="bold"))  # arithmetic, not prose: wrapped only at the width
+        for line in ex.lines:
+            console.print(Text(safe(line)))
+
+
+@app.command()
+def export(
+    scenario: ScenarioArg,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="File to write, or - for standard output.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="md|json|html|svg|heatmap",
+            help="Output format (default: from FILE's extension; markdown for -): html is an offline interactive "
+            "page, svg the terminal view, heatmap an SVG figure of the attention weights.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: LangOpt = "en",
+    precision: PrecisionOpt = 4,
+    exact: ExactOpt = False,
+    full: FullOpt = False,
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    seed: SeedOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
+) -> None:
+    """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
+    from mhsa_tutor.io.safe_write import check_target, write_file
+    from mhsa_tutor.views.export import choose_format, write_export
+
+    with errors():
+        if output != "-":
+            check_target(output, force=force)
+        kind = choose_format(output, fmt)
+        variants = variants_of(positions, rope, bias, window, kv_heads)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        view = view_of(precision, full, lang)
+        if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
+            check_full(full_cells(trace.stages))
+        if output == "-":
+            write_export(trace, kind, view, sys.stdout)
+        else:
+            write_file(output, lambda out: write_export(trace, kind, view, out), force=force)
+
+
+@app.command()
+def quiz(
+    scenario: ScenarioArg,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help="Ask only about this stage id (repeatable): projections, scores, scaled, softmax, head_output, "
+            "concat or output.",
+        ),
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", "-n", metavar="N", help="Number of questions, 1 or more (default: one per stage)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            metavar="N",
+            help="Same seed, same questions (and, for random, same numbers). Default: a fresh one.",
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance",
+            metavar="X",
+            help="Accept answers this close (default: half a unit of the last decimal typed).",
+        ),
+    ] = None,
+    lang: LangOpt = "en",
+    tokens: TokensOpt = None,
+    d_model: DModelOpt = None,
+    heads: HeadsOpt = None,
+    mask: MaskOpt = None,
+    values: ValuesOpt = None,
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
+) -> None:
+    """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
+
+    Answers are read line by line (piped input works); q or end of input ends
+    the quiz with the summary, whose last line is `score: right/answered`.
+    """
+    import secrets
+
+    from mhsa_tutor.cli.session import run_quiz
+    from mhsa_tutor.teach.quiz import choose_questions
+
+    console = make_console()
+    with errors():
+        at_least(seed, 0, "seed")
+        at_least(count, 1, "count")
+        at_least(tolerance, 0, "tolerance")
+        if tolerance is not None and not tolerance < float("inf"):
+            raise OptionError(f"{tolerance} is not usable; expected a finite number >= 0", "tolerance")
+        if count is not None:
+            check_count("--count", count, MAX_COUNT, "questions")  # before any work
+        seed = secrets.randbelow(1_000_000) if seed is None else seed
+        random_seed = seed if scenario == "random" else None
+        from mhsa_tutor.core.engine import run as run_engine
+
+        scn = load_ref(
+            source_of(
+                scenario,
+                tokens,
+                d_model,
+                heads,
+                random_seed,
+                mask,
+                values,
+                variants_of(positions, rope, bias, window, kv_heads),
+            )
+        )
+        trace = run_engine(scn)
+        questions = choose_questions(trace, list(stage or []), count, seed)
+        code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)
+        raise typer.Exit(code)
+
+
+@app.command()
+def new(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The scenario file to write, e.g. mine.toml.")],
+    tokens: Annotated[
+        str, typer.Option("--tokens", metavar="TEXT", help='The tokens, separated by spaces, e.g. "the cat sat".')
+    ],
+    d_model: Annotated[int, typer.Option("--d-model", metavar="N", help="Width of each token's vector.")] = 4,
+    heads: Annotated[int, typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.")] = 2,
+    mask: Annotated[
+        str,
+        typer.Option("--mask", metavar="none|causal|sliding", help="none, causal (no looking ahead) or sliding."),
+    ] = "none",
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same numbers.")] = 0,
+    values: Annotated[
+        str,
+        typer.Option(
+            "--values",
+            metavar="small-int|normal",
+            help="small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals.",
+        ),
+    ] = "small-int",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the file's comments.")] = "en",
+    positions: PositionsOpt = None,
+    rope: RopeOpt = None,
+    bias: BiasOpt = None,
+    window: WindowOpt = None,
+    kv_heads: KvHeadsOpt = None,
+) -> None:
+    """Write a new, commented scenario file with generated numbers, to edit and run."""
+    import shlex
+    from pathlib import Path
+    from typing import TextIO
+
+    from rich.text import Text
+
+    from mhsa_tutor.io.generate import build_new
+    from mhsa_tutor.io.newfile import scenario_toml
+    from mhsa_tutor.io.safe_write import check_target, write_file
+    from mhsa_tutor.strings import ui
+    from mhsa_tutor.views.view import safe
+
+    console = make_console()
+    with errors():
+        choice(lang, LANGS, "lang")
+        at_least(seed, 0, "seed")
+        check_target(file, force=force)
+        path = Path(file)
+        scn = build_new(
+            tokens.split(),
+            d_model=d_model,
+            heads=heads,
+            seed=seed,
+            mask=mask,
+            values=values,
+            name=path.stem,
+            origin=file,
+            variants=variants_of(positions, rope, bias, window, kv_heads),
+        )
+        text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
+
+        def write(out: TextIO) -> None:
+            out.write(text)
+
+        write_file(file, write, force=force)
+        done = ui(lang)["new_wrote"].format(
+            path=file,
+            cmd=shlex.quote(file if "/" in file or file.endswith(".toml") else f"./{file}"),
+            T=len(scn.tokens),
+            d=scn.d_model,
+            h=scn.heads,
+        )
+        console.print(Text(safe(done)))
+
+
+def main() -> None:
+    """Entry point of the ``mhsa-tutor`` script."""
+    app()

@@ -1,0 +1,80 @@
+"""The CLI's inputs: from options to the scenario, the trace and the view a command works on.
+
+``source_of`` turns a scenario name and the ``random`` options into what to
+load, ``load_ref`` loads it (a built-in, a file or a generated scenario),
+``trace_of`` runs the engine on it and ``view_of`` checks the display options.
+Heavy modules are imported inside, so the CLI still starts without NumPy.
+"""
+
+from typing import TYPE_CHECKING
+
+from mhsa_tutor.cli.support import at_least, choice
+from mhsa_tutor.strings import LANGS
+
+if TYPE_CHECKING:
+    from mhsa_tutor.core.scenario import Scenario
+    from mhsa_tutor.core.trace import Trace
+    from mhsa_tutor.io.generate import RandomSpec
+    from mhsa_tutor.io.variant_options import VariantOptions
+    from mhsa_tutor.views.view import View
+
+
+def load_ref(ref: "str | RandomSpec") -> "Scenario":
+    """A built-in or file scenario, or the generated one that ``random`` (or a RandomSpec) stands for."""
+    if isinstance(ref, str) and ref != "random":
+        from mhsa_tutor.io.loader import load_scenario
+
+        return load_scenario(ref)
+    from mhsa_tutor.io.generate import RandomSpec
+
+    return (ref if isinstance(ref, RandomSpec) else RandomSpec()).build()
+
+
+def source_of(
+    name: str,
+    tokens: int | None,
+    d_model: int | None,
+    heads: int | None,
+    seed: int | None,
+    mask: str | None,
+    values: str | None,
+    variants: "VariantOptions | None" = None,
+) -> "str | RandomSpec":
+    """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
+    from mhsa_tutor.io.generate import RandomSpec
+
+    at_least(seed, 0, "seed")
+    spec = RandomSpec.from_options(
+        name,
+        tokens=tokens,
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        mask=mask,
+        values=values,
+        variants=variants,
+    )
+    return name if spec is None else spec
+
+
+def variants_of(
+    positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
+) -> "VariantOptions":
+    """The variant options of a command, as one record."""
+    from mhsa_tutor.io.variant_options import VariantOptions
+
+    return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
+
+
+def trace_of(ref: "str | RandomSpec", exact: bool) -> "Trace":
+    from mhsa_tutor.core.engine import run as run_engine
+
+    return run_engine(load_ref(ref), exact=exact)
+
+
+def view_of(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":
+    from mhsa_tutor.views.view import View
+
+    at_least(precision, 0, "precision", top=12)
+    choice(lang, LANGS, "lang")
+    return View(precision=precision, full=full, lang=lang, narrate=narrate)

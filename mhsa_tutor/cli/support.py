@@ -1,0 +1,349 @@
+"""The CLI's boundary: options declared once, errors turned into one line and an exit code.
+
+* ``Group`` is Typer's command group with every usage error (Typer's own and
+  every ``TutorError``) shown as one plain ``error:`` line and exit code 2,
+  never a traceback; nothing below it calls ``sys.exit``.
+* The ``...Opt`` aliases declare each option once (``Annotated``), with the
+  six options of the generated ``random`` scenario in their own help panel.
+  Choices (``--lang``, ``--mask``, ``--values``, ``--format``) are plain
+  strings checked by the library, which names the closest valid choice.
+* ``errors()`` maps ``TutorError`` to exit code 2; an ``OptionError`` is shown
+  with its flag (``--row 5 is out of range …``).
+* at the process edge (``terminal_io``): SIGTERM/SIGHUP exit 128 + signal after
+  the same clean-up as Ctrl-C; a full disk or closed stdout is one ``error:``
+  line and exit 1; a broken pipe exits 141 quietly; MemoryError is one line too;
+  a ``COLUMNS`` or ``LINES`` outside the budget (``limits``) is refused first.
+
+Imports neither NumPy nor Rich at module level, so ``--help`` stays fast.
+"""
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer._click.core import Context
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperGroup
+
+from mhsa_tutor.cli import terminal_io
+from mhsa_tutor.core.errors import OptionError, TutorError
+from mhsa_tutor.core.limits import MAX_COLUMNS, check_columns
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+def error_line(message: str) -> str:
+    """``error: …`` on one line, with control characters made visible."""
+    from mhsa_tutor.views.view import safe
+
+    return "error: " + " ".join(safe(message).split())
+
+
+def user_message(exc: TutorError) -> str:
+    """The text a user sees for a library error: option errors get their flag."""
+    if isinstance(exc, OptionError) and exc.option:
+        sep = ": " if exc.message.startswith("expected") else " "
+        return f"--{exc.option}{sep}{exc.message}"
+    return str(exc)
+
+
+#: The widest layout: a larger ``COLUMNS`` is capped, not obeyed.
+#: The widest the help runs: a readable measure, however wide the terminal.
+HELP_WIDTH = 80
+
+
+def terminal_width() -> int:
+    """The terminal's width, or ``COLUMNS``, or 80 when piped; capped at ``MAX_COLUMNS``."""
+    from rich.console import Console
+
+    return min(Console().width, MAX_COLUMNS)
+
+
+def help_width() -> int:
+    """The width of ``--help``: the terminal's, at most ``HELP_WIDTH``."""
+    return min(terminal_width(), HELP_WIDTH)
+
+
+class Formatter(HelpFormatter):
+    """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it)."""
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """A definition list whose first column takes at most a third of the width, without type labels.
+
+        Typer writes an argument's Python type after its metavar (``NAME|PATH <str>``); the metavar says it.
+        """
+        rows = [(re.sub(r" <[\w\[\], |]+>$", "", term), text) for term, text in rows]
+        super().write_dl(rows, min(col_max, max(8, (self.width - 4) // 3)), col_spacing)
+
+
+# The help of every command is laid out by Formatter (click makes it from the Context class).
+Context.formatter_class = Formatter
+
+
+class Group(TyperGroup):
+    """Typer's group, with every usage error as one plain ``error:`` line (exit 2)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        terminal_io.prepare_streams()
+        try:
+            with terminal_io.handle_signals():
+                code = self._main(args, prog_name, complete_var, **extra)
+                terminal_io.flush_stdout()
+        except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP: cleaned up as for Ctrl-C
+            code = 128 + sig.signum
+        except MemoryError:  # the budget (limits.py) should prevent it; never a traceback
+            typer.echo(error_line("out of memory; try smaller sizes (the limits are in the README)"), err=True)
+            code = 1
+        except terminal_io.OutputFailed as failure:  # full disk, closed or broken stdout
+            code = terminal_io.exit_code_for(failure)
+        except OSError as exc:  # a write to stdout while parsing (--help): no file name
+            if exc.filename is not None:
+                raise
+            code = terminal_io.exit_code_for(terminal_io.OutputFailed(exc))
+        if standalone_mode:
+            raise SystemExit(code)
+        return code
+
+    def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        """Typer's main without its exits: usage errors, Ctrl-C and the COLUMNS check become exit codes."""
+        from typer._click.exceptions import NoArgsIsHelpError
+
+        try:
+            check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
+            extra.setdefault("terminal_width", help_width())
+            rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
+            return rv if isinstance(rv, int) else 0
+        except typer.Abort:
+            return 130
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message())  # the help, as for --help
+            return 0
+        except TutorError as exc:
+            typer.echo(error_line(user_message(exc)), err=True)
+            return 2
+        except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
+            typer.echo(error_line(typer_message(exc)), err=True)
+            return int(getattr(exc, "exit_code", 2))
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a failed write to standard output (an OSError without a file name) is ``OutputFailed``."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise terminal_io.OutputFailed(exc) from None
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Turn domain errors into exit code 2 with one clear line."""
+    try:
+        yield
+    except TutorError as exc:
+        typer.echo(error_line(user_message(exc)), err=True)
+        raise typer.Exit(2) from None
+
+
+def make_console() -> "Console":
+    """The one Console of a command (plain when piped), as wide as the terminal, ``COLUMNS`` or 80.
+
+    A huge ``COLUMNS`` is capped at ``MAX_COLUMNS``.
+    """
+    from rich.console import Console
+
+    console = Console(highlight=False, emoji=False)
+    console.on_broken_pipe = terminal_io.broken_pipe  # type: ignore[method-assign]  # not Rich's exit 1
+    if console.width > MAX_COLUMNS:  # set only then: otherwise the width follows a resized terminal
+        console.width = MAX_COLUMNS
+    return console
+
+
+def print_fit(console: "Console", renderable: "RenderableType") -> None:
+    """Print at the console's width (the renderers lay themselves out to fit it)."""
+    console.print(renderable)
+
+
+def print_wide(console: "Console", renderable: "RenderableType") -> None:
+    """Print without squeezing wide tables (``--full``): render at least as wide as the content needs."""
+    from mhsa_tutor.views.terminal.render import needed_width
+
+    need = needed_width(console, [renderable])
+    width = console.width
+    console.width = max(width, need)
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
+
+
+def _wrapped(prompt: str) -> str:
+    """The prompt wrapped at the terminal's width (in cells), its last line left open for the answer."""
+    from rich.console import Console
+    from rich.text import Text
+
+    width = terminal_width()
+    if Text(prompt).cell_len < width:
+        return prompt
+    lines = Text(prompt.rstrip()).wrap(Console(width=width), width)
+    return "\n".join(line.plain.rstrip() for line in lines) + " "
+
+
+def read_line(prompt: str) -> str | None:
+    """One line from stdin (terminal or pipe); None at end of input."""
+    import sys
+
+    terminal_io.write_stdout(_wrapped(prompt))  # through sys.stdout and its encoding (click's echo may bypass it)
+    line = terminal_io.read_stdin_line()  # at most limits.MAX_LINE characters; closed or undecodable: the end
+    if line is None or sys.stdin is None or not sys.stdin.isatty():
+        terminal_io.write_stdout("\n")  # piped: nothing echoed the line, so end the prompt's line here
+    return line
+
+
+def at_least(value: float | None, low: float, option: str, top: float | None = None) -> None:
+    """Check a number option's range (None: not given).
+
+    Raises:
+        OptionError: ``--seed: expected a whole number, 0 or more, got -1``.
+    """
+    if value is None or (low <= value and (top is None or value <= top)):
+        return
+    kind = "a whole number" if isinstance(value, int) else "a number"
+    span = f"from {low:g} to {top:g}" if top is not None else f", {low:g} or more"
+    raise OptionError(f"expected {kind}{'' if span.startswith(',') else ' '}{span}, got {value:g}", option)
+
+
+#: What a number option expects, for Typer's errors on values that are not numbers at all.
+EXPECTS = {
+    "precision": "a whole number from 0 to 12",
+    "count": "a whole number, 1 or more",
+    "seed": "a whole number, 0 or more",
+    "tolerance": "a number, 0 or more",
+    "tokens": "a whole number, 1 or more",
+    "d_model": "a whole number, 1 or more",
+    "heads": "a whole number, 1 or more",
+}
+
+
+def typer_message(exc: Exception) -> str:
+    """A usage error from Typer in plain words, naming the option: ``--seed: expected …, got 'x'``."""
+    from typer._click.exceptions import BadParameter
+
+    fmt = getattr(exc, "format_message", None)
+    text = fmt() if fmt is not None else str(exc)
+    cause = exc.__cause__
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or cause is None or not hasattr(cause, "errors"):
+        return text
+    errors = cause.errors()
+    value = errors[0].get("input") if errors else None
+    flag = max(getattr(param, "opts", None) or [f"--{param.name}"], key=len)
+    expected = EXPECTS.get(param.name or "", "a number")
+    return f"{flag}: expected {expected}, got {value!r}"
+
+
+def choice(value: str, options: Sequence[str], option: str) -> str:
+    """``value`` if it is one of ``options``.
+
+    Raises:
+        OptionError: naming the option and the closest choice.
+    """
+    from mhsa_tutor.core.errors import did_you_mean
+
+    if value not in options:
+        hint = did_you_mean(value, options)
+        raise OptionError(f"{value!r} is not a choice; {hint}expected one of: {', '.join(options)}", option)
+    return value
+
+
+# ----------------------------------------------------------------------------- options
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME|PATH",
+        help=(
+            "A built-in scenario (see `list`), a scenario .toml file, or `random`: generated, 3 tokens, "
+            "d_model 4, 2 heads unless --tokens, --d-model, --heads, --seed, --mask or --values say otherwise."
+        ),
+    ),
+]
+PrecisionOpt = Annotated[
+    int, typer.Option("--precision", "-p", metavar="N", help="Decimals shown, 0 to 12.", show_default=True)
+]
+ExactOpt = Annotated[
+    bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
+]
+FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole instead of their corners.")]
+LangOpt = Annotated[str, typer.Option("--lang", metavar="en|ko", help="Narration language.")]
+
+_RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
+TokensOpt = Annotated[
+    int | None, typer.Option("--tokens", metavar="N", help="Number of tokens, named t1 … tT.", rich_help_panel=_RANDOM)
+]
+DModelOpt = Annotated[
+    int | None, typer.Option("--d-model", metavar="N", help="Width of each token's vector.", rich_help_panel=_RANDOM)
+]
+HeadsOpt = Annotated[
+    int | None,
+    typer.Option("--heads", metavar="N", help="Number of heads; must divide --d-model.", rich_help_panel=_RANDOM),
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option("--seed", metavar="N", help="Same seed, same numbers (default 0).", rich_help_panel=_RANDOM),
+]
+MaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mask",
+        metavar="none|causal|sliding",
+        help="Mask (default none); sliding needs --window.",
+        rich_help_panel=_RANDOM,
+    ),
+]
+PositionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--positions",
+        metavar="none|sinusoidal|learned",
+        help="Absolute positions added to X (default none).",
+        rich_help_panel=_RANDOM,
+    ),
+]
+RopeOpt = Annotated[
+    bool | None,
+    typer.Option("--rope", help="Rotary positions (RoPE) on Q and K; d_k must be even.", rich_help_panel=_RANDOM),
+]
+BiasOpt = Annotated[
+    str | None,
+    typer.Option("--bias", metavar="none|alibi", help="ALiBi distance bias on the scores.", rich_help_panel=_RANDOM),
+]
+WindowOpt = Annotated[
+    int | None,
+    typer.Option("--window", help="Sliding window W (with --mask sliding).", rich_help_panel=_RANDOM),
+]
+KvHeadsOpt = Annotated[
+    int | None,
+    typer.Option("--kv-heads", help="Key/value heads G (GQA/MQA); must divide --heads.", rich_help_panel=_RANDOM),
+]
+ValuesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--values",
+        metavar="small-int|normal",
+        help="small-int: integers -2 … 2 (the default up to 8 tokens and d_model 8); normal: Gaussian, weights "
+        "scaled by 1/√d_model, so scores stay moderate at any size (the default above).",
+        rich_help_panel=_RANDOM,
+    ),
+]

@@ -1,0 +1,173 @@
+"""The process edge: standard streams, signals and how a failed write ends the program.
+
+Contract:
+
+* ``prepare_streams`` makes every output encoding safe: characters the
+  encoding cannot hold (∞ under ``PYTHONIOENCODING=ascii``, undecodable bytes of
+  an argument) are written as ``\\u221e``-style escapes instead of raising; a
+  closed standard output (``>&-``) becomes a stream whose writes fail, so
+  nothing reports success without its output;
+* ``handle_signals`` turns SIGTERM and SIGHUP into ``Signalled``, raised where
+  the program is, so ``finally`` blocks (the temporary file of an export) run
+  exactly as for Ctrl-C; the exit code is 128 + the signal's number;
+* ``read_stdin_line`` reads at most ``limits.MAX_LINE`` characters; a closed or
+  undecodable standard input is the end of input;
+* ``OutputFailed`` carries a failed write to standard output; ``exit_code_for``
+  says how it ends: a broken pipe quietly with 141 (128 + SIGPIPE), anything
+  else (a full disk, a closed stream) with one ``error:`` line and 1.
+
+Only the CLI calls this module.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+
+from mhsa_tutor.core.errors import InputError
+from mhsa_tutor.core.limits import MAX_LINE
+
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
+
+
+class Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived; like KeyboardInterrupt, not caught by ``except Exception``."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"signal {signum}")
+
+
+class OutputFailed(Exception):
+    """Writing to standard output failed (``errno`` from the OSError)."""
+
+    def __init__(self, exc: OSError) -> None:
+        self.errno = exc.errno
+        self.reason = exc.strerror or str(exc)
+        super().__init__(self.reason)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when file descriptor 1 was closed at start: every write fails."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def prepare_streams() -> None:
+    """Make stdout and stderr write escapes for what their encoding cannot hold; mark a closed stdout."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _raise_signalled(signum: int, frame: FrameType | None) -> None:
+    raise Signalled(signum)
+
+
+@contextmanager
+def handle_signals() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise ``Signalled`` (in the main thread only)."""
+    previous: dict[int, object] = {}
+    try:
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                with suppress(ValueError, OSError):  # not the main thread: leave the default
+                    previous[sig] = signal.signal(sig, _raise_signalled)
+        yield
+    finally:
+        for sig, handler in previous.items():
+            with suppress(ValueError, OSError, TypeError):
+                signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def read_stdin_line(limit: int = MAX_LINE) -> str | None:
+    """One line of standard input without its line break; None at end of input.
+
+    A closed standard input (``<&-``) or bytes that are not UTF-8 end the input
+    too (with a note on stderr for the latter).
+
+    Raises:
+        InputError: the line is longer than ``limit`` characters (nothing more is read).
+    """
+    stdin = sys.stdin
+    if stdin is None:
+        return None
+    try:
+        line = stdin.readline(limit + 1)
+    except UnicodeDecodeError:
+        with suppress(OSError, ValueError):
+            sys.stderr.write("note: standard input is not UTF-8 text; stopping as at the end of input\n")
+        return None
+    except (OSError, ValueError):  # closed or unreadable
+        return None
+    if not line:
+        return None
+    body = line.rstrip("\r\n")
+    if len(body) > limit:
+        raise InputError(f"standard input: a line is longer than {limit:,} characters; the limit is {limit:,}")
+    return body
+
+
+def write_stdout(text: str) -> None:
+    """Write and flush ``text`` on standard output (a prompt), in its own encoding with escapes."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def broken_pipe() -> None:
+    """Rich's ``Console.on_broken_pipe``: report the broken pipe like any failed write."""
+    raise OutputFailed(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+
+
+def flush_stdout() -> None:
+    """Flush standard output now, so a full disk is reported instead of failing at exit.
+
+    Raises:
+        OutputFailed: the write failed.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputFailed(exc) from None
+
+
+def exit_code_for(failure: OutputFailed) -> int:
+    """Print the one ``error:`` line (none for a broken pipe), silence stdout, and give the exit code."""
+    silence_stdout()
+    if failure.errno == errno.EPIPE:
+        return EXIT_BROKEN_PIPE
+    with suppress(OSError, ValueError):
+        sys.stderr.write(f"error: cannot write to standard output: {failure.reason}\n")
+        sys.stderr.flush()
+    return 1
+
+
+def silence_stdout() -> None:
+    """Point file descriptor 1 at the null device, so the flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    with suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)

@@ -1,0 +1,124 @@
+"""A stage's title and formula in words, in any language, from the stage table and the catalogues.
+
+One function per view of a stage's name: ``title`` and ``formula`` (plain
+unicode, in a language of ``strings.LANGS``) and ``latex``. All three are
+filled from ``formula_fields``, the one place that turns a scenario's sizes
+and a head number into the numbers a formula quotes (the head's columns, the
+divisor, the subscripts). The engine stores the English title and formula in
+each Stage (the JSON export carries them); every other language is made here
+on demand.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+from mhsa_tutor.core.stages import column_range, head_columns, spec, subscript
+from mhsa_tutor.core.trace import ScenarioInfo
+from mhsa_tutor.strings import table
+
+
+def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]:
+    """The fields every title and formula template may use, for one head (or a shared stage)."""
+    h = head or 1
+    g = info.kv_head(h)
+    c0, c1 = head_columns(h, info.d_k)
+    k0, k1 = head_columns(g, info.d_k)
+    v0, v1 = head_columns(g, info.d_v)
+    shared = [n for n in range(1, info.heads + 1) if info.kv_head(n) == g]
+    return {
+        "h": h,
+        "sub": subscript(h),
+        "c0": c0,
+        "c1": c1,
+        "v0": v0,
+        "v1": v1,
+        "c": column_range(c0, c1),
+        "v": column_range(v0, v1),
+        "g": g,
+        "G": info.groups,
+        "k0": k0,
+        "k1": k1,
+        "k": column_range(k0, k1),
+        "shared": ", ".join(str(n) for n in shared),
+        "base": f"{info.rope_base:g}" if info.rope_base is not None else "",
+        "slope": f"{info.slopes[h - 1]:g}" if info.slopes else "",
+        "window": info.window if info.window is not None else 0,
+        "dk": info.d_k,
+        "dv": info.d_v,
+        "Tk": len(info.key_tokens),
+        "m": "M" if info.cross else "X",
+        "parts": " | ".join(f"Z{subscript(n + 1)}" for n in range(info.heads)),
+    }
+
+
+def formula_key(stage_id: str, info: ScenarioInfo) -> str:
+    """Which formula variant of the catalogue a stage uses in this scenario."""
+    if stage_id == "input":
+        return "input.given" if info.given_qkv else "input.cross" if info.cross else "input.x"
+    if stage_id == "split":
+        if info.groups != info.heads:
+            return "split.gqa"
+        return "split.same" if info.d_k == info.d_v else "split.diff"
+    if stage_id == "scaled":
+        return f"scaled.{info.scale}"
+    if stage_id == "positions":
+        return f"positions.{info.positions}"
+    if stage_id == "masked":
+        key = "masked" if info.mask == "causal" else f"masked.{info.mask}"
+        return key + (".padding" if info.padding is not None else "")
+    return stage_id
+
+
+def latex_variant(stage_id: str, info: ScenarioInfo) -> str:
+    """Which LaTeX variant of the stage table a stage uses (a mask kind, ``gqa``), or ""."""
+    if stage_id == "masked":
+        if info.padding is not None and info.mask != "none":
+            return f"{info.mask}.padding"
+        return "" if info.mask == "causal" else info.mask
+    if stage_id == "split" and info.groups != info.heads:
+        return "gqa"
+    return ""
+
+
+def title(stage_id: str, head: int | None, lang: str, variant: str = "") -> str:
+    """The stage's title in ``lang``, e.g. ``Head 2: attention weights`` (``variant``: e.g. a mask kind)."""
+    titles = table(lang).titles
+    return titles.get(f"{stage_id}.{variant}" if variant else stage_id, titles[stage_id]).format(h=head)
+
+
+def formula(stage_id: str, head: int | None, info: ScenarioInfo, names: tuple[str, ...], lang: str) -> str:
+    """The stage's formula in ``lang`` (``names``: the stage's matrices, listed by the params formula)."""
+    template = table(lang).formulas[formula_key(stage_id, info)]
+    return template.format(names=", ".join(names), **formula_fields(info, head))
+
+
+def latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str, tuple[int, int]]) -> str:
+    """The stage's formula in LaTeX, from the stage table's template.
+
+    ``shapes`` maps each matrix of the stage (LaTeX name) to its shape, for the
+    stages whose formula only lists their matrices.
+    """
+    listing = r",\quad ".join(rf"{n} \in \mathbb{{R}}^{{{r} \times {c}}}" for n, (r, c) in shapes.items())
+    fields = formula_fields(info, head)
+    fields["parts"] = r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads))
+    template = spec(stage_id).latex_for(info.scale, latex_variant(stage_id, info))
+    return Template(template).substitute(shapes=listing, **fields)
+
+
+def variants_text(info: ScenarioInfo) -> str:
+    """The variants a scenario uses, e.g. ``window = 2, kv_heads = 2, padding: pad`` ("" for none)."""
+    parts = []
+    if info.positions != "none":
+        parts.append(f"positions = {info.positions}")
+    if info.rope_style is not None:
+        parts.append(f"rope = {info.rope_style} (base {info.rope_base:g})")
+    if info.bias != "none":
+        parts.append(f"bias = {info.bias} (m = {', '.join(f'{m:g}' for m in info.slopes)})")
+    if info.window is not None:
+        parts.append(f"window = {info.window}")
+    if info.groups != info.heads:
+        parts.append(f"kv_heads = {info.groups}")
+    if info.padding is not None:
+        parts.append("padding: " + ", ".join(k for k, p in zip(info.key_tokens, info.padding, strict=False) if p))
+    return ", ".join(parts)

@@ -1,0 +1,273 @@
+"""The trace: every intermediate matrix of one run, as frozen records.
+
+A ``Trace`` is an ordered tuple of ``Stage``s. Each stage has an id (one of
+``stages.STAGE_IDS``), a title, the head it belongs to (1-based, or None), a
+formula, and named ``Matrix`` records whose arrays are read-only float64.
+Besides the matrices a stage shows, it carries what the words around them
+quote (``aux`` arrays such as a softmax's e^(s − max) terms, and ``facts``),
+and the trace carries the verdict of every source checkpoint. All of it is
+computed once, by the engine: renderers read numbers only from here and never
+recompute them. Every mapping is read-only.
+
+The JSON form (schema ``mhsa-tutor/trace@1``) is in ``trace_json``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.core.scenario import Checkpoint, Scenario
+from mhsa_tutor.core.stages import Axis
+from mhsa_tutor.core.variants import alibi_slopes
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Matrix:
+    """One named matrix of a stage.
+
+    ``rows`` / ``cols`` say how to label each axis: ``"tokens"`` (the query
+    tokens), ``"keys"`` (the key/value tokens) or ``"dims"`` (numbered 1..n).
+    When the scenario rounds this stage by hand, ``values`` holds the rounded
+    numbers that the next stage used, ``exact`` the unrounded ones and
+    ``decimals`` the places kept; otherwise both are None.
+    """
+
+    values: Array
+    rows: Axis
+    cols: Axis
+    exact: Array | None = None
+    decimals: int | None = None
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """Facts about a stage's numbers that narration quotes (computed by the engine).
+
+    ``strongest_other``: on a self-attention softmax, the first (row, col) whose
+    row gives its largest weight to another token than itself, or None.
+    ``one_hot_rows``: on a softmax, how many rows put more than 0.999 on one key
+    (of the rows that see more than one key).
+    ``q_equals_k``: on a softmax, the head's queries equal its keys (Q = K).
+    ``row``: on a scaled stage, the row its note quotes: the softmax's
+    ``strongest_other`` row if any, else the row whose weights the scaling
+    changes most (``aux["unscaled"]`` holds the weights without the scaling).
+    ``identity_weights``: on params, W_Q, W_K and W_V are identity matrices.
+    ``same_rows``: on concat, two tokens (i < j) with the same input row and so
+    the same output row.
+    ``cell``: on output, the cell whose per-head terms ``aux["blocks"]`` holds
+    (Z_h[i, :]·W_O⁽ʰ⁾[:, j] for each head h; they sum to O[i, j]).
+    """
+
+    strongest_other: tuple[int, int] | None = None
+    one_hot_rows: int = 0
+    q_equals_k: bool = False
+    row: int | None = None
+    identity_weights: bool = False
+    same_rows: tuple[int, int] | None = None
+    cell: tuple[int, int] | None = None
+    #: Which catalogue variant of title and formula the stage uses ("" for the plain one, e.g. "sliding").
+    variant: str = ""
+    #: On masked, softmax and later stages: the 0-based query rows whose every key is blocked (NaN rows).
+    dead_rows: tuple[int, ...] = ()
+    #: On split: the key/value head (1-based) this query head uses and the query heads sharing it.
+    kv_head: int | None = None
+    shared_by: tuple[int, ...] = ()
+    #: On rotary: (i, j, q_i·k_j, the same with both one position later): only i − j counts.
+    rope_offset: tuple[int, int, float, float] | None = None
+    #: On bias: this head's ALiBi slope m_h.
+    slope: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One step of the computation (see the stage table, ``stages.STAGES``).
+
+    ``aux`` holds arrays the explanations quote but no table shows (for a
+    softmax: ``shift``, each row's max; ``exp``, e^(s − shift); ``sum``, each
+    row's sum of ``exp``). ``matrices`` and ``aux`` are read-only mappings.
+    """
+
+    id: str
+    title: str
+    head: int | None
+    formula: str
+    matrices: Mapping[str, Matrix]
+    aux: Mapping[str, Array] = field(default_factory=dict)
+    facts: StageFacts = StageFacts()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matrices", MappingProxyType(dict(self.matrices)))
+        object.__setattr__(self, "aux", MappingProxyType(dict(self.aux)))
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """A source checkpoint against the run: the computed value at its place and whether it matches."""
+
+    checkpoint: Checkpoint
+    got: Array
+    ok: bool
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """The facts about the scenario that every view of a trace needs."""
+
+    name: str
+    title: str
+    tokens: tuple[str, ...]
+    memory_tokens: tuple[str, ...] | None
+    d_model: int
+    heads: int
+    d_k: int
+    d_v: int
+    mask: str
+    scale: str
+    source: str
+    description: str = ""
+    article: str | None = None
+    title_ko: str = ""
+    description_ko: str = ""
+    source_ko: str = ""
+    given_qkv: bool = False
+    rounding: tuple[tuple[str, int], ...] = ()
+    d_src: int = 0
+    d_out: int | None = None
+    scale_divisor: float = 1.0
+    sqrt_dk: float = 1.0
+    positions: str = "none"
+    rope_style: str | None = None
+    rope_base: float | None = None
+    bias: str = "none"
+    window: int | None = None
+    padding: tuple[bool, ...] | None = None
+    kv_heads: int = 0
+    slopes: tuple[float, ...] = ()
+
+    @property
+    def groups(self) -> int:
+        """Key/value heads G (equal to heads unless GQA/MQA)."""
+        return self.kv_heads or self.heads
+
+    def kv_head(self, head: int) -> int:
+        """The 1-based key/value head query head ``head`` (1-based) uses: ⌊(h − 1)·G/H⌋ + 1."""
+        return (head - 1) * self.groups // self.heads + 1
+
+    @property
+    def key_tokens(self) -> tuple[str, ...]:
+        """Labels of the key/value rows (memory tokens in cross-attention)."""
+        return self.memory_tokens if self.memory_tokens is not None else self.tokens
+
+    def text(self, field: str, lang: str) -> str:
+        """The scenario's ``title``, ``description`` or ``source`` in ``lang`` (its ``_ko`` field under Korean)."""
+        if lang == "ko":
+            ko: str = getattr(self, f"{field}_ko")
+            if ko:
+                return ko
+        en: str = getattr(self, field)
+        return en
+
+    @property
+    def cross(self) -> bool:
+        """True for cross-attention (keys and values from a memory)."""
+        return self.memory_tokens is not None
+
+    @classmethod
+    def of(cls, scn: Scenario) -> ScenarioInfo:
+        """The info record of a validated scenario (``scale_divisor``: √d_k, √(number of keys) or 1)."""
+        memory = scn.memory
+        var = scn.variants
+        return cls(
+            name=scn.name,
+            title=scn.title,
+            tokens=scn.tokens,
+            memory_tokens=scn.memory_tokens,
+            d_model=scn.d_model,
+            heads=scn.heads,
+            d_k=scn.d_k,
+            d_v=scn.d_v,
+            mask=scn.mask,
+            scale=scn.scale,
+            source=scn.source,
+            description=scn.description,
+            article=scn.article,
+            title_ko=scn.title_ko,
+            description_ko=scn.description_ko,
+            source_ko=scn.source_ko,
+            given_qkv=scn.given_qkv,
+            rounding=tuple(sorted(scn.rounding.items())),
+            d_src=int(memory.shape[1]) if memory is not None else scn.d_model,
+            d_out=scn.d_out,
+            scale_divisor=cls.divisor_for(scn.scale, scn.d_k, len(scn.key_tokens)),
+            sqrt_dk=math.sqrt(scn.d_k),
+            positions=var.positions,
+            rope_style=var.rope.style if var.rope is not None else None,
+            rope_base=var.rope.base if var.rope is not None else None,
+            bias=var.bias,
+            window=var.window,
+            padding=tuple(bool(b) for b in var.padding) if var.padding is not None else None,
+            kv_heads=scn.kv_heads,
+            slopes=tuple(float(m) for m in alibi_slopes(scn.heads)) if var.bias == "alibi" else (),
+        )
+
+    @staticmethod
+    def divisor_for(scale: str, d_k: int, n_keys: int) -> float:
+        """What the scores are divided by: √d_k, √(number of keys) or 1 (the one definition)."""
+        return {"sqrt_dk": math.sqrt(d_k), "sqrt_seq_len": math.sqrt(n_keys)}.get(scale, 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """The whole run: scenario facts, stages in order, the source's checkpoints.
+
+    ``exact`` is True when the run ignored the scenario's hand rounding.
+    """
+
+    info: ScenarioInfo
+    stages: tuple[Stage, ...]
+    checkpoints: tuple[Checkpoint, ...] = ()
+    exact: bool = False
+    verdicts: tuple[Verdict, ...] = ()
+
+    def verdicts_for(self, stage: Stage) -> tuple[Verdict, ...]:
+        """The checkpoint verdicts that belong to this stage (and head)."""
+        return tuple(v for v in self.verdicts if v.checkpoint.stage == stage.id and v.checkpoint.head == stage.head)
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter shows a trace as the interactive page (``mhsa_tutor.views.page.page``), with a text fallback."""
+        from mhsa_tutor.views.page.page import notebook_bundle
+
+        return notebook_bundle(self)
+
+    def find(self, stage_id: str, head: int | None = None) -> Stage:
+        """The stage with this id (and head, for per-head stages).
+
+        Raises:
+            KeyError: no such stage in this trace.
+        """
+        for stage in self.stages:
+            if stage.id == stage_id and (head is None or stage.head == head):
+                return stage
+        raise KeyError((stage_id, head))
+
+    def labels(self, axis: Axis, size: int) -> tuple[str, ...]:
+        """Labels of one axis of a matrix: token names, or 1..size for dims."""
+        if axis == "tokens":
+            return self.info.tokens
+        if axis == "keys":
+            return self.info.key_tokens
+        return tuple(str(i + 1) for i in range(size))

@@ -1,0 +1,144 @@
+"""Checks of the variant fields of a scenario file: positions, [rope], bias, window, kv_heads, blocked, padding.
+
+``VariantChecks`` extends the single-value toolbox (``validate_fields``) with
+the checks of the fields that switch on the modern variants of attention; the
+document validator (``validate``) calls ``variants`` once the inputs are known.
+Each failure is one ``ScenarioError`` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+import numpy as np
+
+from mhsa_tutor.core.errors import did_you_mean
+from mhsa_tutor.core.scenario import Array, Bias, Bools, Positions, Rope, RopeStyle, Variants
+from mhsa_tutor.core.stages import BIASES, POSITIONS, ROPE_STYLES
+from mhsa_tutor.io.validate_fields import FieldChecks, type_name
+
+_ROPE_KEYS = ("base", "style")
+
+
+class VariantChecks(FieldChecks):
+    """The checks of the variant fields, on top of the single-value checks."""
+
+    def kv_heads(self, data: Mapping[str, Any], heads: int) -> int:
+        """``kv_heads`` (default: heads): an integer from 1 to heads that divides heads."""
+        if "kv_heads" not in data:
+            return heads
+        g = self.integer(data["kv_heads"], "kv_heads", low=1, high=heads)
+        if heads % g:
+            raise self.fail("kv_heads", f"is {g}, which does not divide heads ({heads}); expected a divisor of {heads}")
+        return g
+
+    def variants(
+        self,
+        data: Mapping[str, Any],
+        inp: Mapping[str, Any],
+        *,
+        mask: str,
+        T: int,
+        Tk: int,
+        d_model: int | None,
+        d_k: int,
+        heads: int,
+        kv_heads: int,
+        cross: bool,
+    ) -> Variants:
+        """The Variants record of a document whose inputs are already checked.
+
+        ``d_model`` is the width of X, or None when Q, K and V are given.
+        """
+        positions = self.choice(data, "positions", POSITIONS)
+        P: Array | None = None
+        if positions != "none" and d_model is None:
+            raise self.fail(
+                "positions", f"is {positions!r}, but Q, K, V are given; expected positions only with input.X"
+            )
+        if "P" in inp:
+            if positions != "learned":
+                raise self.fail("input.P", 'is given, but positions is not "learned"; expected positions = "learned"')
+            P = self.matrix(inp["P"], "input.P")
+            self.expect_shape(P, "input.P", T, d_model, "one position row per token, as wide as X")
+        elif positions == "learned":
+            raise self.fail("input.P", 'is missing; positions = "learned" needs P (tokens × d_model)')
+
+        bias = self.choice(data, "bias", BIASES)
+        rope = self.rope(data, d_k)
+        window = self.window(data, mask)
+        if mask in ("causal", "sliding") and cross:
+            raise self.fail(
+                "mask", f"is {mask!r}, expected 'none' or 'custom' for cross-attention (memory_tokens is set)"
+            )
+        blocked: Bools | None = None
+        if "blocked" in inp:
+            if mask != "custom":
+                raise self.fail("input.blocked", 'is given, but mask is not "custom"; expected mask = "custom"')
+            blocked = self.booleans(inp["blocked"], "input.blocked", T, Tk, "tokens × key tokens")
+        elif mask == "custom":
+            raise self.fail("input.blocked", 'is missing; mask = "custom" needs blocked (tokens × key tokens booleans)')
+        padding: Bools | None = None
+        if "padding" in inp:
+            if not isinstance(inp["padding"], list):
+                raise self.fail("input.padding", f"is {type_name(inp['padding'])}, expected one boolean per key token")
+            padding = self.booleans([inp["padding"]], "input.padding", 1, Tk, "one per key token")[0]
+        return Variants(
+            positions=cast(Positions, positions),
+            P=P,
+            rope=rope,
+            bias=cast(Bias, bias),
+            window=window,
+            blocked=blocked,
+            padding=padding,
+            kv_heads=kv_heads if kv_heads != heads else None,
+        )
+
+    def rope(self, data: Mapping[str, Any], d_k: int) -> Rope | None:
+        """The [rope] table, or None; RoPE needs an even d_k."""
+        if "rope" not in data:
+            return None
+        table = self.table(data, "rope")
+        self.known_keys(table, _ROPE_KEYS, "rope.")
+        style = table.get("style", "half")
+        if style not in ROPE_STYLES:
+            shown = repr(style) if isinstance(style, str) else type_name(style)
+            hint = did_you_mean(style, ROPE_STYLES) if isinstance(style, str) else ""
+            raise self.fail("rope.style", f"is {shown}; {hint}expected one of: 'half', 'interleaved'")
+        base = 10000.0
+        if "base" in table:
+            base = self.number(table["base"], "rope.base")
+            if base <= 1.0:
+                raise self.fail("rope.base", f"is {table['base']}, expected a number greater than 1")
+        if d_k % 2:
+            raise self.fail("rope", f"needs an even d_k (features are rotated in pairs), but d_k = {d_k}")
+        return Rope(base=base, style=cast(RopeStyle, style))
+
+    def window(self, data: Mapping[str, Any], mask: str) -> int | None:
+        """``window`` W >= 1, given exactly when mask is "sliding"."""
+        if "window" not in data:
+            if mask == "sliding":
+                raise self.fail("window", 'is missing; mask = "sliding" needs window = W (an integer >= 1)')
+            return None
+        if mask != "sliding":
+            raise self.fail("window", 'is given, but mask is not "sliding"; expected mask = "sliding"')
+        return self.integer(data["window"], "window", low=1)
+
+    def booleans(self, value: object, fld: str, rows: int, cols: int, why: str) -> Bools:
+        """A rows × cols list of lists of true/false, as a read-only bool array."""
+        if not isinstance(value, list) or not all(isinstance(r, list) for r in value):
+            raise self.fail(fld, f"is {type_name(value)}, expected {why} booleans (true = blocked)")
+        for i, row in enumerate(value):
+            for j, x in enumerate(row):
+                if not isinstance(x, bool):
+                    where = f"{fld}[{j + 1}]" if rows == 1 else f"{fld}[{i + 1}][{j + 1}]"
+                    raise self.fail(where, f"is {type_name(x)}, expected true or false")
+        shape = (len(value), len(value[0]) if value else 0)
+        if shape != (rows, cols) or any(len(r) != cols for r in value):
+            got = f"{len(value[0]) if value else 0} values" if rows == 1 else f"{shape[0]}×{shape[1]}"
+            want = f"{cols} values" if rows == 1 else f"{rows}×{cols}"
+            raise self.fail(fld, f"is {got}, expected {want} ({why})")
+        arr = np.array(value, dtype=bool).reshape(rows, cols)
+        arr.flags.writeable = False
+        return arr

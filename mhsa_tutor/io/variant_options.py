@@ -1,0 +1,90 @@
+"""The variant options of ``random`` and ``new``, parsed at the CLI boundary into one frozen record.
+
+``VariantOptions`` holds ``--positions``, ``--rope``, ``--bias``, ``--window`` and
+``--kv-heads`` as given (None: not given), checks them against the sizes and
+the mask (``OptionError`` naming the option) and turns them into the
+scenario's ``Variants``. ``generate`` builds the numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.core.errors import OptionError, did_you_mean
+from mhsa_tutor.core.scenario import Bias, Positions, Rope, Variants
+from mhsa_tutor.core.stages import BIASES, POSITIONS
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class VariantOptions:
+    """The variant options of ``random`` and ``new`` (None: not given; the plain Transformer).
+
+    ``rope`` switches on RoPE (base 10000, "half" pairing); ``window`` goes with
+    mask "sliding"; ``kv_heads`` makes the query heads share key/value heads.
+    """
+
+    positions: str | None = None
+    rope: bool | None = None
+    bias: str | None = None
+    window: int | None = None
+    kv_heads: int | None = None
+
+    def given(self) -> dict[str, object]:
+        """The options given, by their option names (for "only for the random scenario")."""
+        named = {
+            "positions": self.positions,
+            "rope": self.rope or None,
+            "bias": self.bias,
+            "window": self.window,
+            "kv-heads": self.kv_heads,
+        }
+        return {k: v for k, v in named.items() if v is not None}
+
+    def check(self, d_model: int, heads: int, mask: str) -> None:
+        """Raise ``OptionError`` unless these options fit the sizes and the mask."""
+        if self.positions is not None and self.positions not in POSITIONS:
+            hint = did_you_mean(self.positions, POSITIONS)
+            raise OptionError(
+                f"{self.positions!r} is not known; {hint}expected one of: {', '.join(POSITIONS)}", "positions"
+            )
+        if self.bias is not None and self.bias not in BIASES:
+            hint = did_you_mean(self.bias, BIASES)
+            raise OptionError(f"{self.bias!r} is not known; {hint}expected one of: {', '.join(BIASES)}", "bias")
+        if mask == "sliding" and self.window is None:
+            raise OptionError("is needed with --mask sliding; expected a window W >= 1", "window")
+        if self.window is not None and mask != "sliding":
+            raise OptionError("goes with --mask sliding", "window")
+        if self.window is not None and self.window < 1:
+            raise OptionError(f"{self.window} is out of range; expected 1 or more", "window")
+        if self.kv_heads is not None and not (1 <= self.kv_heads <= heads and heads % self.kv_heads == 0):
+            raise OptionError(
+                f"{self.kv_heads} does not divide the heads ({heads}); expected a divisor of {heads}", "kv-heads"
+            )
+        if self.rope and (d_model // heads) % 2:
+            raise OptionError(f"needs an even d_k, but d_model / heads = {d_model // heads}", "rope")
+
+    def variants(self, P: Array | None = None) -> Variants:
+        """The Variants record (``P``: the drawn learned positions)."""
+        return Variants(
+            positions=cast(Positions, self.positions or "none"),
+            P=P,
+            rope=Rope() if self.rope else None,
+            bias=cast(Bias, self.bias or "none"),
+            window=self.window,
+            kv_heads=self.kv_heads,
+        )
+
+    def flags(self) -> str:
+        """The options as they are typed, e.g. `` --rope --kv-heads 1``."""
+        out = "".join(f" --{k} {v}" for k, v in self.given().items() if k != "rope")
+        return (" --rope" if self.rope else "") + out
+
+
+#: No variant option given: the plain Transformer.
+PLAIN = VariantOptions()

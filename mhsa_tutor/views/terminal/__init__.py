@@ -1,0 +1,1 @@
+"""The terminal view: Rich tables, the stepper, the list of built-ins."""

@@ -1,0 +1,85 @@
+"""The ``list`` view: one row per built-in scenario, laid out for the width there is.
+
+Each row has the name (never cut: it is what a learner copies), the title,
+what the scenario shows (its features, from the scenario's own fields), the
+tokens, the heads and the article it reproduces (its short citation; else the
+first clause of its source). When the table cannot fit the width without
+cutting a word, each scenario becomes a short block instead (``layout.Stacked``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mhsa_tutor.core.scenario import Scenario
+from mhsa_tutor.strings import ARTICLES, ui
+from mhsa_tutor.views.terminal.layout import Stacked
+from mhsa_tutor.views.view import safe
+
+
+def shows(scn: Scenario, lang: str = "en") -> str:
+    """What a scenario shows, in a few words: self- or cross-attention, its mask, inputs, scale and hand rounding."""
+    t = ui(lang)
+    parts = [t["list_cross"] if scn.memory_tokens is not None else t["list_self"]]
+    if scn.mask != "none":
+        parts.append(t[f"list_{scn.mask}"])
+    v = scn.variants
+    if v.padding is not None:
+        parts.append(t["list_padding"])
+    if v.positions != "none":
+        parts.append(t[f"list_positions_{v.positions}"])
+    if v.rope is not None:
+        parts.append(t["list_rope"])
+    if v.bias != "none":
+        parts.append(t["list_alibi"])
+    if v.kv_heads is not None and v.kv_heads != scn.heads:
+        parts.append(t["list_gqa"].format(g=v.kv_heads))
+    if scn.given_qkv:
+        parts.append(t["list_given_qkv"])
+    if scn.scale != "sqrt_dk":
+        parts.append(t[f"list_scale_{scn.scale}"])
+    if scn.rounding:
+        parts.append(t["list_rounding"])
+    return ", ".join(parts)
+
+
+def _title(scn: Scenario, lang: str) -> str:
+    """The scenario's title in ``lang`` (its ``title_ko`` under Korean, when it has one)."""
+    return scn.title_ko if lang == "ko" and scn.title_ko else scn.title
+
+
+def source_clause(scn: Scenario) -> str:
+    """The article's short citation, or else the first clause of the source line."""
+    if scn.article is not None:
+        return ARTICLES[scn.article].short
+    authors = scn.source.split(", '", 1)  # "Vaswani et al., 'Attention Is All You Need', …": the authors
+    if len(authors) == 2:
+        return authors[0]
+    return re.split(r" \(|; |\. |: ", scn.source, maxsplit=1)[0]
+
+
+def scenario_list(scenarios: Sequence[Scenario], lang: str = "en") -> RenderableType:
+    """The table of scenarios (or, when too narrow, one block per scenario)."""
+    t = ui(lang)
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(t["list_name"], no_wrap=True)
+    for col in ("list_title", "list_shows", "list_tokens", "list_heads", "list_article"):
+        table.add_column(t[col])
+    blocks: list[Text] = []
+    for scn in scenarios:
+        tokens = " ".join(scn.tokens)
+        source = source_clause(scn)
+        cells = [safe(_title(scn, lang)), shows(scn, lang), safe(tokens), str(scn.heads), safe(source)]
+        table.add_row(Text(scn.name, style="bold"), *(Text(c) for c in cells))
+        block = Text()
+        block.append(scn.name, style="bold")
+        block.append(f"\n  {safe(_title(scn, lang))}\n  {shows(scn, lang)}\n  {t['list_tokens']}: {safe(tokens)}")
+        block.append(f"\n  {t['list_article']}: {safe(source)}")
+        blocks.append(block)
+    return Stacked(table, blocks)

@@ -1,0 +1,46 @@
+"""What every view shares: how to show a trace (``View``), the eliding rule, the progress line, and
+``safe`` for file text. No Rich here, so the terminal and the page views stay independent of each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mhsa_tutor.core.text import escape_controls
+from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.strings import ui
+
+ELIDE_AT = 12  # show corners of matrices with more rows or columns than this
+EDGE = 4  # rows/columns kept on each side when eliding
+
+
+@dataclass(frozen=True)
+class View:
+    """How to show a trace: decimals, eliding, language, narration."""
+
+    precision: int = 4
+    full: bool = False
+    lang: str = "en"
+    narrate: bool = True
+    example: bool = False  # work one cell out in full under the formula (the walkthrough)
+    fit: bool = True  # lay matrices out for the console's width (False: the export's fixed corners)
+
+
+def safe(text: str) -> str:
+    """Make file text inert on a terminal: control and bidi characters become visible escapes (``text``)."""
+    return escape_controls(text)
+
+
+def shown_indices(n: int, full: bool) -> list[int | None]:
+    """Indices to show along an axis of length n; None marks the ellipsis."""
+    if full or n <= ELIDE_AT:
+        return list(range(n))
+    return [*range(EDGE), None, *range(n - EDGE, n)]
+
+
+def progress_line(trace: Trace, index: int, lang: str = "en") -> str:
+    """``stage 6/15 · head 1 · scaled`` (``단계 6/15 · 헤드 1 · scaled``) for the stage at 0-based ``index``."""
+    stage = trace.stages[index]
+    t = ui(lang)
+    head = " · " + t["progress_head"].format(h=stage.head) if stage.head is not None else ""
+    return t["progress"].format(k=index + 1, n=len(trace.stages)) + f"{head} · {stage.id}"
