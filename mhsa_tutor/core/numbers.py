@@ -98,6 +98,20 @@ def signed(x: float, precision: int) -> str:
     return f"({s})" if s.startswith(MINUS) else s
 
 
+def table_precision(values: npt.NDArray[np.float64], precision: int) -> int:
+    """The decimals a table of ``values`` shows: 0 when every finite number is a whole number, else ``precision``.
+
+    Decided per matrix, so its columns stay aligned: a matrix of exact integers
+    prints ``1``, not ``1.0000`` (narrower, and true); one non-integer keeps the
+    fixed decimals for all. ``±∞`` (a mask) does not count; huge numbers keep
+    their exponent form.
+    """
+    x = values[np.isfinite(values)]
+    if x.size == 0 or np.any(np.abs(x) >= HUGE):
+        return precision
+    return 0 if bool(np.all(np.abs(np.round(x) - x) <= 1e-9 * np.maximum(1.0, np.abs(x)))) else precision
+
+
 def vec(a: npt.NDArray[np.float64], decimals: int) -> str:
     """A scalar, vector or matrix as ``0.7685``, ``[1.0002, 2.9998]`` or ``[[…], […]]``."""
     if a.ndim == 0:

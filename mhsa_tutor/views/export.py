@@ -38,7 +38,7 @@ from rich.console import Console, RenderableType
 
 from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.errors import OptionError, did_you_mean
-from mhsa_tutor.core.numbers import fmt, vec
+from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.stagetext import variants_text
 from mhsa_tutor.core.text import escape_json
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
@@ -212,13 +212,14 @@ def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
     row_labels = trace.labels(matrix.rows, rows_n)
     col_labels = trace.labels(matrix.cols, cols_n)
     cols = shown_indices(cols_n, view.full)
+    decimals = table_precision(values, view.precision)
     header = [f"**{md_text(name)}**", *("…" if j is None else md_text(col_labels[j]) for j in cols)]
     lines = [_md_row(header), _md_row([":---", *("---:" for _ in cols)])]
     for i in shown_indices(rows_n, view.full):
         if i is None:
             lines.append(_md_row(["⋮", *("⋮" for _ in cols)]))
             continue
-        cells = ("…" if j is None else md_number(float(values[i, j]), view.precision) for j in cols)
+        cells = ("…" if j is None else md_number(float(values[i, j]), decimals) for j in cols)
         lines.append(_md_row([f"**{md_text(row_labels[i])}**", *cells]))
     return lines
 

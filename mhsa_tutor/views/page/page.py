@@ -27,7 +27,7 @@ import numpy as np
 # ---------------------------------------------------------------- adapter: the only calls into the rest of the tutor
 # (mathml and page_data are this feature's own modules; everything else is the tutor's public API)
 from mhsa_tutor.core.errors import OptionError
-from mhsa_tutor.core.numbers import fmt, vec
+from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.scenario import Checkpoint
 from mhsa_tutor.core.stagetext import latex as stage_latex
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
@@ -170,6 +170,7 @@ def matrix_html(trace: Trace, stage: Stage, name: str, m: Matrix, view: View) ->
     n_rows, n_cols = values.shape
     row_labels, col_labels = trace.labels(m.rows, n_rows), trace.labels(m.cols, n_cols)
     cols = shown_indices(n_cols, view.full)
+    decimals = table_precision(values, view.precision)
     shade = stage.id == "softmax"
     masked = _masked_cells(trace, stage)
     head = f' data-head="{stage.head}"' if stage.head is not None else ""
@@ -195,7 +196,7 @@ def matrix_html(trace: Trace, stage: Stage, name: str, m: Matrix, view: View) ->
             if x == float("-inf"):
                 cls.append("neginf")
             c = f' class="{" ".join(cls)}"' if cls else ""
-            out.append(f'<td{c} {attrs} data-row="{i + 1}" data-col="{j + 1}">{fmt(x, view.precision)}</td>')
+            out.append(f'<td{c} {attrs} data-row="{i + 1}" data-col="{j + 1}">{fmt(x, decimals)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

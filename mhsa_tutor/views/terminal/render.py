@@ -28,7 +28,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from mhsa_tutor.core.numbers import fmt, vec
+from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.stagetext import variants_text
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.strings import ARTICLES
@@ -75,6 +75,7 @@ def matrix_table(
     rows_n, cols_n = values.shape
     row_labels = trace.labels(matrix.rows, rows_n)
     col_labels = trace.labels(matrix.cols, cols_n)
+    decimals = table_precision(values, view.precision)
     table = Grid()
     table.add_column(Text(name, style="bold"), justify="left")
     cols = shown_indices(cols_n, view.full) if cols is None else cols
@@ -90,7 +91,7 @@ def matrix_table(
                 cells.append(Text("…"))
                 continue
             x = float(values[i, j])
-            cells.append(Text(fmt(x, view.precision), style=_weight_style(x) if shade else ""))
+            cells.append(Text(fmt(x, decimals), style=_weight_style(x) if shade else ""))
         table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
     return table
 
@@ -133,10 +134,11 @@ class FitMatrix:
         if view.full:
             return list(range(n))
         widths: dict[int, int] = {}
+        decimals = table_precision(values, view.precision)
 
         def col_width(j: int) -> int:
             if j not in widths:
-                cells = [cell_len(fmt(float(values[i, j]), view.precision)) for i in rows_i]
+                cells = [cell_len(fmt(float(values[i, j]), decimals)) for i in rows_i]
                 widths[j] = max([cell_len(safe(labels[j])), *cells])
             return widths[j]
 
