@@ -164,7 +164,7 @@ def test_new_refuses_to_overwrite(invoke: Invoke, tmp_path: Path) -> None:
     [
         (["--tokens", "   "], "at least one token"),
         (["--tokens", "a b", "--heads", "3"], "cannot be split into 3 heads"),
-        (["--tokens", "a b", "--d-model", "1024"], "too big to edit"),
+        (["--tokens", "a b", "--d-model", "1024"], "the limit for a scenario file"),
         (["--tokens", "a b", "--values", "uniform"], "uniform"),
     ],
 )

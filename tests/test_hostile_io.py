@@ -158,7 +158,7 @@ def test_a_file_over_the_size_cap_names_the_cap(invoke: Invoke, tmp_path: Path) 
 # ------------------------------------------------------------- 6. signals
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_a_signal_during_an_export_leaves_no_file(signum: int, tmp_path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-m", "mhsa_tutor", "export", *BERT, "-o", "bert.json"],

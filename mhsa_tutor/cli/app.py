@@ -19,7 +19,7 @@ import typer
 
 from mhsa_tutor import __version__
 from mhsa_tutor.cli import terminal_io
-from mhsa_tutor.cli.inputs import load_ref, source_of, trace_of, variants_of, view_of
+from mhsa_tutor.cli.inputs import input_files, load_ref, source_of, trace_of, variants_of, view_of
 from mhsa_tutor.cli.support import (
     BiasOpt,
     DModelOpt,
@@ -39,6 +39,7 @@ from mhsa_tutor.cli.support import (
     ValuesOpt,
     WindowOpt,
     at_least,
+    at_most,
     choice,
     errors,
     make_console,
@@ -47,7 +48,7 @@ from mhsa_tutor.cli.support import (
     read_line,
 )
 from mhsa_tutor.core.errors import OptionError
-from mhsa_tutor.core.limits import MAX_COUNT, check_count, check_full, full_cells
+from mhsa_tutor.core.limits import MAX_COUNT, MAX_SEED, check_count, check_full, full_cells
 from mhsa_tutor.core.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
@@ -257,8 +258,11 @@ def export(
     from mhsa_tutor.views.export import choose_format, write_export
 
     with errors():
+        if not output:
+            raise OptionError("is empty; expected a file name, or - for standard output", "output")
+        inputs = input_files(scenario)  # the export may not replace the file it is made from
         if output != "-":
-            check_target(output, force=force)
+            check_target(output, force=force, inputs=inputs)
         kind = choose_format(output, fmt)
         variants = variants_of(positions, rope, bias, window, kv_heads)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
@@ -268,7 +272,7 @@ def export(
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
         else:
-            write_file(output, lambda out: write_export(trace, kind, view, out), force=force)
+            write_file(output, lambda out: write_export(trace, kind, view, out), force=force, inputs=inputs)
 
 
 @app.command()
@@ -329,6 +333,7 @@ def quiz(
     console = make_console()
     with errors():
         at_least(seed, 0, "seed")
+        at_most(seed, MAX_SEED, "seed")
         at_least(count, 1, "count")
         at_least(tolerance, 0, "tolerance")
         if tolerance is not None and not tolerance < float("inf"):
@@ -394,7 +399,7 @@ def new(
     from rich.text import Text
 
     from mhsa_tutor.io.generate import build_new
-    from mhsa_tutor.io.newfile import scenario_toml
+    from mhsa_tutor.io.newfile import check_readable, scenario_toml
     from mhsa_tutor.io.safe_write import check_target, write_file
     from mhsa_tutor.strings import ui
     from mhsa_tutor.views.view import safe
@@ -403,6 +408,7 @@ def new(
     with errors():
         choice(lang, LANGS, "lang")
         at_least(seed, 0, "seed")
+        at_most(seed, MAX_SEED, "seed")
         check_target(file, force=force)
         path = Path(file)
         scn = build_new(
@@ -417,6 +423,7 @@ def new(
             variants=variants_of(positions, rope, bias, window, kv_heads),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
+        check_readable(text, file, path.stem, values)  # never write a file that `run` refuses
 
         def write(out: TextIO) -> None:
             out.write(text)

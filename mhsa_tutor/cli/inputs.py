@@ -8,7 +8,8 @@ Heavy modules are imported inside, so the CLI still starts without NumPy.
 
 from typing import TYPE_CHECKING
 
-from mhsa_tutor.cli.support import at_least, choice
+from mhsa_tutor.cli.support import at_least, at_most, choice
+from mhsa_tutor.core.limits import MAX_SEED
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
@@ -30,6 +31,22 @@ def load_ref(ref: "str | RandomSpec") -> "Scenario":
     return (ref if isinstance(ref, RandomSpec) else RandomSpec()).build()
 
 
+def input_files(ref: str) -> tuple[str, ...]:
+    """The files a command reads for the scenario ``ref``: its file, or none (``random``, an unknown name).
+
+    An export compares its target with these, so it can never write over its own input.
+    """
+    if ref == "random":
+        return ()
+    from mhsa_tutor.core.errors import ScenarioError
+    from mhsa_tutor.io.loader import resolve
+
+    try:
+        return (str(resolve(ref)),)
+    except ScenarioError:  # loading it reports the problem, in its own words
+        return ()
+
+
 def source_of(
     name: str,
     tokens: int | None,
@@ -44,6 +61,7 @@ def source_of(
     from mhsa_tutor.io.generate import RandomSpec
 
     at_least(seed, 0, "seed")
+    at_most(seed, MAX_SEED, "seed")
     spec = RandomSpec.from_options(
         name,
         tokens=tokens,

@@ -9,10 +9,11 @@
   strings checked by the library, which names the closest valid choice.
 * ``errors()`` maps ``TutorError`` to exit code 2; an ``OptionError`` is shown
   with its flag (``--row 5 is out of range …``).
-* at the process edge (``terminal_io``): SIGTERM/SIGHUP exit 128 + signal after
-  the same clean-up as Ctrl-C; a full disk or closed stdout is one ``error:``
-  line and exit 1; a broken pipe exits 141 quietly; MemoryError is one line too;
-  a ``COLUMNS`` or ``LINES`` outside the budget (``limits``) is refused first.
+* at the process edge (``terminal_io``): every terminating signal (SIGTERM,
+  SIGHUP, SIGQUIT, ...) exits 128 + signal after the same clean-up as Ctrl-C;
+  a full disk or closed stdout is one ``error:`` line and exit 1; a broken pipe
+  exits 141 quietly; MemoryError is one line too; a ``COLUMNS`` or ``LINES``
+  outside the budget (``limits``) is refused first; ``COLUMNS=0`` is unset.
 
 Imports neither NumPy nor Rich at module level, so ``--help`` stays fast.
 """
@@ -100,7 +101,7 @@ class Group(TyperGroup):
             with terminal_io.handle_signals():
                 code = self._main(args, prog_name, complete_var, **extra)
                 terminal_io.flush_stdout()
-        except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP: cleaned up as for Ctrl-C
+        except terminal_io.Signalled as sig:  # SIGTERM, SIGHUP, SIGQUIT, ...: cleaned up as for Ctrl-C
             code = 128 + sig.signum
         except MemoryError:  # the budget (limits.py) should prevent it; never a traceback
             typer.echo(error_line("out of memory; try smaller sizes (the limits are in the README)"), err=True)
@@ -121,6 +122,7 @@ class Group(TyperGroup):
 
         try:
             check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
+            terminal_io.unset_zero_size()  # COLUMNS=0: the terminal's width or 80, as shutil reads it
             extra.setdefault("terminal_width", help_width())
             rv = super().main(args, prog_name or "mhsa-tutor", complete_var, standalone_mode=False, **extra)
             return rv if isinstance(rv, int) else 0
@@ -220,8 +222,23 @@ def at_least(value: float | None, low: float, option: str, top: float | None = N
     if value is None or (low <= value and (top is None or value <= top)):
         return
     kind = "a whole number" if isinstance(value, int) else "a number"
-    span = f"from {low:g} to {top:g}" if top is not None else f", {low:g} or more"
-    raise OptionError(f"expected {kind}{'' if span.startswith(',') else ' '}{span}, got {value:g}", option)
+    span = f"from {_shown(low)} to {_shown(top)}" if top is not None else f", {_shown(low)} or more"
+    raise OptionError(f"expected {kind}{'' if span.startswith(',') else ' '}{span}, got {_shown(value)}", option)
+
+
+def at_most(value: int | None, top: int, option: str) -> None:
+    """Check a whole-number option against its limit (None: not given).
+
+    Raises:
+        OptionError: ``--seed 2**70 is over the limit; expected a whole number from 0 to 18,446,744,073,709,551,615``.
+    """
+    if value is not None and value > top:
+        raise OptionError(f"{value} is over the limit; expected a whole number from 0 to {top:,}", option)
+
+
+def _shown(x: float) -> str:
+    """A bound or a value as typed: whole numbers in full (never ``1e+23``), others as ``:g``."""
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 #: What a number option expects, for Typer's errors on values that are not numbers at all.

@@ -7,9 +7,12 @@ Contract:
   an argument) are written as ``\\u221e``-style escapes instead of raising; a
   closed standard output (``>&-``) becomes a stream whose writes fail, so
   nothing reports success without its output;
-* ``handle_signals`` turns SIGTERM and SIGHUP into ``Signalled``, raised where
-  the program is, so ``finally`` blocks (the temporary file of an export) run
-  exactly as for Ctrl-C; the exit code is 128 + the signal's number;
+* ``handle_signals`` turns every terminating signal a program may catch
+  (``signals.TERMINATING_SIGNALS``: SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGALRM,
+  ... and the real-time signals) into ``Signalled``, raised where the program
+  is, so ``finally`` blocks (the terminal's settings, the temporary file of an
+  export) run exactly as for Ctrl-C; the exit code is 128 + the signal's number.
+  A signal the parent set to be ignored (``nohup``) stays ignored;
 * ``read_stdin_line`` reads at most ``limits.MAX_LINE`` characters; a closed or
   undecodable standard input is the end of input;
 * ``OutputFailed`` carries a failed write to standard output; ``exit_code_for``
@@ -32,12 +35,14 @@ from types import FrameType
 
 from mhsa_tutor.core.errors import InputError
 from mhsa_tutor.core.limits import MAX_LINE
+from mhsa_tutor.io.signals import terminating_signals
 
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 class Signalled(BaseException):
-    """SIGTERM or SIGHUP arrived; like KeyboardInterrupt, not caught by ``except Exception``."""
+    """A terminating signal (SIGTERM, SIGHUP, SIGQUIT, ...) arrived; like KeyboardInterrupt, not caught by
+    ``except Exception``."""
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
@@ -76,19 +81,31 @@ def prepare_streams() -> None:
                 stream.reconfigure(errors="backslashreplace")
 
 
+def unset_zero_size() -> None:
+    """Remove ``COLUMNS`` or ``LINES`` when it is 0 (``COLUMNS=0``, ``LINES=00``): no size at all.
+
+    Rich would lay everything out 0 columns wide (nothing printed) and wrapping
+    would fail; Python's ``shutil.get_terminal_size`` reads a 0 as not set, and so
+    does the tutor: the terminal's own size is used, or 80 × 25 when piped.
+    """
+    for name in ("COLUMNS", "LINES"):
+        text = os.environ.get(name, "").strip()
+        if text.isdecimal() and int(text[:18]) == 0:
+            del os.environ[name]
+
+
 def _raise_signalled(signum: int, frame: FrameType | None) -> None:
     raise Signalled(signum)
 
 
 @contextmanager
 def handle_signals() -> Iterator[None]:
-    """While inside, SIGTERM and SIGHUP raise ``Signalled`` (in the main thread only)."""
+    """While inside, every terminating signal left at its default raises ``Signalled`` (main thread only)."""
     previous: dict[int, object] = {}
     try:
-        for name in ("SIGTERM", "SIGHUP"):
-            sig = getattr(signal, name, None)
-            if sig is not None:
-                with suppress(ValueError, OSError):  # not the main thread: leave the default
+        for sig in terminating_signals():
+            with suppress(ValueError, OSError, RuntimeError):  # not the main thread, or not catchable: leave it
+                if signal.getsignal(sig) == signal.SIG_DFL:  # an ignored one (nohup's SIGHUP) stays ignored
                     previous[sig] = signal.signal(sig, _raise_signalled)
         yield
     finally:

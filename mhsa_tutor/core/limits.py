@@ -32,6 +32,8 @@ MAX_FULL_CELLS = 250_000  # numbers that --full may lay out as tables
 MAX_COUNT = 1000  # quiz questions
 MAX_LINE = 4096  # characters in one line of input (quiz answers, --step keys)
 MAX_COLUMNS = 400  # the widest layout: a wider terminal or COLUMNS is capped to it, not obeyed
+MAX_WINDOW = MAX_TOKENS  # a sliding window: a longer one sees the same keys as one this long
+MAX_SEED = 2**64 - 1  # --seed: one 64-bit word, as numpy's generators take it
 
 BYTES_PER_CELL = 8  # float64
 
@@ -45,6 +47,8 @@ LIMITS: tuple[tuple[str, int, str], ...] = (
     ("`quiz --count`", MAX_COUNT, "questions"),
     ("one line of input (`quiz`, `--step`)", MAX_LINE, "characters"),
     ("layout width (a wider terminal or `COLUMNS` is capped to it)", MAX_COLUMNS, "characters"),
+    ("sliding `window` (files, `--window`)", MAX_WINDOW, "tokens"),
+    ("`--seed`", MAX_SEED, ""),
 )
 
 

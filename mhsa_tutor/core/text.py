@@ -6,8 +6,12 @@ Contract:
   an output raw: every control (Cc; C0, DEL and C1), every format character
   (Cf: bidi embeddings, overrides, isolates, marks such as U+061C, the BOM,
   soft hyphen, ...) except the joiners U+200C/U+200D that scripts and emoji
-  need, lone surrogates (Cs: undecodable bytes of an argument) and the line and
-  paragraph separators (Zl, Zp);
+  need, lone surrogates (Cs: undecodable bytes of an argument), the line and
+  paragraph separators (Zl, Zp) and the noncharacters (U+FFFE, U+FFFF, …,
+  which XML does not allow);
+* ``draws_nothing`` is the one definition of a character that leaves no mark
+  (white space, default-ignorable characters such as U+200D or U+3164, the
+  braille blank U+2800): a token made only of them is refused (``invisible_part``);
 * ``escape_controls`` shows them as Python-style escapes (``\\x1b``,
   ``\\u061c``) for the terminal, markdown, HTML and SVG;
 * ``escape_json`` and ``escape_toml`` write them as ``\\u061c`` inside the
@@ -26,9 +30,59 @@ _JOINERS = frozenset("\u200c\u200d")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
+def is_noncharacter(ch: str) -> bool:
+    """True for the 66 noncharacters (U+FDD0…U+FDEF and U+xFFFE, U+xFFFF of every plane): never text,
+    and U+FFFE, U+FFFF are not allowed in XML at all."""
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
+
+
 def is_hidden(ch: str) -> bool:
-    """True for a control, format (bidi) or surrogate character, or a line/paragraph separator."""
-    return ch not in _JOINERS and unicodedata.category(ch) in _HIDDEN_CATEGORIES
+    """True for a control, format (bidi) or surrogate character, a line/paragraph separator or a noncharacter."""
+    return ch not in _JOINERS and (unicodedata.category(ch) in _HIDDEN_CATEGORIES or is_noncharacter(ch))
+
+
+#: Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties): characters a renderer draws as nothing.
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+#: Characters that are drawn, but as an empty cell: the braille blank, the Hangul fillers' look-alikes.
+_BLANK_GLYPHS = frozenset("\u2800")
+
+
+def draws_nothing(ch: str) -> bool:
+    """True for a character that leaves no mark on its own: white space, a default-ignorable
+    character (zero-width space and joiners, Hangul fillers, variation selectors, tags…), the
+    braille blank U+2800, or a noncharacter."""
+    if ch.isspace() or ch in _BLANK_GLYPHS or is_noncharacter(ch):
+        return True
+    cp = ord(ch)
+    return any(low <= cp <= high for low, high in _IGNORABLE_RANGES)
+
+
+def invisible_part(token: str) -> str | None:
+    """None when ``token`` draws something; else its characters named, ``U+3164 HANGUL FILLER`` (at most 3)."""
+    if any(not draws_nothing(ch) for ch in token):
+        return None
+    chars = list(dict.fromkeys(token))
+    named = [f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "") for c in chars[:3]]
+    return ", ".join(named) + (", …" if len(chars) > 3 else "")
 
 
 #: Every character that is not printable ASCII: the callbacks below keep those that are not hidden.

@@ -33,10 +33,10 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.errors import OptionError, did_you_mean
-from mhsa_tutor.core.limits import MAX_HEADS, MAX_TOKENS, check_cells, run_cells
+from mhsa_tutor.core.limits import MAX_HEADS, MAX_SCENARIO_BYTES, MAX_TOKENS, check_cells, run_cells
 from mhsa_tutor.core.scenario import MAX_WEIGHTS, FromX, Mask, Scenario
 from mhsa_tutor.core.stages import MASKS
-from mhsa_tutor.core.text import escape_controls, is_utf8
+from mhsa_tutor.core.text import escape_controls, invisible_part, is_utf8
 from mhsa_tutor.io.variant_options import PLAIN, VariantOptions
 
 Array = npt.NDArray[np.float64]
@@ -46,7 +46,9 @@ VALUES: tuple[Values, ...] = ("small-int", "normal")
 RANDOM_NAME = "random"  # the scenario name that means "generate one", never a file
 MAX_D_MODEL = 4096
 
-MAX_FILE_NUMBERS = 1_000_000  # numbers in a file written by `new`: beyond this, use `run random`
+#: The fewest bytes one number takes in a file `new` writes ("0, ", "0.00, "): sizes whose numbers alone
+#: would pass the scenario file limit (what `run` reads) are refused before anything is drawn.
+MIN_NUMBER_BYTES: dict[str, int] = {"small-int": 3, "normal": 6}
 NEW_DECIMALS = 2  # "normal" values in a new file are rounded to this many places, to stay editable
 
 
@@ -326,12 +328,25 @@ def build_new(
     for tok in tokens:
         if not is_utf8(tok):
             raise OptionError(f"the token {escape_controls(tok)} is not UTF-8 text; expected UTF-8", "tokens")
+        blank = invisible_part(tok)
+        if blank is not None:  # the file's own rule (validate_fields.tokens), said about the option
+            raise OptionError(
+                f"has a token that draws nothing, {escape_controls(tok)!r}: it holds only {blank}; "
+                "expected visible tokens",
+                "tokens",
+            )
     check_sizes(len(tokens), d_model, heads)
-    count = len(tokens) * d_model + 4 * d_model * d_model
-    if count > MAX_FILE_NUMBERS:
+    check_choices(mask, values)
+    variants.check(d_model, heads, mask)
+    gk = d_model // heads * (variants.kv_heads or heads)
+    per_token = d_model * (2 if variants.positions == "learned" else 1)  # X (and P)
+    count = len(tokens) * per_token + 2 * d_model * d_model + 2 * d_model * gk  # W_Q, W_O; W_K, W_V
+    least = count * MIN_NUMBER_BYTES[values]
+    if least > MAX_SCENARIO_BYTES:
         raise OptionError(
-            f"a file with {count:,} numbers is too big to edit (limit {MAX_FILE_NUMBERS:,}); "
-            "use `mhsa-tutor run random --tokens T --d-model D --heads H` for big sizes"
+            f"a file with {count:,} numbers would be at least {least:,} bytes; the limit for a scenario file "
+            f"(what `run` reads) is {MAX_SCENARIO_BYTES:,} bytes; use a smaller --d-model, or "
+            "`mhsa-tutor run random --tokens T --d-model D --heads H` for big sizes"
         )
     return build_scenario(
         tokens,

@@ -1,5 +1,9 @@
 """The file ``mhsa-tutor new`` writes: a scenario as commented TOML text that ``load_scenario`` reads back
 to the same numbers. Text only: ``safe_write`` writes the file.
+
+``check_readable`` holds the one rule that ties ``new`` to ``run``: the text is read back
+with the very checks ``run`` makes (the scenario file size limit, then ``parse_scenario``)
+before it is written, so ``new`` never writes a file that ``run`` refuses.
 """
 
 from __future__ import annotations
@@ -11,12 +15,35 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core.errors import ScenarioError
+from mhsa_tutor.core.limits import MAX_SCENARIO_BYTES
 from mhsa_tutor.core.scenario import FromX, Scenario
 from mhsa_tutor.core.text import escape_toml
 from mhsa_tutor.io.generate import NEW_DECIMALS
+from mhsa_tutor.io.validate import parse_scenario
 from mhsa_tutor.strings import ui
 
 Array = npt.NDArray[np.float64]
+
+
+def check_readable(text: str, origin: str, name: str, values: str = "small-int") -> None:
+    """Raise the ``ScenarioError`` that ``run`` would raise on a file holding ``text``, if any.
+
+    Args:
+        text: the file's text, as ``safe_write`` will write it (UTF-8).
+        origin: the file name, for messages.
+        name: the scenario's name (the file's stem).
+        values: how the numbers were drawn (``normal`` ones take more bytes), for the advice.
+    """
+    raw = text.encode("utf-8", "backslashreplace")
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            origin,
+            f"would be {len(raw):,} bytes; the limit for a scenario file (what `run` reads) is "
+            f"{MAX_SCENARIO_BYTES:,} bytes; use a smaller --d-model"
+            + (" or --values small-int" if values == "normal" else ""),
+        )
+    parse_scenario(raw, origin=origin, name=name)
 
 
 def toml_string(text: str) -> str:

@@ -34,6 +34,15 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def _kind_without_opening(path: str | os.PathLike[str]) -> str | None:
+    """What ``path`` is when it is not a regular file (``a socket``…), from ``stat``; None if it is one or unknown."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return None if stat.S_ISREG(mode) else kind_of(mode)
+
+
 def read_scenario_bytes(path: str | os.PathLike[str], origin: str, limit: int = MAX_SCENARIO_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
@@ -53,6 +62,9 @@ def read_scenario_bytes(path: str | os.PathLike[str], origin: str, limit: int = 
     except IsADirectoryError:
         raise ScenarioError(origin, "is a folder, expected a scenario file (.toml)") from None
     except (OSError, ValueError) as exc:
+        kind = _kind_without_opening(path)  # a socket cannot be opened at all (ENXIO): say what it is
+        if kind is not None:
+            raise ScenarioError(origin, f"is {kind}, expected a regular scenario file (.toml)") from None
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ScenarioError(origin, f"cannot be read ({reason})") from None
     try:

@@ -126,9 +126,7 @@ class _Validator(VariantChecks):
                 )
         title = self.string(data, "title", required=True)
         tokens = self.tokens(data, "tokens")
-        heads = self.integer(data["heads"], "heads", low=1)
-        if heads > MAX_HEADS:
-            raise self.fail("heads", f"is {heads:,}; the limit is {MAX_HEADS} heads")
+        heads = self.integer(data["heads"], "heads", low=1, high=MAX_HEADS, unit="heads")
         kv_heads = self.kv_heads(data, heads)
         mask = self.choice(data, "mask", MASKS)
         scale = self.choice(data, "scale", SCALES)

@@ -16,6 +16,7 @@ import numpy as np
 from mhsa_tutor.core.errors import ScenarioError, did_you_mean
 from mhsa_tutor.core.limits import MAX_TOKENS
 from mhsa_tutor.core.scenario import Array
+from mhsa_tutor.core.text import invisible_part
 
 
 def _shape(a: Array) -> str:
@@ -48,10 +49,18 @@ class FieldChecks:
 
     def known_keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
         for key in table:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                where = f"{prefix}{key}" if prefix else key
-                raise self.fail(where, f"is not a known key; {hint}expected one of: {', '.join(allowed)}")
+            if key in allowed:
+                continue
+            head, dot, rest = key.partition(".")
+            if dot and head in allowed:  # "weights.W_O" = ...: quotes make one key of the dotted path
+                raise self.fail(
+                    f'{prefix}"{key}"',
+                    f"is a quoted key, so TOML reads it as one key named {key!r}, not as {rest} in [{prefix}{head}]; "
+                    f"expected {prefix}{key} without quotes, or {rest} under [{prefix}{head}]",
+                )
+            hint = did_you_mean(key, allowed)
+            where = f"{prefix}{key}" if prefix else key
+            raise self.fail(where, f"is not a known key; {hint}expected one of: {', '.join(allowed)}")
 
     def string(self, data: Mapping[str, Any], key: str, *, required: bool, prefix: str = "") -> str:
         if key not in data:
@@ -88,16 +97,29 @@ class FieldChecks:
                 raise self.fail(
                     f"{key}[{i + 1}]", f"is whitespace only ({len(tok)} characters); expected a visible token"
                 )
+            blank = invisible_part(tok)
+            if blank is not None:
+                raise self.fail(
+                    f"{key}[{i + 1}]",
+                    f"draws nothing: it holds only {blank}; expected a visible token "
+                    "(at least one character that is not a space, a filler or a zero-width character)",
+                )
             if "\n" in tok or "\r" in tok:
                 raise self.fail(f"{key}[{i + 1}]", "contains a line break, expected a token on one line")
         return tuple(value)
 
-    def integer(self, value: object, fld: str, *, low: int, high: int | None = None) -> int:
+    def integer(self, value: object, fld: str, *, low: int, high: int, unit: str = "") -> int:
+        """An integer from ``low`` to ``high``: every integer field has both bounds.
+
+        With ``unit``, a value over ``high`` is reported as a limit of the budget
+        (``heads is 20,000; the limit is 128 heads``).
+        """
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(fld, f"is {type_name(value)}, expected an integer")
-        if value < low or (high is not None and value > high):
-            bound = f"from {low} to {high}" if high is not None else f">= {low}"
-            raise self.fail(fld, f"is {value}, expected an integer {bound}")
+        if unit and value > high:
+            raise self.fail(fld, f"is {value:,}; the limit is {high:,} {unit}")
+        if value < low or value > high:
+            raise self.fail(fld, f"is {value}, expected an integer from {low} to {high}")
         return value
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

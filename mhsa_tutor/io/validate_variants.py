@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 
 from mhsa_tutor.core.errors import did_you_mean
+from mhsa_tutor.core.limits import MAX_WINDOW
 from mhsa_tutor.core.scenario import Array, Bias, Bools, Positions, Rope, RopeStyle, Variants
 from mhsa_tutor.core.stages import BIASES, POSITIONS, ROPE_STYLES
 from mhsa_tutor.io.validate_fields import FieldChecks, type_name
@@ -123,7 +124,7 @@ class VariantChecks(FieldChecks):
             return None
         if mask != "sliding":
             raise self.fail("window", 'is given, but mask is not "sliding"; expected mask = "sliding"')
-        return self.integer(data["window"], "window", low=1)
+        return self.integer(data["window"], "window", low=1, high=MAX_WINDOW, unit="tokens")
 
     def booleans(self, value: object, fld: str, rows: int, cols: int, why: str) -> Bools:
         """A rows × cols list of lists of true/false, as a read-only bool array."""
@@ -134,8 +135,11 @@ class VariantChecks(FieldChecks):
                 if not isinstance(x, bool):
                     where = f"{fld}[{j + 1}]" if rows == 1 else f"{fld}[{i + 1}][{j + 1}]"
                     raise self.fail(where, f"is {type_name(x)}, expected true or false")
+        for i, row in enumerate(value[1:], start=2):
+            if len(row) != len(value[0]):  # ragged: its shape is no rows × columns at all
+                raise self.fail(fld, f"is ragged: row {i} has {len(row)} values, row 1 has {len(value[0])}")
         shape = (len(value), len(value[0]) if value else 0)
-        if shape != (rows, cols) or any(len(r) != cols for r in value):
+        if shape != (rows, cols):
             got = f"{len(value[0]) if value else 0} values" if rows == 1 else f"{shape[0]}×{shape[1]}"
             want = f"{cols} values" if rows == 1 else f"{rows}×{cols}"
             raise self.fail(fld, f"is {got}, expected {want} ({why})")

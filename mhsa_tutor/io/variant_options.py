@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.errors import OptionError, did_you_mean
+from mhsa_tutor.core.limits import MAX_WINDOW, check_count
 from mhsa_tutor.core.scenario import Bias, Positions, Rope, Variants
 from mhsa_tutor.core.stages import BIASES, POSITIONS
 
@@ -62,6 +63,8 @@ class VariantOptions:
             raise OptionError("goes with --mask sliding", "window")
         if self.window is not None and self.window < 1:
             raise OptionError(f"{self.window} is out of range; expected 1 or more", "window")
+        if self.window is not None:
+            check_count("--window", self.window, MAX_WINDOW, "tokens")
         if self.kv_heads is not None and not (1 <= self.kv_heads <= heads and heads % self.kv_heads == 0):
             raise OptionError(
                 f"{self.kv_heads} does not divide the heads ({heads}); expected a divisor of {heads}", "kv-heads"

@@ -376,7 +376,7 @@ def explain_cell(
     """
     stage = find_stage(trace, stage_id, head)
     names = list(stage.matrices)
-    name = matrix or names[0]
+    name = names[0] if matrix is None else matrix  # "" is a name, and not one of these
     if name not in stage.matrices:
         raise OptionError(f"{name!r} is not a matrix of {stage_id}; expected one of: {', '.join(names)}", "matrix")
     m = stage.matrices[name]

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from mhsa_tutor.core.engine import run, stable_softmax
 from mhsa_tutor.core.scenario import Scenario
-from mhsa_tutor.core.stages import ROUNDABLE_STAGES, head_columns
+from mhsa_tutor.core.stages import ROUNDABLE_STAGES, STAGE_IDS, head_columns
 from mhsa_tutor.core.trace import Trace
 
 Array = npt.NDArray[np.float64]
@@ -214,8 +214,9 @@ class Catalogue:
 
     def _exact(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
         """The scenario rounds by hand (as its source did) and the answer kept every digit."""
-        rounded = [sid for sid in self.scn.rounding if ROUNDABLE_STAGES.index(sid) < ROUNDABLE_STAGES.index(cell.stage)]
-        if not rounded or cell.stage not in ROUNDABLE_STAGES:
+        # the stage table's order: the asked stage may be one that is never rounded (positions, rotary, bias)
+        rounded = [sid for sid in self.scn.rounding if STAGE_IDS.index(sid) < STAGE_IDS.index(cell.stage)]
+        if not rounded:
             return None
         exact = self.variants.get("exact", variant, exact=True)
         sid = rounded[-1]

@@ -93,8 +93,12 @@ class Outcome:
 
 
 def askable_stages(trace: Trace) -> tuple[str, ...]:
-    """The askable stage ids this trace has, in order."""
-    present = {s.id for s in trace.stages}
+    """The askable stage ids this trace has, in order: those with at least one number to compute.
+
+    A stage whose every value is NaN (every key of every query blocked: all padding) has no
+    answer anyone could type, so it has no question.
+    """
+    present = {s.id for s in trace.stages if any(np.isfinite(m.values).any() for m in s.matrices.values())}
     return tuple(s for s in ASKABLE if s in present)
 
 
@@ -182,6 +186,10 @@ def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
     else:  # output
         row, col = p.row, p.out_col
     m = stage.matrices[name]
+    if not np.isfinite(m.values[row, col]):  # a row with every key blocked (NaN): ask the first cell that has a number
+        finite = np.argwhere(np.isfinite(m.values))
+        if finite.size:
+            row, col = (int(x) for x in finite[0])
     exact = float(m.exact[row, col]) if m.exact is not None else None
     return Question(stage_id, head, name, row, col, float(m.values[row, col]), exact)
 
@@ -203,10 +211,16 @@ def choose_questions(
         OptionError: a stage that is not askable in this trace, or count < 1.
     """
     have = askable_stages(trace)
+    if not have:
+        raise OptionError(
+            f"has nothing to ask in {trace.info.name}: every value is NaN (every key is blocked)", "stage"
+        )
     for sid in stages:
         if sid not in have:
             raise OptionError(
-                f"{sid!r} has no question in {trace.info.name}; expected one of: {', '.join(have)}", "stage"
+                f"{sid!r} has no question in {trace.info.name}{_why_not(trace, sid)}; "
+                f"expected one of: {', '.join(have)}",
+                "stage",
             )
     chosen = [s for s in have if not stages or s in stages]
     n = len(chosen) if count is None else count
@@ -226,6 +240,13 @@ def choose_questions(
         out.append(_question(trace, sid, paths[asked.get(sid, 0)]))
         asked[sid] = asked.get(sid, 0) + 1
     return tuple(out)
+
+
+def _why_not(trace: Trace, sid: str) -> str:
+    """``": every value is NaN …"`` when the stage exists but has no number to ask, else ``""``."""
+    if sid in ASKABLE and any(s.id == sid for s in trace.stages):
+        return " (every value is NaN: every key of every query is blocked)"
+    return ""
 
 
 # ------------------------------------------------------------------------ answers

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TextIO
 
+from rich._export_format import CONSOLE_SVG_FORMAT
 from rich.console import Console, RenderableType
 
 from mhsa_tutor.core import stagetext
@@ -174,7 +175,7 @@ def to_json(trace: Trace) -> str:
 
 _LATEX_NAMES = {"memory": "M"}
 _MD_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~&$!])")
-_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
 
 
 def md_text(text: str) -> str:
@@ -186,7 +187,16 @@ def md_text(text: str) -> str:
     """
     one_line = " ".join(safe(text).replace("\n", " ").split())
     escaped = _MD_ACTIVE.sub(r"\\\1", one_line)
-    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+    return _BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(m: re.Match[str]) -> str:
+    """``- x`` -> ``\\- x``; ``3. x`` -> ``3\\. x``: the backslash goes before the punctuation, the one
+    character CommonMark lets it escape (before a digit it would be shown as a backslash)."""
+    lead, mark = m.group(1), m.group(2)
+    if mark[0].isdigit():  # an ordered-list marker: the digits stay, the dot or parenthesis is escaped
+        return f"{lead}{mark}\\"
+    return f"{lead}\\{mark}"
 
 
 def md_number(x: float, precision: int) -> str:
@@ -331,4 +341,16 @@ def to_html(trace: Trace, view: View) -> str:
 
 def to_svg(trace: Trace, view: View) -> str:
     """The terminal view of the whole trace as an SVG image (Rich's ``export_svg``)."""
-    return record(trace, view).export_svg(title=safe(trace.info.text("title", view.lang)))
+    return record(trace, view).export_svg(
+        title=safe(trace.info.text("title", view.lang)), code_format=OFFLINE_SVG_FORMAT
+    )
+
+
+def _offline(template: str) -> str:
+    """Rich's SVG template without its web fonts: ``local("FiraCode-Regular")`` stays (the machine's own
+    font, no request); the ``url("https://cdnjs…")`` sources go, so opening the image asks no server."""
+    return re.sub(r',\s*url\("[^"]*"\)\s*format\("[^"]*"\)', "", template)
+
+
+#: The template of ``to_svg``: the image is drawn from what is in it and on the machine, never the network.
+OFFLINE_SVG_FORMAT = _offline(CONSOLE_SVG_FORMAT)
