@@ -311,3 +311,54 @@ def test_class17_a_token_that_draws_nothing_is_refused(token: str, invoke: Invok
     one_error(invoke(["new", str(tmp_path / "n.toml"), "--tokens", f"{token} b"]), "draws nothing", "--tokens")
     assert not (tmp_path / "n.toml").exists()
     assert parse_scenario(small().replace('"a"', '"a\\u3164"').encode(), origin="t", name="t").tokens[0] == "a\u3164"
+
+
+# ------------------------------------------------------------------ 7. one budget that counts text
+
+
+def long_tokens(T: int, length: int, heads: int = 1) -> str:
+    toks = ", ".join(f'"{chr(97 + i % 26) * length}{i}"' for i in range(T))
+    rows = ", ".join("[" + ", ".join(str(float((i + j) % 3)) for j in range(2 * heads)) + "]" for i in range(T))
+    eye = ", ".join(
+        "[" + ", ".join("1.0" if i == j else "0.0" for j in range(2 * heads)) + "]" for i in range(2 * heads)
+    )
+    weights = "\n".join(f"{w} = [{eye}]" for w in ("W_Q", "W_K", "W_V", "W_O"))
+    return f'title = "t"\ntokens = [{toks}]\nheads = {heads}\n[input]\nX = [{rows}]\n[weights]\n{weights}\n'
+
+
+@pytest.mark.parametrize(("T", "heads"), [(8, 2), (16, 1)])
+def test_class07_the_text_estimate_is_above_what_is_written(T: int, heads: int, invoke: Invoke, tmp_path: Path) -> None:
+    from mhsa_tutor.core.limits import text_cost
+
+    written: dict[tuple[str, int], int] = {}
+    counted: dict[tuple[str, int], int] = {}
+    formats = ("md", "json", "html", "svg", "heatmap")
+    for length in (4, 64):
+        path = tmp_path / f"l{length}.toml"
+        path.write_text(long_tokens(T, length, heads))
+        scn = load_scenario(path)
+        for fmt in formats:
+            out = tmp_path / f"o{length}.{fmt}"
+            assert invoke(["export", str(path), "-o", str(out), "--format", fmt]).exit_code == 0
+            written[fmt, length] = out.stat().st_size
+            counted[fmt, length] = text_cost(scn.tokens, scn.key_tokens, heads=heads, output=fmt)
+    for fmt in formats:
+        grew = written[fmt, 64] - written[fmt, 4]  # what the longer names added to the file
+        estimated = counted[fmt, 64] - counted[fmt, 4]
+        assert grew <= estimated <= 8 * grew + 1000, (fmt, grew, estimated)
+
+
+def test_class07_a_small_file_of_long_tokens_is_refused_before_any_work(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(long_tokens(8, 118_000))
+    assert path.stat().st_size < 1_000_000
+    for fmt in ("html", "svg", "heatmap"):
+        out = tmp_path / f"o.{fmt}"
+        one_error(
+            invoke(["export", str(path), "-o", str(out), "--format", fmt]),
+            "long.toml",
+            "bytes of token names",
+            "the limit is 64,000,000 bytes",
+        )
+        assert not out.exists() and list(tmp_path.iterdir()) == [path]
+    assert invoke(["export", str(path), "-o", str(tmp_path / "o.json")]).exit_code == 0  # JSON writes each name once

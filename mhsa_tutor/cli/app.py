@@ -19,7 +19,7 @@ import typer
 
 from mhsa_tutor import __version__
 from mhsa_tutor.cli import terminal_io
-from mhsa_tutor.cli.inputs import input_files, load_ref, source_of, trace_of, variants_of, view_of
+from mhsa_tutor.cli.inputs import check_text_budget, input_files, load_ref, source_of, trace_of, variants_of, view_of
 from mhsa_tutor.cli.support import (
     BiasOpt,
     DModelOpt,
@@ -149,7 +149,7 @@ def run(
     console = make_console()
     with errors():
         variants = variants_of(positions, rope, bias, window, kv_heads)
-        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "run", full)
         view = view_of(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
         if full:
@@ -212,7 +212,7 @@ def explain(
     console = make_console()
     with errors():
         variants = variants_of(positions, rope, bias, window, kv_heads)
-        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "explain")
         view_of(precision, False, lang)
         h = head_number(head, trace)
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
@@ -265,7 +265,7 @@ def export(
             check_target(output, force=force, inputs=inputs)
         kind = choose_format(output, fmt)
         variants = variants_of(positions, rope, bias, window, kv_heads)
-        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact)
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, kind, full)
         view = view_of(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
             check_full(full_cells(trace.stages))
@@ -328,7 +328,7 @@ def quiz(
     import secrets
 
     from mhsa_tutor.cli.session import run_quiz
-    from mhsa_tutor.teach.quiz import choose_questions
+    from mhsa_tutor.teach.quiz import ASKABLE, choose_questions
 
     console = make_console()
     with errors():
@@ -356,6 +356,7 @@ def quiz(
                 variants_of(positions, rope, bias, window, kv_heads),
             )
         )
+        check_text_budget(scn, "quiz", count=count or len(ASKABLE))  # before any work
         trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
         code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)

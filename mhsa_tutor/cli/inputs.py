@@ -84,10 +84,21 @@ def variants_of(
     return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
 
 
-def trace_of(ref: "str | RandomSpec", exact: bool) -> "Trace":
+def check_text_budget(scn: "Scenario", output: str, full: bool = False, count: int = 1) -> None:
+    """The text budget (``limits.text_cost``) of what ``output`` will write for ``scn``, before any work."""
+    from mhsa_tutor.core.limits import check_text, text_cost
+
+    cost = text_cost(scn.tokens, scn.key_tokens, heads=scn.heads, output=output, full=full, count=count)
+    check_text(cost, output, scn.origin)
+
+
+def trace_of(ref: "str | RandomSpec", exact: bool, output: str = "run", full: bool = False) -> "Trace":
+    """Load the scenario, check the text ``output`` will write (the numbers: the engine), and run it."""
     from mhsa_tutor.core.engine import run as run_engine
 
-    return run_engine(load_ref(ref), exact=exact)
+    scn = load_ref(ref)
+    check_text_budget(scn, output, full)
+    return run_engine(scn, exact=exact)
 
 
 def view_of(precision: int, full: bool, lang: str, narrate: bool = True) -> "View":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from mhsa_tutor.core.errors import LimitError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from mhsa_tutor.core.scenario import Scenario
     from mhsa_tutor.core.trace import Stage
@@ -34,6 +34,10 @@ MAX_LINE = 4096  # characters in one line of input (quiz answers, --step keys)
 MAX_COLUMNS = 400  # the widest layout: a wider terminal or COLUMNS is capped to it, not obeyed
 MAX_WINDOW = MAX_TOKENS  # a sliding window: a longer one sees the same keys as one this long
 MAX_SEED = 2**64 - 1  # --seed: one 64-bit word, as numpy's generators take it
+#: Bytes of token text one command may write (token names in labels, explanations, tooltips), estimated
+#: from the scenario before any work. The page holds about 8 bytes of memory per byte of this text while
+#: it is built, so the limit keeps the export's memory within that of ``MAX_CELLS``.
+MAX_TEXT_BYTES = 64_000_000
 
 BYTES_PER_CELL = 8  # float64
 
@@ -49,6 +53,7 @@ LIMITS: tuple[tuple[str, int, str], ...] = (
     ("layout width (a wider terminal or `COLUMNS` is capped to it)", MAX_COLUMNS, "characters"),
     ("sliding `window` (files, `--window`)", MAX_WINDOW, "tokens"),
     ("`--seed`", MAX_SEED, ""),
+    ("token names one command writes (estimated before the run)", MAX_TEXT_BYTES, "bytes"),
 )
 
 
@@ -150,3 +155,74 @@ def check_columns(value: str | None, lines: str | None = None) -> None:
             int(text.strip()[:18])
         except ValueError:
             raise LimitError(f"{name}={shown} is not a number of characters; expected digits 0-9") from None
+
+
+# ---------------------------------------------------------------------------- text: what a command writes
+
+
+#: Per output: how many times a shown token's name is written, per (heads + 1) × (shown tokens of the
+#: other axis + 4). Measured on scenarios of 2 … 16 tokens and 1 … 4 heads (tests/test_hostile_round3.py
+#: checks that the estimate stays above what is written) and rounded up about twice: the terminal view's
+#: SVG repeats a name in every cell's markup, the page in every cell's arithmetic (in two languages).
+LABEL_REPEATS: dict[str, float] = {"run": 1.0, "md": 1.5, "html": 8.0, "svg": 12.0, "heatmap": 1.5}
+#: Outputs that write every token name a fixed number of times, not per shown cell: the JSON trace
+#: (tokens and key tokens once, escaped), one ``explain`` (a row of keys at most twice), one quiz question.
+WHOLE_REPEATS: dict[str, float] = {"json": 2.0, "explain": 2.0, "quiz": 2.0}
+ELIDED_SHOWN = 8  # tokens a long axis shows (4 at each end, ``views.view.shown_indices``)
+ELIDE_OVER = 12  # an axis longer than this is elided (``views.view.ELIDE_AT``)
+HEATMAP_TOKENS = 128  # the heatmap draws every token up to this many per axis
+
+
+def text_bytes(token: str) -> int:
+    """What one token name costs each time it is written: 1 byte a plain ASCII character, 6 for any
+    other (UTF-8, and the escapes of HTML, JSON and ``\\u3164``-style text are up to 6 bytes)."""
+    plain = sum(1 for ch in token if " " <= ch <= "~" and ch not in "&<>\"'\\")
+    return plain + 6 * (len(token) - plain)
+
+
+def _shown(tokens: Sequence[str], output: str, full: bool) -> tuple[int, int]:
+    """(how many tokens of this axis an output shows, the bytes of their names)."""
+    if output == "heatmap":
+        kept = list(tokens[:HEATMAP_TOKENS])
+    elif full or len(tokens) <= ELIDE_OVER:
+        kept = list(tokens)
+    else:
+        half = ELIDED_SHOWN // 2
+        kept = [*tokens[:half], *tokens[-half:]]
+    return len(kept), sum(text_bytes(t) for t in kept)
+
+
+def text_cost(
+    tokens: Sequence[str], key_tokens: Sequence[str], *, heads: int, output: str, full: bool = False, count: int = 1
+) -> int:
+    """Estimated bytes of token text ``output`` writes (an upper bound; see ``LABEL_REPEATS``).
+
+    Separate from the memory estimate (``run_cells``): this counts the text a run writes, which the
+    numbers' budget never sees, so a small file of long tokens cannot cost gigabytes.
+
+    Args:
+        tokens, key_tokens: the names of the queries and of the keys (the same for self-attention).
+        heads: H.
+        output: ``run``, ``md``, ``html``, ``svg``, ``heatmap``, ``json``, ``explain`` or ``quiz``.
+        full: ``--full`` (no axis is elided).
+        count: the quiz's questions (each lists a row of keys).
+    """
+    if output in WHOLE_REPEATS:
+        every = sum(text_bytes(t) for t in tokens) + sum(text_bytes(t) for t in key_tokens)
+        return int(WHOLE_REPEATS[output] * every * (count if output == "quiz" else 1))
+    n_q, bytes_q = _shown(tokens, output, full)
+    n_k, bytes_k = _shown(key_tokens, output, full)
+    return int(LABEL_REPEATS[output] * (heads + 1) * ((n_k + 4) * bytes_q + (n_q + 4) * bytes_k))
+
+
+def check_text(cost: int, output: str, who: str = "") -> None:
+    """Raise if ``output`` would write more than ``MAX_TEXT_BYTES`` of token text (``text_cost``)."""
+    if cost > MAX_TEXT_BYTES:
+        what = {"run": "the terminal view", "explain": "the explanation", "quiz": "the quiz"}.get(
+            output, f"the {output} export"
+        )
+        raise LimitError(
+            f"{who + ': ' if who else ''}{what} would write about {cost:,} bytes of token names (each name is "
+            f"repeated in labels, explanations and tooltips); the limit is {MAX_TEXT_BYTES:,} bytes; "
+            "use shorter tokens"
+        )
