@@ -293,7 +293,7 @@ def test_korean(small: tuple[Scenario, Trace]) -> None:
     code, text, prompts = _quiz(trace, qs, ["0", "0"], lang="ko")
     assert code == 0 and "문제 1/2" in text and "요약" in text
     assert prompts[0].startswith("답 (q: 끝내기)")
-    assert text.rstrip().splitlines()[-1].startswith("점수: ")
+    assert text.rstrip().splitlines()[-1].startswith("맞힌 문제: ")  # 점수 is the attention score (strings.terms)
 
 
 # ------------------------------------------------------------------- the CLI

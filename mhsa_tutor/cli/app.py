@@ -385,7 +385,10 @@ def new(
         ),
     ] = "small-int",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the file's comments.")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", metavar="en|ko", envvar="MHSA_TUTOR_LANG", help="Language of the file's comments."),
+    ] = "en",
     positions: PositionsOpt = None,
     rope: RopeOpt = None,
     bias: BiasOpt = None,

@@ -303,7 +303,11 @@ ExactOpt = Annotated[
     bool, typer.Option("--exact", help="Ignore the source's hand rounding (the scenario's rounding table).")
 ]
 FullOpt = Annotated[bool, typer.Option("--full", help="Show big matrices whole instead of their corners.")]
-LangOpt = Annotated[str, typer.Option("--lang", metavar="en|ko", help="Narration language.")]
+#: The language of every command, its help and its errors: ``--lang``, else ``MHSA_TUTOR_LANG``, else English.
+LANG_ENV = "MHSA_TUTOR_LANG"
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="en|ko", envvar=LANG_ENV, show_envvar=False, help="Narration language.")
+]
 
 _RANDOM = "Scenario `random` (generated, no file; without these options: 3 tokens, d_model 4, 2 heads)"
 TokensOpt = Annotated[

@@ -22,6 +22,8 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import Literal
 
+from mhsa_tutor.strings.particles import Template
+
 LANGS: tuple[str, ...] = ("en", "ko")
 Kind = Literal["narration", "pitfall"]
 
@@ -229,13 +231,13 @@ def table(lang: str) -> Strings:
     if lang not in LANGS:
         raise KeyError(lang)
     mod = import_module(f"{__name__}.{lang}")
-    return Strings(
-        lang,
-        MappingProxyType(mod.TITLES),
-        MappingProxyType(mod.FORMULAS),
-        MappingProxyType(mod.NOTES),
-        MappingProxyType(mod.UI),
-    )
+
+    def wrap(d: dict[str, str]) -> MappingProxyType[str, str]:
+        if lang != "ko":
+            return MappingProxyType(d)
+        return MappingProxyType({k: Template(v) for k, v in d.items()})  # format() resolves 은(는) …
+
+    return Strings(lang, wrap(mod.TITLES), wrap(mod.FORMULAS), wrap(mod.NOTES), wrap(mod.UI))
 
 
 def ui(lang: str) -> MappingProxyType[str, str]:

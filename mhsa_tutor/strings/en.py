@@ -104,7 +104,7 @@ NOTES: dict[str, str] = {
     "params.narration.gqa": (
         "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers: "
         "H = {heads} query heads, d_k = {d_k} each. W_K makes only {gk} numbers and W_V {gv}: G = "
-        "{G} key/value heads (grouped-query attention), each serving {per} query heads. Training sets them; here "
+        "{G} key/value heads ({kv_share}), each serving {per} query heads. Training sets them; here "
         "they are fixed so that every step can be followed by hand."
     ),
     "params.narration.has_wo": (
@@ -126,7 +126,7 @@ NOTES: dict[str, str] = {
         "'split one big Q' and 'each head has its own W^Q' describe the same computation."
     ),
     "split.narration.gqa": (
-        "Grouped-query attention: H = {heads} query heads share G = {G} key/value heads. Query head {h} uses "
+        "{kv_share_cap}: H = {heads} query heads share G = {G} key/value heads. Query head {h} uses "
         "key/value head {g} (⌊(h − 1)·G/H⌋ + 1), columns {k} of K and {v} of V, shared by query heads "
         "{shared}; as F.scaled_dot_product_attention(..., enable_gqa=True) repeats them. Fewer keys and "
         "values to store while generating, the same number of queries."
@@ -372,6 +372,11 @@ UI: dict[str, str] = {
     "list_rope": "RoPE",
     "list_alibi": "ALiBi",
     "list_gqa": "{g} key/value heads (GQA)",
+    "list_mqa": "1 key/value head (MQA)",
+    "kv_share_gqa": "grouped-query attention",
+    "kv_share_mqa": "multi-query attention: one key/value head for all",
+    "kv_share_cap_gqa": "Grouped-query attention",
+    "kv_share_cap_mqa": "Multi-query attention",
     "list_given_qkv": "Q, K, V given",
     "list_scale_none": "no scaling",
     "list_scale_sqrt_seq_len": "scaled by √T",
@@ -399,7 +404,7 @@ UI: dict[str, str] = {
     "ex_split": (
         "(head {h} takes {w} columns: its column {c} is column ({h} − 1)·{w} + {c} = {src} of the whole matrix)"
     ),
-    "ex_split_shared": "Query head {q} uses key/value head {h}, which query heads {shared} share (GQA).",
+    "ex_split_shared": "Query head {q} uses key/value head {h}, which query heads {shared} share ({kv_abbr}).",
     "ex_blocked": "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, so the causal mask blocks it.",
     "ex_self": "A token may always attend to itself (j = i = {i}), so the score is kept.",
     "ex_kept": "'{col}' (position {j}) is not after '{row}' (position {i}): j ≤ i, so the score is kept.",

@@ -97,7 +97,7 @@ NOTES: dict[str, str] = {
     ),
     "params.narration.gqa": (
         "학습되는 매개변수입니다. 가중치 행렬 W_Q는 d_model = {d_model}차원의 행을 {hk}차원으로 바꿉니다(쿼리 헤드 H = {heads}개, 헤드마다 d_k = "
-        "{d_k}). W_K는 {gk}차원, W_V는 {gv}차원만 만듭니다. 키/밸류 헤드가 G = {G}개뿐이고(그룹 쿼리 어텐션), 키/밸류 헤드 하나가 쿼리 헤드 "
+        "{d_k}). W_K는 {gk}차원, W_V는 {gv}차원만 만듭니다. 키/밸류 헤드가 G = {G}개뿐이고({kv_share}), 키/밸류 헤드 하나가 쿼리 헤드 "
         "{per}개를 맡습니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 있도록 값을 고정해 두었습니다."
     ),
     "params.narration.has_wo": "W_O({hv} × {d_out})는 맨 마지막에 쓰입니다. 이어 붙인 헤드 출력을 토큰마다 {d_out}차원으로 바꿉니다.",
@@ -115,7 +115,7 @@ NOTES: dict[str, str] = {
         "가리킵니다."
     ),
     "split.narration.gqa": (
-        "그룹 쿼리 어텐션(GQA)입니다. 쿼리 헤드 H = {heads}개가 키/밸류 헤드 G = {G}개를 나눠 씁니다. 이 쿼리 헤드(헤드 {h})는 키/밸류 헤드 {g}(⌊(h − 1)·G/H⌋ + 1), "
+        "{kv_share_cap}입니다. 쿼리 헤드 H = {heads}개가 키/밸류 헤드 G = {G}개를 나눠 씁니다. 이 쿼리 헤드(헤드 {h})는 키/밸류 헤드 {g}(⌊(h − 1)·G/H⌋ + 1), "
         "곧 K의 {k}번째 열과 V의 {v}번째 열을 쓰고, 이 키/밸류는 쿼리 헤드 {shared}에서 함께 씁니다. "
         "F.scaled_dot_product_attention(..., enable_gqa=True)이 반복해 주는 방식과 같습니다. 생성할 때 저장할 키와 밸류가 줄고, 쿼리 수는 그대로입니다."
     ),
@@ -149,21 +149,21 @@ NOTES: dict[str, str] = {
     ),
     "scaled.narration.sqrt_dk": (
         "왜 √d_k일까요? q와 k의 성분이 서로 독립이고 평균 0, 분산 1이라면, d_k개 곱의 합인 q·k의 분산은 d_k입니다. √d_k로 나누면 헤드의 차원과 "
-        "관계없이 분산이 다시 1이 됩니다. 나누지 않으면 d_k가 클 때 점수가 너무 넓게 퍼져 소프트맥스가 원-핫에 가까워지고 기울기가 사라집니다. 여기서는 "
+        "관계없이 분산이 다시 1이 됩니다. 나누지 않으면 d_k가 클 때 점수가 너무 넓게 퍼져 소프트맥스가 원-핫에 가까워지고 그래디언트가 사라집니다. 여기서는 "
         "d_k = {d_k}, √{d_k} {div_eq}입니다."
     ),
-    "scaled.narration.sqrt_seq_len": "이 시나리오는 시퀀스 길이의 제곱근인 √T = √{Tk} {div_eq}로 나눕니다.",
+    "scaled.narration.sqrt_seq_len": "이 시나리오는 시퀀스 길이의 제곱근인 √T = √{Tk} {div_eq}(으)로 나눕니다.",
     "scaled.narration.row": (
         "나눗셈이 바꾸는 것을 '{row_tok}' 행에서 보면, 나누지 않았을 때의 어텐션 가중치는 {w_unscaled}이고 나누었을 때는 {w_scaled}입니다."
     ),
     "scaled.pitfall.sqrt_seq_len_warfield": (
         "주의: {article}의 원문은 시퀀스 길이의 제곱근으로 나누며, 이 시나리오도 원문을 재현하려고 그렇게 합니다. 표준(Vaswani et al. 2017, "
-        "PyTorch)은 한 헤드의 키 차원의 제곱근인 √d_k = √{d_k} {sqrt_dk_eq}로 나눕니다. q·k의 분산이 d_k에 따라 커지기 때문이며, 토큰 수와는 "
+        "PyTorch)은 한 헤드의 키 차원의 제곱근인 √d_k = √{d_k} {sqrt_dk_eq}(으)로 나눕니다. q·k의 분산이 d_k에 따라 커지기 때문이며, 토큰 수와는 "
         "관계가 없습니다."
     ),
     "scaled.pitfall.seq_len_common": (
         "흔한 실수: 이 시나리오처럼 시퀀스 길이의 제곱근으로 나누는 것. 표준(Vaswani et al. 2017, PyTorch)은 한 헤드의 키 차원의 제곱근인 √d_k = "
-        "√{d_k} {sqrt_dk_eq}로 나눕니다. q·k의 분산이 d_k에 따라 커지기 때문이며, 토큰 수와는 관계가 없습니다."
+        "√{d_k} {sqrt_dk_eq}(으)로 나눕니다. q·k의 분산이 d_k에 따라 커지기 때문이며, 토큰 수와는 관계가 없습니다."
     ),
     "scaled.pitfall.codingopera": (
         "주의: d_k는 한 헤드의 키 차원(여기서는 {d_k})이며, d_model도 토큰 수도 아닙니다. {article}의 원문은 자기 예제에서 이를 헷갈립니다. 키가 "
@@ -331,6 +331,11 @@ UI: dict[str, str] = {
     "list_rope": "RoPE",
     "list_alibi": "ALiBi",
     "list_gqa": "키/밸류 헤드 {g}개 (GQA)",
+    "list_mqa": "키/밸류 헤드 1개 (MQA)",
+    "kv_share_gqa": "그룹 쿼리 어텐션",
+    "kv_share_mqa": "멀티 쿼리 어텐션: 키/밸류 헤드 하나를 모두가 씀",
+    "kv_share_cap_gqa": "그룹 쿼리 어텐션(GQA)",
+    "kv_share_cap_mqa": "멀티 쿼리 어텐션(MQA)",
     "list_given_qkv": "Q, K, V가 주어짐",
     "list_scale_none": "스케일링 없음",
     "list_scale_sqrt_seq_len": "√T로 스케일링",
@@ -342,28 +347,28 @@ UI: dict[str, str] = {
     "cp_decimals": "소수 자리",
     "cp_differs": "✗ {where}: 원문은 {want}, 이 실행은 {got}입니다. {note}",
     "step_prompt": "Enter/n 다음 · b 이전 · 숫자 해당 단계로 · q 끝내기 · ? 도움말 >",
-    "step_help": "키: Enter 또는 n = 다음 단계, b = 이전 단계, 숫자 = 그 단계로 이동, q = 끝내기, ? = 이 도움말.",
+    "step_help": "조작법: Enter 또는 n = 다음 단계, b = 이전 단계, 숫자 = 그 단계로 이동, q = 끝내기, ? = 이 도움말.",
     "step_end": "마지막 단계였습니다.",
     "step_first": "첫 번째 단계입니다.",
     "step_nostage": "여기에는 {n}번 단계가 없습니다. {valid} 중에서 고르세요.",
-    "step_unknown": "알 수 없는 키 {key!r}입니다. ?를 누르면 키 목록이 나옵니다.",
-    "slide_keys": "→ 다음 · ← 이전 · l 단계와 키 · q 끝내기",
+    "step_unknown": "{key!r}은(는) 쓸 수 없는 입력입니다. ?를 누르면 조작법이 나옵니다.",
+    "slide_keys": "→ 다음 · ← 이전 · l 단계 목록과 조작법 · q 끝내기",
     "slide_scroll": "{n}줄 중 {a}–{b}줄, ↑↓ PgUp PgDn 스크롤",
     "slide_jump": "{n}단계로 이동: Enter",
-    "slide_unknown": "{key!r}는 여기서 쓰는 키가 아닙니다. l은 단계 목록, q는 끝내기입니다",
+    "slide_unknown": "{key!r}은(는) 여기서 쓰지 않는 입력입니다. l은 단계 목록, q는 끝내기입니다",
     "slide_list_title": "단계 목록 (번호를 누르고 Enter로 이동)",
-    "slide_list_hint": "키: → n 스페이스 Enter 다음 · ← b 이전 · g Home 처음 · G End 마지막 · 숫자+Enter 이동 · ↑ ↓ PgUp PgDn 스크롤 · l ? 이 목록 (l 또는 Esc로 닫기) · q Esc 끝내기",
+    "slide_list_hint": "조작법: → n 스페이스 Enter 다음 · ← b 이전 · g Home 처음 · G End 마지막 · 숫자+Enter 이동 · ↑ ↓ PgUp PgDn 스크롤 · l ? 이 목록 (l 또는 Esc로 닫기) · q Esc 끝내기",
     "example": "예시:",
     "ex_given": "(주어진 값: 계산할 것이 없습니다)",
     "ex_split": "(헤드 {h}: 열 {w}개를 가져갑니다. 이 헤드의 {c}번째 열은 전체 행렬의 ({h} − 1)·{w} + {c} = {src}번째 열입니다)",
-    "ex_split_shared": "이 쿼리 헤드(헤드 {q})는 키/밸류 헤드 {h}의 K와 V를 씁니다. 이 키/밸류 헤드는 쿼리 헤드 {shared}에서 함께 씁니다(GQA).",
+    "ex_split_shared": "이 쿼리 헤드(헤드 {q})는 키/밸류 헤드 {h}의 K와 V를 씁니다. 이 키/밸류 헤드는 쿼리 헤드 {shared}에서 함께 씁니다({kv_abbr}).",
     "ex_blocked": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이므로 인과 마스크가 가립니다.",
     "ex_self": "토큰은 언제나 자기 자신을 볼 수 있으므로(j = i = {i}) 점수를 그대로 둡니다.",
     "ex_kept": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있지 않습니다. j ≤ i이므로 점수를 그대로 둡니다.",
     "ex_blocked_sliding": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 {w}칸 이상 앞에 있습니다. j ≤ i − {w}이므로 슬라이딩 윈도가 막습니다.",
     "ex_kept_sliding": "'{col}' 토큰(위치 {j})은 '{row}'의 윈도 안에 있습니다: {i} − {w} < {j} ≤ {i}이므로 점수를 그대로 둡니다.",
-    "ex_blocked_custom": "blocked[{row}, {col}]이 참이므로 사용자 지정 마스킹이 막습니다.",
-    "ex_kept_custom": "blocked[{row}, {col}]이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
+    "ex_blocked_custom": "blocked[{row}, {col}] 값이 참이므로 사용자 지정 마스킹이 막습니다.",
+    "ex_kept_custom": "blocked[{row}, {col}] 값이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
     "ex_blocked_padding": "'{col}' 토큰은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
     "ex_rot": (
         "'{row}' 토큰의 {name} 벡터는 위치 {m}에 있습니다. {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
@@ -385,7 +390,7 @@ UI: dict[str, str] = {
         "정답과의 차이가 5 % 이내여야 하니 유효숫자를 두 자리 이상 입력하세요."
     ),
     "quiz_rule_tol": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 정답과의 차이가 ±{tol} 이내면 맞은 것으로 봅니다.",
-    "quiz_seed": "시드 {seed}: --seed {seed}로 실행하면 같은 문제가 다시 나옵니다.",
+    "quiz_seed": "시드 {seed}: --seed {seed}(으)로 실행하면 같은 문제가 다시 나옵니다.",
     "quiz_question": "문제 {k}/{n}",
     "quiz_ask_positions": "{label}의 값을 구하세요. '{row}' 행의 {n}번째 특징에 더하는 위치 값입니다.",
     "quiz_ask_projections": "{label}의 값을 구하세요. 입력의 '{row}' 행과 W_{m}의 {n}번째 열의 내적입니다.",
@@ -401,22 +406,22 @@ UI: dict[str, str] = {
     "quiz_not_number": "{text!r}은(는) 숫자가 아닙니다. 0.77 같은 숫자를 입력하거나, 끝내려면 q를 입력하세요.",
     "quiz_right": "✓ 맞았습니다: {label} = {value}",
     "quiz_wrong": "✗ 틀렸습니다. 입력한 값은 {got}, 정답은 {label} = {value}입니다. 계산 과정은 이렇습니다:",
-    "slip_unscaled_scaled": "입력한 {got}은 스케일링하기 전의 점수 q·k입니다. {div_name} = {div}로 나누세요.",
-    "slip_unscaled": "입력한 {got}은 점수를 스케일링하지 않았을 때의 값입니다. 소프트맥스 전에 각 점수를 {div_name} = {div}로 나누세요.",
-    "slip_by_dk": "입력한 {got}은 점수를 d_k = {dk}로 나눈 값입니다. √d_k = {sqrt_dk}로 나누세요.",
-    "slip_by_sqrt_t": "입력한 {got}은 점수를 시퀀스 길이의 제곱근 √T = √{T} = {sqrt_t}로 나눈 값입니다. 이 시나리오는 {div_name} = {div}로 나눕니다.",
-    "slip_by_sqrt_dk": "입력한 {got}은 점수를 √d_k = {sqrt_dk}로 나눈 값입니다. 이 시나리오는 {div_name} = {div}로 나눕니다.",
-    "slip_by_sqrt_t_scale_none": "입력한 {got}은 점수를 √T = √{T} = {sqrt_t}로 나눈 값입니다. 이 시나리오는 점수를 스케일링하지 않습니다.",
-    "slip_by_sqrt_dk_scale_none": "입력한 {got}은 점수를 √d_k = {sqrt_dk}로 나눈 값입니다. 이 시나리오는 점수를 스케일링하지 않습니다.",
-    "slip_wrong_axis": "입력한 {got}은 소프트맥스를 열 방향(쿼리들)으로 계산한 값입니다. '{row}'의 행을 따라 키들에 대해 계산해야 각 행의 합이 1이 됩니다.",
-    "slip_mask_after": "입력한 {got}은 소프트맥스를 먼저 하고 나서 미래 키를 0으로 만든 값이라 행의 합이 1이 아닙니다. 미래 점수를 먼저 −∞로 마스킹한 뒤 소프트맥스를 하세요.",
-    "slip_mask_after_renorm": "입력한 {got}은 소프트맥스 뒤에 마스킹하고 행을 다시 정규화한 값입니다. 결과는 같으니 계산을 다시 확인하세요.",
-    "slip_transposed": "입력한 {got}은 K·Qᵀ의 [{col}, {row}] 칸입니다. 점수는 Q·Kᵀ로, 행이 쿼리 '{row}', 열이 키 '{col}'입니다.",
-    "slip_other_head": "입력한 {got}은 헤드 {other}의 열을 쓴 값입니다. 헤드 {h}는 {c0}–{c1}열을 씁니다.",
-    "slip_added": "입력한 {got}은 헤드 출력을 더한 값입니다. 헤드는 옆으로 이어 붙이므로 Z의 {n}열은 헤드 {h}의 {ch}열 그대로입니다.",
-    "slip_no_wo": "입력한 {got}은 W_O를 곱하지 않은 Z입니다. Z의 그 행에 W_O의 {n}열을 곱하세요.",
-    "slip_exact": "입력한 {got}은 반올림하지 않은 값입니다. 이 시나리오는 {stage_name}을(를) 소수 {d}자리로 손계산 반올림하고, 다음 단계는 반올림한 수를 씁니다.",
-    "slip_rounded": "입력한 {got}은 다음 단계 전에 {stage_name}을(를) 소수 {d}자리로 반올림해서 나온 값입니다. 끝까지 소수 4자리 이상을 유지하세요.",
+    "slip_unscaled_scaled": "입력한 {got}은(는) 스케일링하기 전의 점수 q·k입니다. {div_name} = {div}(으)로 나누세요.",
+    "slip_unscaled": "입력한 {got}은(는) 점수를 스케일링하지 않았을 때의 값입니다. 소프트맥스 전에 각 점수를 {div_name} = {div}(으)로 나누세요.",
+    "slip_by_dk": "입력한 {got}은(는) 점수를 d_k = {dk}(으)로 나눈 값입니다. √d_k = {sqrt_dk}(으)로 나누세요.",
+    "slip_by_sqrt_t": "입력한 {got}은(는) 점수를 시퀀스 길이의 제곱근 √T = √{T} = {sqrt_t}(으)로 나눈 값입니다. 이 시나리오는 {div_name} = {div}(으)로 나눕니다.",
+    "slip_by_sqrt_dk": "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 이 시나리오는 {div_name} = {div}(으)로 나눕니다.",
+    "slip_by_sqrt_t_scale_none": "입력한 {got}은(는) 점수를 √T = √{T} = {sqrt_t}(으)로 나눈 값입니다. 이 시나리오는 점수를 스케일링하지 않습니다.",
+    "slip_by_sqrt_dk_scale_none": "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 이 시나리오는 점수를 스케일링하지 않습니다.",
+    "slip_wrong_axis": "입력한 {got}은(는) 소프트맥스를 열 방향(쿼리들)으로 계산한 값입니다. '{row}'의 행을 따라 키들에 대해 계산해야 각 행의 합이 1이 됩니다.",
+    "slip_mask_after": "입력한 {got}은(는) 소프트맥스를 먼저 하고 나서 미래 키를 0으로 만든 값이라 행의 합이 1이 아닙니다. 미래 점수를 먼저 −∞로 마스킹한 뒤 소프트맥스를 하세요.",
+    "slip_mask_after_renorm": "입력한 {got}은(는) 소프트맥스 뒤에 마스킹하고 행을 다시 정규화한 값입니다. 결과는 같으니 계산을 다시 확인하세요.",
+    "slip_transposed": "입력한 {got}은(는) K·Qᵀ의 [{col}, {row}] 칸입니다. 점수는 Q·Kᵀ로, 행이 쿼리 '{row}', 열이 키 '{col}'입니다.",
+    "slip_other_head": "입력한 {got}은(는) 헤드 {other}의 열을 쓴 값입니다. 헤드 {h}은(는) {c0}–{c1}열을 씁니다.",
+    "slip_added": "입력한 {got}은(는) 헤드 출력을 더한 값입니다. 헤드는 옆으로 이어 붙이므로 Z의 {n}열은 헤드 {h}의 {ch}열 그대로입니다.",
+    "slip_no_wo": "입력한 {got}은(는) W_O를 곱하지 않은 Z입니다. Z의 그 행에 W_O의 {n}열을 곱하세요.",
+    "slip_exact": "입력한 {got}은(는) 반올림하지 않은 값입니다. 이 시나리오는 {stage_name}을(를) 소수 {d}자리로 손계산 반올림하고, 다음 단계는 반올림한 수를 씁니다.",
+    "slip_rounded": "입력한 {got}은(는) 다음 단계 전에 {stage_name}을(를) 소수 {d}자리로 반올림해서 나온 값입니다. 끝까지 소수 4자리 이상을 유지하세요.",
     "quiz_summary": "요약",
     "quiz_you": "입력",
     "quiz_none": "답한 문제가 없습니다.",
@@ -426,7 +431,7 @@ UI: dict[str, str] = {
         "explain`으로 어느 칸이든 계산 과정을 볼 수 있습니다."
     ),
     "quiz_stopped": "{n}문제 중 {k}문제를 풀고 멈췄습니다.",
-    "quiz_score": "점수: {k}/{n} (답한 {n}문제 중 {k}문제 맞힘)",
+    "quiz_score": "맞힌 문제: {k}/{n} (답한 {n}문제 중 {k}문제)",
     "new_header": (
         "`mhsa-tutor new`로 만든 시나리오입니다(시드 {seed}). 숫자나 토큰을 마음대로 고친 뒤 실행해 보세요:\n  mhsa-tutor run {path}\n  "
         "mhsa-tutor explain {path} --stage scores --row 1 --col 1"
@@ -461,7 +466,7 @@ UI: dict[str, str] = {
     "new_rounding": "선택 사항: 종이에 손으로 계산한 글처럼, 다음 단계에서 쓰기 전에 어떤 단계의 값을 손으로 반올림할 수 있습니다:\n[rounding]\nscaled = 2",
     "new_wrote": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
     "rounded_join": ", ",
-    "rounded_item": "{name}({stage})를 소수 {d}자리로",
+    "rounded_item": "{name}을(를) 소수 {d}자리로",
     "stage_name_projections": "Q, K, V",
     "stage_name_scores": "점수",
     "stage_name_scaled": "스케일링한 점수",

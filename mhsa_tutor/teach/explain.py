@@ -129,7 +129,8 @@ def _split(c: Cell, label: str) -> list[str]:
     lines = [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
     if c.name != "Q" and c.stage.facts.shared_by and c.trace.info.groups != c.trace.info.heads:
         shared = ", ".join(str(n) for n in c.stage.facts.shared_by)
-        lines.insert(0, c.t["ex_split_shared"].format(q=c.head, h=h, shared=shared))
+        kind = "mqa" if c.trace.info.groups == 1 else "gqa"
+        lines.insert(0, c.t["ex_split_shared"].format(q=c.head, h=h, shared=shared, kv_abbr=kind.upper()))
     return lines
 
 

@@ -82,7 +82,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         ),
         one_hot=stage.facts.one_hot_rows,
     )
-    f.update(_variant_fields(trace, stage))
+    f.update(_variant_fields(trace, stage, lang))
     facts = stage.facts
     if facts.strongest_other is not None:
         i, j = facts.strongest_other
@@ -99,7 +99,14 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     return f
 
 
-def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
+def _kv_share(groups: int, lang: str) -> dict[str, str]:
+    """How the query heads share key/value heads: MQA for G = 1 (not "grouped-query"), else GQA."""
+    kind = "mqa" if groups == 1 else "gqa"
+    u = ui(lang)
+    return {"kv_share": u[f"kv_share_{kind}"], "kv_share_cap": u[f"kv_share_cap_{kind}"], "kv_abbr": kind.upper()}
+
+
+def _variant_fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     """The fields the notes of the variants quote (RoPE's offset property, NaN rows, padding, slopes)."""
     info = trace.info
     facts = stage.facts
@@ -112,6 +119,7 @@ def _variant_fields(trace: Trace, stage: Stage) -> dict[str, object]:
         "per": info.heads // info.groups,
         "T_1": len(info.tokens) - 1,
         "window_1": (info.window or 1) - 1,
+        **_kv_share(info.groups, lang),
         "padded": ", ".join(f"'{k}'" for k, p in zip(info.key_tokens, info.padding or (), strict=False) if p),
     }
     if facts.rope_offset is not None:

@@ -39,7 +39,7 @@ def shows(scn: Scenario, lang: str = "en") -> str:
     if v.bias != "none":
         parts.append(t["list_alibi"])
     if v.kv_heads is not None and v.kv_heads != scn.heads:
-        parts.append(t["list_gqa"].format(g=v.kv_heads))
+        parts.append(t["list_mqa"] if v.kv_heads == 1 else t["list_gqa"].format(g=v.kv_heads))
     if scn.given_qkv:
         parts.append(t["list_given_qkv"])
     if scn.scale != "sqrt_dk":
