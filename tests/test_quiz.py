@@ -351,7 +351,7 @@ def test_every_builtin_every_count(name: str) -> None:
     qs = choose_questions(trace, count=2 * len(stages), seed=3)
     for lang in ("en", "ko"):  # every stage answered wrongly: every explain path runs
         code, text, _ = _quiz(trace, qs, ["12345"] * len(qs), lang=lang)
-        score = "score" if lang == "en" else "점수"
+        score = "score" if lang == "en" else "맞힌 문제"
         assert code == 0 and text.rstrip().splitlines()[-1].startswith(f"{score}: 0/{len(qs)}")
 
 

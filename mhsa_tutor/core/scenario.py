@@ -38,7 +38,11 @@ MAX_WEIGHTS = 1 << 24  # heads × tokens × keys attention weights (GPT-2's 12 �
 
 @dataclass(frozen=True, eq=False)
 class Checkpoint:
-    """A value printed in the source, to be reproduced to ``decimals`` places.
+    """A value to be reproduced to ``decimals`` places: printed in the source, or expected from its formula.
+
+    ``printed`` is True for a value the source itself printed (shown as "source"); False for a value
+    the scenario's author worked out from the paper's formula (shown as "expected"): a learner reads
+    "source" as outside confirmation, so only printed values may carry it.
 
     ``row`` / ``col`` are 0-based; ``None`` means the whole axis, so ``value``
     is a matrix (both None), a row (col None) or a single cell.
@@ -54,6 +58,7 @@ class Checkpoint:
     decimals: int
     note: str = ""
     note_ko: str = ""
+    printed: bool = True
 
     def where(self, tokens: tuple[str, ...], key_tokens: tuple[str, ...]) -> str:
         """Human label of the checked place, e.g. ``A₁[Machines, :]`` (the subscript is the head)."""

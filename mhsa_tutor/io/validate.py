@@ -26,7 +26,7 @@ Format (a contract, see README "Scenario format")::
     [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X)
     [rounding] STAGE_ID = decimals
-    [expected.NAME] stage, head, matrix, row, col, value, decimals, note, note_ko
+    [expected.NAME] stage, head, matrix, row, col, value, decimals, note, note_ko, printed
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ _TOP_KEYS = (
 _INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "blocked", "padding")
 _NOT_MATRICES = ("P", "blocked", "padding")  # checked with the variants
 _WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O")
-_CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko")
+_CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko", "printed")
 
 
 def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
@@ -328,7 +328,10 @@ class _Validator(VariantChecks):
         want = self.checkpoint_value(value["value"], f"{fld}.value", shape, row, col)
         note = self.string(value, "note", required=False, prefix=f"{fld}.")
         note_ko = self.string(value, "note_ko", required=False, prefix=f"{fld}.")
-        return Checkpoint(key, stage, head, matrix, row, col, want, decimals, note, note_ko)
+        printed = value.get("printed", True)
+        if not isinstance(printed, bool):
+            raise self.fail(f"{fld}.printed", f"is {type_name(printed)}, expected true or false")
+        return Checkpoint(key, stage, head, matrix, row, col, want, decimals, note, note_ko, printed)
 
     def index(self, value: object, fld: str, kind: str, size: int, scn: Scenario) -> int | None:
         if value is None:

@@ -22,6 +22,7 @@ __all__ = [
     "CONDITIONS",
     "LANGS",
     "PER_HEAD_PITFALLS",
+    "check_words",
     "checkpoint_text",
     "fields",
     "matrix_caption",
@@ -29,6 +30,7 @@ __all__ = [
     "stage_notes",
     "stage_title",
     "ui",
+    "value_word",
 ]
 
 #: Pitfalls whose numbers differ from head to head, so each head shows its own.
@@ -241,6 +243,26 @@ def matrix_caption(trace: Trace, stage: Stage, name: str, m: Matrix, lang: str) 
     return ui(lang)["rounded_caption"].format(name=name, decimals=m.decimals)
 
 
+def check_words(trace: Trace, stage: Stage, lang: str) -> tuple[str, str]:
+    """(title, value column) of a stage's checks: "source" only when every value was printed by the source.
+
+    Values the scenario's author worked out from a paper's formula are "expected", never "source": a learner
+    reads "source" as confirmation from outside.
+    """
+    u = ui(lang)
+    kinds = {v.checkpoint.printed for v in trace.verdicts_for(stage)}
+    if kinds == {True}:
+        return u["cp_title"], u["cp_source"]
+    if kinds == {False}:
+        return u["cp_title_expected"], u["cp_expected"]
+    return u["cp_title_mixed"], u["cp_source_or_expected"]
+
+
+def value_word(printed: bool, lang: str) -> str:
+    """What one checked value is called: the source's (printed) or expected (from the formula)."""
+    return ui(lang)["cp_source" if printed else "cp_expected"]
+
+
 def checkpoint_text(trace: Trace, stage: Stage, lang: str) -> list[str]:
     """Why a checkpoint differs from the source (only for those that differ), from the trace's verdicts."""
     info = trace.info
@@ -251,7 +273,7 @@ def checkpoint_text(trace: Trace, stage: Stage, lang: str) -> list[str]:
         cp = v.checkpoint
         want, have = vec(cp.value, cp.decimals), vec(v.got, cp.decimals)
         out.append(
-            ui(lang)["cp_differs"]
+            ui(lang)["cp_differs" if cp.printed else "cp_differs_expected"]
             .format(where=cp.where(info.tokens, info.key_tokens), want=want, got=have, note=cp.note_in(lang))
             .rstrip()
         )

@@ -45,7 +45,15 @@ from mhsa_tutor.core.text import escape_json
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.io.trace_json import SCHEMA, matrix_to_lists, rounded_to_dict, scenario_to_dict
 from mhsa_tutor.strings import ARTICLES
-from mhsa_tutor.teach.narration import checkpoint_text, matrix_caption, stage_notes, stage_title, ui
+from mhsa_tutor.teach.narration import (
+    check_words,
+    checkpoint_text,
+    value_word,
+    matrix_caption,
+    stage_notes,
+    stage_title,
+    ui,
+)
 from mhsa_tutor.views.terminal.render import needed_width, render_header, render_stage
 from mhsa_tutor.views.view import View, safe, shown_indices
 
@@ -280,12 +288,12 @@ def md_stage(trace: Trace, index: int, view: View) -> list[str]:
     checks = trace.verdicts_for(stage)
     if checks:
         t = ui(view.lang)
-        lines += [f"**{md_text(t['cp_title'])}**", ""]
+        lines += [f"**{md_text(check_words(trace, stage, view.lang)[0])}**", ""]
         for verdict in checks:
             cp, got, ok = verdict.checkpoint, verdict.got, verdict.ok
             where = md_text(cp.where(trace.info.tokens, trace.info.key_tokens))
             lines.append(
-                f"- {where}: {t['cp_source']} {vec(cp.value, cp.decimals)}, "
+                f"- {where}: {value_word(cp.printed, view.lang)} {vec(cp.value, cp.decimals)}, "
                 f"{t['cp_computed']} {vec(got, cp.decimals)} "
                 f"({t['cp_decimals']} {cp.decimals}) {'✓' if ok else '✗'}"
             )

@@ -32,7 +32,15 @@ from mhsa_tutor.core.scenario import Checkpoint
 from mhsa_tutor.core.stagetext import latex as stage_latex
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.teach.explain import explain_cell
-from mhsa_tutor.teach.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
+from mhsa_tutor.teach.narration import (
+    check_words,
+    checkpoint_text,
+    matrix_caption,
+    stage_formula,
+    stage_notes,
+    stage_title,
+    ui,
+)
 from mhsa_tutor.views.page.mathml import to_mathml
 from mhsa_tutor.views.page.page_data import LinePool, sources
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
@@ -217,8 +225,9 @@ def _checks_html(trace: Trace, stage: Stage) -> str:
     if not rows:
         return ""
     info = trace.info
+    words = {lg: check_words(trace, stage, lg) for lg in LANGS}
     heads = "".join(
-        f"<th scope='col'>{_both({lg: _ui(k, lg) for lg in LANGS})}</th>"
+        f"<th scope='col'>{_both({lg: words[lg][1] if k == 'cp_source' else _ui(k, lg) for lg in LANGS})}</th>"
         for k in ("cp_where", "cp_source", "cp_computed", "cp_decimals")
     )
     body = "".join(
@@ -230,7 +239,7 @@ def _checks_html(trace: Trace, stage: Stage) -> str:
     notes = {
         lg: "".join(f"<p class='pitfall'>{_esc(n)}</p>" for n in checkpoint_text(trace, stage, lg)) for lg in LANGS
     }
-    title = _both({lg: _ui("cp_title", lg) for lg in LANGS}, "h3")
+    title = _both({lg: words[lg][0] for lg in LANGS}, "h3")
     table = f"<table><thead><tr>{heads}<th></th></tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="checks">{title}{table}{_both(notes, "div")}</div>'
 

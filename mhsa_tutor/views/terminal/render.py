@@ -32,7 +32,16 @@ from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.stagetext import variants_text
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.strings import ARTICLES
-from mhsa_tutor.teach.narration import checkpoint_text, matrix_caption, stage_formula, stage_notes, stage_title, ui
+from mhsa_tutor.teach.narration import (
+    check_words,
+    checkpoint_text,
+    value_word,
+    matrix_caption,
+    stage_formula,
+    stage_notes,
+    stage_title,
+    ui,
+)
 from mhsa_tutor.views.terminal.grid import Grid
 from mhsa_tutor.views.terminal.layout import Heading, Stacked
 from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_indices
@@ -196,8 +205,9 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Stacked | None:
     if not rows:
         return None
     t = ui(view.lang)
+    _, column = check_words(trace, stage, view.lang)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for head in (t["cp_where"], t["cp_source"], t["cp_computed"]):
+    for head in (t["cp_where"], column, t["cp_computed"]):
         table.add_column(Text(head, style="bold"))
     table.add_column(Text(t["cp_decimals"], style="bold"), no_wrap=True, justify="right")
     table.add_column("", no_wrap=True)
@@ -209,7 +219,8 @@ def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Stacked | None:
         mark = Text("✓", style="green") if ok else Text("✗", style="red bold")
         source, computed = vec(cp.value, cp.decimals), vec(got, cp.decimals)
         table.add_row(Text(where), Text(source), Text(computed), Text(str(cp.decimals)), mark)
-        line = Text.assemble(mark, f" {where}: {t['cp_source']} {source}, {t['cp_computed']} {computed} ")
+        said = value_word(cp.printed, view.lang)
+        line = Text.assemble(mark, f" {where}: {said} {source}, {t['cp_computed']} {computed} ")
         line.append(f"({t['cp_decimals']} {cp.decimals})")
         lines.append(line)
     return Stacked(table, lines)
@@ -280,7 +291,7 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
         parts.append(Padding(table, (0, 0, 0, 2), expand=False))
     cps = checkpoint_table(trace, stage, view)
     if cps is not None:
-        parts.append(Text(ui(view.lang)["cp_title"], style="bold"))
+        parts.append(Text(check_words(trace, stage, view.lang)[0], style="bold"))
         parts.append(Padding(cps, (0, 0, 0, 2), expand=False))
         for note in checkpoint_text(trace, stage, view.lang):
             parts.append(prose(Text(safe(note), style="yellow")))
