@@ -185,5 +185,5 @@ class Template(str):
 
     __slots__ = ()
 
-    def format(self, *args: object, **kwargs: object) -> str:  # noqa: D102
+    def format(self, *args: object, **kwargs: object) -> str:
         return resolve(str.format(self, *args, **kwargs))

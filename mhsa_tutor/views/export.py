@@ -48,11 +48,11 @@ from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
     checkpoint_text,
-    value_word,
     matrix_caption,
     stage_notes,
     stage_title,
     ui,
+    value_word,
 )
 from mhsa_tutor.views.terminal.render import needed_width, render_header, render_stage
 from mhsa_tutor.views.view import View, safe, shown_indices

@@ -35,12 +35,12 @@ from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
     checkpoint_text,
-    value_word,
     matrix_caption,
     stage_formula,
     stage_notes,
     stage_title,
     ui,
+    value_word,
 )
 from mhsa_tutor.views.terminal.grid import Grid
 from mhsa_tutor.views.terminal.layout import Heading, Stacked
