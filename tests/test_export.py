@@ -136,8 +136,8 @@ def test_markdown_tables_match_the_trace(name: str) -> None:
         rows_n, cols_n = m.values.shape
         assert len(table) == 1 + rows_n, (stage.id, mname)  # header + one row per matrix row
         assert all(len(row) == 1 + cols_n for row in table), (stage.id, mname)
-        assert table[0] == [mname, *trace.labels(m.cols, cols_n)]
-        assert [row[0] for row in table[1:]] == list(trace.labels(m.rows, rows_n))
+        assert table[0] == [mname, *trace.shown_labels(m.cols, cols_n)]
+        assert [row[0] for row in table[1:]] == list(trace.shown_labels(m.rows, rows_n))
         finite = m.values[np.isfinite(m.values)]
         whole = all(float(x).is_integer() for x in finite)  # a matrix of whole numbers prints them so
         for i, row in enumerate(table[1:]):
@@ -396,7 +396,7 @@ def test_html_and_svg_hold_the_numbers(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_rich_html_is_the_terminal_view_with_colour() -> None:
     text = to_html(trace_of("by_hand"), View(lang="ko"))  # what --format svg draws; files keep colour
-    assert "단계 7/16 · 헤드 1 · masked" in text
+    assert "단계 7/16 · 헤드 1 · 마스킹한 점수" in text
     assert "−∞" in text and "헤드 1: 인과 마스킹" in text
     assert "background-color" in text  # the shaded attention weights
 

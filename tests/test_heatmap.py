@@ -45,7 +45,7 @@ def test_one_panel_per_head_with_labels_and_shading(name: str) -> None:
         A = trace.find("softmax", head).matrices["A"].values
         rows = [t.text for t in panel.findall("s:text[@class='row-label']", NS)]
         cols = [t.text for t in panel.findall("s:text[@class='col-label']", NS)]
-        assert rows == list(trace.info.tokens) and cols == list(trace.info.key_tokens)
+        assert rows == list(trace.shown_labels("tokens", 0)) and cols == list(trace.shown_labels("keys", 0))
         cells = panel.findall("s:rect[@data-row]", NS)
         assert len(cells) == A.size
         seen: list[tuple[float, float]] = []

@@ -359,7 +359,9 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             )
             if unscaled is not None:  # the row the softmax note is about, else the one the scaling changes most
                 other = facts.strongest_other
-                row = other[0] if other is not None else fx.telling_row(unscaled[h], A[0][h])
+                row = fx.telling_row(unscaled[h], A[0][h])  # a row the division visibly changes
+                if other is not None and fx.changes(unscaled[h][other[0]], A[0][h][other[0]]):
+                    row = other[0]  # the row the softmax note is about, when the division changes it
                 aux = {"unscaled": _frozen(unscaled[h])}
                 rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row))
             if B is not None:

@@ -30,6 +30,11 @@ def telling_row(unscaled: Array, scaled: Array) -> int:
     return int(np.argmax(np.where(np.isnan(change), -1.0, change)))
 
 
+def changes(before: Array, after: Array, decimals: int = 4) -> bool:
+    """True when two rows of weights differ once rounded to ``decimals`` (as the notes print them)."""
+    return not bool(np.array_equal(np.round(before, decimals), np.round(after, decimals), equal_nan=True))
+
+
 def is_identity(*ws: Array) -> bool:
     """True when every matrix is a square identity."""
     return all(w.shape[0] == w.shape[1] and bool(np.array_equal(w, np.eye(w.shape[0]))) for w in ws)

@@ -106,19 +106,21 @@ def latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str,
     return Template(template).substitute(shapes=listing, **fields)
 
 
-def variants_text(info: ScenarioInfo) -> str:
-    """The variants a scenario uses, e.g. ``window = 2, kv_heads = 2, padding: pad`` ("" for none)."""
+def variants_text(info: ScenarioInfo, lang: str = "en") -> str:
+    """The variants a scenario uses, e.g. ``window = 2, kv_heads = 2, padding: pad`` ("" for none), in ``lang``."""
+    u = table(lang).ui
     parts = []
     if info.positions != "none":
-        parts.append(f"positions = {info.positions}")
+        parts.append(u["var_positions"].format(v=u[f"list_positions_{info.positions}"]))
     if info.rope_style is not None:
-        parts.append(f"rope = {info.rope_style} (base {info.rope_base:g})")
+        parts.append(u["var_rope"].format(style=info.rope_style, base=f"{info.rope_base:g}"))
     if info.bias != "none":
-        parts.append(f"bias = {info.bias} (m = {', '.join(f'{m:g}' for m in info.slopes)})")
+        parts.append(u["var_alibi"].format(m=", ".join(f"{m:g}" for m in info.slopes)))
     if info.window is not None:
-        parts.append(f"window = {info.window}")
+        parts.append(u["var_window"].format(w=info.window))
     if info.groups != info.heads:
-        parts.append(f"kv_heads = {info.groups}")
+        parts.append(u["var_kv_heads"].format(g=info.groups))
     if info.padding is not None:
-        parts.append("padding: " + ", ".join(k for k, p in zip(info.key_tokens, info.padding, strict=False) if p))
+        padded = ", ".join(k for k, p in zip(info.key_tokens, info.padding, strict=False) if p)
+        parts.append(u["var_padding"].format(keys=padded))
     return ", ".join(parts)

@@ -271,3 +271,27 @@ class Trace:
         if axis == "keys":
             return self.info.key_tokens
         return tuple(str(i + 1) for i in range(size))
+
+    def shown_labels(self, axis: Axis, size: int) -> tuple[str, ...]:
+        """The labels a learner reads: tokens, with ``token@position`` where a name alone would not tell
+        the rows apart (``go@1``, ``go@2`` for a repeated token; ``2@1`` for a token that reads as another
+        position). ``explain --row go@2`` accepts the same form."""
+        labels = self.labels(axis, size)
+        return labels if axis == "dims" else tell_apart(labels)
+
+
+def _is_number(text: str) -> bool:
+    """Text that reads as a 1-based position: ASCII digits, optionally after a minus sign."""
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdecimal() and len(digits) <= 18
+
+
+def tell_apart(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Token labels that name one row each: ``token@position`` for a repeated token or one that reads as
+    a different position; the others unchanged."""
+    seen: dict[str, int] = {}
+    for t in tokens:
+        seen[t] = seen.get(t, 0) + 1
+    return tuple(
+        f"{t}@{i + 1}" if seen[t] > 1 or (_is_number(t) and t != str(i + 1)) else t for i, t in enumerate(tokens)
+    )

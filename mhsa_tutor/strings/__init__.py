@@ -54,7 +54,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "positions": (
         *_notes("positions", ("narration", "sinusoidal")),
         NoteSpec("positions.narration.learned", "narration", "learned_positions"),
-        *_notes("positions", ("pitfall", "always")),
+        *_notes("positions", ("narration", "order_blind"), ("narration", "order_causal"), ("pitfall", "always")),
     ),
     # under GQA "params.narration.gqa" says what W_K and W_V hold instead of "params.narration.learned"
     "params": _notes(
@@ -120,6 +120,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("narration", "same_rows"),
         ("narration", "no_wo"),
         ("narration", "no_wo_article"),
+        ("narration", "no_wo_aten"),
         ("pitfall", "added_aten"),
         ("pitfall", "added"),
     ),
@@ -145,6 +146,7 @@ ARTICLE_NOTES: dict[str, str] = {
     "softmax.pitfall.rounded_acting": "acting_rationally",
     "head_output.narration.hand_roles": "aten2022",
     "concat.narration.no_wo_article": "*",
+    "concat.narration.no_wo_aten": "aten2022",
     "concat.pitfall.added_aten": "aten2022",
     "output.pitfall.aten": "aten2022",
 }

@@ -65,18 +65,25 @@ NOTES: dict[str, str] = {
         "The queries will come from X, the keys and values from M."
     ),
     "positions.narration.sinusoidal": (
-        "Attention itself does not see order: shuffle the tokens and every token gets the same output as "
-        "before. So the Transformer (Vaswani et al. 2017, §3.5) adds a position vector to each row: "
+        "The Transformer (Vaswani et al. 2017, §3.5) adds a position vector to each row: "
         "P[pos, 2i] = sin(pos / 10000^(2i/{d_model})) and P[pos, 2i+1] = cos(pos / 10000^(2i/{d_model})), for "
-        "positions 0 to {T_1}. The projections below use X + P."
+        "pos = 0 to {T_1} (pos counts from 0: position 1 has pos = 0). The projections below use X + P."
     ),
     "positions.narration.learned": (
-        "Attention itself does not see order, so a learned position vector (one row per position, as in BERT "
-        "and GPT-2) is added to each token: the projections below use X + P."
+        "A learned position vector (one row per position, as in BERT and GPT-2) is added to each token: the "
+        "projections below use X + P."
+    ),
+    "positions.narration.order_blind": (
+        "Why: without a mask, attention itself does not see order: shuffle the tokens and every token gets the "
+        "same output as before, only in another row; the same word at two places gets exactly the same output."
+    ),
+    "positions.narration.order_causal": (
+        "Why, even under a causal mask: the mask alone does make the outputs depend on order (each token sees "
+        "only those up to itself), but it says nothing about how far apart two tokens are, and the same word "
+        "at two places still brings the same query, key and value. Positions put that into the vectors."
     ),
     "positions.pitfall.always": (
-        "Pitfall: positions are added to the input, not appended, and they change every number after this "
-        "point. Without them, the same word at two places gets exactly the same output."
+        "Pitfall: positions are added to the input, not appended, and they change every number after this point."
     ),
     "input.narration.given_qkv": (
         "This scenario gives the queries, keys and values directly, so there are no weights to apply: Q is {T} × "
@@ -88,8 +95,9 @@ NOTES: dict[str, str] = {
     ),
     "input.narration.position": (
         "Attention by itself ignores order: shuffle the tokens and each one gets the same output, only in "
-        "another row. Word order has to be put into the vectors themselves, by adding a positional encoding "
-        "to each embedding (sines and cosines in Vaswani et al. 2017)."
+        "another row. Order has to come from elsewhere: a position vector added to each embedding (sines and "
+        "cosines in Vaswani et al. 2017), a rotation of q and k by position (RoPE) or a distance bias on the "
+        "scores (ALiBi); this scenario has none of them."
     ),
     "params.narration.learned": (
         "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers "
@@ -133,13 +141,13 @@ NOTES: dict[str, str] = {
     ),
     "rotary.narration.always": (
         "RoPE (Su et al. 2021) puts the position into q and k by turning them: each pair of features (the "
-        "{style} pairing) is rotated by the angle m·θ_j, where m is the token's position (0 for the first) "
+        "{style} pairing) is rotated by the angle m·θ_j, where m is the token's position counted from 0 (m = 0 for position 1) "
         "and θ_j = {base}^(−2j/{d_k}). V is not rotated. The scores below use the rotated Q and K."
     ),
     "rotary.narration.rope_offset": (
         "Why it works: a rotation by m·θ dotted with a rotation by n·θ depends only on m − n. Here q of "
-        "'{qi}' at position {i} and k of '{kj}' at position {j} give {now}; move both one place on (to {i1} "
-        "and {j1}) and they still give {later}: only the offset {off} counts."
+        "'{qi}' (m = {i}) and k of '{kj}' (n = {j}) give {now}; move both one place on (m = {i1}, n = {j1}) "
+        "and they still give {later}: only the offset m − n = {off} counts."
     ),
     "rotary.pitfall.always": (
         "Pitfall: two pairings are in use and they disagree. The paper, GPT-J and Meta's original LLaMA code "
@@ -151,8 +159,10 @@ NOTES: dict[str, str] = {
         "more token i will look at token j. S is {T} × {Tk}: one row per query, one column per key."
     ),
     "scores.narration.luong": (
-        "{article} score a decoder state against each encoder state with this plain dot product, unscaled, "
-        "as here. The Transformer later divided it by √d_k (here √{d_k} {sqrt_dk_eq})."
+        "{article} propose three scores of a decoder state against each encoder state; 'dot', the plain dot "
+        "product, unscaled, is the one used here. The Transformer later divided it by √d_k (here √{d_k} "
+        "{sqrt_dk_eq}). Their model also has an output layer W_c after the attention, which this scenario "
+        "leaves out."
     ),
     "scores.pitfall.warfield_z": (
         "Note: {article} calls QKᵀ the 'Z' matrix. Elsewhere, and in this tutor, Z is a head's output A·V; "
@@ -202,7 +212,8 @@ NOTES: dict[str, str] = {
     ),
     "bias.pitfall.always": (
         "Pitfall: the slopes are fixed, not learned: 2^(−8h/H) for H heads (a power of two), and for other "
-        "head counts the paper interleaves the lists of the two nearest powers of two. The bias goes on the "
+        "head counts, with n the largest power of two below H, the paper takes the n slopes for n heads and "
+        "appends the first H − n odd-numbered slopes (1st, 3rd, …) of the 2n-head list. The bias goes on the "
         "scaled scores, before the mask and the softmax."
     ),
     "masked.narration.always": (
@@ -212,11 +223,12 @@ NOTES: dict[str, str] = {
         "their weight is exactly 0."
     ),
     "masked.pitfall.warfield": (
-        "Pitfall: {article} describes this as replacing key values with −∞. It is the scores S_ij of the "
-        "later keys that become −∞; the keys K themselves are unchanged."
+        "Pitfall: the Korean translation of {article} words this as replacing 'key values' (키 값) with −∞. It "
+        "is the scores S_ij of the later keys that become −∞; the keys K themselves are unchanged."
     ),
     "masked.narration.sliding": (
-        "A sliding window of W = {window} (Longformer, Mistral): query i sees only keys j with i − {window} < j "
+        "A sliding window of W = {window}, one-sided as in Mistral 7B (Jiang et al. 2023; Longformer's window is "
+        "two-sided): query i sees only keys j with i − {window} < j "
         "≤ i, itself and the {window_1} before it. Every other score becomes −∞, so its weight is exactly 0."
     ),
     "masked.narration.custom": (
@@ -253,7 +265,7 @@ NOTES: dict[str, str] = {
         "which token they came from, and nothing makes q_i·k_i the largest."
     ),
     "softmax.pitfall.one_hot": (
-        "Effectively one-hot: in {one_hot} of the {T} rows one weight is above 0.999, so that query copies a "
+        "Effectively one-hot (head {h}): in {one_hot} of the {T} rows one weight is above 0.999, so that query copies a "
         "single value row and takes almost nothing from the others. When scores are this far apart (gaps of "
         "about 7 or more after scaling), the softmax acts as a hard choice; moderate scores keep it soft."
     ),
@@ -294,9 +306,12 @@ NOTES: dict[str, str] = {
         "of its weights."
     ),
     "head_output.narration.hand_roles": (
-        "{article} argues that different heads can link an ambiguous word to different words. The roles the "
-        "heads play here were built by hand for this example, through the weights; in a trained model the "
-        "roles emerge from training and are rarely this clean."
+        "{article} argues for several heads by accuracy: one head can give too much weight to a wrong word, "
+        "and several heads understand the meaning more accurately. That different heads attend to different "
+        "things, such as 'it' to different words, is Vaswani et al. (2017, §3.2.2 and their attention "
+        "figures): heads attend to different representation subspaces. The roles the heads play here were "
+        "built by hand for this example, through the weights; in a trained model the roles emerge from "
+        "training and are rarely this clean."
     ),
     "concat.narration.single_head": (
         "With one head there is nothing to place beside it: the concatenation is Z₁ itself, {T} × {hv}."
@@ -315,6 +330,10 @@ NOTES: dict[str, str] = {
         "out_proj), which mixes the heads and maps them back to d_model."
     ),
     "concat.narration.no_wo_article": "{article} shows this computation without W_O, and so does this scenario.",
+    "concat.narration.no_wo_aten": (
+        "{article}'s multi-head formula does end with W_O (concatenate(Z₁, …, Z₈)·W_O); this one-head example "
+        "stops before it."
+    ),
     "concat.pitfall.added_aten": (
         "Pitfall: {article} says the head results are 'added'. They are concatenated, then multiplied by W_O. "
         "The output stage shows how close the two are: the product is a sum over heads, each through its own "
@@ -348,6 +367,21 @@ UI: dict[str, str] = {
     "memory_tokens": "memory",
     "sizes": "sizes",
     "mask_scale": "mask, scale",
+    "var_positions": "positions = {v}",
+    "var_rope": "rope = {style} (base {base})",
+    "var_alibi": "bias = alibi (m = {m})",
+    "var_window": "window = {w}",
+    "var_kv_heads": "kv_heads = {g}",
+    "var_padding": "padding: {keys}",
+    "sizes_line": "d_model = {d_model}, heads = {heads}, d_k = {d_k}, d_v = {d_v}",
+    "mask_scale_line": "mask = {mask}, scale = {scale}",
+    "mask_name_none": "none",
+    "mask_name_causal": "causal",
+    "mask_name_sliding": "sliding",
+    "mask_name_custom": "custom",
+    "scale_name_sqrt_dk": "sqrt_dk",
+    "scale_name_sqrt_seq_len": "sqrt_seq_len",
+    "scale_name_none": "none",
     "variants": "variants",
     "source": "source",
     "article": "article",
@@ -418,12 +452,16 @@ UI: dict[str, str] = {
         "'{col}' (position {j}) is {w} or more places before '{row}' (position {i}): j ≤ i − {w}, so the "
         "sliding window blocks it."
     ),
+    "ex_blocked_sliding_future": (
+        "'{col}' (position {j}) comes after '{row}' (position {i}): j > i, and the sliding window only looks "
+        "back, so it blocks it."
+    ),
     "ex_kept_sliding": "'{col}' (position {j}) is inside the window of '{row}': {i} − {w} < {j} ≤ {i}, so the score is kept.",
     "ex_blocked_custom": "blocked[{row}, {col}] is true, so the custom mask blocks it.",
     "ex_kept_custom": "blocked[{row}, {col}] is false, so the mask keeps it.",
     "ex_blocked_padding": "'{col}' is padding (key_padding_mask is true for it), so no query may attend to it.",
     "ex_rot": (
-        "{name} of '{row}' sits at position {m}; feature {c} pairs with feature {o} ({style} pairing, pair "
+        "{name} of '{row}' is at position {pos}, so m = {m} (RoPE counts from 0); feature {c} pairs with feature {o} ({style} pairing, pair "
         "j = {pj}), turned by the angle m·θ_j = {m} × {theta} {angle} rad."
     ),
     "ex_bias": "This head's slope is m = {m}; '{row}' is position {i} and '{col}' position {j}: |i − j| = {d}.",
@@ -553,6 +591,13 @@ UI: dict[str, str] = {
     "new_wrote": "Wrote {path}: T = {T}, d_model = {d}, heads = {h}.\nRun it with: mhsa-tutor run {cmd}",
     "rounded_join": "; ",
     "rounded_item": "the {stage} values (decimals kept: {d})",
+    "stage_name_input": "input",
+    "stage_name_positions": "positions",
+    "stage_name_params": "params",
+    "stage_name_split": "split",
+    "stage_name_rotary": "rotary",
+    "stage_name_bias": "bias",
+    "stage_name_masked": "masked",
     "stage_name_projections": "projections",
     "stage_name_scores": "scores",
     "stage_name_scaled": "scaled",

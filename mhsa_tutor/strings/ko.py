@@ -64,16 +64,22 @@ NOTES: dict[str, str] = {
         "만들어집니다."
     ),
     "positions.narration.sinusoidal": (
-        "어텐션 자체는 순서를 보지 못합니다. 토큰 순서를 뒤섞어도 각 토큰의 출력은 그대로입니다. 그래서 트랜스포머(Vaswani et al. 2017, 3.5절)는 "
-        "각 행에 위치 벡터를 더합니다: P[pos, 2i] = sin(pos / 10000^(2i/{d_model})), P[pos, 2i+1] = cos(pos / "
-        "10000^(2i/{d_model})), 위치는 0부터 {T_1}까지입니다. 아래의 투영은 X + P를 씁니다."
+        "트랜스포머(Vaswani et al. 2017, 3.5절)는 각 행에 위치 벡터를 더합니다: P[pos, 2i] = sin(pos / 10000^(2i/{d_model})), P[pos, 2i+1] = cos(pos / "
+        "10000^(2i/{d_model})), pos는 0부터 {T_1}까지입니다(0부터 세므로 위치 1이 pos = 0). 아래의 투영은 X + P를 씁니다."
     ),
     "positions.narration.learned": (
-        "어텐션 자체는 순서를 보지 못하므로, 학습된 위치 벡터(BERT와 GPT-2처럼 위치마다 한 행)를 각 토큰에 더합니다. 아래의 투영은 X + P를 씁니다."
+        "학습된 위치 벡터(BERT와 GPT-2처럼 위치마다 한 행)를 각 토큰에 더합니다. 아래의 투영은 X + P를 씁니다."
+    ),
+    "positions.narration.order_blind": (
+        "위치가 필요한 까닭: 마스킹이 없으면 어텐션 자체는 순서를 보지 못합니다. 토큰 순서를 뒤섞어도 각 토큰의 출력은 그대로이고 놓이는 행만 바뀝니다. "
+        "같은 단어가 두 자리에 있으면 출력도 정확히 같습니다."
+    ),
+    "positions.narration.order_causal": (
+        "인과 마스킹이 있어도 위치가 필요한 까닭: 마스킹만으로도 출력은 순서에 따라 달라지지만(각 토큰은 자기까지의 토큰만 봄), 두 토큰이 얼마나 떨어져 있는지는 "
+        "알려 주지 않습니다. 또 같은 단어는 어느 자리에 있든 같은 쿼리, 키, 밸류를 가져옵니다. 위치 벡터가 이 정보를 벡터에 넣습니다."
     ),
     "positions.pitfall.always": (
-        "주의: 위치 벡터는 입력 뒤에 이어 붙이는 것이 아니라 더하는 것이며, 이후의 모든 숫자를 바꿉니다. 위치 정보가 없으면 같은 단어는 어느 자리에 있든 "
-        "정확히 같은 출력을 얻습니다."
+        "주의: 위치 벡터는 입력 뒤에 이어 붙이는 것이 아니라 더하는 것이며, 이후의 모든 숫자를 바꿉니다."
     ),
     "input.narration.given_qkv": (
         "이 시나리오는 쿼리, 키, 밸류를 바로 주기 때문에 곱할 가중치 행렬이 없습니다. Q는 {T} × {hk}, K는 {Tk} × {gk}, V는 {Tk} × {gv}이고, "
@@ -83,8 +89,9 @@ NOTES: dict[str, str] = {
         "이 값들이 모두 {article}의 원문에 실려 있는 것은 아닙니다. 출처 줄에 적힌 대로, 일부는 원문에 실린 숫자가 그대로 나오도록 여기서 복원한 값입니다."
     ),
     "input.narration.position": (
-        "어텐션 자체는 순서를 보지 않습니다. 토큰의 순서를 뒤섞어도 각 토큰의 출력은 같고 행의 위치만 바뀝니다. 그래서 단어의 순서는 벡터 안에 직접 넣어야 하며, "
-        "각 임베딩에 위치 인코딩을 더해서 넣습니다(Vaswani et al. 2017은 사인과 코사인을 씁니다)."
+        "어텐션 자체는 순서를 보지 않습니다. 토큰의 순서를 뒤섞어도 각 토큰의 출력은 같고 행의 위치만 바뀝니다. 순서 정보는 다른 곳에서 와야 합니다. "
+        "임베딩에 위치 벡터를 더하거나(Vaswani et al. 2017은 사인과 코사인), q와 k를 위치만큼 회전하거나(RoPE), 점수에 거리 편향을 더합니다(ALiBi). "
+        "이 시나리오에는 그중 어느 것도 없습니다."
     ),
     "params.narration.learned": (
         "학습되는 매개변수입니다. 가중치 행렬 W_Q는 d_model = {d_model}차원의 행을 {hk}차원으로 바꿉니다(헤드 {heads}개, 헤드마다 d_k = {d_k}). W_K는 "
@@ -120,12 +127,13 @@ NOTES: dict[str, str] = {
         "F.scaled_dot_product_attention(..., enable_gqa=True)이 반복해 주는 방식과 같습니다. 생성할 때 저장할 키와 밸류가 줄고, 쿼리 수는 그대로입니다."
     ),
     "rotary.narration.always": (
-        "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특징 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 토큰의 위치(첫 "
-        "토큰은 0)이고 θ_j = {base}^(−2j/{d_k})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
+        "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특징 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 0부터 센 토큰의 위치(위치 1이면 "
+        "m = 0)이고 θ_j = {base}^(−2j/{d_k})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
     ),
     "rotary.narration.rope_offset": (
-        "이것이 통하는 이유: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 위치 {i}에 있는 '{qi}'의 q와 위치 {j}에 있는 "
-        "'{kj}'의 k의 내적은 {now}입니다. 둘 다 한 칸씩 옮겨도({i1}, {j1}) 여전히 {later}입니다. 중요한 것은 차이 {off}뿐입니다."
+        "회전이 위치를 알려 주는 원리: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 '{qi}'의 q(m = {i})와 "
+        "'{kj}'의 k(n = {j})의 내적은 {now}입니다. 둘 다 한 칸씩 옮겨도(m = {i1}, n = {j1}) 내적은 그대로 {later}입니다. 중요한 것은 차이 "
+        "m − n = {off}뿐입니다."
     ),
     "rotary.pitfall.always": (
         "주의: 짝을 짓는 방식이 두 가지 쓰이며 서로 다릅니다. 논문, GPT-J, Meta의 원래 LLaMA 코드는 이웃한 (x₀, x₁), (x₂, x₃)…을 짝짓고"
@@ -137,8 +145,9 @@ NOTES: dict[str, str] = {
         "행은 쿼리, 열은 키입니다."
     ),
     "scores.narration.luong": (
-        "{article}의 어텐션은 디코더 상태와 각 인코더 상태의 점수를 여기처럼 스케일링 없는 단순 내적으로 구합니다. 트랜스포머는 나중에 이를 √d_k(여기서는 √{d_k} "
-        "{sqrt_dk_eq})로 나누었습니다."
+        "{article}은(는) 디코더 상태와 각 인코더 상태의 점수를 구하는 방법 세 가지를 제안하며, 여기서 쓰는 것은 그중 스케일링 없는 단순 내적인 "
+        "'dot'입니다. 트랜스포머는 나중에 이를 √d_k(여기서는 √{d_k} {sqrt_dk_eq})(으)로 나누었습니다. 이들의 모델에는 어텐션 뒤에 출력 층 W_c도 "
+        "있지만, 이 시나리오에서는 생략합니다."
     ),
     "scores.pitfall.warfield_z": (
         "참고: {article}의 원문은 QKᵀ를 'Z' 행렬이라고 부릅니다. 다른 글과 이 튜터에서 Z는 헤드의 출력 A·V이고, 점수는 S입니다."
@@ -177,8 +186,8 @@ NOTES: dict[str, str] = {
         "낮아집니다. 이 헤드의 기울기는 m = {slope}이고, 헤드들의 기울기는 {slopes}입니다. 멀리 보는 헤드와 가까이 보는 헤드가 생깁니다."
     ),
     "bias.pitfall.always": (
-        "주의: 기울기는 학습하지 않고 고정합니다. 헤드 수 H가 2의 거듭제곱이면 2^(−8h/H)이고, 그렇지 않으면 논문은 가장 가까운 두 거듭제곱의 목록을 번갈아 "
-        "씁니다. 편향은 스케일링한 점수에, 마스킹과 소프트맥스보다 먼저 더합니다."
+        "주의: 기울기는 학습하지 않고 고정합니다. 헤드 수 H가 2의 거듭제곱이면 2^(−8h/H)이고, 그렇지 않으면 논문은 H보다 작은 가장 큰 2의 거듭제곱 n에 대해 "
+        "헤드 n개의 기울기 n개를 쓰고, 그 뒤에 헤드 2n개 목록의 홀수 번째 기울기(1번째, 3번째, …) 중 앞의 H − n개를 덧붙입니다. 편향은 스케일링한 점수에, 마스킹과 소프트맥스보다 먼저 더합니다."
     ),
     "masked.narration.always": (
         "인과(causal) 마스킹입니다. 토큰 i는 1 … i번째 토큰만 볼 수 있고, 뒤에 오는 토큰은 볼 수 없습니다. 언어 모델은 학습할 때 문장의 모든 다음 토큰을 "
@@ -186,7 +195,7 @@ NOTES: dict[str, str] = {
         "거치면 그 어텐션 가중치는 정확히 0이 됩니다."
     ),
     "masked.narration.sliding": (
-        "크기 W = {window}의 슬라이딩 윈도(Longformer, Mistral)입니다. 쿼리 i는 i − {window} < j ≤ i인 키 j, 곧 자기 자신과 바로 앞의 {window_1}개만 "
+        "크기 W = {window}의 한쪽 방향 슬라이딩 윈도입니다(Mistral 7B, Jiang et al. 2023. Longformer의 윈도는 양쪽 방향입니다). 쿼리 i는 i − {window} < j ≤ i인 키 j, 곧 자기 자신과 바로 앞의 {window_1}개만 "
         "봅니다. 나머지 점수는 −∞가 되어 어텐션 가중치가 정확히 0입니다."
     ),
     "masked.narration.custom": (
@@ -205,7 +214,7 @@ NOTES: dict[str, str] = {
         "되는 키들에 고르게 어텐션 가중치를 줍니다."
     ),
     "masked.pitfall.warfield": (
-        "주의: {article}의 원문은 이를 키 값을 −∞로 바꾸는 것이라고 설명합니다. −∞가 되는 것은 뒤쪽 키에 대한 점수 S_ij이며, 키 K 자체는 바뀌지 "
+        "주의: {article}의 한국어 번역은 이를 '키 값'을 −∞로 바꾸는 것이라고 씁니다. −∞가 되는 것은 뒤쪽 키에 대한 점수 S_ij이며, 키 K 자체는 바뀌지 "
         "않습니다."
     ),
     "masked.pitfall.always": (
@@ -222,7 +231,7 @@ NOTES: dict[str, str] = {
         "있으며, q_i·k_i가 가장 크다는 보장은 없습니다."
     ),
     "softmax.pitfall.one_hot": (
-        "사실상 원-핫입니다: {T}개 행 중 {one_hot}개 행에서 한 가중치가 0.999를 넘어, 그 쿼리는 밸류 한 행만 그대로 가져오고 나머지에서는 거의 "
+        "사실상 원-핫입니다(헤드 {h}): {T}개 행 중 {one_hot}개 행에서 한 가중치가 0.999를 넘어, 그 쿼리는 밸류 한 행만 그대로 가져오고 나머지에서는 거의 "
         "아무것도 가져오지 않습니다. 스케일링 뒤에도 점수 차이가 7 안팎 이상이면 소프트맥스는 사실상 하나만 고르게 됩니다. 점수가 적당하면 가중치가 고르게 퍼집니다."
     ),
     "softmax.pitfall.self_not_highest": (
@@ -260,7 +269,9 @@ NOTES: dict[str, str] = {
         "벡터를 어텐션 가중치의 비율대로 섞은 것입니다."
     ),
     "head_output.narration.hand_roles": (
-        "{article}의 원문은 여러 헤드가 모호한 단어를 서로 다른 단어와 연결할 수 있다고 설명합니다. 여기서 헤드들이 맡은 역할은 이 예제를 위해 가중치 "
+        "{article}의 원문은 정확도를 근거로 여러 헤드를 씁니다. 헤드 하나는 엉뚱한 단어에 큰 가중치를 줄 수 있고, 여러 헤드를 쓰면 의미를 더 정확하게 "
+        "이해할 수 있다는 것입니다. 헤드마다 다른 곳에 주목한다는 설명('it'을 서로 다른 단어와 잇는 것 등)은 Vaswani et al.(2017, 3.2.2절과 "
+        "어텐션 그림)의 것으로, 헤드들이 서로 다른 표현 부분 공간에 주목한다고 말합니다. 여기서 헤드들이 맡은 역할은 이 예제를 위해 가중치 "
         "행렬로 손수 만든 것입니다. 학습된 모델에서는 역할이 학습 중에 생겨나며, 이렇게 깔끔한 경우는 드뭅니다."
     ),
     "concat.narration.single_head": "헤드가 하나뿐이라 이어 붙일 것이 없습니다. 이어 붙인 결과는 Z₁ 그대로이며 {T} × {hv}입니다.",
@@ -277,6 +288,9 @@ NOTES: dict[str, str] = {
         "d_model 차원으로 되돌립니다."
     ),
     "concat.narration.no_wo_article": "{article}의 원문은 이 계산을 W_O 없이 보여 주며, 이 시나리오도 그렇습니다.",
+    "concat.narration.no_wo_aten": (
+        "{article}의 멀티 헤드 공식은 W_O로 끝납니다(concatenate(Z₁, …, Z₈)·W_O). 헤드가 하나인 이 예제는 그 앞에서 멈춥니다."
+    ),
     "concat.pitfall.added_aten": (
         "주의: {article}의 원문은 헤드의 결과를 '더한다'고 하지만, 실제로는 이어 붙인(concatenate) 뒤 W_O를 곱합니다. 출력 투영 단계에서 보듯 둘은 "
         "생각보다 가깝습니다. 이 곱은 헤드별 합이며, 각 헤드는 W_O의 자기 블록을 거칩니다."
@@ -306,7 +320,22 @@ UI: dict[str, str] = {
     "tokens": "토큰",
     "memory_tokens": "메모리 토큰",
     "sizes": "크기",
-    "mask_scale": "마스크, 스케일",
+    "mask_scale": "마스킹, 스케일링",
+    "var_positions": "위치: {v}",
+    "var_rope": "RoPE: '{style}' 방식 짝짓기 (base {base})",
+    "var_alibi": "ALiBi 편향 (기울기 m = {m})",
+    "var_window": "윈도 크기 W = {w}",
+    "var_kv_heads": "키/밸류 헤드 G = {g}개",
+    "var_padding": "패딩: {keys}",
+    "sizes_line": "d_model = {d_model}, 헤드 {heads}개, d_k = {d_k}, d_v = {d_v}",
+    "mask_scale_line": "마스킹: {mask}, 스케일링: {scale}",
+    "mask_name_none": "없음",
+    "mask_name_causal": "인과 마스킹",
+    "mask_name_sliding": "슬라이딩 윈도",
+    "mask_name_custom": "사용자 지정",
+    "scale_name_sqrt_dk": "√d_k로 나눔",
+    "scale_name_sqrt_seq_len": "√T로 나눔",
+    "scale_name_none": "없음",
     "variants": "변형",
     "source": "출처",
     "article": "원문",
@@ -371,12 +400,13 @@ UI: dict[str, str] = {
     "ex_self": "토큰은 언제나 자기 자신을 볼 수 있으므로(j = i = {i}) 점수를 그대로 둡니다.",
     "ex_kept": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있지 않습니다. j ≤ i이므로 점수를 그대로 둡니다.",
     "ex_blocked_sliding": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 {w}칸 이상 앞에 있습니다. j ≤ i − {w}이므로 슬라이딩 윈도가 막습니다.",
+    "ex_blocked_sliding_future": "'{col}' 토큰(위치 {j})은 '{row}' 토큰(위치 {i})보다 뒤에 있습니다. j > i이고 슬라이딩 윈도는 앞쪽만 보므로 막습니다.",
     "ex_kept_sliding": "'{col}' 토큰(위치 {j})은 '{row}'의 윈도 안에 있습니다: {i} − {w} < {j} ≤ {i}이므로 점수를 그대로 둡니다.",
     "ex_blocked_custom": "blocked[{row}, {col}] 값이 참이므로 사용자 지정 마스킹이 막습니다.",
     "ex_kept_custom": "blocked[{row}, {col}] 값이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
     "ex_blocked_padding": "'{col}' 토큰은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
     "ex_rot": (
-        "'{row}' 토큰의 {name} 벡터는 위치 {m}에 있습니다. {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
+        "'{row}' 토큰의 {name} 벡터는 위치 {pos}에 있으므로 m = {m}입니다(RoPE는 0부터 셉니다). {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
         "{angle} 라디안입니다."
     ),
     "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
@@ -472,6 +502,13 @@ UI: dict[str, str] = {
     "new_wrote": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
     "rounded_join": ", ",
     "rounded_item": "{name}을(를) 소수 {d}자리로",
+    "stage_name_input": "입력",
+    "stage_name_positions": "위치",
+    "stage_name_params": "가중치 행렬",
+    "stage_name_split": "헤드 나누기",
+    "stage_name_rotary": "RoPE 회전",
+    "stage_name_bias": "ALiBi 편향",
+    "stage_name_masked": "마스킹한 점수",
     "stage_name_projections": "Q, K, V",
     "stage_name_scores": "점수",
     "stage_name_scaled": "스케일링한 점수",

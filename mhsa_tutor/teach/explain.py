@@ -24,8 +24,9 @@ import numpy.typing as npt
 from mhsa_tutor.core.errors import OptionError, did_you_mean
 from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Matrix, Stage, Trace
+from mhsa_tutor.core.trace import Matrix, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ui
+from mhsa_tutor.teach.cell_notes import At, pick, say
 from mhsa_tutor.teach.explain_variants import explain_bias, explain_positions, explain_rotary
 
 
@@ -147,8 +148,9 @@ def _scaled(c: Cell, label: str) -> list[str]:
     n, sym = (len(info.key_tokens), "√T") if info.scale == "sqrt_seq_len" else (info.d_k, "√d_k")
     first = f"S{subscript(c.head)}[{c.rl}, {c.cl}] / {sym} = {signed(raw_value, c.p)} / √{n}"
     div = eq(info.scale_divisor, max(c.p, 2))  # √3 ≈ 2 would be true but useless
-    if div.startswith("="):  # √4 = 2: the divisor is exact
-        return [f"{first} = {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
+    if div.startswith("="):  # √4 = 2: the divisor is exact; "=" only when the score shown is exact too
+        rel = "=" if is_shown_exactly(raw_value, c.p) else "≈"
+        return [f"{first} {rel} {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
     return [f"{first}, √{n} {div}", eq(c.shown, max(c.p, 1))]
 
 
@@ -158,20 +160,27 @@ def _masked(c: Cell, label: str) -> list[str]:
     aux = c.stage.aux
     by_rule = bool(aux["by_rule"][c.i, c.j]) if "by_rule" in aux else c.j > c.i
     by_padding = bool(aux["by_padding"][c.i, c.j]) if "by_padding" in aux else False
-    rule = {"causal": "", "sliding": "_sliding", "custom": "_custom", "none": ""}.get(info.mask, "")
+    at = At(c.i, c.j, info.window or 0, by_rule, by_padding)
+    # each mask's sentences, most specific first; cell_notes checks each against this cell
+    blocked = {
+        "causal": ("ex_blocked",),
+        "sliding": ("ex_blocked_sliding_future", "ex_blocked_sliding"),
+        "custom": ("ex_blocked_custom",),
+    }
+    kept = {
+        "causal": ("ex_self", "ex_kept") if not info.cross else ("ex_kept",),
+        "sliding": ("ex_kept_sliding",),
+        "custom": ("ex_kept_custom",),
+    }
     lines = []
-    if by_rule:
-        lines.append(c.t[f"ex_blocked{rule}"].format(**fmt))
-    elif by_padding:
-        pass  # the padding line below says why
-    elif info.mask == "causal":
-        lines.append(c.t["ex_self" if c.i == c.j and not info.cross else "ex_kept"].format(**fmt))
-    elif info.mask != "none":
-        lines.append(c.t[f"ex_kept{rule}"].format(**fmt))
+    if by_rule or not by_padding:  # a padded key: the padding line below says why
+        key = pick((blocked if by_rule else kept).get(info.mask, ()), at)
+        if key is not None:
+            lines.append(say(c.t, key, at, **fmt))
     if by_padding:
-        lines.append(c.t["ex_blocked_padding"].format(**fmt))
-    shown = "−∞" if by_rule or by_padding else num(c.value, c.p)
-    return [*lines, f"S{subscript(c.head)}[{c.rl}, {c.cl}] = {shown}"]
+        lines.append(say(c.t, "ex_blocked_padding", at, **fmt))
+    shown = "= −∞" if by_rule or by_padding else eq(c.value, c.p)
+    return [*lines, f"S{subscript(c.head)}[{c.rl}, {c.cl}] {shown}"]
 
 
 def _softmax(c: Cell, label: str) -> list[str]:
@@ -186,7 +195,7 @@ def _softmax(c: Cell, label: str) -> list[str]:
     s = before_softmax(c.trace, c.head).matrices["S"].values[c.i]  # the scores this row's softmax read
     aux = c.stage.aux
     e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
-    keys = c.trace.labels(c.m.cols, c.m.values.shape[1])
+    keys = c.trace.shown_labels(c.m.cols, c.m.values.shape[1])
     p = max(c.p, 2)  # weights lie in [0, 1]: fewer decimals would make 1 / 1.3 look like 1
     m = num(mx, p)
     lines = [
@@ -197,7 +206,10 @@ def _softmax(c: Cell, label: str) -> list[str]:
     for kk in _shown_terms(len(s), c.j):
         if kk > previous + 1:
             lines.append("   … " + c.t["ex_more"].format(n=kk - previous - 1))
-        lines.append(f"   e^({num(float(s[kk]), p)} − {signed(mx, p)}) {eq(float(e[kk]), p + 2)}  [{keys[kk]}]")
+        term = eq(float(e[kk]), p + 2)  # "=" only when the exponent's operands are shown exactly as well
+        if not (is_shown_exactly(float(s[kk]), p) and is_shown_exactly(mx, p)):
+            term = "≈ " + term[2:]
+        lines.append(f"   e^({num(float(s[kk]), p)} − {signed(mx, p)}) {term}  [{keys[kk]}]")
         previous = kk
     if previous < len(s) - 1:
         lines.append("   … " + c.t["ex_more"].format(n=len(s) - 1 - previous))
@@ -262,8 +274,7 @@ def _is_position(text: str) -> bool:
 def cell_label(labels: Sequence[str], i: int) -> str:
     """How cell ``i`` of an axis is named: its token, or ``2@1`` (token 2 at position 1) when the token
     reads as a different position."""
-    tok = labels[i]
-    return f"{tok}@{i + 1}" if _is_position(tok) and tok != str(i + 1) else tok
+    return tell_apart(tuple(labels))[i] if labels else str(i + 1)
 
 
 def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
@@ -277,6 +288,9 @@ def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
     """
     if ref.startswith("@") and _is_position(ref[1:]):
         return _position(ref, int(ref[1:]), labels, size, what)
+    name, at, pos = ref.rpartition("@")
+    if at and name and _is_position(pos) and labels and 1 <= int(pos) <= size and labels[int(pos) - 1] == name:
+        return int(pos) - 1  # token@position, as labels show a repeated token
     if ref.startswith("token:") and labels:
         return _token(ref, ref[len("token:") :], labels, size, what)
     if _is_position(ref):

@@ -88,7 +88,7 @@ def explain_rotary(c: CellLike, label: str) -> list[str]:
     theta, angle = float(aux["theta"][pj]), float(aux[f"angle_{c.name}"][c.i, pj])
     cos, sin = float(aux[f"cos_{c.name}"][c.i, pj]), float(aux[f"sin_{c.name}"][c.i, pj])
     note = c.t["ex_rot"].format(
-        name=c.name, row=c.rl, m=c.i, c=c.j + 1, o=other + 1, style=style, pj=pj,
+        name=c.name, row=c.rl, m=c.i, pos=c.i + 1, c=c.j + 1, o=other + 1, style=style, pj=pj,
         theta=num(theta, c.p + 2),
         angle=eq(angle, c.p) if is_shown_exactly(theta, c.p + 2) else f"≈ {num(angle, c.p)}",
     )  # fmt: skip
@@ -109,7 +109,7 @@ def _term2(a: float, b: float, p: int) -> str:
 def explain_bias(c: CellLike, label: str) -> list[str]:
     slope = c.stage.facts.slope or 0.0
     dist = abs(c.i - c.j)
-    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i, "j": c.j, "d": dist}
+    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "d": dist}  # 1-based, as masks
     b = float(c.stage.matrices["B"].values[c.i, c.j])
     sub = subscript(c.head)
     if c.name == "B":

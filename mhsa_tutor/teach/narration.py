@@ -15,7 +15,7 @@ from collections.abc import Callable
 from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.numbers import eq, fmt, num, signed, vec
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Matrix, Stage, Trace
+from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ARTICLE_NOTES, ARTICLES, LANGS, NOTE_ORDER, table, ui
 
 __all__ = [
@@ -25,7 +25,9 @@ __all__ = [
     "check_words",
     "checkpoint_text",
     "fields",
+    "mask_scale_line",
     "matrix_caption",
+    "sizes_line",
     "stage_formula",
     "stage_notes",
     "stage_title",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 #: Pitfalls whose numbers differ from head to head, so each head shows its own.
-PER_HEAD_PITFALLS = frozenset({"self_not_highest", "self_codingopera"})
+PER_HEAD_PITFALLS = frozenset({"self_not_highest", "self_codingopera", "one_hot"})
 
 #: Superscript digits, for a head's block of W_O: W_O⁽²⁾.
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -52,6 +54,17 @@ def stage_title(stage: Stage, lang: str) -> str:
     return stagetext.title(stage.id, stage.head, lang, stage.facts.variant)
 
 
+def sizes_line(info: ScenarioInfo, lang: str) -> str:
+    """``d_model = 4, heads = 2, d_k = 2, d_v = 2`` in ``lang``."""
+    return ui(lang)["sizes_line"].format(d_model=info.d_model, heads=info.heads, d_k=info.d_k, d_v=info.d_v)
+
+
+def mask_scale_line(info: ScenarioInfo, lang: str) -> str:
+    """``mask = causal, scale = sqrt_dk`` (English: the scenario's own field values) in ``lang``."""
+    u = ui(lang)
+    return u["mask_scale_line"].format(mask=u[f"mask_name_{info.mask}"], scale=u[f"scale_name_{info.scale}"])
+
+
 def _rounded_text(trace: Trace, lang: str) -> str:
     """``the scaled values (decimals kept: 1)`` for every rounded stage, in ``lang``."""
     u = ui(lang)
@@ -63,6 +76,7 @@ def _rounded_text(trace: Trace, lang: str) -> str:
 def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     """Format fields for the catalogue's strings, all read from the trace."""
     info = trace.info
+    toks, keys = tell_apart(info.tokens), tell_apart(info.key_tokens)  # a repeated token: go@2
     f: dict[str, object] = dict(stagetext.formula_fields(info, stage.head))
     f.update(
         T=len(info.tokens),
@@ -89,15 +103,15 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     if facts.strongest_other is not None:
         i, j = facts.strongest_other
         A = stage.matrices["A"].values
-        f.update(tok=info.tokens[i], other=info.key_tokens[j], w_self=fmt(A[i, i], 4), w_other=fmt(A[i, j], 4))
+        f.update(tok=toks[i], other=keys[j], w_self=fmt(A[i, i], 4), w_other=fmt(A[i, j], 4))
     if facts.row is not None and stage.head is not None:
         r = facts.row
         A = trace.find("softmax", stage.head).matrices["A"].values
-        f.update(row_tok=info.tokens[r], w_unscaled=vec(stage.aux["unscaled"][r], 4), w_scaled=vec(A[r], 4))
+        f.update(row_tok=toks[r], w_unscaled=vec(stage.aux["unscaled"][r], 4), w_scaled=vec(A[r], 4))
     if facts.same_rows is not None:
-        f.update(twin_a=info.tokens[facts.same_rows[0]], twin_b=info.tokens[facts.same_rows[1]])
+        f.update(twin_a=toks[facts.same_rows[0]], twin_b=toks[facts.same_rows[1]])
     if facts.cell is not None:
-        f.update(_block_fields(stage, *facts.cell, info.tokens))
+        f.update(_block_fields(stage, *facts.cell, toks))
     return f
 
 
@@ -115,7 +129,7 @@ def _variant_fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, o
     f: dict[str, object] = {
         "style": info.rope_style or "",
         "slopes": ", ".join(f"{m:g}" for m in info.slopes),
-        "dead": ", ".join(f"'{info.tokens[i]}'" for i in facts.dead_rows),
+        "dead": ", ".join(f"'{tell_apart(info.tokens)[i]}'" for i in facts.dead_rows),
         "gk": info.groups * info.d_k,
         "gv": info.groups * info.d_v,
         "per": info.heads // info.groups,
@@ -127,7 +141,7 @@ def _variant_fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, o
     if facts.rope_offset is not None:
         i, j, now, later = facts.rope_offset
         f.update(
-            qi=info.tokens[i], kj=info.key_tokens[j], i=i, j=j, i1=i + 1, j1=j + 1, off=i - j,
+            qi=tell_apart(info.tokens)[i], kj=tell_apart(info.key_tokens)[j], i=i, j=j, i1=i + 1, j1=j + 1, off=i - j,
             now=fmt(now, 4), later=fmt(later, 4),
         )  # fmt: skip
     return f
@@ -143,8 +157,22 @@ def _block_fields(stage: Stage, i: int, j: int, tokens: tuple[str, ...]) -> dict
         f"Z{subscript(n)}[{tok}, :]·W_O⁽{str(n).translate(_SUP)}⁾[:, {j + 1}]" for n in range(1, len(blocks) + 1)
     )
     terms = " + ".join(signed(x, 4) for x in blocks)
-    exact = all(eq(x, 4).startswith("=") for x in [*blocks, total])
-    return {"bi": tok, "bj": j + 1, "terms": f"{names} = {terms} {'=' if exact else '≈'} {num(total)}"}
+    shown = all(eq(x, 4).startswith("=") for x in blocks)  # every term shown exactly
+    exact = shown and eq(total, 4).startswith("=")
+    return {
+        "bi": tok,
+        "bj": j + 1,
+        "terms": f"{names} {'=' if shown else '≈'} {terms} {'=' if exact else '≈'} {num(total)}",
+    }
+
+
+def _row_changes(t: Trace, s: Stage) -> bool:
+    """The "what the division changes" note: only on a row whose printed weights the division changes."""
+    if s.facts.row is None or t.info.scale_divisor == 1 or s.head is None:
+        return False
+    r = s.facts.row
+    after = t.find("softmax", s.head).matrices["A"].values[r]
+    return vec(s.aux["unscaled"][r], 4) != vec(after, 4)
 
 
 def _rounded(t: Trace, s: Stage) -> bool:
@@ -171,13 +199,16 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "identity": lambda t, s: s.facts.identity_weights,
     "has_wo": lambda t, s: "W_O" in s.matrices,
     "no_wo": lambda t, s: t.info.d_out is None,
-    "no_wo_article": lambda t, s: t.info.d_out is None,
+    "no_wo_article": lambda t, s: t.info.d_out is None and t.info.article != "aten2022",  # AteN's ends with W_O
+    "no_wo_aten": lambda t, s: t.info.d_out is None,
+    "order_blind": lambda t, s: t.info.mask == "none",  # shuffling permutes the outputs: only without a mask
+    "order_causal": lambda t, s: t.info.mask != "none",
     "luong": lambda t, s: t.info.scale == "none",
     "warfield_z": lambda t, s: True,
     "unscaled": lambda t, s: t.info.scale == "none" and t.info.article != "luong2015",
     "sqrt_dk": lambda t, s: t.info.scale == "sqrt_dk",
     "sqrt_seq_len": lambda t, s: t.info.scale == "sqrt_seq_len",
-    "row": lambda t, s: s.facts.row is not None and t.info.scale_divisor != 1,  # ÷1 changes nothing
+    "row": lambda t, s: _row_changes(t, s),
     "sqrt_seq_len_warfield": lambda t, s: t.info.scale == "sqrt_seq_len",
     "seq_len_common": lambda t, s: t.info.scale == "sqrt_seq_len" and t.info.article != "warfield2024",
     "codingopera": lambda t, s: t.info.scale == "sqrt_dk",

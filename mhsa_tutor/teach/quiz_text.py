@@ -141,8 +141,8 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
     m = stage.matrices[q.matrix]
     fields = {
         "label": label(trace, q),
-        "row": trace.labels(m.rows, m.values.shape[0])[q.row],
-        "col": trace.labels(m.cols, m.values.shape[1])[q.col],
+        "row": trace.shown_labels(m.rows, m.values.shape[0])[q.row],
+        "col": trace.shown_labels(m.cols, m.values.shape[1])[q.col],
         "n": q.col + 1,
         "m": q.matrix,
         "h": q.head,
@@ -195,8 +195,8 @@ def diagnose(
         "got": answer.text,
         "right": num(question.value, PRECISION),
         "label": label(trace, question),
-        "row": trace.labels(m.rows, m.values.shape[0])[question.row],
-        "col": trace.labels(m.cols, m.values.shape[1])[question.col],
+        "row": trace.shown_labels(m.rows, m.values.shape[0])[question.row],
+        "col": trace.shown_labels(m.cols, m.values.shape[1])[question.col],
         "n": question.col + 1,
     }
     keys = (f"slip_{slip.kind}_{question.stage}", f"slip_{slip.kind}_scale_{catalogue.scn.scale}", f"slip_{slip.kind}")

@@ -48,7 +48,9 @@ from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
     checkpoint_text,
+    mask_scale_line,
     matrix_caption,
+    sizes_line,
     stage_notes,
     stage_title,
     ui,
@@ -227,8 +229,8 @@ def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
     """
     values = matrix.values  # (rows, cols)
     rows_n, cols_n = values.shape
-    row_labels = trace.labels(matrix.rows, rows_n)
-    col_labels = trace.labels(matrix.cols, cols_n)
+    row_labels = trace.shown_labels(matrix.rows, rows_n)
+    col_labels = trace.shown_labels(matrix.cols, cols_n)
     cols = shown_indices(cols_n, view.full)
     decimals = table_precision(values, view.precision)
     header = [f"**{md_text(name)}**", *("…" if j is None else md_text(col_labels[j]) for j in cols)]
@@ -254,12 +256,10 @@ def md_header(trace: Trace, view: View) -> list[str]:
     lines.append(f"- **{t['tokens']}**: {' · '.join(md_text(x) for x in info.tokens)}")
     if info.memory_tokens is not None:
         lines.append(f"- **{t['memory_tokens']}**: {' · '.join(md_text(x) for x in info.memory_tokens)}")
-    lines.append(
-        f"- **{t['sizes']}**: d\\_model = {info.d_model}, heads = {info.heads}, d\\_k = {info.d_k}, d\\_v = {info.d_v}"
-    )
-    lines.append(f"- **{md_text(t['mask_scale'])}**: mask = {info.mask}, scale = {md_text(info.scale)}")
+    lines.append(f"- **{t['sizes']}**: {md_text(sizes_line(info, view.lang))}")
+    lines.append(f"- **{md_text(t['mask_scale'])}**: {md_text(mask_scale_line(info, view.lang))}")
     if variants_text(info):
-        lines.append(f"- **{md_text(t['variants'])}**: {md_text(variants_text(info))}")
+        lines.append(f"- **{md_text(t['variants'])}**: {md_text(variants_text(info, view.lang))}")
     if info.article is not None:
         lines.append(f"- **{t['article']}**: {md_text(ARTICLES[info.article].full_in(view.lang))}")
     if info.source:

@@ -39,8 +39,12 @@ def shown_indices(n: int, full: bool) -> list[int | None]:
 
 
 def progress_line(trace: Trace, index: int, lang: str = "en") -> str:
-    """``stage 6/15 · head 1 · scaled`` (``단계 6/15 · 헤드 1 · scaled``) for the stage at 0-based ``index``."""
+    """``stage 6/15 · head 1 · scaled`` (``단계 6/15 · 헤드 1 · 스케일링한 점수``) for the stage at 0-based ``index``.
+
+    English names the stage by its id (what ``--stage`` takes, a contract of the page's ``data-progress``);
+    other languages by its name in the catalogue (the number works for ``--stage`` too)."""
     stage = trace.stages[index]
     t = ui(lang)
     head = " · " + t["progress_head"].format(h=stage.head) if stage.head is not None else ""
-    return t["progress"].format(k=index + 1, n=len(trace.stages)) + f"{head} · {stage.id}"
+    name = stage.id if lang == "en" else t[f"stage_name_{stage.id}"]
+    return t["progress"].format(k=index + 1, n=len(trace.stages)) + f"{head} · {name}"

@@ -74,7 +74,7 @@ def _softmax_stages(trace: Trace) -> list[Stage]:
 def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, float], view: View) -> list[str]:
     """One head: title, column and row labels, the cells (hatched where masked), a frame."""
     A = stage.matrices["A"].values  # (T, Tk)
-    rows, cols = trace.labels("tokens", A.shape[0]), trace.labels("keys", A.shape[1])
+    rows, cols = trace.shown_labels("tokens", A.shape[0]), trace.shown_labels("keys", A.shape[1])
     masked = next(
         (np.isneginf(s.matrices["S"].values) for s in trace.stages if s.id == "masked" and s.head == stage.head), None
     )
@@ -164,8 +164,8 @@ def to_heatmap(trace: Trace, view: View) -> str:
         )
     cell = max(6.0, min(44.0, 360.0 / max(n_rows, n_cols)))
     fs = max(5.0, min(13.0, cell * 0.45))
-    labels_r = trace.labels("tokens", n_rows)
-    labels_c = trace.labels("keys", n_cols)
+    labels_r = trace.shown_labels("tokens", n_rows)
+    labels_c = trace.shown_labels("keys", n_cols)
     left = max(_text_width(safe(t), fs) for t in labels_r) + fs
     top = max(_text_width(safe(t), fs) for t in labels_c) * 0.72 + fs * 3
     geo = {"cell": cell, "font": fs, "left": left, "top": top}
@@ -179,14 +179,14 @@ def to_heatmap(trace: Trace, view: View) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.1f} {height:.1f}" font-family="{FONT}" font-size="{fs:.1f}" fill="#000000">',
-        f"<title>{escape(safe(trace.info.title))}: {_word('title', view)}</title>",
+        f"<title>{escape(safe(trace.info.text('title', view.lang)))}: {_word('title', view)}</title>",
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect width="6" height="6" fill="#eeeeee"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#888888" stroke-width="2"/>'
         "</pattern></defs>",
         f'<rect width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
         f'<text x="{fs:.1f}" y="{fs * 1.8:.1f}" font-size="{fs * 1.3:.1f}" font-weight="bold">'
-        f"{escape(safe(trace.info.title))}</text>",
+        f"{escape(safe(trace.info.text('title', view.lang)))}</text>",
     ]
     for k, stage in enumerate(stages):
         body += _panel(trace, stage, pw * (k % per_row), title_h + ph * (k // per_row), geo, view)

@@ -35,7 +35,9 @@ from mhsa_tutor.teach.explain import explain_cell
 from mhsa_tutor.teach.narration import (
     check_words,
     checkpoint_text,
+    mask_scale_line,
     matrix_caption,
+    sizes_line,
     stage_formula,
     stage_notes,
     stage_title,
@@ -176,7 +178,7 @@ def matrix_html(trace: Trace, stage: Stage, name: str, m: Matrix, view: View) ->
     """One matrix as a table with token labels; every shown number a contract ``td``."""
     values = m.values  # (rows, cols)
     n_rows, n_cols = values.shape
-    row_labels, col_labels = trace.labels(m.rows, n_rows), trace.labels(m.cols, n_cols)
+    row_labels, col_labels = trace.shown_labels(m.rows, n_rows), trace.shown_labels(m.cols, n_cols)
     cols = shown_indices(n_cols, view.full)
     decimals = table_precision(values, view.precision)
     shade = stage.id == "softmax"
@@ -270,8 +272,9 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
         parts.append("</figure>")
     parts.append(_checks_html(trace, s))
     progress = html.escape(progress_line(trace, index))
+    progress_ko = html.escape(progress_line(trace, index, "ko"))
     hidden = " hidden" if index else ""  # the script shows one stage at a time; print shows all
-    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}"{hidden}'
+    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}" data-progress-ko="{progress_ko}"{hidden}'
     return f'<section class="stage" {attrs}>{"".join(parts)}</section>'
 
 
@@ -285,14 +288,16 @@ def header_html(trace: Trace, view: View) -> str:
     facts = row("tokens", " · ".join(_esc(t) for t in info.tokens))
     if info.memory_tokens is not None:
         facts += row("memory_tokens", " · ".join(_esc(t) for t in info.memory_tokens))
-    facts += row("sizes", f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}")
-    facts += row("mask_scale", f"mask = {html.escape(info.mask)}, scale = {html.escape(info.scale)}")
+    facts += row("sizes", _both({lg: _esc(sizes_line(info, lg)) for lg in LANGS}))
+    facts += row("mask_scale", _both({lg: _esc(mask_scale_line(info, lg)) for lg in LANGS}))
     if info.source:
-        facts += row("source", _esc(info.source))
+        facts += row("source", _both({lg: _esc(info.text("source", lg)) for lg in LANGS}))
     if trace.exact and info.rounding:
         facts += row("exact", _both({lg: html.escape(_ui("exact_note", lg)) for lg in LANGS}))
-    desc = f'<p class="description">{_esc(info.description)}</p>' if info.description and view.narrate else ""
-    return f"<h1>{_esc(info.title)}</h1><dl class='facts'>{facts}</dl>{desc}"
+    desc = ""
+    if info.description and view.narrate:
+        desc = f'<p class="description">{_both({lg: _esc(info.text("description", lg)) for lg in LANGS})}</p>'
+    return f"<h1>{_both({lg: _esc(info.text('title', lg)) for lg in LANGS})}</h1><dl class='facts'>{facts}</dl>{desc}"
 
 
 def _nav_html(trace: Trace) -> str:
@@ -327,7 +332,7 @@ def to_page(trace: Trace, view: View) -> str:
     data = {"templates": pool.templates, "lines": pool.lines, "ex": ex, "src": sources(trace)}
     controls = (
         f'<div class="controls"><button type="button" id="prev">{_words("prev")}</button>'
-        f'<span id="progress" aria-live="polite">{html.escape(progress_line(trace, 0))}</span>'
+        f'<span id="progress" aria-live="polite">{html.escape(progress_line(trace, 0, lang))}</span>'
         f'<button type="button" id="next">{_words("next")}</button>'
         f'<button type="button" id="lang-toggle">{_words("lang")}</button></div>'
     )
@@ -336,15 +341,16 @@ def to_page(trace: Trace, view: View) -> str:
         f'<aside id="panel">{_words("arith", "h2")}<pre id="explain" aria-live="polite">{_words("hint")}</pre>'
         f'<div id="sources"></div>{_words("keys", "p", "keys")}</aside>'
     )
+    titles = " ".join(f'data-title-{lg}="{_esc(trace.info.text("title", lg))} · mhsa-tutor"' for lg in LANGS)
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(trace.info.title)} · mhsa-tutor</title><style>{_asset('page.css')}</style>"
+        f"<title>{_esc(trace.info.text('title', lang))} · mhsa-tutor</title><style>{_asset('page.css')}</style>"
         f"<noscript><style>{NOSCRIPT_CSS}</style></noscript>"
         "</head>"
-        f"<body><header>{header_html(trace, view)}{controls}</header>"
+        f"<body {titles}><header>{header_html(trace, view)}{controls}</header>"
         f'<div class="layout">{_nav_html(trace)}<main id="stages">{stages}</main>{panel}</div>'
         f'<script type="application/json" id="data">{_json_script(data)}</script>'
         f"<script>{_asset('page.js')}</script></body></html>\n"

@@ -35,7 +35,9 @@ from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
     checkpoint_text,
+    mask_scale_line,
     matrix_caption,
+    sizes_line,
     stage_formula,
     stage_notes,
     stage_title,
@@ -82,8 +84,8 @@ def matrix_table(
     """
     values = matrix.values
     rows_n, cols_n = values.shape
-    row_labels = trace.labels(matrix.rows, rows_n)
-    col_labels = trace.labels(matrix.cols, cols_n)
+    row_labels = trace.shown_labels(matrix.rows, rows_n)
+    col_labels = trace.shown_labels(matrix.cols, cols_n)
     decimals = table_precision(values, view.precision)
     table = Grid()
     table.add_column(Text(name, style="bold"), justify="left")
@@ -136,9 +138,9 @@ class FitMatrix:
         trace, name, matrix, view = self.args
         values = matrix.values
         n = values.shape[1]
-        labels = trace.labels(matrix.cols, n)
+        labels = trace.shown_labels(matrix.cols, n)
         rows_i = [i for i in rows if i is not None]
-        row_labels = trace.labels(matrix.rows, values.shape[0])
+        row_labels = trace.shown_labels(matrix.rows, values.shape[0])
         first = max([cell_len(name), 1, *(cell_len(safe(row_labels[i])) for i in rows_i)])
         if view.full:
             return list(range(n))
@@ -245,11 +247,11 @@ def render_header(trace: Trace, view: View) -> RenderableType:
         facts.add_row(t["memory_tokens"], Text(token_list(info.memory_tokens, view.full)))
     facts.add_row(
         t["sizes"],
-        Text(f"d_model = {info.d_model}, heads = {info.heads}, d_k = {info.d_k}, d_v = {info.d_v}"),
+        Text(sizes_line(info, view.lang)),
     )
-    facts.add_row(t["mask_scale"], Text(f"mask = {info.mask}, scale = {info.scale}"))
+    facts.add_row(t["mask_scale"], Text(mask_scale_line(info, view.lang)))
     if variants_text(info):
-        facts.add_row(t["variants"], Text(safe(variants_text(info))))
+        facts.add_row(t["variants"], Text(safe(variants_text(info, view.lang))))
     if info.article is not None:
         facts.add_row(t["article"], Text(ARTICLES[info.article].full_in(view.lang), overflow="fold"))
     if info.source:

@@ -90,7 +90,7 @@ class Slides:
         """Where we are, what scrolls, typed digits, a message, and the keys."""
         lines = self.page()
         body = self.body_height()
-        parts = [f"[{progress_line(self.trace, self.indices[self.pos])}]"]
+        parts = [f"[{progress_line(self.trace, self.indices[self.pos], self.view.lang)}]"]
         if len(lines) > body:
             last = min(self.top + body, len(lines))
             parts.append(self.t["slide_scroll"].format(a=self.top + 1, b=last, n=len(lines)))
@@ -115,7 +115,9 @@ class Slides:
         self.console.file.write("\n".join(shown) + "\n" * (body - len(shown) + 1))
         text = self.status()
         if Text(text).cell_len > self.console.width:  # narrow: the stage number only, so the keys still show
-            text = text.replace(f"[{progress_line(self.trace, self.indices[self.pos])}]", f"[{self.short()}]", 1)
+            text = text.replace(
+                f"[{progress_line(self.trace, self.indices[self.pos], self.view.lang)}]", f"[{self.short()}]", 1
+            )
         status = Text(text, style="reverse")
         status.truncate(self.console.width, overflow="ellipsis")
         self.console.print(status, end="", soft_wrap=True)

@@ -22,10 +22,15 @@
     links.forEach((a, i) => {
       if (i === current) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
     });
-    progress.textContent = sections[current].dataset.progress;
+    showProgress();
     prev.disabled = current === 0;
     next.disabled = current === sections.length - 1;
     if (wasInside) sections[current].querySelector("h2").focus();
+  }
+
+  function showProgress() {  // data-progress (English, the contract) or data-progress-ko
+    const d = sections[current].dataset;
+    progress.textContent = (root.dataset.lang === "ko" && d.progressKo) || d.progress;
   }
 
   function line(i) {
@@ -87,6 +92,8 @@
   function setLang(lang) {
     root.dataset.lang = lang;
     root.lang = lang;
+    document.title = document.body.dataset[lang === "ko" ? "titleKo" : "titleEn"] || document.title;
+    showProgress();
     if (picked) explain.textContent = textOf(picked, lang);
   }
 
