@@ -274,7 +274,10 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     progress = html.escape(progress_line(trace, index))
     progress_ko = html.escape(progress_line(trace, index, "ko"))
     hidden = " hidden" if index else ""  # the script shows one stage at a time; print shows all
-    attrs = f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}" data-progress-ko="{progress_ko}"{hidden}'
+    attrs = (
+        f'id="stage-{index + 1}" data-index="{index}" data-progress="{progress}" '
+        f'data-progress-ko="{progress_ko}"{hidden}'
+    )
     return f'<section class="stage" {attrs}>{"".join(parts)}</section>'
 
 
