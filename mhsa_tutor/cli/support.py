@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -69,16 +70,134 @@ def help_width() -> int:
     return min(terminal_width(), HELP_WIDTH)
 
 
+#: The language of the help and the errors of this run: ``--lang`` on the command line, else
+#: ``MHSA_TUTOR_LANG``, else English (set by ``Group.main`` before Click parses anything).
+RUN_LANG: ContextVar[str] = ContextVar("RUN_LANG", default="en")
+
+
+def run_lang(args: Sequence[str]) -> str:
+    """The language a run asks for: ``--lang X`` / ``--lang=X`` in ``args``, else ``MHSA_TUTOR_LANG``, else en.
+
+    Only a known language counts here; a bad one is reported by the command itself.
+    """
+    from mhsa_tutor.strings import LANGS
+
+    lang = os.environ.get(LANG_ENV, "en")
+    for k, a in enumerate(args):
+        if a == "--lang" and k + 1 < len(args):
+            lang = args[k + 1]
+        elif a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+    return lang if lang in LANGS else "en"
+
+
+def help_text(text: str) -> str:
+    """A help text in the run's language (``strings.help_ko`` for Korean; the text itself otherwise).
+
+    Click appends ``[default: x]`` and ``[required]`` to an option's help: those brackets are translated too.
+    """
+    if RUN_LANG.get() != "ko" or not text:
+        return text
+    from mhsa_tutor.strings.help_ko import HELP, WORDS
+
+    body, extra = re.match(r"(.*?)((?:\s+\[[^\]]*\])*)$", text, re.S).groups()  # type: ignore[union-attr]
+    body = body.strip()
+    if body in HELP:
+        body = HELP[body]
+    elif body.endswith("..."):  # a command's short help, cut by Click: the start of a known text
+        full = next((v for k, v in HELP.items() if k.startswith(body[:-3].rstrip())), None)
+        body = _shorten(full) if full is not None else body
+    for word in ("default", "required"):
+        extra = extra.replace(f"[{word}", f"[{WORDS[word]}")
+    return body + extra
+
+
+def cells(text: str) -> int:
+    """Terminal cells of ``text``: a wide character (Hangul) takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` wrapped at spaces to lines of at most ``width`` cells (a longer word stays whole);
+    paragraphs (blank lines) are kept."""
+    out: list[str] = []
+    for k, para in enumerate(text.split("\n\n")):
+        if k:
+            out.append("")
+        line = ""
+        for word in para.split():
+            joined = f"{line} {word}" if line else word
+            if line and cells(joined) > width:
+                out.append(line)
+                line = word
+            else:
+                line = joined
+        out.append(line)
+    return out
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """The first sentence of a Korean help text, cut to about ``limit`` characters."""
+    first = text.split(". ")[0].split(":")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 class Formatter(HelpFormatter):
-    """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it)."""
+    """Click's help formatter, with a narrower option column on a narrow terminal (never wider than it),
+    in the run's language (``RUN_LANG``)."""
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """A definition list whose first column takes at most a third of the width, without type labels.
 
         Typer writes an argument's Python type after its metavar (``NAME|PATH <str>``); the metavar says it.
         """
-        rows = [(re.sub(r" <[\w\[\], |]+>$", "", term), text) for term, text in rows]
-        super().write_dl(rows, min(col_max, max(8, (self.width - 4) // 3)), col_spacing)
+        rows = [(re.sub(r" <[\w\[\], |]+>$", "", term), help_text(text)) for term, text in rows]
+        col_max = min(col_max, max(8, (self.width - 4) // 3))
+        if RUN_LANG.get() == "en":
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first_col = min(max((len(t) for t, _ in rows), default=0), col_max) + col_spacing
+        pad = " " * (first_col + self.current_indent)
+        for term, text in rows:  # Click's layout, wrapped by terminal cells (Hangul is two cells wide)
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(term)))
+            else:
+                self.write("\n" + pad)
+            lines = wrap_cells(text, max(self.width - first_col - 2, 10))
+            self.write(lines[0] + "\n" + "".join(f"{pad}{line}\n" for line in lines[1:]))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """``Usage: mhsa-tutor run [OPTIONS] …`` (``사용법: …`` in Korean)."""
+        if RUN_LANG.get() == "ko":
+            from mhsa_tutor.strings.help_ko import WORDS
+
+            prefix = WORDS["Usage: "]
+            for en in ("[OPTIONS]", "COMMAND", "[ARGS]..."):
+                args = args.replace(en, WORDS[en])
+        super().write_usage(prog, args, prefix)
+
+    def write_heading(self, heading: str) -> None:
+        """A section heading (``Options`` …), translated; a help panel's title too."""
+        if RUN_LANG.get() == "ko":
+            from mhsa_tutor.strings.help_ko import WORDS
+
+            heading = WORDS.get(heading, help_text(heading))
+        super().write_heading(heading)
+
+    def write_text(self, text: str) -> None:
+        """A command's help paragraph(s), translated as one text (wrapped by cells when not English)."""
+        if RUN_LANG.get() == "en":
+            super().write_text(text)
+            return
+        indent = " " * self.current_indent
+        lines = wrap_cells(help_text(text), self.width - self.current_indent)
+        self.write("".join(f"{indent}{line}\n" if line else "\n" for line in lines))
 
 
 # The help of every command is laid out by Formatter (click makes it from the Context class).
@@ -118,8 +237,11 @@ class Group(TyperGroup):
 
     def _main(self, args: Sequence[str] | None, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
         """Typer's main without its exits: usage errors, Ctrl-C and the COLUMNS check become exit codes."""
+        import sys
+
         from typer._click.exceptions import NoArgsIsHelpError
 
+        RUN_LANG.set(run_lang(list(args) if args is not None else sys.argv[1:]))
         try:
             check_columns(os.environ.get("COLUMNS"), os.environ.get("LINES"))
             terminal_io.unset_zero_size()  # COLUMNS=0: the terminal's width or 80, as shutil reads it

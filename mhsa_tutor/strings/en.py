@@ -211,8 +211,8 @@ NOTES: dict[str, str] = {
         "{slope}; the heads' slopes are {slopes}, so some heads look far and some near."
     ),
     "bias.pitfall.always": (
-        "Pitfall: the slopes are fixed, not learned: 2^(−8h/H) for H heads (a power of two), and for other "
-        "head counts, with n the largest power of two below H, the paper takes the n slopes for n heads and "
+        "Pitfall: the slopes are fixed, not learned: 2^(−8h/H) for H heads (a power of 2), and for other "
+        "head counts, with n the largest power of 2 below H, the paper takes the n slopes for n heads and "
         "appends the first H − n odd-numbered slopes (1st, 3rd, …) of the 2n-head list. The bias goes on the "
         "scaled scores, before the mask and the softmax."
     ),
@@ -250,7 +250,7 @@ NOTES: dict[str, str] = {
         "gets uniform weights over keys it should never see."
     ),
     "masked.pitfall.always": (
-        "Common mistake: zeroing weights after the softmax. The rows would then sum to less than 1 (dividing "
+        "Common mistake: setting weights to 0 after the softmax. The rows would then sum to less than 1 (dividing "
         "each row by its new sum would fix that); −∞ on the scores before the softmax gives weights of exactly "
         "0 and rows that sum to 1 at once."
     ),

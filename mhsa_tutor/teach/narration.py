@@ -27,6 +27,7 @@ __all__ = [
     "fields",
     "mask_scale_line",
     "matrix_caption",
+    "note_keys",
     "sizes_line",
     "stage_formula",
     "stage_notes",
@@ -254,17 +255,25 @@ def applies(trace: Trace, stage: Stage, key: str, when: str) -> bool:
     return CONDITIONS[when](trace, stage)
 
 
-def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
-    """(kind, text) of every catalogue note that applies to this stage, in order."""
-    notes = table(lang).notes
-    values = fields(trace, stage, lang)
-    out: list[tuple[str, str]] = []
+def note_keys(trace: Trace, stage: Stage) -> list[str]:
+    """The catalogue keys of the notes said on this stage, in order (the same in every language)."""
+    out: list[str] = []
     for note in NOTE_ORDER.get(stage.id, ()):
         if note.kind == "pitfall" and note.when not in PER_HEAD_PITFALLS and stage.head not in (None, 1):
             continue  # said once, on head 1, not again for every head
         if applies(trace, stage, note.key, note.when):
-            out.append((note.kind, notes[note.key].format(**values)))
+            out.append(note.key)
     return out
+
+
+def stage_notes(trace: Trace, stage: Stage, lang: str) -> list[tuple[str, str]]:
+    """(kind, text) of every catalogue note that applies to this stage, in order."""
+    notes = table(lang).notes
+    keys = note_keys(trace, stage)
+    if not keys:
+        return []
+    values = fields(trace, stage, lang)
+    return [(key.split(".")[1], notes[key].format(**values)) for key in keys]
 
 
 def matrix_caption(trace: Trace, stage: Stage, name: str, m: Matrix, lang: str) -> str | None:
