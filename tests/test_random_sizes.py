@@ -30,7 +30,8 @@ def test_large_default_random_has_soft_weights_and_small_ints_are_one_hot_and_sa
     assert softmax.facts.one_hot_rows > 0
     notes = [text for _, text in stage_notes(hard, softmax, "en")]
     assert any(
-        text.startswith(f"Effectively one-hot: in {softmax.facts.one_hot_rows} of the 64 rows") for text in notes
+        text.startswith(f"Effectively one-hot (head 1): in {softmax.facts.one_hot_rows} of the 64 rows")
+        for text in notes
     )
     assert any("사실상 원-핫" in text for _, text in stage_notes(hard, softmax, "ko"))
 

@@ -198,8 +198,8 @@ NOTES: dict[str, str] = {
     ),
     "scaled.pitfall.codingopera": (
         "Pitfall: d_k is the size of one head's keys (here {d_k}), not d_model and not the number of tokens. "
-        "{article} slips on this in its own example: it writes 'the key dimension is 3' next to keys of 4 "
-        "numbers and √4; there d_k = 4."
+        "{article}'s example has a mismatch here: it says 'the key dimension is 3' next to keys of 4 numbers "
+        "and √4; there d_k = 4."
     ),
     "scaled.pitfall.dk_not_dmodel": (
         "Common mistake: dividing by √d_model. d_k is the size of one head's keys: here d_k = {d_k}, while "
@@ -356,8 +356,8 @@ NOTES: dict[str, str] = {
         "can add each output row to its input row."
     ),
     "output.pitfall.aten": (
-        "Pitfall: {article} writes this weight as W^Q; it is W_O, a learned matrix of its own. (It also reuses "
-        "W^Q₁ for head 2: every head has its own query, key and value weights, here its own columns of W_Q, "
+        "Pitfall: {article} writes this weight as W^Q; it is W_O, a learned matrix of its own. (W^Q₁ is also "
+        "reused for head 2, which needs correcting: every head has its own query, key and value weights, here its own columns of W_Q, "
         "W_K and W_V.)"
     ),
 }

@@ -1,0 +1,93 @@
+"""Korean error lines: the English ``error:`` message of a run turned into Korean, shape by shape.
+
+The library raises its errors in English (``core.errors``: one line naming the file, the field and
+what was expected). Under Korean (``--lang ko`` or ``MHSA_TUTOR_LANG=ko``) the CLI passes the message
+through ``translate``: each entry of ``SHAPES`` matches one shape of message and rewrites it with the
+same names, numbers and values; ``PHRASES`` then turn the connecting phrases of the rest. File names,
+fields, option names, values and choices stay as typed (they are what the learner types or reads in
+the file). The ``error:`` prefix stays: scripts read it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mhsa_tutor.strings.particles import resolve
+
+#: (pattern of a whole message or clause, Korean with the pattern's groups); tried in order, all that match.
+SHAPES: tuple[tuple[str, str], ...] = (
+    (
+        r"'(?P<name>[^']*)' is not a built-in scenario or a file; (?:did you mean (?P<hint>[^?]+)\? )?"
+        r"`mhsa-tutor list` shows the built-ins",
+        "'\\g<name>'은(는) 내장 시나리오도 파일도 아닙니다. \\g<hintko>`mhsa-tutor list`로 내장 시나리오를 볼 수 있습니다",
+    ),
+    (
+        r"^(?P<opt>--[\w-]+): expected (?P<what>.+), got (?P<got>'[^']*')$",
+        "\\g<opt>: \\g<what>이(가) 필요한데 \\g<got>입니다",
+    ),
+    (
+        r"(?P<v>\S+) is out of range; expected (?P<a>\S+) to (?P<b>[^\s;,]+)",
+        "\\g<v>은(는) 범위 밖입니다. \\g<a>부터 \\g<b>까지여야 합니다",
+    ),
+    (
+        r"(?P<v>\S+) is out of range; expected (?P<a>\S+) or more",
+        "\\g<v>은(는) 범위 밖입니다. \\g<a> 이상이어야 합니다",
+    ),
+    (
+        r"(?P<v>\S+) is out of range; (?P<name>\S+) has (?P<what>heads|stages) (?P<a>\d+) to (?P<b>\d+)",
+        "\\g<v>은(는) 범위 밖입니다. \\g<name>의 \\g<whatko>은(는) \\g<a>부터 \\g<b>까지입니다",
+    ),
+    (r"(?P<v>'[^']*') is not a choice; ", "\\g<v>은(는) 고를 수 있는 값이 아닙니다. "),
+    (r"(?P<v>'[^']*') is not known; ", "\\g<v>은(는) 알 수 없는 값입니다. "),
+    (r"(?P<v>'[^']*') is not a format; ", "\\g<v>은(는) 형식 이름이 아닙니다. "),
+    (r"(?P<v>'[^']*') is not a token; ", "\\g<v>은(는) 토큰이 아닙니다. "),
+    (r"(?P<v>'[^']*') is not a stage of (?P<n>\S+); ", "\\g<v>은(는) \\g<n>의 단계가 아닙니다. "),
+    (r"(?P<v>'[^']*') is not a matrix of (?P<n>\S+); ", "\\g<v>은(는) \\g<n> 단계의 행렬이 아닙니다. "),
+    (r"(?P<v>'[^']*') names several tokens; ", "\\g<v>은(는) 여러 토큰의 이름입니다. "),
+    (r"(?P<v>'[^']*') has no question in (?P<n>\S+); ", "\\g<n>에는 \\g<v> 단계의 문제가 없습니다. "),
+    (r"(?P<v>\S+) is ambiguous: ", "\\g<v>은(는) 뜻이 둘입니다: "),
+    (r": already exists; use --force to overwrite it", ": 이미 있습니다. 덮어쓰려면 --force를 쓰세요"),
+    (r"(?P<f>\S+) is not a known key; ", "\\g<f>은(는) 알 수 없는 키입니다. "),
+    (r"(?P<f>\S+) is missing", "\\g<f>이(가) 없습니다"),
+    (r"does not exist", "파일이 없습니다"),
+    (r"is a folder, expected a scenario file \(\.toml\)", "폴더입니다. 시나리오 파일(.toml)이어야 합니다"),
+    (r"is not valid TOML: ", "올바른 TOML이 아닙니다: "),
+    (
+        r"is only for per-head stages; (?P<s>\S+) is computed once for all heads",
+        "헤드별 단계에만 씁니다. \\g<s> 단계는 모든 헤드에 대해 한 번만 계산합니다",
+    ),
+    (r"is not usable; expected a finite number >= 0", "은(는) 쓸 수 없습니다. 0 이상의 유한한 수여야 합니다"),
+)
+
+#: Connecting phrases left after the shapes (longest first).
+PHRASES: tuple[tuple[str, str], ...] = (
+    ("expected one of: ", "다음 중 하나여야 합니다: "),
+    ("expected a whole number from ", "정수여야 합니다: "),
+    ("a whole number", "정수"),
+    ("a number", "수"),
+    ("1 or more", "1 이상"),
+    (" or one of: ", " 또는 다음 중 하나: "),
+    ("; expected ", ". 필요한 것: "),
+    ("expected ", "필요한 것: "),
+)
+
+_HINT = re.compile(r"did you mean (?P<w>[^?]+)\? ")
+_WHAT = {"heads": "헤드", "stages": "단계"}
+
+
+def translate(message: str) -> str:
+    """``message`` in Korean: every shape of ``SHAPES`` that matches, then the phrases, then the particles."""
+    text = message
+    for pattern, korean in SHAPES:
+
+        def repl(m: re.Match[str], korean: str = korean) -> str:
+            groups = {k: v or "" for k, v in m.groupdict().items()}
+            groups["hintko"] = f"{groups['hint']}을(를) 찾으셨나요? " if groups.get("hint") else ""
+            groups["whatko"] = _WHAT.get(groups.get("what", ""), "")
+            return re.sub(r"\\g<(\w+)>", lambda g: groups.get(g.group(1), ""), korean)
+
+        text = re.sub(pattern, repl, text)
+    text = _HINT.sub(lambda m: f"{m.group('w')}을(를) 찾으셨나요? ", text)
+    for en, ko in PHRASES:
+        text = text.replace(en, ko)
+    return resolve(text)
