@@ -362,3 +362,43 @@ def test_class07_a_small_file_of_long_tokens_is_refused_before_any_work(invoke: 
         )
         assert not out.exists() and list(tmp_path.iterdir()) == [path]
     assert invoke(["export", str(path), "-o", str(tmp_path / "o.json")]).exit_code == 0  # JSON writes each name once
+
+
+def test_class13_sigquit_in_the_stepper_gives_the_terminal_back(tmp_path: Path) -> None:
+    import pty
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "mhsa_tutor", "run", "by_hand", "--step"],
+        cwd=tmp_path,
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24", "TERM": "xterm"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while termios.tcgetattr(slave)[3] & termios.ICANON:  # the stepper has switched to single keys
+            assert child.poll() is None and time.monotonic() < deadline, "the stepper did not start"
+            os.read(master, 65536) if _readable(master) else time.sleep(0.02)
+        child.send_signal(signal.SIGQUIT)
+        _, err = child.communicate(timeout=60)
+        after = termios.tcgetattr(slave)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(slave)
+        os.close(master)
+    assert child.returncode == 128 + signal.SIGQUIT, (child.returncode, err)
+    assert b"Traceback" not in err
+    assert after[3] & (termios.ECHO | termios.ICANON) == before[3] & (termios.ECHO | termios.ICANON)
+
+
+def _readable(fd: int) -> bool:
+    import select
+
+    return bool(select.select([fd], [], [], 0.02)[0])
