@@ -402,3 +402,21 @@ def _readable(fd: int) -> bool:
     import select
 
     return bool(select.select([fd], [], [], 0.02)[0])
+
+
+# ------------------------------------------------------------------ 8. (the README's part) GPT-2 small fits
+
+
+@pytest.mark.parametrize("variant", [{}, {"mask": "causal"}, {"mask": "causal", "bias": "alibi"}])
+def test_class08_gpt2_small_fits_the_budget_the_readme_states(variant: dict[str, str]) -> None:
+    from mhsa_tutor.core import limits
+    from mhsa_tutor.io.generate import RandomSpec, build_random
+    from mhsa_tutor.io.variant_options import VariantOptions
+
+    mask = variant.get("mask", "none")
+    spec = RandomSpec(tokens=1024, d_model=768, heads=12, mask=mask, values="normal")
+    spec.check()  # the check `random` makes before drawing anything
+    scn = build_random(1024, 768, 12, 0, mask, "normal", variants=VariantOptions(bias=variant.get("bias")))
+    assert limits.run_cells_of(scn) <= limits.MAX_CELLS
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"{limits.MAX_CELLS:,} float64" in readme and "GPT-2 small" in readme
