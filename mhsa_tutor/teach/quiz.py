@@ -218,7 +218,7 @@ def choose_questions(
     for sid in stages:
         if sid not in have:
             raise OptionError(
-                f"{sid!r} has no question in {trace.info.name}{_why_not(trace, sid)}; "
+                f"{sid!r} has no question in {trace.info.name}; {_why_not(trace, sid)}"
                 f"expected one of: {', '.join(have)}",
                 "stage",
             )
@@ -243,9 +243,9 @@ def choose_questions(
 
 
 def _why_not(trace: Trace, sid: str) -> str:
-    """``": every value is NaN …"`` when the stage exists but has no number to ask, else ``""``."""
+    """``"every value is NaN …; "`` when the stage exists but has no number to ask, else ``""``."""
     if sid in ASKABLE and any(s.id == sid for s in trace.stages):
-        return " (every value is NaN: every key of every query is blocked)"
+        return "every value is NaN (every key of every query is blocked); "
     return ""
 
 
