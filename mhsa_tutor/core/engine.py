@@ -26,14 +26,25 @@ Stages are emitted in the order of the stage table (``stages.STAGES``). The
 work is done once for all heads as ``(H, T, d)`` arrays; each per-head stage
 holds read-only views into them. Besides the numbers, the engine computes what
 the views quote (softmax terms, which token a row attends to most, checkpoint
-verdicts) and stores it in the Trace, so no view computes. Every stage is
-checked as it is recorded: a value that overflowed float64 anywhere (any
-non-finite number other than a masked score) is a ``ScenarioError`` naming the
-stage and the cell.
+verdicts) and stores it in the Trace, so no view computes; a fact about one row
+or cell (the unscaled weights the √d_k note quotes, the heads' terms of one
+output cell) is computed for that row or cell only. A value that overflowed
+float64 anywhere (any non-finite number other than a masked score) is a
+``ScenarioError`` naming the first stage and cell where it appears. The inputs
+are finite (validated), so only the stages whose operation can overflow are
+checked: products and sums (projections, positions, rotary, scores, bias, head
+outputs, output). The others cannot hold a new non-finite value: split and
+concat copy checked values, scaling divides by at least 1, masking writes −∞
+only where it blocks, a softmax of finite scores is finite (NaN only in a row
+whose every key is blocked), and hand rounding keeps ±∞ as it is. The scores
+(and ALiBi's sum) are screened in one pass for all heads; a head that fails is
+searched for its first cell, so the error is the one a check of every stage
+would give.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -75,19 +86,41 @@ def stable_softmax(scores: Array) -> Array:
     return _softmax_parts(scores)[3]
 
 
-def _softmax_parts(scores: Array) -> tuple[Array, Array, Array, Array]:
-    """(row max, e^(s − max), row sum of those, weights) of a row-wise softmax over the last axis."""
+def _softmax_parts(scores: Array, sparse: bool = False) -> tuple[Array, Array, Array, Array]:
+    """(row max, e^(s − max), row sum of those, weights) of a row-wise softmax over the last axis.
+
+    ``sparse``: many terms are expected to be exactly 0 (masked, or far below their row's max); the
+    same numbers, faster then (see ``_exp_in_place``).
+    """
     with np.errstate(invalid="ignore"):  # a row with every key blocked is NaN, as in PyTorch
-        return _softmax_rows(scores)
+        return _softmax_rows(scores, sparse)
 
 
-def _softmax_rows(scores: Array) -> tuple[Array, Array, Array, Array]:
+def _softmax_rows(scores: Array, sparse: bool = False) -> tuple[Array, Array, Array, Array]:
     """``_softmax_parts`` without the warning for rows that are all −∞."""
     shift = scores.max(axis=-1, keepdims=True)  # (…, T, 1)
     e: Array = scores - shift  # (…, T, Tk), a new array: exponentiated in place
-    np.exp(e, out=e)
+    _exp_in_place(e, sparse)
     total = e.sum(axis=-1, keepdims=True)  # (…, T, 1)
     return shift, e, total, e / total
+
+
+UNDERFLOW = -746.0  # e^x is exactly 0 in float64 below about −745.13 (and for −∞)
+
+
+def _exp_in_place(e: Array, sparse: bool) -> None:
+    """``np.exp(e, out=e)``, bit for bit; with ``sparse``, the terms below ``UNDERFLOW`` are set to 0 unasked.
+
+    NumPy's vectorised exp takes a slow path for lanes whose result underflows (or is e^−∞): at BERT
+    size with a causal mask nearly every term is one, and the exp takes twice as long. Skipping them
+    writes the same 0 it would have computed; a NaN (a row whose every key is blocked) is computed.
+    """
+    if not sparse:
+        np.exp(e, out=e)
+        return
+    zero = e < UNDERFLOW  # False for NaN
+    np.exp(e, out=e, where=~zero)
+    e[zero] = 0.0
 
 
 def causal_mask(t_q: int, t_k: int) -> Blocked:
@@ -132,8 +165,11 @@ class _Recorder:
         aux: dict[str, Array] | None = None,
         facts: StageFacts | None = None,
         dead: Blocked | None = None,
+        check: bool = True,
     ) -> None:
         """Record one stage; ``mats`` maps a matrix name to (values, exact, decimals).
+
+        ``check=False``: the caller knows the values hold no overflow (see the module's docstring).
 
         Raises:
             ScenarioError: a value is not finite (only ``blocked`` cells may be −∞, and only
@@ -142,7 +178,8 @@ class _Recorder:
         matrices: dict[str, Matrix] = {}
         for name, (values, exact, decimals) in mats.items():
             rows, cols = axes(stage_id, name)
-            self.check_finite(stage_id, head, name, values, rows, cols, blocked, dead)
+            if check:
+                self.check_finite(stage_id, head, name, values, rows, cols, blocked, dead)
             matrices[name] = Matrix(values, rows, cols, exact, decimals)
         names = tuple(matrices)
         variant = facts.variant if facts is not None else ""
@@ -193,13 +230,12 @@ def _at(t: Rounded, h: int) -> Rounded:
     return values[h], None if exact is None else exact[h], decimals
 
 
-def _softmax_facts(A: Array, cross: bool, blocked: Blocked | None = None) -> StageFacts:
+def _softmax_facts(A: Array, row_max: Array, seen: Array, cross: bool) -> StageFacts:
     """Which row first attends most to another token than itself, and how many rows are one-hot.
 
-    A row that sees a single key (the first row under a causal mask) is one-hot by necessity and not counted.
+    ``row_max`` is each row's largest weight, ``seen`` how many keys each row sees. A row that sees a
+    single key (the first row under a causal mask) is one-hot by necessity and not counted.
     """
-    row_max = A.max(axis=1)  # (T,)
-    seen = A.shape[1] - (blocked.sum(axis=1) if blocked is not None else 0)  # (T,) keys each row sees
     one_hot = int(((row_max > 0.999) & (seen > 1)).sum())
     if cross or A.shape[0] != A.shape[1]:
         return StageFacts(None, one_hot)
@@ -241,6 +277,28 @@ def _rope(scn: Scenario, Qh: Array, Kh: Array) -> tuple[Array, Array, dict[str, 
     return rotate(Qh, ang_q, rope.style), rotate(Kh, ang_k, rope.style), {k: _frozen(v) for k, v in aux.items()}
 
 
+def _screen(a: Array) -> tuple[Blocked, Array]:
+    """For each head h of an (H, …) array: is its slice all finite, and its largest |value| (max and min, no copy)."""
+    flat = a.reshape(a.shape[0], -1)
+    hi, lo = flat.max(axis=1), flat.min(axis=1)  # (H,), NaN or ±∞ when a cell is not finite
+    return np.isfinite(hi) & np.isfinite(lo), np.maximum(np.abs(hi), np.abs(lo))
+
+
+def _score_sizes(Q: Array, K: Array, S: Array) -> tuple[Blocked, Array]:
+    """``_screen(S)`` for S = Q·Kᵀ, without reading S when Cauchy–Schwarz rules an overflow out.
+
+    |q·k| ≤ ‖q‖·‖k‖: when the largest query norm times the largest key norm of every head stays far
+    below float64's limit (1e300 against 1.8e308, rounding included), every score is finite and at
+    most that product. Otherwise the scores themselves are screened.
+    """
+    q = np.sqrt(np.einsum("htd,htd->ht", Q, Q).max(axis=1))  # (H,) the largest query norm of each head
+    k = np.sqrt(np.einsum("htd,htd->ht", K, K).max(axis=1))  # (H,) the largest key norm
+    bound = q * k * (1 + 1e-9)
+    if bool(np.all(bound < 1e300)):  # False for NaN or ∞ too
+        return np.ones(S.shape[0], dtype=bool), bound
+    return _screen(S)
+
+
 def _mask_facts(scn: Scenario, T: int, Tk: int) -> tuple[Blocked, Blocked, Blocked] | None:
     """(blocked by the mask rule, blocked by padding, either), each (T, Tk); None when nothing is masked."""
     var = scn.variants
@@ -249,6 +307,16 @@ def _mask_facts(scn: Scenario, T: int, Tk: int) -> tuple[Blocked, Blocked, Block
     rule = mask_rule(scn.mask, T, Tk, var.window, var.blocked)
     pad = np.broadcast_to(var.padding[None, :], (T, Tk)).copy() if var.padding is not None else np.zeros_like(rule)
     return rule, pad, rule | pad
+
+
+def _unscaled_rows(S: Array, B: Array | None, blocked: Blocked | None) -> Callable[[fx.Index], Array]:
+    """Rows' weights without the scaling, computed when asked: the softmax of their raw (+ ALiBi, masked) scores."""
+
+    def rows(i: fx.Index) -> Array:
+        raw = S[i] + B[i] if B is not None else S[i]  # (len(i), Tk), a new array
+        return fx.softmax_rows(np.where(blocked[i], -np.inf, raw) if blocked is not None else raw)
+
+    return rows
 
 
 def _rope_fact(scn: Scenario, q: Array, k: Array) -> tuple[int, int, float, float] | None:
@@ -291,12 +359,12 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         V: Rounded
         if isinstance(inp, GivenQKV):
             Q, K, V = (_none(m) for m in (inp.Q, inp.K, inp.V))
-            rec.add("input", None, {"Q": Q, "K": K, "V": V})
+            rec.add("input", None, {"Q": Q, "K": K, "V": V}, check=False)  # validated finite
             brought: Array | None = None  # what a token brings: its rows of Q, K and V (below)
         else:
             assert isinstance(inp, FromX)
             given = {"X": _none(inp.X)} | ({"memory": _none(inp.memory)} if inp.memory is not None else {})
-            rec.add("input", None, given)
+            rec.add("input", None, given, check=False)  # validated finite
             X = inp.X  # (T, d_model)
             pos = _positions(scn, X)
             if pos is not None:
@@ -306,7 +374,8 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             src = inp.memory if inp.memory is not None else X  # (Tk, d_src)
             weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O}
             identity = StageFacts(identity_weights=fx.is_identity(inp.W_Q, inp.W_K, inp.W_V))
-            rec.add("params", None, {k: _none(w) for k, w in weights.items() if w is not None}, facts=identity)
+            params = {k: _none(w) for k, w in weights.items() if w is not None}
+            rec.add("params", None, params, facts=identity, check=False)  # validated finite
             Q = rec.rounded("projections", X @ inp.W_Q)  # (T, H·dk)
             K = rec.rounded("projections", src @ inp.W_K)  # (Tk, G·dk)
             V = rec.rounded("projections", src @ inp.W_V)  # (Tk, G·dv)
@@ -314,7 +383,9 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
 
         group = kv_group(H, G)  # (H,): the key/value head of each query head
         Qh = _split(Q[0], H)  # (H, T, dk)
-        Kh, Vh = _split(K[0], G)[group], _split(V[0], G)[group]  # (H, Tk, dk), (H, Tk, dv)
+        Kh, Vh = _split(K[0], G), _split(V[0], G)  # (H, Tk, dk), (H, Tk, dv)
+        if G != H:
+            Kh, Vh = Kh[group], Vh[group]
         rope = _rope(scn, Qh, Kh)
         Qr, Kr = (rope[0], rope[1]) if rope is not None else (Qh, Kh)  # (H, T, dk), (H, Tk, dk)
         S = rec.rounded("scores", Qr @ Kr.transpose(0, 2, 1))  # (H, T, Tk)
@@ -326,14 +397,20 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         dead: Blocked = np.asarray(blocked.all(axis=1) if blocked is not None else np.zeros(T, dtype=bool))  # (T,)
         dead_rows = tuple(int(i) for i in np.flatnonzero(dead))
         Sm = _frozen(np.where(blocked, -np.inf, Sb)) if blocked is not None else Sb  # (H, T, Tk)
-        shift, E, total, A_raw = _softmax_parts(Sm)
+        finite_S, size_S = _score_sizes(Qr, Kr, S[0])  # (H,): the only (H, T, Tk) arrays that can overflow
+        # terms far below their row's max are many when masked or when scores may spread beyond e^−746
+        sparse = blocked is not None or B is not None or 2 * float(size_S.max()) / info.scale_divisor > -UNDERFLOW
+        shift, E, total, A_raw = _softmax_parts(Sm, sparse)
         A = rec.rounded("softmax", A_raw)  # (H, T, Tk)
         Z = rec.rounded("head_output", A[0] @ Vh)  # (H, T, dv)
-        unscaled = None  # (H, T, Tk): the weights without the scaling (NaN in dead rows), for the scaled note
-        if scn.scale != "none":
-            S_raw = S[0] + B if B is not None else S[0]  # the scores as the softmax would get them unscaled
-            S_raw = np.where(blocked, -np.inf, S_raw) if blocked is not None else S_raw
-            unscaled = fx.softmax_rows(S_raw)
+        finite_Sb = _screen(Sb)[0] if B is not None else finite_S
+        # Without ALiBi and hand rounding after the scores, the unscaled weights are the scaled ones
+        # sharpened (÷ c ≥ 1 flattens), up to the rounding errors ``sharpening_slack`` bounds.
+        sharper = B is None and not {"scaled", "softmax"} & set(rec.rounding)
+        slack = fx.sharpening_slack(size_S, Tk) if sharper else None  # (H,)
+        # each row's largest weight: e^0 / sum, exactly (1 / NaN in a row whose every key is blocked)
+        top = 1.0 / total[..., 0] if A[1] is None else A[0].max(axis=2)  # (H, T)
+        seen = np.full(T, Tk) - (blocked.sum(axis=1) if blocked is not None else 0)  # (T,) keys each row sees
         rule_aux = (  # which rule blocked each cell, the same for every head
             {"by_rule": _frozen(masks[0].astype(np.float64)), "by_padding": _frozen(masks[1].astype(np.float64))}
             if masks is not None
@@ -347,32 +424,36 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             shared = tuple(int(x) + 1 for x in np.flatnonzero(group == g))
             split_facts = StageFacts(variant="gqa" if G != H else "", kv_head=g + 1, shared_by=shared)
             split_mats = {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))}
-            rec.add("split", n, split_mats, facts=split_facts)
+            rec.add("split", n, split_mats, facts=split_facts, check=False)  # views of checked projections
             if rope is not None:
                 fact = StageFacts(rope_offset=_rope_fact(scn, Qh[h], Kh[h]))
                 rec.add("rotary", n, {"Q": _none(_frozen(Qr[h])), "K": _none(_frozen(Kr[h]))}, aux=rope[2], facts=fact)
-            rec.add("scores", n, {"S": _at(S, h)})
+            rec.add("scores", n, {"S": _at(S, h)}, check=not finite_S[h])
+            row_max = top[h]  # (T,)
             facts = replace(
-                _softmax_facts(A[0][h], info.cross, blocked),
+                _softmax_facts(A[0][h], row_max, seen, info.cross),
                 q_equals_k=bool(np.array_equal(Qr[h], Kr[h])),
                 dead_rows=dead_rows,
             )
-            if unscaled is not None:  # the row the softmax note is about, else the one the scaling changes most
+            if scn.scale != "none":  # the row the "what the division changes" note quotes
+                unscaled = _unscaled_rows(S[0][h], B[h] if B is not None else None, blocked)
                 other = facts.strongest_other
-                row = fx.telling_row(unscaled[h], A[0][h])  # a row the division visibly changes
-                if other is not None and fx.changes(unscaled[h][other[0]], A[0][h][other[0]]):
-                    row = other[0]  # the row the softmax note is about, when the division changes it
-                aux = {"unscaled": _frozen(unscaled[h])}
-                rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row))
+                row = other[0] if other is not None else None  # the row the softmax note is about ...
+                if row is None or not fx.changes(unscaled(np.array([row]))[0], A[0][h][row]):
+                    bound = float(slack[h]) if slack is not None else None  # ... when the division changes it
+                    row = fx.telling_row(unscaled, row_max, seen, bound)  # else the row it changes most
+                aux = {"unscaled": _frozen(unscaled(np.array([row]))[0])}
+                rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row), check=False)
             if B is not None:
-                rec.add(
-                    "bias", n, {"B": _none(_frozen(B[h])), "S": _none(Sb[h])}, facts=StageFacts(slope=info.slopes[h])
-                )
+                bias_mats = {"B": _none(_frozen(B[h])), "S": _none(Sb[h])}
+                bias_facts = StageFacts(slope=info.slopes[h])
+                rec.add("bias", n, bias_mats, facts=bias_facts, check=not finite_Sb[h])
             if masks is not None:
                 mask_facts = StageFacts(variant=variant, dead_rows=dead_rows)
-                rec.add("masked", n, {"S": _none(Sm[h])}, blocked=blocked, aux=rule_aux, facts=mask_facts)
+                mask_mats = {"S": _none(Sm[h])}
+                rec.add("masked", n, mask_mats, blocked=blocked, aux=rule_aux, facts=mask_facts, check=False)
             softmax_aux = {"shift": _frozen(shift[h]), "exp": _frozen(E[h]), "sum": _frozen(total[h])}
-            rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts, dead=dead)
+            rec.add("softmax", n, {"A": _at(A, h)}, aux=softmax_aux, facts=facts, dead=dead, check=False)
             rec.add("head_output", n, {"Z": _at(Z, h)}, facts=StageFacts(dead_rows=dead_rows), dead=dead)
 
         C = rec.rounded("concat", np.ascontiguousarray(Z[0].transpose(1, 0, 2).reshape(T, -1)))  # (T, H·dv)
@@ -380,7 +461,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         if not info.cross and Tk == T:
             rows = brought if brought is not None else np.hstack([Q[0], K[0], V[0]])
             twins = fx.same_rows(rows, C[0])
-        rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins), dead=dead)
+        rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins), dead=dead, check=False)  # Z, checked
         if scn.W_O is not None:
             cell, blocks = fx.block_terms(C[0], scn.W_O, H)
             O = rec.rounded("output", C[0] @ scn.W_O)  # (T, d_out)

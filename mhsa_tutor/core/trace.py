@@ -58,7 +58,7 @@ class StageFacts:
     ``q_equals_k``: on a softmax, the head's queries equal its keys (Q = K).
     ``row``: on a scaled stage, the row its note quotes: the softmax's
     ``strongest_other`` row if any, else the row whose weights the scaling
-    changes most (``aux["unscaled"]`` holds the weights without the scaling).
+    changes most (``aux["unscaled"]`` holds that row's weights without the scaling).
     ``identity_weights``: on params, W_Q, W_K and W_V are identity matrices.
     ``same_rows``: on concat, two tokens (i < j) with the same input row and so
     the same output row.

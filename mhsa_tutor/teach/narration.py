@@ -108,7 +108,7 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
     if facts.row is not None and stage.head is not None:
         r = facts.row
         A = trace.find("softmax", stage.head).matrices["A"].values
-        f.update(row_tok=toks[r], w_unscaled=vec(stage.aux["unscaled"][r], 4), w_scaled=vec(A[r], 4))
+        f.update(row_tok=toks[r], w_unscaled=vec(stage.aux["unscaled"], 4), w_scaled=vec(A[r], 4))
     if facts.same_rows is not None:
         f.update(twin_a=toks[facts.same_rows[0]], twin_b=toks[facts.same_rows[1]])
     if facts.cell is not None:
@@ -173,7 +173,7 @@ def _row_changes(t: Trace, s: Stage) -> bool:
         return False
     r = s.facts.row
     after = t.find("softmax", s.head).matrices["A"].values[r]
-    return vec(s.aux["unscaled"][r], 4) != vec(after, 4)
+    return vec(s.aux["unscaled"], 4) != vec(after, 4)  # aux holds row r only
 
 
 def _rounded(t: Trace, s: Stage) -> bool:
