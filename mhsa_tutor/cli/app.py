@@ -53,7 +53,7 @@ from mhsa_tutor.core.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
-    pass
+    from mhsa_tutor.core.scenario import Scenario
 
 
 app = typer.Typer(
@@ -175,7 +175,12 @@ def run(
 @app.command()
 def explain(
     scenario: ScenarioArg,
-    stage: Annotated[str, typer.Option("--stage", "-s", metavar="STAGE", help=f"Stage id: {', '.join(STAGE_IDS)}.")],
+    stage: Annotated[str, typer.Option(
+            "--stage",
+            "-s",
+            metavar="STAGE",
+            help=f"Stage id ({', '.join(STAGE_IDS)}) or the number a header shows (8 for stage 8/16).",
+        ),],
     row: Annotated[str, typer.Option("--row", "-r", metavar="ROW", help="Row: 1-based position or token name.")],
     col: Annotated[str, typer.Option("--col", "-c", metavar="COL", help="Column: 1-based position or token name.")],
     head: Annotated[
@@ -206,7 +211,7 @@ def explain(
     from rich.text import Text
 
     from mhsa_tutor.teach.explain import explain_cell
-    from mhsa_tutor.teach.stagepick import head_number
+    from mhsa_tutor.teach.stagepick import head_number, stage_by_number
     from mhsa_tutor.views.view import safe
 
     console = make_console()
@@ -214,7 +219,7 @@ def explain(
         variants = variants_of(positions, rope, bias, window, kv_heads)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "explain")
         view_of(precision, False, lang)
-        h = head_number(head, trace)
+        stage, h = stage_by_number(trace, stage, head_number(head, trace))
         ex = explain_cell(trace, stage, row, col, head=h, matrix=matrix, precision=precision, lang=lang)
         console.print(Text(safe(ex.label), style="bold"))  # arithmetic, not prose: wrapped only at the width
         for line in ex.lines:
@@ -273,6 +278,27 @@ def export(
             write_export(trace, kind, view, sys.stdout)
         else:
             write_file(output, lambda out: write_export(trace, kind, view, out), force=force, inputs=inputs)
+            _say_written(output, kind, lang)
+
+
+def _say_written(path: str, kind: str, lang: str) -> None:
+    """On stderr (stdout may be a pipe the learner reads): what ``export`` wrote and how to open it."""
+    import os
+    import shlex
+
+    from mhsa_tutor.strings import ui
+
+    t = ui(lang)
+    size = os.path.getsize(path)
+    shown = f"{size} B" if size < 10_000 else f"{size // 1000} kB"
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    quoted = shlex.quote(path)
+    how = t["export_open_" + ("html" if kind == "html" else "svg" if kind in ("svg", "heatmap") else kind)]
+    try:
+        typer.echo(t["export_wrote"].format(path=quoted, kind=kind, size=shown), err=True)
+        typer.echo(how.format(opener=opener, path=quoted), err=True)
+    except OSError:  # a closed stderr: the file is written, which is what counts
+        pass
 
 
 @app.command()
@@ -359,8 +385,45 @@ def quiz(
         check_text_budget(scn, "quiz", count=count or len(ASKABLE))  # before any work
         trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
-        code = run_quiz(trace, questions, console, read_line, lang=lang, tolerance=tolerance, seed=seed, scenario=scn)
+        command = _scenario_command(scenario, scn, random_seed, mask, values, positions, rope, bias, window, kv_heads)
+        code = run_quiz(
+            trace,
+            questions,
+            console,
+            read_line,
+            lang=lang,
+            tolerance=tolerance,
+            seed=seed,
+            scenario=scn,
+            command=command,
+        )
         raise typer.Exit(code)
+
+
+def _scenario_command(
+    ref: str,
+    scn: "Scenario",
+    seed: int | None,
+    mask: str | None,
+    values: str | None,
+    *variant_flags: object,
+) -> str:
+    """The scenario as ``mhsa-tutor run`` takes it: the name or path, and for ``random`` the options that make it."""
+    import shlex
+
+    if ref != "random":
+        return shlex.quote(ref)
+    parts = ["random", f"--tokens {len(scn.tokens)}", f"--d-model {scn.d_model}", f"--heads {scn.heads}"]
+    parts += [f"--seed {seed}"] if seed is not None else []
+    parts += [f"--mask {shlex.quote(mask)}"] if mask else []
+    parts += [f"--values {shlex.quote(values)}"] if values else []
+    names = ("--positions", "--rope", "--bias", "--window", "--kv-heads")
+    for name, value in zip(names, variant_flags, strict=True):
+        if value is True:
+            parts.append(name)
+        elif value not in (None, False):
+            parts.append(f"{name} {shlex.quote(str(value))}")
+    return " ".join(parts)
 
 
 @app.command()

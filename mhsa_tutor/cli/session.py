@@ -120,6 +120,7 @@ def run_quiz(
     tolerance: float | None = None,
     seed: int | None = None,
     scenario: Scenario | None = None,
+    command: str | None = None,
 ) -> int:
     """Ask the questions one by one, check each answer, then print the summary.
 
@@ -131,6 +132,7 @@ def run_quiz(
         seed: shown in the header, so the learner can ask the same questions again.
         scenario: the scenario of ``trace``; with it, a wrong answer that a
             common mistake gives is named with its fix (``quiz.diagnose``).
+        command: the scenario as ``mhsa-tutor run`` takes it, for the summary's hint.
 
     Returns:
         The exit code: 0 after the last question, ``q`` or end of input; 130 on
@@ -164,7 +166,7 @@ def run_quiz(
         console.print()
         code = 130
     console.print()
-    for i, line in enumerate(summary_lines(trace, outcomes, n, lang)):
+    for i, line in enumerate(summary_lines(trace, outcomes, n, lang, command)):
         console.print(prose(Text(safe(line), style="bold" if i == 0 else "")))
     return code
 

@@ -320,6 +320,11 @@ def build_new(
 ) -> Scenario:
     """The scenario that ``mhsa-tutor new`` writes: normal values rounded to ``NEW_DECIMALS``.
 
+    Soft weights: it draws again (seed + k·``SOFT_SEED_STEP``, at most
+    ``SOFT_ATTEMPTS`` times) until no softmax row of any head is effectively
+    one-hot (``one_hot_rows``); if no draw is, the first one is returned and the
+    file's comments say how many rows are (``newfile.scenario_toml``).
+
     Raises:
         OptionError: no tokens, a bad size or choice, or too many numbers for a file to edit.
     """
@@ -348,17 +353,37 @@ def build_new(
             f"(what `run` reads) is {MAX_SCENARIO_BYTES:,} bytes; use a smaller --d-model, or "
             "`mhsa-tutor run random --tokens T --d-model D --heads H` for big sizes"
         )
-    return build_scenario(
-        tokens,
-        d_model=d_model,
-        heads=heads,
-        seed=seed,
-        mask=mask,
-        values=values,
-        decimals=NEW_DECIMALS,
-        name=name,
-        origin=origin,
-        title=" ".join(tokens),
-        source=f"mhsa-tutor new --seed {seed} --values {values}" + variants.flags(),
-        variants=variants,
-    )
+    first: Scenario | None = None
+    for attempt in range(SOFT_ATTEMPTS):  # draw again until no softmax row is one-hot (same seed, same file)
+        scn = build_scenario(
+            tokens,
+            d_model=d_model,
+            heads=heads,
+            seed=seed + attempt * SOFT_SEED_STEP,
+            mask=mask,
+            values=values,
+            decimals=NEW_DECIMALS,
+            name=name,
+            origin=origin,
+            title=" ".join(tokens),
+            source=f"mhsa-tutor new --seed {seed} --values {values}" + variants.flags(),
+            variants=variants,
+        )
+        first = first or scn
+        if one_hot_rows(scn) == 0:
+            return scn
+    assert first is not None
+    return first
+
+
+#: ``new`` draws at most this many times, looking for weights with no one-hot softmax row.
+SOFT_ATTEMPTS = 64
+#: Draw k uses seed + k·SOFT_SEED_STEP, so every seed keeps its own sequence of draws.
+SOFT_SEED_STEP = 1_000_003
+
+
+def one_hot_rows(scn: Scenario) -> int:
+    """How many softmax rows, over every head, put more than 0.999 on one key of several (the engine's count)."""
+    from mhsa_tutor.core.engine import run  # the engine, only for `new`
+
+    return sum(s.facts.one_hot_rows for s in run(scn).stages if s.id == "softmax")

@@ -97,7 +97,11 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     T, d, h, dk = len(scn.tokens), scn.d_model, scn.heads, scn.d_k
     facts = {"T": T, "d": d, "h": h, "dk": dk, "hk": h * dk, "seed": seed, "path": _comment(shlex.quote(path))}
     facts |= {"G": scn.kv_heads, "gk": scn.kv_heads * dk}
-    head = [t["new_header"], t["new_values_" + values.replace("-", "_")], t["new_sizes"]]
+    from mhsa_tutor.io.generate import one_hot_rows
+
+    hard = one_hot_rows(scn)
+    soft = t["new_one_hot"].format(n=hard) if hard else t["new_soft"]
+    head = [t["new_header"], t["new_values_" + values.replace("-", "_")] + " " + soft, t["new_sizes"]]
     lines = [f"# {line}".rstrip() for text in head for line in text.format(**facts).splitlines()]
     lines.append("")
 

@@ -538,7 +538,7 @@ UI: dict[str, str] = {
     "quiz_none": "No question was answered.",
     "quiz_all_right": "Nothing to revisit: every answer was right.",
     "quiz_revisit": (
-        "Worth revisiting: {stages}. `mhsa-tutor run <scenario> --stage {first}` shows it again; `mhsa-tutor "
+        "Worth revisiting: {stages}. `mhsa-tutor run {cmd} --stage {first}` shows it again; `mhsa-tutor "
         "explain` works out any cell."
     ),
     "quiz_stopped": "Stopped after {k} of {n} questions.",
@@ -550,6 +550,11 @@ UI: dict[str, str] = {
     "new_values_small_int": (
         "Every number is a small integer from −2 to 2, so each step can be done by hand; W_Q and W_K stay "
         "within −1 to 1, which keeps the scores small enough for the softmax to spread its weight."
+    ),
+    "new_soft": "No softmax row of any head is one-hot here: every query spreads its weight over its keys.",
+    "new_one_hot": (
+        "Honestly: with these sizes and values, {n} softmax rows stay effectively one-hot (one weight above "
+        "0.999 each); smaller numbers in W_Q and W_K soften them."
     ),
     "new_values_normal": (
         "X is drawn from the standard normal, the weights from the normal divided by √d_model = √{d}; all "
@@ -588,6 +593,11 @@ UI: dict[str, str] = {
         "Optional: round a stage by hand before the next stage uses it, as a source on paper may have "
         "done:\n[rounding]\nscaled = 2"
     ),
+    "export_wrote": "Wrote {path} ({kind}, {size}).",
+    "export_open_html": "Open it in a web browser (it works offline), e.g. {opener} {path}; click any number to see its arithmetic.",
+    "export_open_svg": "Open it in a web browser or an image viewer, e.g. {opener} {path}.",
+    "export_open_md": "Read it in any text editor, or a markdown viewer (its maths is GitHub's $…$).",
+    "export_open_json": "Read it with any JSON tool, e.g. python3 -m json.tool {path}; every number is unrounded.",
     "new_wrote": "Wrote {path}: T = {T}, d_model = {d}, heads = {h}.\nRun it with: mhsa-tutor run {cmd}",
     "rounded_join": "; ",
     "rounded_item": "the {stage} values (decimals kept: {d})",

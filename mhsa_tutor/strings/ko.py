@@ -462,7 +462,7 @@ UI: dict[str, str] = {
     "quiz_none": "답한 문제가 없습니다.",
     "quiz_all_right": "다시 볼 단계가 없습니다. 모두 맞았습니다.",
     "quiz_revisit": (
-        "다시 보면 좋은 단계: {stages}. `mhsa-tutor run <시나리오> --stage {first}`로 그 단계를 다시 볼 수 있고, `mhsa-tutor "
+        "다시 보면 좋은 단계: {stages}. `mhsa-tutor run {cmd} --stage {first}`로 그 단계를 다시 볼 수 있고, `mhsa-tutor "
         "explain`으로 어느 칸이든 계산 과정을 볼 수 있습니다."
     ),
     "quiz_stopped": "{n}문제 중 {k}문제를 풀고 멈췄습니다.",
@@ -474,6 +474,11 @@ UI: dict[str, str] = {
     "new_values_small_int": (
         "모든 숫자가 −2부터 2까지의 작은 정수라서 모든 단계를 손으로 계산할 수 있습니다. W_Q와 W_K는 −1부터 1까지만 써서, 점수가 너무 커지지 않고 소프트맥스가 어텐션 가중치를 고루 "
         "나눌 수 있게 했습니다."
+    ),
+    "new_soft": "여기서는 어느 헤드의 소프트맥스 행도 원-핫이 아닙니다. 모든 쿼리가 가중치를 여러 키에 나눠 줍니다.",
+    "new_one_hot": (
+        "솔직히 말하면, 이 크기와 값으로는 소프트맥스 행 {n}개가 사실상 원-핫입니다(가중치 하나가 0.999보다 큼). "
+        "W_Q와 W_K의 숫자를 작게 하면 부드러워집니다."
     ),
     "new_values_normal": "X는 표준정규분포에서 뽑았고, 가중치 행렬은 정규분포 값을 √d_model로 나누어(d_model = {d}) 뽑았습니다. 모두 소수 2자리로 반올림했습니다.",
     "new_sizes": "크기: 토큰 T = {T}개, d_model = {d}, 헤드 {h}개이므로 헤드마다 d_k = d_v = d_model / 헤드 수 = {dk}입니다.",
@@ -499,6 +504,11 @@ UI: dict[str, str] = {
     "new_W_V": "W_V: d_model × (헤드 수 · d_v) = {d} × {hk}. V = X · W_V.",
     "new_W_O": "W_O: (헤드 수 · d_v) × d_out = {hk} × {d}. O = Z · W_O로 이어 붙인 헤드 출력을 섞습니다. W_O를 지우면 이어 붙이기에서 끝납니다.",
     "new_rounding": "선택 사항: 종이에 손으로 계산한 글처럼, 다음 단계에서 쓰기 전에 어떤 단계의 값을 손으로 반올림할 수 있습니다:\n[rounding]\nscaled = 2",
+    "export_wrote": "{path}에 저장했습니다({kind}, {size}).",
+    "export_open_html": "웹 브라우저로 여세요(인터넷 없이도 됩니다). 예: {opener} {path}. 숫자를 누르면 계산 과정이 보입니다.",
+    "export_open_svg": "웹 브라우저나 이미지 뷰어로 여세요. 예: {opener} {path}",
+    "export_open_md": "아무 텍스트 편집기나 마크다운 뷰어로 읽으세요(수식은 GitHub의 $…$ 형식입니다).",
+    "export_open_json": "JSON 도구로 읽으세요. 예: python3 -m json.tool {path}. 모든 숫자가 반올림 없이 들어 있습니다.",
     "new_wrote": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
     "rounded_join": ", ",
     "rounded_item": "{name}을(를) 소수 {d}자리로",

@@ -255,10 +255,19 @@ def _why_not(trace: Trace, sid: str) -> str:
 def parse_answer(text: str) -> Answer | None:
     """The number typed, with half a unit of its last decimal as tolerance; None if not a number.
 
+    A fraction ``3/2`` (or ``-1/3``) is its exact value, with no tolerance of its
+    own (``answer_tolerance`` still allows half a unit of the quiz's precision).
+
     ``0.77`` -> tolerance 0.005, ``3`` -> 0.5, ``1.5e-3`` -> 0.00005. A real
     minus sign (−) is accepted; infinities and NaN are not numbers here.
     """
     cleaned = text.strip().replace("−", "-").replace(" ", "")
+    if cleaned.count("/") == 1:  # a fraction, 3/2: exact, so only the displayed precision's slack
+        top, bottom = (parse_answer(part) for part in cleaned.split("/"))
+        if top is None or bottom is None or bottom.value == 0:
+            return None
+        value = top.value / bottom.value
+        return Answer(value, 0.0, cleaned) if math.isfinite(value) else None
     try:
         d = Decimal(cleaned)
     except InvalidOperation:

@@ -156,8 +156,14 @@ def where(q: Question, lang: str) -> str:
     return title(q.stage, q.head, lang)
 
 
-def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: str) -> list[str]:
-    """The summary: one line per answer, what to revisit, then ``score: k/N`` last."""
+def summary_lines(
+    trace: Trace, outcomes: Sequence[Outcome], total: int, lang: str, command: str | None = None
+) -> list[str]:
+    """The summary: one line per answer, what to revisit, then ``score: k/N`` last.
+
+    ``command``: the scenario as ``mhsa-tutor run`` takes it (``first_steps``,
+    ``mine.toml``, ``random --tokens 3 …``); default the scenario's name.
+    """
     t = ui(lang)
     lines = [t["quiz_summary"]]
     for k, o in enumerate(outcomes, start=1):
@@ -168,7 +174,9 @@ def summary_lines(trace: Trace, outcomes: Sequence[Outcome], total: int, lang: s
     if not outcomes:
         lines.append(t["quiz_none"])
     elif wrong:
-        lines.append(t["quiz_revisit"].format(stages=", ".join(wrong), first=wrong[0]))
+        lines.append(t["quiz_revisit"].format(
+            stages=", ".join(wrong), first=wrong[0], cmd=command or trace.info.name
+        ))
     else:
         lines.append(t["quiz_all_right"])
     if len(outcomes) < total:

@@ -83,3 +83,29 @@ def pick(trace: Trace, specs: Sequence[str] = (), head: int | None = None) -> li
             continue
         out.append(i)
     return out
+
+
+def stage_by_number(trace: Trace, spec: str, head: int | None) -> tuple[str, int | None]:
+    """``explain --stage``: a stage id stays as given; a number (``8`` for ``stage 8/16``) becomes its id and head.
+
+    Returns:
+        ``(stage id, head)``: for a number, the head of that stage (a per-head
+        stage's number names one head), else ``head`` unchanged.
+
+    Raises:
+        OptionError: a number out of range, or one whose head contradicts ``--head``.
+    """
+    text = spec.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return spec, head
+    total = len(trace.stages)
+    if not 1 <= int(text) <= total:
+        raise OptionError(f"{spec!r} is out of range; {trace.info.name} has stages 1 to {total}", "stage")
+    stage = trace.stages[int(text) - 1]
+    if head is not None and stage.head is not None and head != stage.head:
+        raise OptionError(
+            f"stage {text} is head {stage.head}'s {stage.id}, not head {head}'s; "
+            f"expected --stage {stage.id} --head {head}, or no --head",
+            "stage",
+        )
+    return stage.id, stage.head if stage.head is not None else head

@@ -52,14 +52,19 @@ PROSE = 100  # the widest a paragraph runs, however wide the terminal
 
 
 def _weight_style(w: float) -> Style:
-    """Background shade for an attention weight in [0, 1]: the larger, the darker."""
+    """Background shade for an attention weight in [0, 1], the larger the stronger, with its own foreground.
+
+    Every shaded cell sets its text colour too (near-white on the greys, black on
+    the cyans), so it reads the same on a light and a dark terminal; a weight
+    that rounds to level 0 keeps the terminal's own colours.
+    """
     if not 0.0 <= w <= 1.0:
         return Style()
     level = round(w * 5)
     shades = ["", "grey23", "grey35", "dark_cyan", "cyan3", "bright_cyan"]
     if level == 0:
         return Style()
-    return Style(bgcolor=shades[level], color="black" if level >= 3 else None, bold=w >= 0.5)
+    return Style(bgcolor=shades[level], color="black" if level >= 3 else "grey93", bold=w >= 0.5)
 
 
 def prose(text: Text) -> RenderableType:
