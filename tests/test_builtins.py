@@ -45,6 +45,7 @@ def test_the_builtins_are_there() -> None:
         "by_hand",
         "cross_attention",
         "dog_ate_food",
+        "first_steps",
         "grouped_query",
         "i_am_a_student",
         "illustrated",

@@ -64,7 +64,58 @@ def source_clause(scn: Scenario) -> str:
     return re.split(r" \(|; |\. |: ", scn.source, maxsplit=1)[0]
 
 
+#: The first scenario of the path (``list`` marks it, the README and the course start with it).
+START = "first_steps"
+#: The path through the built-ins: start, then what models do today, then the article reproductions.
+#: A built-in missing here goes to its group (reproduction if it cites an article), after these, by name.
+PATH: tuple[str, ...] = (
+    START,
+    "sinusoidal_positions",
+    "rope_by_hand",
+    "alibi",
+    "grouped_query",
+    "sliding_window",
+    "padding_mask",
+    "by_hand",
+    "illustrated",
+    "i_am_a_student",
+    "all_is_well",
+    "dog_ate_food",
+    "acting_machines",
+    "cross_attention",
+)
+GROUPS: tuple[str, ...] = ("start", "modern", "articles")
+
+
+def group_of(scn: Scenario) -> str:
+    """``start`` (the first scenario), ``articles`` (it reproduces an article) or ``modern``."""
+    if scn.name == START:
+        return "start"
+    return "articles" if scn.article is not None else "modern"
+
+
+def in_path_order(scenarios: Sequence[Scenario]) -> list[tuple[str, list[Scenario]]]:
+    """The scenarios by group (``GROUPS`` order), each group in ``PATH`` order; empty groups left out."""
+    rank = {name: k for k, name in enumerate(PATH)}
+    ordered = sorted(scenarios, key=lambda s: (rank.get(s.name, len(PATH)), s.name))
+    return [(g, [s for s in ordered if group_of(s) == g]) for g in GROUPS if any(group_of(s) == g for s in ordered)]
+
+
 def scenario_list(scenarios: Sequence[Scenario], lang: str = "en") -> RenderableType:
+    """The scenarios as a path: a heading per group (start here, modern variants, article reproductions)."""
+    from rich.console import Group
+
+    t = ui(lang)
+    parts: list[RenderableType] = []
+    for k, (group, members) in enumerate(in_path_order(scenarios)):
+        if k:
+            parts.append(Text())
+        parts.append(Text(t[f"list_group_{group}"], style="bold underline"))
+        parts.append(_group_list(members, lang))
+    return Group(*parts)
+
+
+def _group_list(scenarios: Sequence[Scenario], lang: str) -> RenderableType:
     """The table of scenarios (or, when too narrow, one block per scenario)."""
     t = ui(lang)
     table = Table(box=box.SIMPLE_HEAD)
@@ -75,11 +126,12 @@ def scenario_list(scenarios: Sequence[Scenario], lang: str = "en") -> Renderable
     for scn in scenarios:
         tokens = " ".join(scn.tokens)
         source = source_clause(scn)
-        cells = [safe(_title(scn, lang)), shows(scn, lang), safe(tokens), str(scn.heads), safe(source)]
+        title = safe(_title(scn, lang)) + (f" {t['list_start_here']}" if scn.name == START else "")
+        cells = [title, shows(scn, lang), safe(tokens), str(scn.heads), safe(source)]
         table.add_row(Text(scn.name, style="bold"), *(Text(c) for c in cells))
         block = Text()
         block.append(scn.name, style="bold")
-        block.append(f"\n  {safe(_title(scn, lang))}\n  {shows(scn, lang)}\n  {t['list_tokens']}: {safe(tokens)}")
+        block.append(f"\n  {title}\n  {shows(scn, lang)}\n  {t['list_tokens']}: {safe(tokens)}")
         block.append(f"\n  {t['list_article']}: {safe(source)}")
         blocks.append(block)
     return Stacked(table, blocks)
