@@ -107,7 +107,8 @@ def test_every_format_for_every_builtin(invoke: Invoke, tmp_path: Path, name: st
     assert r.exit_code == 0, r.stderr
     assert r.stdout == ""  # what was written, and how to open it, goes to stderr
     said = r.stderr.splitlines()
-    assert len(said) == 2 and said[0].startswith(f"Wrote {out} ({fmt_name}, ") and str(out.stat().st_size // 1000) in said[0]
+    assert len(said) == 2 and said[0].startswith(f"Wrote {out} ({fmt_name}, ")
+    assert str(out.stat().st_size // 1000) in said[0]
     assert ("xdg-open" in said[1]) == (fmt_name in ("html", "svg", "heatmap"))
     assert files_in(tmp_path) == [out.name]  # no temporary file left behind
     text = out.read_text(encoding="utf-8")

@@ -22,19 +22,23 @@ from tests.conftest import Invoke
 # ------------------------------------------------------------------ the first scenario
 
 
-def _loops_attention(X: list[list[float]], Wq, Wk, Wv, Wo, heads: int) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+Mat = list[list[float]]
+
+
+def _loops_attention(X: Mat, Wq: Mat, Wk: Mat, Wv: Mat, Wo: Mat, heads: int) -> tuple[list[Mat], Mat]:
     """Multi-head attention with plain Python loops: (weights per head, output)."""
     T, d = len(X), len(X[0])
 
-    def matmul(a, b):  # type: ignore[no-untyped-def]
+    def matmul(a: Mat, b: Mat) -> Mat:
         return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
 
     Q, K, V = matmul(X, Wq), matmul(X, Wk), matmul(X, Wv)
     dk = d // heads
-    weights, Z = [], [[0.0] * d for _ in range(T)]
+    weights: list[Mat] = []
+    Z = [[0.0] * d for _ in range(T)]
     for h in range(heads):
         cols = range(h * dk, (h + 1) * dk)
-        A = []
+        A: Mat = []
         for i in range(T):
             s = [sum(Q[i][c] * K[j][c] for c in cols) / math.sqrt(dk) for j in range(T)]
             e = [math.exp(x - max(s)) for x in s]
@@ -76,7 +80,8 @@ def test_list_is_a_path_that_starts_with_first_steps(invoke: Invoke) -> None:
         cites = load_scenario(name).article is not None
         assert (at > articles) == cites, name  # every reproduction under its heading, and only they
     ko = invoke(["list", "--lang", "ko"], env={"COLUMNS": "80"}).stdout
-    assert ko.startswith("여기서 시작하세요\n") and ko.index("first_steps") < ko.index("요즘 모델") < ko.index("글 재현")
+    assert ko.startswith("여기서 시작하세요\n")
+    assert ko.index("first_steps") < ko.index("요즘 모델") < ko.index("글 재현")
 
 
 # ------------------------------------------------------------------ small mends

@@ -175,12 +175,15 @@ def run(
 @app.command()
 def explain(
     scenario: ScenarioArg,
-    stage: Annotated[str, typer.Option(
+    stage: Annotated[
+        str,
+        typer.Option(
             "--stage",
             "-s",
             metavar="STAGE",
             help=f"Stage id ({', '.join(STAGE_IDS)}) or the number a header shows (8 for stage 8/16).",
-        ),],
+        ),
+    ],
     row: Annotated[str, typer.Option("--row", "-r", metavar="ROW", help="Row: 1-based position or token name.")],
     col: Annotated[str, typer.Option("--col", "-c", metavar="COL", help="Column: 1-based position or token name.")],
     head: Annotated[

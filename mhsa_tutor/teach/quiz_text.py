@@ -174,9 +174,7 @@ def summary_lines(
     if not outcomes:
         lines.append(t["quiz_none"])
     elif wrong:
-        lines.append(t["quiz_revisit"].format(
-            stages=", ".join(wrong), first=wrong[0], cmd=command or trace.info.name
-        ))
+        lines.append(t["quiz_revisit"].format(stages=", ".join(wrong), first=wrong[0], cmd=command or trace.info.name))
     else:
         lines.append(t["quiz_all_right"])
     if len(outcomes) < total:
