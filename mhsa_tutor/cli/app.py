@@ -403,6 +403,58 @@ def quiz(
         raise typer.Exit(code)
 
 
+@app.command()
+def learn(
+    lesson: Annotated[
+        str | None,
+        typer.Argument(metavar="[N]", help="Go to lesson N (its number in --list, or its id); default: resume."),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the lessons: ✓ done, ▶ current, ✗ cells missed.")] = False,
+    review: Annotated[bool, typer.Option("--review", help="Ask the cells of your mistake book again.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Start the course over (asks first on a terminal).")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="en|ko", help="Language (default: $MHSA_TUTOR_LANG, else en)."),
+    ] = None,
+) -> None:
+    """The guided course: short lessons from the first dot product to RoPE, ALiBi, GQA and masks.
+
+    Each lesson walks a few stages, then asks you to compute cells (two tries; a
+    cell missed twice goes into your mistake book). Progress is kept in
+    $MHSA_TUTOR_STATE, else $XDG_STATE_HOME/mhsa-tutor, else ~/.local/state/mhsa-tutor.
+    Piped, it reads one line per answer or key, like run --step.
+    """
+    import os
+
+    from mhsa_tutor.cli.learn import Course
+    from mhsa_tutor.io.state_file import state_dir
+
+    console = make_console()
+    with errors():
+        lang = lang or os.environ.get("MHSA_TUTOR_LANG") or "en"
+        choice(lang, LANGS, "lang")
+        if sum((list_, review, reset, lesson is not None)) > 1:
+            raise OptionError("expected at most one of N, --list, --review and --reset", "learn")
+        course = Course(console, read_line, lang, state_dir(), print_fit)
+        if list_:
+            course.listing()
+            return
+        if reset:
+            raise typer.Exit(course.reset(ask=sys.stdin is not None and sys.stdin.isatty()))
+        if review:
+            raise typer.Exit(course.review())
+        start = course.number(lesson) if lesson is not None else course.current()
+        if start is None:  # every lesson done
+            console.print(course.t["learn_course_done"])
+            course.listing()
+            return
+        try:
+            raise typer.Exit(course.run_from(start))
+        except KeyboardInterrupt:
+            console.print()
+            raise typer.Exit(130) from None
+
+
 def _scenario_command(
     ref: str,
     scn: "Scenario",

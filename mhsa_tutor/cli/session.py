@@ -171,6 +171,45 @@ def run_quiz(
     return code
 
 
+def ask_twice(
+    trace: Trace,
+    q: Question,
+    k: int,
+    n: int,
+    console: Console,
+    read_line: ReadLine,
+    lang: str,
+    catalogue: Catalogue | None,
+) -> bool | None:
+    """One question of ``learn``: two tries; True right, False missed twice (answer shown), None stopped.
+
+    A first wrong answer gets the diagnosis (when a common mistake gives it) and
+    the cell's arithmetic up to its last step, then another try; a second gets
+    the value and the whole arithmetic.
+    """
+    t = ui(lang)
+    answer = _ask(trace, q, k, n, console, read_line, lang)
+    for attempt in (1, 2):
+        if answer is None:
+            return None
+        if is_right(q, answer):
+            _verdict(trace, q, answer, True, console, lang)
+            return True
+        why = None if catalogue is None else diagnose(trace, catalogue, q, answer, lang)
+        if attempt == 2:
+            _verdict(trace, q, answer, False, console, lang)
+            _working(trace, q, console, lang)
+            if why is not None:
+                console.print(prose(Text(safe(why), style="yellow")))
+            return False
+        console.print(prose(Text(safe(t["learn_try_again"].format(got=answer.text)), style="red")))
+        if why is not None:
+            console.print(prose(Text(safe(why), style="yellow")))
+        _working(trace, q, console, lang, last_step=False)
+        answer = _read_answer(console, read_line, lang)
+    return None  # pragma: no cover - the loop returns
+
+
 def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line: ReadLine, lang: str) -> Answer | None:
     """Show one question and read until a number (None on ``q`` or end of input)."""
     t = ui(lang)
@@ -179,6 +218,12 @@ def _ask(trace: Trace, q: Question, k: int, n: int, console: Console, read_line:
     console.print(prose(Text(safe(ask_text(trace, q, lang)))))
     for given in givens(trace, q):
         console.print(prose(Text("  " + safe(given))))
+    return _read_answer(console, read_line, lang)
+
+
+def _read_answer(console: Console, read_line: ReadLine, lang: str) -> Answer | None:
+    """Read lines until a number (None on ``q`` or end of input)."""
+    t = ui(lang)
     while True:
         try:
             line = read_line(f"{t['quiz_prompt']} ")
@@ -202,10 +247,10 @@ def _verdict(trace: Trace, q: Question, answer: Answer, right: bool, console: Co
     console.print(prose(Text(safe(t["quiz_wrong"].format(**fields)), style="red")))
 
 
-def _working(trace: Trace, q: Question, console: Console, lang: str) -> None:
-    """The cell's arithmetic from ``explain``, after a wrong answer."""
+def _working(trace: Trace, q: Question, console: Console, lang: str, *, last_step: bool = True) -> None:
+    """The cell's arithmetic from ``explain``, after a wrong answer (without its result line: ``last_step=False``)."""
     ex = explain_cell(
         trace, q.stage, f"@{q.row + 1}", f"@{q.col + 1}", head=q.head, matrix=q.matrix, precision=PRECISION, lang=lang
     )
-    for line in ex.lines:
+    for line in ex.lines if last_step else ex.lines[:-1]:
         console.print(prose(Text("  " + safe(line))))
