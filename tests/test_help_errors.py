@@ -10,7 +10,7 @@ from mhsa_tutor.core.stages import STAGE_IDS
 from mhsa_tutor.io.loader import builtin_dir
 from tests.conftest import Invoke
 
-COMMANDS: tuple[list[str], ...] = ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])
+COMMANDS: tuple[list[str], ...] = ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"], ["learn"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "root")

@@ -81,7 +81,8 @@ def test_end_of_stages_and_first_stage_say_so_and_unknown_keys_are_named() -> No
 
 def test_a_narrow_status_line_keeps_the_keys() -> None:
     _, _, text = _slides("dog_ate_food", ["7", "enter", "q"], height=20, width=40)
-    assert "[7/15]  lines 1–19 of" in text
+    assert "[7/15]  lines 1–18 of" in text  # two footer lines: where we are, then the keys
+    assert "\nq quit · → next · ← back · l list\n" in text  # the keys first, and "q quit" whole
     assert all(len(line) <= 40 for line in text.splitlines())
 
 

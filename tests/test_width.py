@@ -26,7 +26,7 @@ COMMANDS = [
     ["run", "random", "--tokens", "24", "--d-model", "32", "--heads", "4", "-s", "scores", "-s", "softmax"],
     ["list"],
     ["list", "--lang", "ko"],
-    *([*cmd, "--help"] for cmd in ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"])),
+    *([*cmd, "--help"] for cmd in ([], ["run"], ["explain"], ["export"], ["quiz"], ["new"], ["list"], ["learn"])),
 ]
 QUIZ = [["quiz", name, "--seed", "3"] for name in NAMES] + [["quiz", "by_hand", "--seed", "5", "--lang", "ko"]]
 STEP = [["run", "dog_ate_food", "--step"], ["run", "by_hand", "--step", "--lang", "ko"]]

@@ -19,6 +19,7 @@ import typer
 
 from mhsa_tutor import __version__
 from mhsa_tutor.cli import terminal_io
+from mhsa_tutor.cli.hints import next_steps, say_written, scenario_command
 from mhsa_tutor.cli.inputs import check_text_budget, input_files, load_ref, source_of, trace_of, variants_of, view_of
 from mhsa_tutor.cli.support import (
     BiasOpt,
@@ -53,7 +54,7 @@ from mhsa_tutor.core.stages import STAGE_IDS
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
-    from mhsa_tutor.core.scenario import Scenario
+    pass
 
 
 app = typer.Typer(
@@ -155,21 +156,24 @@ def run(
         if full:
             check_full(full_cells(trace.stages[i] for i in indices))  # the budget, before laying anything out
         show = print_wide if full else print_fit
+        command = scenario_command(scenario, trace.info, seed, mask, values, positions, rope, bias, window, kv_heads)
         if step and sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
-            from mhsa_tutor.views.terminal.keys import raw_keys
+            from mhsa_tutor.views.terminal.keys import alternate_screen, raw_keys
             from mhsa_tutor.views.terminal.slides import slides
 
-            with raw_keys(sys.stdin.fileno()) as read_key:
-                code = slides(trace, indices, view, console, read_key, show)
+            with raw_keys(sys.stdin.fileno()) as read_key, alternate_screen(sys.stdout):
+                code = slides(trace, indices, view, console, read_key, show, command)
             raise typer.Exit(code)
         if step:  # piped: the line protocol (a contract)
             from mhsa_tutor.cli.session import walk
 
-            raise typer.Exit(walk(trace, indices, view, console, read_line, show))
+            raise typer.Exit(walk(trace, indices, view, console, read_line, show, command))
         show(console, render_header(trace, view))
         for i in indices:
             console.print()
             show(console, render_stage(trace, i, view))
+        if sys.stdout.isatty():  # a person reading, not a pipe or a file: what to do next
+            next_steps(console, command, lang)
 
 
 @app.command()
@@ -281,27 +285,7 @@ def export(
             write_export(trace, kind, view, sys.stdout)
         else:
             write_file(output, lambda out: write_export(trace, kind, view, out), force=force, inputs=inputs)
-            _say_written(output, kind, lang)
-
-
-def _say_written(path: str, kind: str, lang: str) -> None:
-    """On stderr (stdout may be a pipe the learner reads): what ``export`` wrote and how to open it."""
-    import os
-    import shlex
-
-    from mhsa_tutor.strings import ui
-
-    t = ui(lang)
-    size = os.path.getsize(path)
-    shown = f"{size} B" if size < 10_000 else f"{size // 1000} kB"
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    quoted = shlex.quote(path)
-    how = t["export_open_" + ("html" if kind == "html" else "svg" if kind in ("svg", "heatmap") else kind)]
-    try:
-        typer.echo(t["export_wrote"].format(path=quoted, kind=kind, size=shown), err=True)
-        typer.echo(how.format(opener=opener, path=quoted), err=True)
-    except OSError:  # a closed stderr: the file is written, which is what counts
-        pass
+            say_written(output, kind, lang)
 
 
 @app.command()
@@ -388,7 +372,7 @@ def quiz(
         check_text_budget(scn, "quiz", count=count or len(ASKABLE))  # before any work
         trace = run_engine(scn)
         questions = choose_questions(trace, list(stage or []), count, seed)
-        command = _scenario_command(scenario, scn, random_seed, mask, values, positions, rope, bias, window, kv_heads)
+        command = scenario_command(scenario, scn, random_seed, mask, values, positions, rope, bias, window, kv_heads)
         code = run_quiz(
             trace,
             questions,
@@ -420,65 +404,13 @@ def learn(
     """The guided course: short lessons from the first dot product to RoPE, ALiBi, GQA and masks.
 
     Each lesson walks a few stages, then asks you to compute cells (two tries; a
-    cell missed twice goes into your mistake book). Progress is kept in
-    $MHSA_TUTOR_STATE, else $XDG_STATE_HOME/mhsa-tutor, else ~/.local/state/mhsa-tutor.
-    Piped, it reads one line per answer or key, like run --step.
+    cell missed twice goes into your mistake book). Progress is kept in your
+    state folder (MHSA_TUTOR_STATE, else XDG_STATE_HOME; learn --list says
+    where). Piped, it reads one line per answer or key, like run --step.
     """
-    import os
+    from mhsa_tutor.cli.learn import learn_command
 
-    from mhsa_tutor.cli.learn import Course
-    from mhsa_tutor.io.state_file import state_dir
-
-    console = make_console()
-    with errors():
-        lang = lang or os.environ.get("MHSA_TUTOR_LANG") or "en"
-        choice(lang, LANGS, "lang")
-        if sum((list_, review, reset, lesson is not None)) > 1:
-            raise OptionError("expected at most one of N, --list, --review and --reset", "learn")
-        course = Course(console, read_line, lang, state_dir(), print_fit)
-        if list_:
-            course.listing()
-            return
-        if reset:
-            raise typer.Exit(course.reset(ask=sys.stdin is not None and sys.stdin.isatty()))
-        if review:
-            raise typer.Exit(course.review())
-        start = course.number(lesson) if lesson is not None else course.current()
-        if start is None:  # every lesson done
-            console.print(course.t["learn_course_done"])
-            course.listing()
-            return
-        try:
-            raise typer.Exit(course.run_from(start))
-        except KeyboardInterrupt:
-            console.print()
-            raise typer.Exit(130) from None
-
-
-def _scenario_command(
-    ref: str,
-    scn: "Scenario",
-    seed: int | None,
-    mask: str | None,
-    values: str | None,
-    *variant_flags: object,
-) -> str:
-    """The scenario as ``mhsa-tutor run`` takes it: the name or path, and for ``random`` the options that make it."""
-    import shlex
-
-    if ref != "random":
-        return shlex.quote(ref)
-    parts = ["random", f"--tokens {len(scn.tokens)}", f"--d-model {scn.d_model}", f"--heads {scn.heads}"]
-    parts += [f"--seed {seed}"] if seed is not None else []
-    parts += [f"--mask {shlex.quote(mask)}"] if mask else []
-    parts += [f"--values {shlex.quote(values)}"] if values else []
-    names = ("--positions", "--rope", "--bias", "--window", "--kv-heads")
-    for name, value in zip(names, variant_flags, strict=True):
-        if value is True:
-            parts.append(name)
-        elif value not in (None, False):
-            parts.append(f"{name} {shlex.quote(str(value))}")
-    return " ".join(parts)
+    raise typer.Exit(learn_command(lesson, list_, review, reset, lang))
 
 
 @app.command()

@@ -243,3 +243,42 @@ class Course:
         self.save(replace(Progress(), misses={}))  # not over a file that could be neither read nor kept aside
         self.say(t["learn_reset_done"], "bold")
         return 0
+
+
+def learn_command(lesson: str | None, list_: bool, review: bool, reset: bool, lang: str | None) -> int:
+    """``mhsa-tutor learn [N] [--list | --review | --reset] [--lang]``: the exit code.
+
+    The language is ``--lang``, else ``$MHSA_TUTOR_LANG``, else English. Bad
+    options exit 2 with one ``error:`` line (``support.errors``).
+    """
+    import os
+
+    from mhsa_tutor.cli.support import choice, errors, make_console, print_fit, read_line
+    from mhsa_tutor.io.state_file import state_dir
+    from mhsa_tutor.strings import LANGS
+
+    console = make_console()
+    with errors():
+        lang = lang or os.environ.get("MHSA_TUTOR_LANG") or "en"
+        choice(lang, LANGS, "lang")
+        if sum((list_, review, reset, lesson is not None)) > 1:
+            raise OptionError("expected at most one of N, --list, --review and --reset", "learn")
+        course = Course(console, read_line, lang, state_dir(), print_fit)
+        if list_:
+            course.listing()
+            return 0
+        if reset:
+            return course.reset(ask=sys.stdin is not None and sys.stdin.isatty())
+        if review:
+            return course.review()
+        start = course.number(lesson) if lesson is not None else course.current()
+        if start is None:  # every lesson done
+            course.say(course.t["learn_course_done"], "bold green")
+            course.listing()
+            return 0
+        try:
+            return course.run_from(start)
+        except KeyboardInterrupt:
+            console.print()
+            return 130
+    return 2  # pragma: no cover - errors() exits

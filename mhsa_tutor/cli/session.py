@@ -46,6 +46,7 @@ def walk(
     console: Console,
     read_line: ReadLine,
     print_fn: PrintFn,
+    command: str | None = None,
 ) -> int:
     """Walk the stages at ``indices`` (positions in ``trace.stages``) interactively.
 
@@ -53,6 +54,7 @@ def walk(
         read_line: shows a prompt and returns the line typed (without newline),
             or None at end of input; may raise EOFError or KeyboardInterrupt.
         print_fn: prints a renderable on the console.
+        command: the scenario as ``mhsa-tutor run`` takes it, for what to do after the last stage.
 
     Returns:
         The exit code: 0 when the walk ends (last stage, ``q`` or end of input),
@@ -82,6 +84,7 @@ def walk(
         if key in ("", "n"):
             if pos == len(indices) - 1:
                 console.print(prose(Text(t["step_end"])))
+                console.print(prose(Text(t["step_next"].format(cmd=command or trace.info.name))))
                 return 0
             pos += 1
             show = True

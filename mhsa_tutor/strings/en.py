@@ -485,15 +485,30 @@ UI: dict[str, str] = {
     "step_prompt": "Enter/n next · b back · number jump · q quit · ? keys >",
     "step_help": "Keys: Enter or n = next stage, b = back, a number = jump to that stage, q = quit, ? = these keys.",
     "step_end": "That was the last stage.",
+    "step_folded": "More about this stage: {n} notes ({pitfalls} of them common mistakes or caveats). Press i to read them.",
+    "step_next": (
+        "Next: `mhsa-tutor quiz {cmd}` asks you to compute cells, `mhsa-tutor learn` is the guided course, "
+        "and `mhsa-tutor export {cmd} -o page.html` writes the interactive page (click any number)."
+    ),
+    "next_steps": (
+        "Next: `mhsa-tutor run {cmd} --step` walks one stage at a time, `mhsa-tutor quiz {cmd}` asks you to "
+        "compute cells, `mhsa-tutor learn` is the guided course, and `mhsa-tutor export {cmd} -o page.html` "
+        "writes the interactive page (click any number)."
+    ),
     "step_first": "This is the first stage.",
     "step_nostage": "There is no stage {n} here; choose {valid}.",
     "step_unknown": "Unknown key {key!r}; press ? for the keys.",
-    "slide_keys": "→ next · ← back · l stages, keys · q quit",
+    "slide_keys": "q quit · → next · ← back · c cells · i notes · l stages, keys",
+    "slide_keys_short": "q quit · → next · ← back · l list",
+    "slide_cursor_keys": "q quit · ←↑↓→ move · Tab matrix · c Esc done",
+    "slide_cursor_keys_short": "q quit · ←↑↓→ move · c done",
+    "slide_cursor": "Cursor on {cell}: its arithmetic is under the matrices.",
+    "slide_no_cells": "This stage has no cell to work out.",
     "slide_scroll": "lines {a}–{b} of {n}, ↑↓ PgUp PgDn scroll",
     "slide_jump": "go to stage {n}, Enter",
     "slide_unknown": "{key!r} is not a key here; l lists the stages, q quits",
     "slide_list_title": "Stages (number then Enter goes there)",
-    "slide_list_hint": "Keys: → n space Enter next · ← b back · g Home first · G End last · number+Enter jump · ↑ ↓ PgUp PgDn scroll · l ? this list (l or Esc closes it) · q Esc quit",
+    "slide_list_hint": "Keys: → n space Enter next · ← b back · g Home first · G End last · number+Enter jump · ↑ ↓ PgUp PgDn scroll · c a cursor over the cells (arrows move it, Tab changes matrix; its arithmetic shows) · i the stage's other notes · l ? this list (l or Esc closes it) · q Esc quit",
     "example": "Example:",
     "ex_given": "(given: nothing to compute)",
     "ex_split": (

@@ -439,15 +439,30 @@ UI: dict[str, str] = {
     "step_prompt": "Enter/n 다음 · b 이전 · 숫자 해당 단계로 · q 끝내기 · ? 도움말 >",
     "step_help": "조작법: Enter 또는 n = 다음 단계, b = 이전 단계, 숫자 = 그 단계로 이동, q = 끝내기, ? = 이 도움말.",
     "step_end": "마지막 단계였습니다.",
+    "step_folded": "이 단계에 대한 설명이 {n}개 더 있습니다(그중 {pitfalls}개는 흔한 실수나 주의할 점). i를 누르면 읽을 수 있습니다.",
+    "step_next": (
+        "다음으로: `mhsa-tutor quiz {cmd}`로 칸을 직접 계산해 보고, `mhsa-tutor learn`으로 안내 과정을 따라가거나, "
+        "`mhsa-tutor export {cmd} -o page.html`로 대화형 페이지를 만들어 보세요(숫자를 누르면 계산 과정이 보입니다)."
+    ),
+    "next_steps": (
+        "다음으로: `mhsa-tutor run {cmd} --step`은 한 단계씩 보여 주고, `mhsa-tutor quiz {cmd}`는 칸을 직접 계산하게 "
+        "하며, `mhsa-tutor learn`은 안내 과정이고, `mhsa-tutor export {cmd} -o page.html`은 대화형 페이지를 "
+        "만듭니다(숫자를 누르면 계산 과정이 보입니다)."
+    ),
     "step_first": "첫 번째 단계입니다.",
     "step_nostage": "여기에는 {n}번 단계가 없습니다. {valid} 중에서 고르세요.",
     "step_unknown": "{key!r}은(는) 쓸 수 없는 입력입니다. ?를 누르면 조작법이 나옵니다.",
-    "slide_keys": "→ 다음 · ← 이전 · l 단계 목록과 조작법 · q 끝내기",
+    "slide_keys": "q 끝내기 · → 다음 · ← 이전 · c 칸 · i 설명 · l 목록과 조작법",
+    "slide_keys_short": "q 끝내기 · → 다음 · ← 이전 · l 목록",
+    "slide_cursor_keys": "q 끝내기 · ←↑↓→ 이동 · Tab 행렬 · c Esc 그만",
+    "slide_cursor_keys_short": "q 끝내기 · ←↑↓→ 이동 · c 그만",
+    "slide_cursor": "커서가 {cell}에 있습니다. 계산 과정은 행렬 아래에 있습니다.",
+    "slide_no_cells": "이 단계에는 계산해 볼 칸이 없습니다.",
     "slide_scroll": "{n}줄 중 {a}–{b}줄, ↑↓ PgUp PgDn 스크롤",
     "slide_jump": "{n}단계로 이동: Enter",
     "slide_unknown": "{key!r}은(는) 여기서 쓰지 않는 입력입니다. l은 단계 목록, q는 끝내기입니다",
     "slide_list_title": "단계 목록 (번호를 누르고 Enter로 이동)",
-    "slide_list_hint": "조작법: → n 스페이스 Enter 다음 · ← b 이전 · g Home 처음 · G End 마지막 · 숫자+Enter 이동 · ↑ ↓ PgUp PgDn 스크롤 · l ? 이 목록 (l 또는 Esc로 닫기) · q Esc 끝내기",
+    "slide_list_hint": "조작법: → n 스페이스 Enter 다음 · ← b 이전 · g Home 처음 · G End 마지막 · 숫자+Enter 이동 · ↑ ↓ PgUp PgDn 스크롤 · c 칸 위의 커서(화살표로 이동, Tab으로 행렬 바꾸기, 그 칸의 계산 과정이 보임) · i 이 단계의 나머지 설명 · l ? 이 목록 (l 또는 Esc로 닫기) · q Esc 끝내기",
     "example": "예시:",
     "ex_given": "(주어진 값: 계산할 것이 없습니다)",
     "ex_split": "(헤드 {h}: 열 {w}개를 가져갑니다. 이 헤드의 {c}번째 열은 전체 행렬의 ({h} − 1)·{w} + {c} = {src}번째 열입니다)",

@@ -24,6 +24,9 @@ class View:
     narrate: bool = True
     example: bool = False  # work one cell out in full under the formula (the walkthrough)
     fit: bool = True  # lay matrices out for the console's width (False: the export's fixed corners)
+    #: the walkthrough: cells to mark, as (matrix name, 0-based row, 0-based col); empty: the example cell
+    marks: tuple[tuple[str, int, int], ...] = ()
+    folded: bool = False  # the stepper: notes beyond the first behind a key, after the matrices
 
 
 def safe(text: str) -> str:

@@ -49,6 +49,7 @@ from mhsa_tutor.views.terminal.layout import Heading, Stacked
 from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_indices
 
 PROSE = 100  # the widest a paragraph runs, however wide the terminal
+MARK = Style(reverse=True, bold=True, underline=True)  # a marked cell: the example, or the cursor
 
 
 def _weight_style(w: float) -> Style:
@@ -81,11 +82,13 @@ def matrix_table(
     shade: bool = False,
     rows: Sequence[int | None] | None = None,
     cols: Sequence[int | None] | None = None,
+    marked: frozenset[tuple[int, int]] = frozenset(),
 ) -> Grid:
     """One matrix as a table: token labels on token axes, 1..n on feature axes (a ``Grid``: prints as its ``Table``).
 
     ``rows`` / ``cols`` are the indices to show (None: an elided stretch);
-    by default ``shown_indices``.
+    by default ``shown_indices``. ``marked`` cells (0-based row, col) are drawn
+    in reverse video: the worked example, or the stepper's cursor.
     """
     values = matrix.values
     rows_n, cols_n = values.shape
@@ -107,7 +110,10 @@ def matrix_table(
                 cells.append(Text("…"))
                 continue
             x = float(values[i, j])
-            cells.append(Text(fmt(x, decimals), style=_weight_style(x) if shade else ""))
+            style = _weight_style(x) if shade else Style()
+            if (i, j) in marked:
+                style = style + MARK
+            cells.append(Text(fmt(x, decimals), style=style))
         table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
     return table
 
@@ -127,9 +133,18 @@ class FitMatrix:
     ``⋮`` row; no cell is ever wrapped or cut. ``full`` shows everything.
     """
 
-    def __init__(self, trace: Trace, name: str, matrix: Matrix, view: View, shade: bool) -> None:
+    def __init__(
+        self,
+        trace: Trace,
+        name: str,
+        matrix: Matrix,
+        view: View,
+        shade: bool,
+        marked: frozenset[tuple[int, int]] = frozenset(),
+    ) -> None:
         self.args = (trace, name, matrix, view)
         self.shade = shade
+        self.marked = marked
         self._tables: dict[tuple[int, int], Grid] = {}
 
     def _rows(self, console: Console) -> list[int | None]:
@@ -191,7 +206,9 @@ class FitMatrix:
             trace, name, matrix, view = self.args
             rows = self._rows(console)
             cols = self._cols(rows, width)
-            self._tables[key] = matrix_table(trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols)
+            self._tables[key] = matrix_table(
+                trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols, marked=self.marked
+            )
         return self._tables[key]
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
@@ -282,20 +299,23 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     head.append(stage_title(stage, view.lang), style="bold")
     parts.append(Heading(head, align="left"))
     parts.append(prose(Text(stage_formula(stage, view.lang, trace), style="bold cyan")))
-    if view.example:
+    notes = stage_notes(trace, stage, view.lang) if view.narrate else []
+    if view.example:  # the walkthrough: the first note, the matrices, the worked cell, then the rest
+        if notes:
+            parts.append(prose(Text(safe(notes[0][1]), style="yellow" if notes[0][0] == "pitfall" else "")))
+        parts.extend(_matrices(trace, stage, view, marks_of(trace, stage, view)))
         parts.extend(_example(trace, stage, view))
-    if view.narrate:
-        for kind, text in stage_notes(trace, stage, view.lang):
-            style = "yellow" if kind == "pitfall" else ""
-            parts.append(prose(Text(safe(text), style=style)))
-    parts.append(prose(Text(shapes_line(stage), style="dim")))
-    for name, m in stage.matrices.items():
-        caption = matrix_caption(trace, stage, name, m, view.lang)
-        if caption:
-            parts.append(prose(Text(caption, style="dim italic")))
-        shade = stage.id == "softmax"
-        table = FitMatrix(trace, name, m, view, shade) if view.fit else matrix_table(trace, name, m, view, shade=shade)
-        parts.append(Padding(table, (0, 0, 0, 2), expand=False))
+        rest = notes[1:]
+        if rest and view.folded:
+            kinds = sum(kind == "pitfall" for kind, _ in rest)
+            parts.append(prose(Text(ui(view.lang)["step_folded"].format(n=len(rest), pitfalls=kinds), style="dim")))
+            rest = []
+        for kind, text in rest:
+            parts.append(prose(Text(safe(text), style="yellow" if kind == "pitfall" else "")))
+    else:
+        for kind, text in notes:
+            parts.append(prose(Text(safe(text), style="yellow" if kind == "pitfall" else "")))
+        parts.extend(_matrices(trace, stage, view, {}))
     cps = checkpoint_table(trace, stage, view)
     if cps is not None:
         parts.append(Text(check_words(trace, stage, view.lang)[0], style="bold"))
@@ -305,11 +325,65 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     return Group(*parts)
 
 
+def marks_of(trace: Trace, stage: Stage, view: View) -> dict[str, frozenset[tuple[int, int]]]:
+    """The cells to mark per matrix: ``view.marks``, else the worked example's cell.
+
+    Where the stage shows matrices of the same shape that the marked cell is
+    made of, cell for cell (X and P under positions, B and S under a bias),
+    the same cell of those is marked too: the operands beside the result.
+    """
+    from mhsa_tutor.teach.explain import example_cell
+
+    marks = list(view.marks)
+    if not marks:
+        cell = example_cell(trace, stage)
+        if cell is None:
+            return {}
+        marks = [(cell[0], int(cell[1][1:]) - 1, int(cell[2][1:]) - 1)]
+    out: dict[str, set[tuple[int, int]]] = {}
+    for name, i, j in marks:
+        out.setdefault(name, set()).add((i, j))
+        if stage.id in ELEMENTWISE and name in stage.matrices:
+            shape = stage.matrices[name].values.shape
+            for other, m in stage.matrices.items():
+                if other != name and m.values.shape == shape:
+                    out.setdefault(other, set()).add((i, j))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+#: Stages whose matrices combine cell by cell (the cell of one is made of the same cell of the others).
+ELEMENTWISE = frozenset({"positions", "bias"})
+
+
+def _matrices(
+    trace: Trace, stage: Stage, view: View, marks: dict[str, frozenset[tuple[int, int]]]
+) -> list[RenderableType]:
+    """The shapes line, then each matrix of the stage (captioned, shaded if weights, marked cells)."""
+    parts: list[RenderableType] = [prose(Text(shapes_line(stage), style="dim"))]
+    for name, m in stage.matrices.items():
+        caption = matrix_caption(trace, stage, name, m, view.lang)
+        if caption:
+            parts.append(prose(Text(caption, style="dim italic")))
+        shade = stage.id == "softmax"
+        marked = marks.get(name, frozenset())
+        table = (
+            FitMatrix(trace, name, m, view, shade, marked)
+            if view.fit
+            else matrix_table(trace, name, m, view, shade=shade, marked=marked)
+        )
+        parts.append(Padding(table, (0, 0, 0, 2), expand=False))
+    return parts
+
+
 def _example(trace: Trace, stage: Stage, view: View) -> list[RenderableType]:
     """One cell of the stage worked out with its real numbers (see explain)."""
     from mhsa_tutor.teach.explain import example_cell, explain_cell
 
-    cell = example_cell(trace, stage)
+    if view.marks:  # the stepper's cursor
+        name, i, j = view.marks[0]
+        cell: tuple[str, str, str] | None = (name, f"@{i + 1}", f"@{j + 1}")
+    else:
+        cell = example_cell(trace, stage)
     if cell is None:
         return []
     name, row, col = cell

@@ -1,17 +1,25 @@
 """The ``--step`` walkthrough on a terminal: one stage a screen, single keys, like slides.
 
 ``slides`` is used when stdin and stdout are both a terminal (the CLI reads
-keys with ``keys.raw_keys``); piped input keeps ``session.walk``'s line
-protocol. It takes the console, a ``read_key`` function (one key name or
-character per call, ``""`` at end of input; see ``keys``) and the print
+keys with ``keys.raw_keys`` on the alternate screen, ``keys.alternate_screen``);
+piped input keeps ``session.walk``'s line protocol. It takes the console, a
+``read_key`` function (one key name or character per call, ``""`` at end of
+input, ``"resize"`` when the terminal changed size; see ``keys``) and the print
 function, so tests feed keys without a terminal.
 
 Keys: → n space Enter next · ← b back · g Home first · G End last · digits
 then Enter jump · l ? the numbered list of stages · ↑ ↓ PgUp PgDn scroll a
-stage taller than the screen · q Esc quit (Esc first clears typed digits or
-closes the list). Each stage starts on a clean screen with its heading; the
-last line of the screen is the status line (where you are, the keys, a
-message).
+stage taller than the screen · c a cursor over the stage's cells (arrows move
+it, Tab changes matrix; the cell is marked and its arithmetic shown, as a
+click does on the page) · i the stage's other notes (folded behind this key:
+the matrix comes first) · q Esc quit (Esc first clears typed digits, leaves
+the cursor or closes the list).
+
+Each stage starts on a clean screen with its heading; the worked example's
+cell is marked in its matrix. The footer keeps the keys first and ``q quit``
+always whole: one line when the keys and where you are fit, else two (where
+you are above, the keys below), with a message wrapped above them. The last
+stage ends with what to do next.
 """
 
 from __future__ import annotations
@@ -22,33 +30,47 @@ from dataclasses import replace
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from mhsa_tutor.core.errors import TutorError
 from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.narration import stage_title
 from mhsa_tutor.views.terminal.keys import ReadKey
-from mhsa_tutor.views.terminal.render import render_header, render_stage
+from mhsa_tutor.views.terminal.render import prose, render_header, render_stage
 from mhsa_tutor.views.view import View, progress_line
 
 PrintFn = Callable[[Console, RenderableType], None]
 NEXT = frozenset({"right", "n", " ", "enter"})
 BACK = frozenset({"left", "b"})
 SCROLL = {"up": -1, "down": 1}
+MOVE = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
+MAX_MESSAGE_LINES = 3
 
 
 class Slides:
-    """The state of one walk: which stage, the scroll offset, typed digits, the list shown or not."""
+    """The state of one walk: stage, scroll offset, typed digits, list shown, notes unfolded, cell cursor."""
 
-    def __init__(self, trace: Trace, indices: Sequence[int], view: View, console: Console, print_fn: PrintFn) -> None:
+    def __init__(
+        self,
+        trace: Trace,
+        indices: Sequence[int],
+        view: View,
+        console: Console,
+        print_fn: PrintFn,
+        command: str | None = None,
+    ) -> None:
         self.trace, self.indices, self.console, self.print_fn = trace, list(indices), console, print_fn
         self.view = view
-        self.step_view = replace(view, example=True)
+        self.step_view = replace(view, example=True, folded=True)
         self.t = ui(view.lang)
+        self.command = command or trace.info.name
         self.pos = 0
         self.top = 0
         self.digits = ""
         self.listing = False
+        self.unfolded = False
+        self.cursor: tuple[str, int, int] | None = None
         self.message = ""
-        self._cache: dict[tuple[int, bool, int], list[str]] = {}
+        self._cache: dict[tuple[object, ...], list[str]] = {}
 
     # ------------------------------------------------------------------ drawing
 
@@ -60,15 +82,18 @@ class Slides:
 
     def page(self) -> list[str]:
         """The lines of what is shown: the current stage (the scenario's header above the first), or the list."""
-        key = (self.pos, self.listing, self.console.width)
+        key = (self.pos, self.listing, self.unfolded, self.cursor, self.console.width, self.console.height)
         if key not in self._cache:
             if self.listing:
                 self._cache[key] = self._capture([self._stage_list()])
             else:
                 index = self.indices[self.pos]
-                parts = [render_stage(self.trace, index, self.step_view)]
+                view = replace(self.step_view, folded=not self.unfolded, marks=(self.cursor,) if self.cursor else ())
+                parts = [render_stage(self.trace, index, view)]
                 if self.pos == 0:
                     parts = [render_header(self.trace, self.view), Text(), *parts]
+                if self.pos == len(self.indices) - 1:  # the end: what to do next
+                    parts += [Text(), prose(Text(self.t["step_next"].format(cmd=self.command), style="bold"))]
                 self._cache[key] = self._capture(parts)
         return self._cache[key]
 
@@ -82,52 +107,70 @@ class Slides:
         text.append(self.t["slide_list_hint"])
         return text
 
-    def body_height(self) -> int:
-        """Lines of the page on one screen (the last line is the status line)."""
-        return max(1, self.console.height - 1)
+    def footer(self, body: int | None = None) -> list[Text]:
+        """The footer's lines, last line last: a wrapped message, where we are, and the keys (first, whole).
 
-    def status(self) -> str:
-        """Where we are, what scrolls, typed digits, a message, and the keys."""
+        ``body``: the page lines on screen above it (default: all but one line).
+        """
+        width = self.console.width
+        cursor = self.cursor is not None
+        keys = self.t["slide_cursor_keys" if cursor else "slide_keys"]
+        if Text(keys).cell_len > width:
+            keys = self.t["slide_cursor_keys_short" if cursor else "slide_keys_short"]
+        where = [f"[{progress_line(self.trace, self.indices[self.pos], self.view.lang)}]"]
         lines = self.page()
-        body = self.body_height()
-        parts = [f"[{progress_line(self.trace, self.indices[self.pos], self.view.lang)}]"]
+        body = self.console.height - 1 if body is None else body
         if len(lines) > body:
             last = min(self.top + body, len(lines))
-            parts.append(self.t["slide_scroll"].format(a=self.top + 1, b=last, n=len(lines)))
+            where.append(self.t["slide_scroll"].format(a=self.top + 1, b=last, n=len(lines)))
         if self.digits:
-            parts.append(self.t["slide_jump"].format(n=self.digits))
-        parts.append(self.message or self.t["slide_keys"])
-        return "  ".join(parts)
+            where.append(self.t["slide_jump"].format(n=self.digits))
+        status = "  ".join(where)
+        out: list[Text] = []
+        if self.message:
+            wrapped = Text(self.message, style="bold").wrap(self.console, width)
+            out.extend(list(wrapped)[:MAX_MESSAGE_LINES])
+        one = f"{keys}  {status}"
+        if Text(one).cell_len <= width:
+            out.append(Text(one, style="reverse"))
+            return out
+        if Text(status).cell_len > width:  # narrow: the stage number only
+            status = status.replace(where[0], f"[{self.short()}]", 1)
+        top = Text(status, style="reverse")
+        top.truncate(width, overflow="ellipsis")
+        bottom = Text(keys, style="reverse")
+        bottom.truncate(width, overflow="ellipsis")  # "q quit" comes first: never the part cut
+        return [*out, top, bottom]
+
+    def layout(self) -> tuple[int, list[Text]]:
+        """The page lines on screen and the footer below them, which take the screen's height together."""
+        body = max(1, self.console.height - len(self.footer()))
+        self.top = max(0, min(self.top, len(self.page()) - body))
+        foot = self.footer(body)
+        return max(1, self.console.height - len(foot)), foot
 
     def short(self) -> str:
         """``7/15``: where we are, for a narrow status line."""
         return f"{self.indices[self.pos] + 1}/{len(self.trace.stages)}"
 
     def draw(self) -> None:
-        """Clear the screen, show the page from ``top`` and the status line."""
+        """Clear the screen, show the page from ``top`` and the footer."""
         lines = self.page()
-        body = self.body_height()
-        self.top = max(0, min(self.top, len(lines) - body))
+        body, foot = self.layout()
         self.console.clear()  # on a terminal; elsewhere (a test's console) a new line separates the screens
         if not self.console.is_terminal:
             self.console.file.write("\n")
         shown = lines[self.top : self.top + body]
         self.console.file.write("\n".join(shown) + "\n" * (body - len(shown) + 1))
-        text = self.status()
-        if Text(text).cell_len > self.console.width:  # narrow: the stage number only, so the keys still show
-            text = text.replace(
-                f"[{progress_line(self.trace, self.indices[self.pos], self.view.lang)}]", f"[{self.short()}]", 1
-            )
-        status = Text(text, style="reverse")
-        status.truncate(self.console.width, overflow="ellipsis")
-        self.console.print(status, end="", soft_wrap=True)
+        for k, line in enumerate(foot):
+            self.console.print(line, end="" if k == len(foot) - 1 else "\n", soft_wrap=True)
         self.console.file.flush()
 
     # ------------------------------------------------------------------ keys
 
     def go(self, pos: int) -> None:
         """Show the stage at ``pos`` (a position in ``indices``) from its top."""
-        self.pos, self.top, self.listing = pos, 0, False
+        self.pos, self.top, self.listing, self.cursor, self.unfolded = pos, 0, False, None, False
 
     def jump(self) -> None:
         """Go to the stage number typed (as the headers show it)."""
@@ -139,16 +182,47 @@ class Slides:
             valid = ", ".join(str(i + 1) for i in self.indices) if len(self.indices) < total else f"1–{total}"
             self.message = self.t["step_nostage"].format(n=n, valid=valid)
 
+    def toggle_cursor(self) -> None:
+        """Put a cursor on the worked example's cell (or the first cell), or take it away."""
+        from mhsa_tutor.teach.explain import example_cell
+
+        if self.cursor is not None:
+            self.cursor = None
+            return
+        stage = self.trace.stages[self.indices[self.pos]]
+        if stage.id in ("input", "params") or not stage.matrices:
+            self.message = self.t["slide_no_cells"]
+            return
+        cell = example_cell(self.trace, stage)
+        name = next(iter(stage.matrices))
+        self.cursor = (cell[0], int(cell[1][1:]) - 1, int(cell[2][1:]) - 1) if cell else (name, 0, 0)
+
+    def move(self, key: str) -> None:
+        """Move the cursor one cell (arrows, h j k l), or to the next matrix of the stage (Tab)."""
+        assert self.cursor is not None
+        stage = self.trace.stages[self.indices[self.pos]]
+        name, i, j = self.cursor
+        if key == "tab":
+            names = list(stage.matrices)
+            name = names[(names.index(name) + 1) % len(names)]
+        else:
+            di, dj = MOVE[key]
+            i, j = i + di, j + dj
+        rows, cols = stage.matrices[name].values.shape
+        self.cursor = (name, max(0, min(i, rows - 1)), max(0, min(j, cols - 1)))
+
     def key(self, key: str) -> bool:
         """Act on one key; False when the walk ends."""
         self.message = ""
         last = len(self.indices) - 1
+        if key == "resize":  # the terminal changed size: draw again at the new size
+            return True
         if key == "" or key == "q":
             return False
         if key == "esc":
-            if not (self.digits or self.listing):
+            if not (self.digits or self.listing or self.cursor):
                 return False
-            self.digits, self.listing = "", False
+            self.digits, self.listing, self.cursor = "", False, None
         elif key.isascii() and key.isdigit():
             self.digits = (self.digits + key)[:9]
         elif key == "backspace":
@@ -157,6 +231,12 @@ class Slides:
             self.jump()
         elif key == "enter" and self.listing:
             self.listing = False
+        elif self.cursor is not None and (key in MOVE or key == "tab"):
+            self.move(key)
+        elif key == "c" and not self.listing:
+            self.toggle_cursor()
+        elif key == "i" and not self.listing:
+            self.unfolded = not self.unfolded
         elif key in NEXT:
             if self.pos == last and not self.listing:
                 self.message = self.t["step_end"]
@@ -176,7 +256,7 @@ class Slides:
         elif key in SCROLL:
             self.top += SCROLL[key]
         elif key in ("pgup", "pgdn"):
-            self.top += (self.body_height() - 1) * (1 if key == "pgdn" else -1)
+            self.top += (self.layout()[0] - 1) * (1 if key == "pgdn" else -1)
         else:
             self.message = self.t["slide_unknown"].format(key=key)
         self.top = max(self.top, 0)
@@ -190,16 +270,24 @@ def slides(
     console: Console,
     read_key: ReadKey,
     print_fn: PrintFn,
+    command: str | None = None,
 ) -> int:
     """Walk the stages at ``indices`` one screen at a time, reading single keys.
+
+    Args:
+        command: the scenario as ``mhsa-tutor run`` takes it, for the next steps on the last stage.
 
     Returns:
         The exit code: 0 on ``q``, Esc or end of input; 130 on Ctrl-C.
     """
-    walk = Slides(trace, indices, view, console, print_fn)
+    walk = Slides(trace, indices, view, console, print_fn, command)
     try:
         while True:
-            walk.draw()
+            try:
+                walk.draw()
+            except TutorError as exc:  # a cell the cursor cannot explain: say so, keep walking
+                walk.cursor, walk.message = None, str(exc)
+                continue
             if not walk.key(read_key()):
                 break
     except KeyboardInterrupt:
