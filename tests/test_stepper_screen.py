@@ -115,3 +115,20 @@ def test_a_resize_redraws_at_once_and_type_ahead_is_kept() -> None:
     term.send(b"\x03")  # Ctrl-C: still gives the screen back
     assert term.wait() == 130
     assert LEAVE_ALTERNATE in term.screen.split(ENTER_ALTERNATE)[-1]
+
+
+def test_the_lists_marker_moves_with_the_arrows_and_enter_goes_there() -> None:
+    text = _walk("first_steps", ["l", "down", "down", "up", "down", "enter", "q"])
+    lists = text.split("Stages (number then Enter goes there)")[1:]
+    marked = [re.search(r"▶\s+(\d+)", screen).group(1) for screen in lists]  # type: ignore[union-attr]
+    assert marked == ["1", "2", "3", "2", "3"]
+    assert "[stage 3/15 · projections]" in text.split("▶")[-1]  # Enter went to the marked stage
+
+
+@POSIX
+def test_run_on_a_terminal_ends_with_the_next_steps() -> None:
+    term = Pty(["run", "first_steps", "--stage", "1"], 24, 100)
+    assert term.wait() == 0
+    tail = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", term.screen).split())
+    assert "Next: `mhsa-tutor run first_steps --step`" in tail and "mhsa-tutor learn" in tail
+    assert "export first_steps -o page.html" in tail

@@ -8,7 +8,7 @@ input, ``"resize"`` when the terminal changed size; see ``keys``) and the print
 function, so tests feed keys without a terminal.
 
 Keys: → n space Enter next · ← b back · g Home first · G End last · digits
-then Enter jump · l ? the numbered list of stages · ↑ ↓ PgUp PgDn scroll a
+then Enter jump · l ? the numbered list of stages (↑ ↓ move its ▶, Enter goes there) · ↑ ↓ PgUp PgDn scroll a
 stage taller than the screen · c a cursor over the stage's cells (arrows move
 it, Tab changes matrix; the cell is marked and its arithmetic shown, as a
 click does on the page) · i the stage's other notes (folded behind this key:
@@ -230,9 +230,14 @@ class Slides:
         elif key == "enter" and self.digits:
             self.jump()
         elif key == "enter" and self.listing:
-            self.listing = False
+            self.go(self.pos)
         elif self.cursor is not None and (key in MOVE or key == "tab"):
             self.move(key)
+        elif self.listing and key in SCROLL:  # the list: ▶ moves, Enter goes there
+            self.pos = max(0, min(self.pos + SCROLL[key], last))
+            body = self.layout()[0]
+            line = self.pos + 1  # the list's title is line 0
+            self.top = min(max(self.top, line - body + 1), line)
         elif key == "c" and not self.listing:
             self.toggle_cursor()
         elif key == "i" and not self.listing:
