@@ -344,7 +344,7 @@ UI: dict[str, str] = {
     "exact": "--exact",
     "exact_note": "시나리오의 손계산 반올림을 무시합니다",
     "list_name": "이름",
-    "learn_lesson": "{k}/{n}강 · {title}",
+    "learn_lesson": "강의 {k}/{n} · {title}",
     "learn_goal": "목표: {goal}",
     "learn_scenario": "예제: {scenario} (토큰 {tokens}). 혼자 볼 때: mhsa-tutor run {scenario} --step",
     "learn_walk_prompt": "[{k}/{n}] Enter/n 다음 · s 문제로 · q 멈춤 >",

@@ -110,10 +110,10 @@ def matrix_table(
                 cells.append(Text("…"))
                 continue
             x = float(values[i, j])
-            style = _weight_style(x) if shade else Style()
+            style = _weight_style(x) if shade else None
             if (i, j) in marked:
-                style = style + MARK
-            cells.append(Text(fmt(x, decimals), style=style))
+                style = MARK if style is None else style + MARK
+            cells.append(Text(fmt(x, decimals), style=style or ""))
         table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
     return table
 
