@@ -396,10 +396,7 @@ def learn(
     list_: Annotated[bool, typer.Option("--list", help="List the lessons: ✓ done, ▶ current, ✗ cells missed.")] = False,
     review: Annotated[bool, typer.Option("--review", help="Ask the cells of your mistake book again.")] = False,
     reset: Annotated[bool, typer.Option("--reset", help="Start the course over (asks first on a terminal).")] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", metavar="en|ko", help="Language (default: $MHSA_TUTOR_LANG, else en)."),
-    ] = None,
+    lang: LangOpt = "en",
 ) -> None:
     """The guided course: short lessons from the first dot product to RoPE, ALiBi, GQA and masks.
 
