@@ -66,6 +66,9 @@ HELP: dict[str, str] = {
         "숫자 하나가 어떻게 계산되었는지 실제 숫자로 항 하나하나 보여 줍니다."
     ),
     f"Stage id: {_IDS}.": f"단계 id: {_IDS}.",
+    f"Stage id ({_IDS}) or the number a header shows (8 for stage 8/16).": (
+        f"단계 id({_IDS}) 또는 머리글에 나오는 번호(stage 8/16이면 8)."
+    ),
     "Row: 1-based position or token name.": "행: 1부터 센 위치 또는 토큰 이름.",
     "Column: 1-based position or token name.": "열: 1부터 센 위치 또는 토큰 이름.",
     "Head, for per-head stages (default 1).": "헤드별 단계의 헤드(기본값 1).",
@@ -108,6 +111,21 @@ HELP: dict[str, str] = {
         "small-int: 손계산용 −2 … 2의 정수. normal: 정규분포, 소수 2자리."
     ),
     "Language of the file's comments.": "파일 주석의 언어(en 또는 ko). 환경 변수 MHSA_TUTOR_LANG도 따릅니다.",
+    "The guided course: short lessons from the first dot product to RoPE, ALiBi, GQA and masks.\n\nEach lesson "
+    "walks a few stages, then asks you to compute cells (two tries; a\ncell missed twice goes into your mistake "
+    "book). Progress is kept in your\nstate folder (MHSA_TUTOR_STATE, else XDG_STATE_HOME; learn --list says\n"
+    "where). Piped, it reads one line per answer or key, like run --step.": (
+        "안내 과정: 첫 내적부터 RoPE, ALiBi, GQA, 마스킹까지 짧은 강의로 이어집니다.\n\n강의마다 몇 단계를 보여 준 뒤 "
+        "칸을 직접 계산하게 합니다(두 번까지 시도할 수 있고, 두 번 틀린 칸은 오답 노트에 들어갑니다). 진행 상황은 상태 "
+        "폴더(MHSA_TUTOR_STATE, 없으면 XDG_STATE_HOME; learn --list가 위치를 알려 줍니다)에 저장됩니다. 파이프로 "
+        "입력하면 run --step처럼 한 줄에 답이나 키 하나를 읽습니다."
+    ),
+    "Go to lesson N (its number in --list, or its id); default: resume.": (
+        "N강으로 갑니다(--list의 번호나 강의 id). 주지 않으면 멈춘 곳부터 이어서 합니다."
+    ),
+    "List the lessons: ✓ done, ▶ current, ✗ cells missed.": "강의 목록: ✓ 마침, ▶ 지금, ✗ 틀린 칸 수.",
+    "Ask the cells of your mistake book again.": "오답 노트의 칸을 다시 풀게 합니다.",
+    "Start the course over (asks first on a terminal).": "과정을 처음부터 다시 합니다(터미널에서는 먼저 묻습니다).",
 }
 
 #: Click's own words in the help.
