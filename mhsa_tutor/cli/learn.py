@@ -87,7 +87,8 @@ class Course:
         if text in ids:
             return ids.index(text)
         raise OptionError(
-            f"{spec!r} is not a lesson; expected a number from 1 to {len(ids)} or one of: {', '.join(ids)}", "lesson"
+            f"learn {spec!r}: there is no such lesson; expected a number from 1 to {len(ids)} or one of: "
+            f"{', '.join(ids)}"
         )
 
     def current(self) -> int | None:
@@ -262,7 +263,7 @@ def learn_command(lesson: str | None, list_: bool, review: bool, reset: bool, la
         lang = lang or os.environ.get("MHSA_TUTOR_LANG") or "en"
         choice(lang, LANGS, "lang")
         if sum((list_, review, reset, lesson is not None)) > 1:
-            raise OptionError("expected at most one of N, --list, --review and --reset", "learn")
+            raise OptionError("learn: expected at most one of N, --list, --review and --reset")
         course = Course(console, read_line, lang, state_dir(), print_fit)
         if list_:
             course.listing()

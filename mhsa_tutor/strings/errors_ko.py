@@ -17,6 +17,20 @@ from mhsa_tutor.strings.particles import resolve
 #: (pattern of a whole message or clause, Korean with the pattern's groups); tried in order, all that match.
 SHAPES: tuple[tuple[str, str], ...] = (
     (
+        r"^learn '(?P<n>[^']*)': there is no such lesson; expected a number from 1 to (?P<k>\d+) or one of: (?P<ids>.+)$",
+        "learn '\\g<n>': 그런 강의가 없습니다. 1부터 \\g<k>까지의 번호나 다음 중 하나여야 합니다: \\g<ids>",
+    ),
+    (
+        r"^learn: expected at most one of N, --list, --review and --reset$",
+        "learn: N, --list, --review, --reset 중 하나만 쓸 수 있습니다",
+    ),
+    (
+        r"(?P<n>\d+) is head (?P<h>\d+)'s (?P<id>\w+), not head (?P<g>\d+)'s; "
+        r"expected --stage (?P<id2>\w+) --head (?P<g2>\d+), or no --head",
+        "\\g<n>단계는 헤드 \\g<h>의 \\g<id> 단계이고 헤드 \\g<g>의 단계가 아닙니다. "
+        "--stage \\g<id2> --head \\g<g2>로 쓰거나 --head를 빼세요",
+    ),
+    (
         r"'(?P<name>[^']*)' is not a built-in scenario or a file; (?:did you mean (?P<hint>[^?]+)\? )?"
         r"`mhsa-tutor list` shows the built-ins",
         "'\\g<name>'은(는) 내장 시나리오도 파일도 아닙니다. \\g<hintko>`mhsa-tutor list`로 내장 시나리오를 볼 수 있습니다",

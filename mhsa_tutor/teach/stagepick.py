@@ -104,7 +104,7 @@ def stage_by_number(trace: Trace, spec: str, head: int | None) -> tuple[str, int
     stage = trace.stages[int(text) - 1]
     if head is not None and stage.head is not None and head != stage.head:
         raise OptionError(
-            f"stage {text} is head {stage.head}'s {stage.id}, not head {head}'s; "
+            f"{text} is head {stage.head}'s {stage.id}, not head {head}'s; "
             f"expected --stage {stage.id} --head {head}, or no --head",
             "stage",
         )
