@@ -84,4 +84,4 @@ KEYBOARD_KEYS: tuple[str, ...] = ("step_", "slide_", "status_")
 #: Catalogue keys (UI) that talk about the quiz result: no 점수 in them.
 QUIZ_RESULT_KEYS: tuple[str, ...] = ("quiz_score", "quiz_summary", "quiz_stopped", "quiz_all_right", "quiz_none")
 #: Catalogue keys (NOTES, UI) that may say 기울기 (ALiBi's slope); anywhere else it would read as a gradient.
-SLOPE_KEYS: tuple[str, ...] = ("bias.", "ex_bias", "new_bias", "list_alibi", "var_alibi")
+SLOPE_KEYS: tuple[str, ...] = ("bias.", "ex_bias", "new_bias", "list_alibi", "var_alibi", "lesson_alibi")
