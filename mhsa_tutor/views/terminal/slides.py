@@ -69,6 +69,7 @@ class Slides:
         self.listing = False
         self.unfolded = False
         self.cursor: tuple[str, int, int] | None = None
+        self.follow = False  # scroll so the cursor's arithmetic shows (after the cursor moved)
         self.message = ""
         self._cache: dict[tuple[object, ...], list[str]] = {}
 
@@ -156,6 +157,13 @@ class Slides:
     def draw(self) -> None:
         """Clear the screen, show the page from ``top`` and the footer."""
         lines = self.page()
+        if self.follow:  # the cursor moved: its arithmetic ("Example: …") in the lower half of the screen
+            self.follow = False
+            label = self.t["example"]
+            at = next((k for k, line in enumerate(lines) if label in line), None)
+            body = self.layout()[0]
+            if at is not None and not self.top <= at < self.top + body - 4:
+                self.top = max(0, at - body // 2)
         body, foot = self.layout()
         self.console.clear()  # on a terminal; elsewhere (a test's console) a new line separates the screens
         if not self.console.is_terminal:
@@ -233,6 +241,7 @@ class Slides:
             self.go(self.pos)
         elif self.cursor is not None and (key in MOVE or key == "tab"):
             self.move(key)
+            self.follow = True
         elif self.listing and key in SCROLL:  # the list: ▶ moves, Enter goes there
             self.pos = max(0, min(self.pos + SCROLL[key], last))
             body = self.layout()[0]
@@ -240,6 +249,7 @@ class Slides:
             self.top = min(max(self.top, line - body + 1), line)
         elif key == "c" and not self.listing:
             self.toggle_cursor()
+            self.follow = self.cursor is not None
         elif key == "i" and not self.listing:
             self.unfolded = not self.unfolded
         elif key in NEXT:
