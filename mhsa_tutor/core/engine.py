@@ -9,7 +9,9 @@ PyTorch's ``nn.MultiheadAttention`` in row-vector form:
 * scores ``S = Q_h K_hᵀ``, scaled by ``1/√d_k`` (or as the scenario says);
 * a causal mask sets ``S_ij = −∞`` for ``j > i`` before a row-wise, max-shifted
   softmax, so masked weights are exactly 0 and rows sum to 1;
-* ``Z_h = A_h V_h``, ``Z = [Z_1 | … | Z_H]``, ``O = Z·W_O``.
+* ``Z_h = A_h V_h``, ``Z = [Z_1 | … | Z_H]``, ``O = Z·W_O``;
+* the optional projection biases are added to each row: ``Q = X·W_Q + b_Q``,
+  …, ``O = Z·W_O + b_O`` (``in_proj_bias`` and ``out_proj.bias``).
 
 The variants (``scenario.Variants``; formulas in ``variants``): absolute
 positions are added to X before the projections (stage ``positions``); with
@@ -131,6 +133,12 @@ def causal_mask(t_q: int, t_k: int) -> Blocked:
 def _frozen(a: Array) -> Array:
     a.flags.writeable = False
     return a
+
+
+def _affine(x: Array, w: Array, b: Array | None) -> Array:
+    """x·W, plus the bias row b (1 × n) on every row when the scenario gives one."""
+    out: Array = x @ w  # (rows, n)
+    return out + b if b is not None else out
 
 
 def _split(a: Array, heads: int) -> Array:
@@ -360,6 +368,9 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         if isinstance(inp, GivenQKV):
             Q, K, V = (_none(m) for m in (inp.Q, inp.K, inp.V))
             rec.add("input", None, {"Q": Q, "K": K, "V": V}, check=False)  # validated finite
+            if inp.W_O is not None:  # a source that gives Q, K, V may still project the heads' outputs
+                given_params = {k: _none(w) for k, w in ({"W_O": inp.W_O} | inp.biases).items()}
+                rec.add("params", None, given_params, check=False)  # validated finite
             brought: Array | None = None  # what a token brings: its rows of Q, K and V (below)
         else:
             assert isinstance(inp, FromX)
@@ -372,13 +383,14 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
                 rec.add("positions", None, {"P": _none(pos[0]), "X": _none(X)}, aux=pos[2])
             brought = X  # what a token brings: its row of X (+ P)
             src = inp.memory if inp.memory is not None else X  # (Tk, d_src)
-            weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O}
-            identity = StageFacts(identity_weights=fx.is_identity(inp.W_Q, inp.W_K, inp.W_V))
+            weights = {"W_Q": inp.W_Q, "W_K": inp.W_K, "W_V": inp.W_V, "W_O": inp.W_O} | inp.biases
+            in_bias = any(b in inp.biases for b in ("b_Q", "b_K", "b_V"))  # then Q = X + b_Q, not X
+            identity = StageFacts(identity_weights=fx.is_identity(inp.W_Q, inp.W_K, inp.W_V) and not in_bias)
             params = {k: _none(w) for k, w in weights.items() if w is not None}
             rec.add("params", None, params, facts=identity, check=False)  # validated finite
-            Q = rec.rounded("projections", X @ inp.W_Q)  # (T, H·dk)
-            K = rec.rounded("projections", src @ inp.W_K)  # (Tk, G·dk)
-            V = rec.rounded("projections", src @ inp.W_V)  # (Tk, G·dv)
+            Q = rec.rounded("projections", _affine(X, inp.W_Q, inp.b_Q))  # (T, H·dk)
+            K = rec.rounded("projections", _affine(src, inp.W_K, inp.b_K))  # (Tk, G·dk)
+            V = rec.rounded("projections", _affine(src, inp.W_V, inp.b_V))  # (Tk, G·dv)
             rec.add("projections", None, {"Q": Q, "K": K, "V": V})
 
         group = kv_group(H, G)  # (H,): the key/value head of each query head
@@ -464,8 +476,9 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         rec.add("concat", None, {"Z": C}, facts=StageFacts(same_rows=twins), dead=dead, check=False)  # Z, checked
         if scn.W_O is not None:
             cell, blocks = fx.block_terms(C[0], scn.W_O, H)
-            O = rec.rounded("output", C[0] @ scn.W_O)  # (T, d_out)
-            rec.add("output", None, {"O": O}, aux={"blocks": _frozen(blocks)}, facts=StageFacts(cell=cell), dead=dead)
+            O = rec.rounded("output", _affine(C[0], scn.W_O, scn.biases.get("b_O")))  # (T, d_out)
+            out_aux = {"blocks": _frozen(blocks)} | ({"b_O": scn.biases["b_O"]} if "b_O" in scn.biases else {})
+            rec.add("output", None, {"O": O}, aux=out_aux, facts=StageFacts(cell=cell), dead=dead)
 
     stages = tuple(rec.stages)
     by_place = {(s.id, s.head): s for s in stages}

@@ -79,6 +79,11 @@ class FromX:
     ``W_Q``/``W_K`` are d_src × H·d_k and ``W_V`` d_src × H·d_v, where d_src is
     the width of X, or of ``memory`` in cross-attention (K and V come from the
     memory rows). ``W_O`` (H·d_v × d_out) is optional.
+
+    ``b_Q``, ``b_K``, ``b_V``, ``b_O`` are the optional projection biases
+    (``nn.MultiheadAttention(bias=True)``'s ``in_proj_bias`` and
+    ``out_proj.bias``), each a 1 × n row with one value per column of the
+    matching W: ``Q = X·W_Q + b_Q``, ``O = Z·W_O + b_O``.
     """
 
     X: Array
@@ -87,15 +92,36 @@ class FromX:
     W_V: Array
     W_O: Array | None = None
     memory: Array | None = None
+    b_Q: Array | None = None
+    b_K: Array | None = None
+    b_V: Array | None = None
+    b_O: Array | None = None
+
+    @property
+    def biases(self) -> dict[str, Array]:
+        """The biases the scenario gives, by name (``b_Q`` … ``b_O``), in that order."""
+        named = {"b_Q": self.b_Q, "b_K": self.b_K, "b_V": self.b_V, "b_O": self.b_O}
+        return {k: v for k, v in named.items() if v is not None}
 
 
 @dataclass(frozen=True, eq=False)
 class GivenQKV:
-    """Queries (T × H·d_k), keys (T_k × H·d_k) and values (T_k × H·d_v) as a source gives them."""
+    """Queries (T × H·d_k), keys (T_k × H·d_k) and values (T_k × H·d_v) as a source gives them.
+
+    ``W_O`` (H·d_v × d_out) and its bias ``b_O`` (1 × d_out) are optional: a
+    source may print Q, K, V and still project the heads' outputs.
+    """
 
     Q: Array
     K: Array
     V: Array
+    W_O: Array | None = None
+    b_O: Array | None = None
+
+    @property
+    def biases(self) -> dict[str, Array]:
+        """``{"b_O": b_O}`` when given, else empty."""
+        return {"b_O": self.b_O} if self.b_O is not None else {}
 
 
 Inputs = FromX | GivenQKV
@@ -246,7 +272,12 @@ class Scenario:
     @property
     def W_O(self) -> Array | None:
         """W_O, or None when the scenario has no output projection."""
-        return self.inputs.W_O if isinstance(self.inputs, FromX) else None
+        return self.inputs.W_O
+
+    @property
+    def biases(self) -> dict[str, Array]:
+        """The projection biases (``b_Q`` … ``b_O``) the scenario gives, each 1 × n; empty without."""
+        return self.inputs.biases
 
     @property
     def Q(self) -> Array | None:
@@ -281,10 +312,14 @@ def _has(scn: Scenario, stage: str, matrix: str) -> bool:
         if isinstance(inp, GivenQKV):
             return matrix in ("Q", "K", "V")
         return matrix == "X" or (matrix == "memory" and inp.memory is not None)
-    if stage in ("params", "projections"):
+    if stage == "params":
+        if matrix.startswith("b_"):
+            return matrix in inp.biases
         if not isinstance(inp, FromX):
-            return False
+            return matrix == "W_O" and inp.W_O is not None
         return matrix != "W_O" or inp.W_O is not None
+    if stage == "projections":
+        return isinstance(inp, FromX)
     if stage == "scaled":
         return scn.scale != "none"
     if stage == "masked":
@@ -305,7 +340,7 @@ def matrix_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
     T, Tk = len(scn.tokens), len(scn.key_tokens)
     h, dk, dv = scn.heads, scn.d_k, scn.d_v
     if stage in ("input", "params"):
-        arr = getattr(scn, matrix)
+        arr = scn.biases[matrix] if matrix.startswith("b_") else getattr(scn, matrix)
         return (int(arr.shape[0]), int(arr.shape[1]))
     if stage == "positions":
         return (T, scn.d_model)

@@ -68,6 +68,10 @@ class StageSpec:
         return dict(self.latex_by_scale).get(scale, self.latex)
 
 
+#: The projection biases a scenario may give (one row each), in this order; b_O goes with W_O.
+BIAS_NAMES: tuple[str, ...] = ("b_Q", "b_K", "b_V", "b_O")
+
+
 def _m(name: str, rows: Axis, cols: Axis) -> MatrixSpec:
     return MatrixSpec(name, rows, cols)
 
@@ -93,11 +97,11 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "params",
         False,
-        tuple(_m(w, "dims", "dims") for w in ("W_Q", "W_K", "W_V", "W_O")),
+        tuple(_m(w, "dims", "dims") for w in ("W_Q", "W_K", "W_V", "W_O", *BIAS_NAMES)),
         False,
         "$shapes",
     ),
-    StageSpec("projections", False, _QKV, True, r"Q = X W_Q,\quad K = $m W_K,\quad V = $m W_V"),
+    StageSpec("projections", False, _QKV, True, r"Q = X W_Q$bq,\quad K = $m W_K$bk,\quad V = $m W_V$bv"),
     StageSpec(
         "split",
         True,
@@ -164,7 +168,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),
     StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
     StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
-    StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O"),
+    StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O$bo"),
 )
 
 BY_ID: dict[str, StageSpec] = {s.id: s for s in STAGES}

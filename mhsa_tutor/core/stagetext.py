@@ -49,6 +49,7 @@ def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]
         "Tk": len(info.key_tokens),
         "m": "M" if info.cross else "X",
         "parts": " | ".join(f"Z{subscript(n + 1)}" for n in range(info.heads)),
+        **{f"b{w.lower()}": f" + b_{w}" if f"b_{w}" in info.biases else "" for w in "QKVO"},
     }
 
 

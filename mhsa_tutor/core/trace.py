@@ -151,6 +151,7 @@ class ScenarioInfo:
     padding: tuple[bool, ...] | None = None
     kv_heads: int = 0
     slopes: tuple[float, ...] = ()
+    biases: tuple[str, ...] = ()
 
     @property
     def groups(self) -> int:
@@ -216,6 +217,7 @@ class ScenarioInfo:
             padding=tuple(bool(b) for b in var.padding) if var.padding is not None else None,
             kv_heads=scn.kv_heads,
             slopes=tuple(float(m) for m in alibi_slopes(scn.heads)) if var.bias == "alibi" else (),
+            biases=tuple(scn.biases),
         )
 
     @staticmethod

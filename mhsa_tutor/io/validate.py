@@ -24,7 +24,8 @@ Format (a contract, see README "Scenario format")::
     kv_heads = G                  # default heads; G divides heads (GQA/MQA)
     [rope]     base, style = "half" | "interleaved"
     [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
-    [weights]  W_Q, W_K, W_V, optional W_O       (only with X)
+    [weights]  W_Q, W_K, W_V, optional W_O       (only with X; W_O alone also with Q, K, V)
+               optional b_Q, b_K, b_V, b_O: one value per column of the matching W
     [rounding] STAGE_ID = decimals
     [expected.NAME] stage, head, matrix, row, col, value, decimals, note, note_ko, printed
 """
@@ -53,7 +54,7 @@ from mhsa_tutor.core.scenario import (
     matrix_shape,
     stage_matrices,
 )
-from mhsa_tutor.core.stages import MASKS, PER_HEAD_STAGES, ROUNDABLE_STAGES, SCALES, axes
+from mhsa_tutor.core.stages import BIAS_NAMES, MASKS, PER_HEAD_STAGES, ROUNDABLE_STAGES, SCALES, axes
 from mhsa_tutor.io.validate_fields import type_name
 from mhsa_tutor.io.validate_variants import VariantChecks
 from mhsa_tutor.strings import ARTICLES
@@ -83,7 +84,7 @@ _TOP_KEYS = (
 )
 _INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "blocked", "padding")
 _NOT_MATRICES = ("P", "blocked", "padding")  # checked with the variants
-_WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O")
+_WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O", *BIAS_NAMES)
 _CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko", "printed")
 
 
@@ -137,14 +138,17 @@ class _Validator(VariantChecks):
         weights = self.table(data, "weights")
         self.known_keys(weights, _WEIGHT_KEYS, "weights.")
         mats = {k: self.matrix(v, f"input.{k}") for k, v in inp.items() if k not in _NOT_MATRICES}
-        wts = {k: self.matrix(v, f"weights.{k}") for k, v in weights.items()}
+        wts = {k: self.matrix(v, f"weights.{k}") for k, v in weights.items() if k not in BIAS_NAMES}
+        bias_rows = {k: self.bias_row(v, f"weights.{k}") for k, v in weights.items() if k in BIAS_NAMES}
 
         T = len(tokens)
         inputs: FromX | GivenQKV
         if "X" in mats:
             inputs = self.from_x(mats, wts, T, heads, memory_tokens, kv_heads)
+            inputs = replace(inputs, **self.biases(bias_rows, inputs))
         elif any(k in mats for k in ("Q", "K", "V")):
             inputs = self.from_qkv(mats, wts, T, heads, memory_tokens, kv_heads)
+            inputs = replace(inputs, **self.biases(bias_rows, inputs))
         else:
             raise self.fail(
                 "input", "has neither X nor Q, K, V; expected input.X (with [weights]) or input.Q, input.K, input.V"
@@ -259,11 +263,12 @@ class _Validator(VariantChecks):
         memory_tokens: tuple[str, ...] | None,
         kv_heads: int,
     ) -> GivenQKV:
-        if wts:
-            first = next(iter(wts))
-            raise self.fail(
-                f"weights.{first}", "is given with input.Q/K/V; expected no [weights] when Q, K, V are given directly"
-            )
+        for first in wts:
+            if first != "W_O":
+                raise self.fail(
+                    f"weights.{first}",
+                    "is given with input.Q/K/V; expected only W_O (and b_O) in [weights] when Q, K, V are given",
+                )
         if "memory" in mats:
             raise self.fail("input.memory", "is given with input.Q/K/V; expected memory only with input.X")
         for k in ("Q", "K", "V"):
@@ -279,7 +284,33 @@ class _Validator(VariantChecks):
         self.expect_shape(K, "input.K", Tk, gk, f"one row per {keys}, {wide}")
         self.expect_shape(V, "input.V", Tk, None, f"one row per {keys}")
         self.splits(V, "input.V", kv_heads)
-        return GivenQKV(Q=Q, K=K, V=V)
+        W_O = wts.get("W_O")
+        if W_O is not None:
+            hv = V.shape[1] // kv_heads * heads
+            self.expect_shape(W_O, "weights.W_O", hv, None, "rows: heads·d_v, the width of the concatenated heads")
+        return GivenQKV(Q=Q, K=K, V=V, W_O=W_O)
+
+    def bias_row(self, value: object, fld: str) -> Array:
+        """A bias: a non-empty list of finite numbers, as a read-only 1 × n row."""
+        if not isinstance(value, list) or not value or isinstance(value[0], list):
+            what = "an empty list" if value == [] else "a list of lists" if isinstance(value, list) else type_name(value)
+            raise self.fail(fld, f"is {what}, expected a list of numbers (one per column of W_{fld[-1]})")
+        row = self.matrix([value], fld)
+        return row
+
+    def biases(self, rows: dict[str, Array], inputs: FromX | GivenQKV) -> dict[str, Array]:
+        """The bias rows, each as wide as its W (b_K, b_V: kv_heads·d_k, kv_heads·d_v under GQA)."""
+        for name, row in rows.items():
+            w = getattr(inputs, f"W_{name[-1]}", None)
+            if w is None:
+                why = "Q, K, V are given directly" if isinstance(inputs, GivenQKV) else f"weights.W_{name[-1]} is missing"
+                raise self.fail(f"weights.{name}", f"is given, but {why}; expected a bias only with its weight matrix")
+            if row.shape[1] != w.shape[1]:
+                raise self.fail(
+                    f"weights.{name}",
+                    f"has {row.shape[1]} values, expected {w.shape[1]} (one per column of W_{name[-1]})",
+                )
+        return rows
 
     def rounding(self, table: Mapping[str, Any]) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -58,9 +58,14 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     ),
     # under GQA "params.narration.gqa" says what W_K and W_V hold instead of "params.narration.learned"
     "params": _notes(
-        "params", ("narration", "learned"), ("narration", "identity"), ("narration", "gqa"), ("narration", "has_wo")
+        "params",
+        ("narration", "learned"),
+        ("narration", "identity"),
+        ("narration", "gqa"),
+        ("narration", "has_wo"),
+        ("narration", "has_bias"),
     ),
-    "projections": _notes("projections", ("narration", "always")),
+    "projections": _notes("projections", ("narration", "always"), ("narration", "in_bias")),
     # under GQA the key/value columns differ from the query's: "split.narration.gqa" says it instead
     "split": (
         NoteSpec("split.narration.always", "narration", "no_gqa"),
@@ -127,6 +132,7 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
     "output": _notes(
         "output",
         ("narration", "always"),
+        ("narration", "out_bias"),
         ("narration", "blocks"),
         ("narration", "residual"),
         ("pitfall", "aten"),

@@ -32,7 +32,7 @@ FORMULAS: dict[str, str] = {
     "positions.sinusoidal": "X ← X + P,  P[pos, 2i] = sin(pos / 10000^(2i/d)),  P[pos, 2i+1] = cos(pos / 10000^(2i/d))",
     "positions.learned": "X ← X + P  (P: one learned row per position)",
     "params": "{names}",
-    "projections": "Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
+    "projections": "Q = X·W_Q{bq},  K = {m}·W_K{bk},  V = {m}·W_V{bv}",
     "split.same": "Q{sub}, K{sub}, V{sub} = columns {c} of Q, K, V",
     "split.diff": "Q{sub}, K{sub}, V{sub} = columns {c} of Q, K and columns {v} of V",
     "split.gqa": "Q{sub} = columns {c} of Q;  K{sub}, V{sub} = key/value head {g}: columns {k} of K, {v} of V",
@@ -51,7 +51,7 @@ FORMULAS: dict[str, str] = {
     "softmax": "A = softmax(S), row by row",
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
-    "output": "O = Z·W_O",
+    "output": "O = Z·W_O{bo}",
 }
 
 NOTES: dict[str, str] = {
@@ -117,6 +117,18 @@ NOTES: dict[str, str] = {
     ),
     "params.narration.has_wo": (
         "W_O ({hv} × {d_out}) is used at the very end: it maps the concatenated heads to {d_out} numbers per token."
+    ),
+    "params.narration.has_bias": (
+        "{biases} are biases: one number per column of their W, added to every row after the product "
+        "(nn.MultiheadAttention's in_proj_bias and out_proj.bias). A bias shifts a whole column by the same "
+        "amount, whatever the token."
+    ),
+    "projections.narration.in_bias": (
+        "Then the bias is added: every row gets the same {in_biases}, one number per column. So each cell here "
+        "is a dot product plus one number, e.g. Q[i, j] = x_i · W_Q[:, j] + b_Q[j]."
+    ),
+    "output.narration.out_bias": (
+        "Then b_O is added to every row, one number per column: O[i, j] = z_i · W_O[:, j] + b_O[j]."
     ),
     "projections.narration.always": (
         "Every row is multiplied by each weight matrix. The query Q = X·W_Q says what a token is looking for, "

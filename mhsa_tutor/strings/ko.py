@@ -32,7 +32,7 @@ FORMULAS: dict[str, str] = {
     "positions.sinusoidal": "X ← X + P,  P[pos, 2i] = sin(pos / 10000^(2i/d)),  P[pos, 2i+1] = cos(pos / 10000^(2i/d))",
     "positions.learned": "X ← X + P  (P: 위치마다 학습된 행 하나)",
     "params": "{names}",
-    "projections": "Q = X·W_Q,  K = {m}·W_K,  V = {m}·W_V",
+    "projections": "Q = X·W_Q{bq},  K = {m}·W_K{bk},  V = {m}·W_V{bv}",
     "split.same": "Q{sub}, K{sub}, V{sub} = Q, K, V의 {c}번째 열",
     "split.diff": "Q{sub}, K{sub}, V{sub} = Q, K의 {c}번째 열, V의 {v}번째 열",
     "split.gqa": "Q{sub} = Q의 {c}번째 열;  K{sub}, V{sub} = 키/밸류 헤드 {g}: K의 {k}번째 열, V의 {v}번째 열",
@@ -51,7 +51,7 @@ FORMULAS: dict[str, str] = {
     "softmax": "A = softmax(S), 행마다",
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
-    "output": "O = Z·W_O",
+    "output": "O = Z·W_O{bo}",
 }
 
 NOTES: dict[str, str] = {
@@ -108,6 +108,18 @@ NOTES: dict[str, str] = {
         "{per}개를 맡습니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 있도록 값을 고정해 두었습니다."
     ),
     "params.narration.has_wo": "W_O({hv} × {d_out})는 맨 마지막에 쓰입니다. 이어 붙인 헤드 출력을 토큰마다 {d_out}차원으로 바꿉니다.",
+    "params.narration.has_bias": (
+        "{biases}는 편향(bias)입니다. 각 W의 열마다 수 하나씩이며, 곱한 뒤 모든 행에 더해집니다"
+        "(nn.MultiheadAttention의 in_proj_bias와 out_proj.bias). 편향은 토큰과 상관없이 한 열 전체를 "
+        "같은 만큼 옮깁니다."
+    ),
+    "projections.narration.in_bias": (
+        "그다음 편향을 더합니다. 모든 행에 같은 {in_biases}가 열마다 수 하나씩 더해집니다. 그래서 여기의 "
+        "각 칸은 내적 하나에 수 하나를 더한 값입니다. 예: Q[i, j] = x_i · W_Q[:, j] + b_Q[j]."
+    ),
+    "output.narration.out_bias": (
+        "그다음 모든 행에 b_O를 열마다 수 하나씩 더합니다: O[i, j] = z_i · W_O[:, j] + b_O[j]."
+    ),
     "projections.narration.always": (
         "각 행에 가중치 행렬을 곱합니다. 쿼리 Q = X·W_Q는 토큰이 무엇을 찾는지, 키 K = {m}·W_K는 무엇을 내놓는지, 밸류 V = {m}·W_V는 무엇을 전달하는지를 "
         "나타냅니다. 각 칸은 입력의 한 행과 W의 한 열의 내적입니다."

@@ -118,7 +118,18 @@ def _projections(c: Cell, label: str) -> list[str]:
     x = (inputs["memory"] if from_memory else xs).values[c.i]
     w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
     src = "m" if from_memory else "x"
-    return [f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]", f"{_dot(x, w, c.p)}", eq(c.shown, c.p)]
+    head = f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]"
+    return _plus_bias(c, head, f"{_dot(x, w, c.p)}", f"b_{c.name}")
+
+
+def _plus_bias(c: Cell, head: str, dot: str, bias: str) -> list[str]:
+    """The lines of a projection's cell: ``x · W[:, j]`` and, when the scenario gives one, ``+ b[j]``."""
+    params = c.trace.find("params").matrices
+    if bias not in params:
+        return [head, dot, eq(c.shown, c.p)]
+    b = float(params[bias].values[0, c.j])
+    exact = dot.startswith("=") and is_shown_exactly(b, c.p)
+    return [f"{head} + {bias}[{c.j + 1}]", f"{'=' if exact else '≈'} ({dot[2:]}) + {signed(b, c.p)}", eq(c.shown, c.p)]
 
 
 def _split(c: Cell, label: str) -> list[str]:
@@ -243,7 +254,7 @@ def _concat(c: Cell, label: str) -> list[str]:
 def _output(c: Cell, label: str) -> list[str]:
     z = c.trace.find("concat").matrices["Z"].values[c.i]
     w = c.trace.find("params").matrices["W_O"].values[:, c.j]
-    return [f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"{_dot(z, w, c.p)}", eq(c.shown, c.p)]
+    return _plus_bias(c, f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"{_dot(z, w, c.p)}", "b_O")
 
 
 #: One explainer per stage id: (cell, its label) -> the lines of arithmetic.

@@ -96,7 +96,10 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         article=ARTICLES[info.article].name if info.article is not None else "",
         sum_parts=" + ".join(
             f"Z{subscript(n)}·W_O{str(n).translate(_SUP).join('⁽⁾')}" for n in range(1, info.heads + 1)
-        ),
+        )
+        + (" + b_O" if "b_O" in info.biases else ""),
+        in_biases=", ".join(b for b in info.biases if b != "b_O"),
+        biases=", ".join(info.biases),
         one_hot=stage.facts.one_hot_rows,
     )
     f.update(_variant_fields(trace, stage, lang))
@@ -157,6 +160,9 @@ def _block_fields(stage: Stage, i: int, j: int, tokens: tuple[str, ...]) -> dict
     names = " + ".join(
         f"Z{subscript(n)}[{tok}, :]·W_O⁽{str(n).translate(_SUP)}⁾[:, {j + 1}]" for n in range(1, len(blocks) + 1)
     )
+    if "b_O" in stage.aux:  # the bias is the last term of the sum: b_O[j]
+        blocks.append(float(stage.aux["b_O"][0, j]))
+        names += f" + b_O[{j + 1}]"
     terms = " + ".join(signed(x, 4) for x in blocks)
     shown = all(eq(x, 4).startswith("=") for x in blocks)  # every term shown exactly
     exact = shown and eq(total, 4).startswith("=")
@@ -199,6 +205,9 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "learned": lambda t, s: not s.facts.identity_weights and t.info.groups == t.info.heads,
     "identity": lambda t, s: s.facts.identity_weights,
     "has_wo": lambda t, s: "W_O" in s.matrices,
+    "has_bias": lambda t, s: bool(t.info.biases),
+    "in_bias": lambda t, s: any(b != "b_O" for b in t.info.biases),
+    "out_bias": lambda t, s: "b_O" in t.info.biases,
     "no_wo": lambda t, s: t.info.d_out is None,
     "no_wo_article": lambda t, s: t.info.d_out is None and t.info.article != "aten2022",  # AteN's ends with W_O
     "no_wo_aten": lambda t, s: t.info.d_out is None,

@@ -43,6 +43,8 @@ def sources(trace: Trace) -> dict[str, list[list[object]]]:
                     else [x_at, "X", "r", 0, "*", 0, 0, 0],
                     [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0],
                 ]
+                if f"b_{name}" in info.biases:  # + b[j]: the bias of the clicked column
+                    rules.append([at[("params", None)], f"b_{name}", "*", 0, "c", 0, 0, 0])
             elif s.id == "positions" and name == "X":  # X + P: the same cell of X and of P
                 rules = [[at[("input", None)], "X", "r", 0, "c", 0, 0, 0], [i, "P", "r", 0, "c", 0, 0, 0]]
             elif s.id == "split" and h is not None and proj is not None:
@@ -73,6 +75,8 @@ def sources(trace: Trace) -> dict[str, list[list[object]]]:
                     [at[("concat", None)], "Z", "r", 0, "*", 0, 0, 0],
                     [at[("params", None)], "W_O", "*", 0, "c", 0, 0, 0],
                 ]
+                if "b_O" in info.biases:
+                    rules.append([at[("params", None)], "b_O", "*", 0, "c", 0, 0, 0])
             if rules:
                 out[f"{i}|{name}"] = rules
     return out
