@@ -23,6 +23,7 @@ from mhsa_tutor.cli.hints import next_steps, say_written, scenario_command
 from mhsa_tutor.cli.inputs import check_text_budget, input_files, load_ref, source_of, trace_of, variants_of, view_of
 from mhsa_tutor.cli.support import (
     BiasOpt,
+    BiasTermsOpt,
     DModelOpt,
     ExactOpt,
     FullOpt,
@@ -142,6 +143,7 @@ def run(
     bias: BiasOpt = None,
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
+    bias_terms: BiasTermsOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.teach.stagepick import head_number, pick
@@ -149,7 +151,7 @@ def run(
 
     console = make_console()
     with errors():
-        variants = variants_of(positions, rope, bias, window, kv_heads)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "run", full)
         view = view_of(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
@@ -213,6 +215,7 @@ def explain(
     bias: BiasOpt = None,
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
+    bias_terms: BiasTermsOpt = None,
 ) -> None:
     """Show how one number was computed, with its real numbers, term by term."""
     from rich.text import Text
@@ -223,7 +226,7 @@ def explain(
 
     console = make_console()
     with errors():
-        variants = variants_of(positions, rope, bias, window, kv_heads)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "explain")
         view_of(precision, False, lang)
         stage, h = stage_by_number(trace, stage, head_number(head, trace))
@@ -264,6 +267,7 @@ def export(
     bias: BiasOpt = None,
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
+    bias_terms: BiasTermsOpt = None,
 ) -> None:
     """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
     from mhsa_tutor.io.safe_write import check_target, write_file
@@ -276,7 +280,7 @@ def export(
         if output != "-":
             check_target(output, force=force, inputs=inputs)
         kind = choose_format(output, fmt)
-        variants = variants_of(positions, rope, bias, window, kv_heads)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, kind, full)
         view = view_of(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
@@ -332,6 +336,7 @@ def quiz(
     bias: BiasOpt = None,
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
+    bias_terms: BiasTermsOpt = None,
 ) -> None:
     """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
 
@@ -366,7 +371,7 @@ def quiz(
                 random_seed,
                 mask,
                 values,
-                variants_of(positions, rope, bias, window, kv_heads),
+                variants_of(positions, rope, bias, window, kv_heads, bias_terms),
             )
         )
         check_text_budget(scn, "quiz", count=count or len(ASKABLE))  # before any work
@@ -441,6 +446,7 @@ def new(
     bias: BiasOpt = None,
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
+    bias_terms: BiasTermsOpt = None,
 ) -> None:
     """Write a new, commented scenario file with generated numbers, to edit and run."""
     import shlex
@@ -471,7 +477,7 @@ def new(
             values=values,
             name=path.stem,
             origin=file,
-            variants=variants_of(positions, rope, bias, window, kv_heads),
+            variants=variants_of(positions, rope, bias, window, kv_heads, bias_terms),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
         check_readable(text, file, path.stem, values)  # never write a file that `run` refuses

@@ -76,12 +76,19 @@ def source_of(
 
 
 def variants_of(
-    positions: str | None, rope: bool | None, bias: str | None, window: int | None, kv_heads: int | None
+    positions: str | None,
+    rope: bool | None,
+    bias: str | None,
+    window: int | None,
+    kv_heads: int | None,
+    bias_terms: bool | None = None,
 ) -> "VariantOptions":
     """The variant options of a command, as one record."""
     from mhsa_tutor.io.variant_options import VariantOptions
 
-    return VariantOptions(positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads)
+    return VariantOptions(
+        positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads, bias_terms=bias_terms
+    )
 
 
 def check_text_budget(scn: "Scenario", output: str, full: bool = False, count: int = 1) -> None:

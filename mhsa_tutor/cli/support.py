@@ -480,6 +480,14 @@ KvHeadsOpt = Annotated[
     int | None,
     typer.Option("--kv-heads", help="Key/value heads G (GQA/MQA); must divide --heads.", rich_help_panel=_RANDOM),
 ]
+BiasTermsOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--bias-terms",
+        help="Projection biases b_Q, b_K, b_V, b_O (as nn.MultiheadAttention(bias=True)); not ALiBi's --bias.",
+        rich_help_panel=_RANDOM,
+    ),
+]
 ValuesOpt = Annotated[
     str | None,
     typer.Option(

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 def did_you_mean(word: str, options: Sequence[str], cutoff: float = 0.6) -> str:
     """``"did you mean mask? "`` for the closest option, or ``""``: the one hint every message uses."""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    same_case = [o for o in options if o.casefold() == word.casefold()]  # b_q means b_Q, not b_V
+    close = same_case or difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
     return f"did you mean {close[0]}? " if close else ""
 
 

@@ -220,7 +220,7 @@ def build_scenario(
         decimals: round ``"normal"`` values to this many places (None: keep them whole).
         name, origin, title, source: the scenario's metadata.
         variants: positions, RoPE, ALiBi, window, kv_heads (W_K and W_V get kv_heads·d_k columns;
-            learned positions are drawn after W_O).
+            learned positions are drawn after W_O, the biases b_Q, b_K, b_V, b_O after those).
 
     Raises:
         OptionError: no tokens, a bad size, mask or values choice.
@@ -241,6 +241,10 @@ def build_scenario(
     W_Q, W_K = (_draw(rng, (d_model, width), values, w_scale, decimals, bound=1) for width in (d_model, gk))
     W_V, W_O = (_draw(rng, (d_model, width), values, w_scale, decimals) for width in (gk, d_model))
     P = _draw(rng, (T, d_model), values, 1.0, decimals) if variants.positions == "learned" else None
+    biases: dict[str, Array] = {}
+    if variants.bias_terms:  # drawn last, so the other numbers stay those of the same seed without biases
+        for name, width in (("b_Q", d_model), ("b_K", gk), ("b_V", gk), ("b_O", d_model)):
+            biases[name] = _draw(rng, (1, width), values, w_scale, decimals, bound=1)  # (1, width)
     return Scenario(
         name=name,
         origin=origin,
@@ -256,6 +260,7 @@ def build_scenario(
             W_K=W_K,  # (d_model, heads·d_k)
             W_V=W_V,  # (d_model, heads·d_v)
             W_O=W_O,  # (heads·d_v, d_model)
+            **biases,  # each (1, width of its W)
         ),
         variants=variants.variants(P),
     )

@@ -125,6 +125,9 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     for key, note in (("W_Q", "new_W_Q"), ("W_K", "new_W_K"), ("W_V", "new_W_V"), ("W_O", "new_W_O")):
         lines.append(f"# {t[note].format(**facts)}")
         lines += _matrix_lines(key, getattr(inp, key), values)
+    for key, row in inp.biases.items():
+        lines.append(f"# {t['new_bias_term'].format(name=key, w='W_' + key[-1], n=row.shape[1])}")
+        lines.append(f"{key} = [" + ", ".join(_number(float(x), values) for x in row[0]) + "]")
     lines += ["", *(f"# {line}" for line in t["new_rounding"].format(**facts).splitlines())]
     return "\n".join(lines) + "\n"
 

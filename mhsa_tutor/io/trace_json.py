@@ -52,6 +52,7 @@ class ScenarioJSON(TypedDict, total=False):
     window: int
     padding: list[bool]
     kv_heads: int
+    biases: list[str]
 
 
 class RoundedJSON(TypedDict):
@@ -133,6 +134,8 @@ def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
         out["padding"] = list(info.padding)
     if info.groups != info.heads:
         out["kv_heads"] = info.groups
+    if info.biases:  # the projection biases given (their values are matrices of the params stage)
+        out["biases"] = list(info.biases)
     return out
 
 
@@ -189,7 +192,8 @@ def from_dict(data: TraceJSON) -> Trace:
     mem = sc.get("memory_tokens")
     keys = mem if mem is not None else sc["tokens"]
     by_id = {s["id"]: s for s in data["stages"]}
-    d_src = len(by_id["params"]["matrices"]["W_K"]) if "params" in by_id else sc["d_model"]
+    params = by_id["params"]["matrices"] if "params" in by_id else {}
+    d_src = len(params["W_K"]) if "W_K" in params else sc["d_model"]
     d_out = len(by_id["output"]["matrices"]["O"][0]) if "output" in by_id else None
     info = ScenarioInfo(
         name=sc["name"],
@@ -203,7 +207,7 @@ def from_dict(data: TraceJSON) -> Trace:
         mask=sc["mask"],
         scale=sc["scale"],
         source=sc["source"],
-        given_qkv=not any(s["id"] == "params" for s in data["stages"]),
+        given_qkv="Q" in by_id["input"]["matrices"],
         rounding=tuple(sorted(sc.get("rounding", {}).items())),
         d_src=d_src,
         d_out=d_out,
@@ -217,6 +221,7 @@ def from_dict(data: TraceJSON) -> Trace:
         padding=tuple(sc["padding"]) if "padding" in sc else None,
         kv_heads=sc.get("kv_heads", sc["heads"]),
         slopes=tuple(float(m) for m in alibi_slopes(sc["heads"])) if sc.get("bias") == "alibi" else (),
+        biases=tuple(sc.get("biases", ())),
     )
     stages = []
     for st in data["stages"]:

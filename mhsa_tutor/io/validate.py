@@ -293,7 +293,9 @@ class _Validator(VariantChecks):
     def bias_row(self, value: object, fld: str) -> Array:
         """A bias: a non-empty list of finite numbers, as a read-only 1 × n row."""
         if not isinstance(value, list) or not value or isinstance(value[0], list):
-            what = "an empty list" if value == [] else "a list of lists" if isinstance(value, list) else type_name(value)
+            what = (
+                "an empty list" if value == [] else "a list of lists" if isinstance(value, list) else type_name(value)
+            )
             raise self.fail(fld, f"is {what}, expected a list of numbers (one per column of W_{fld[-1]})")
         row = self.matrix([value], fld)
         return row
@@ -303,7 +305,9 @@ class _Validator(VariantChecks):
         for name, row in rows.items():
             w = getattr(inputs, f"W_{name[-1]}", None)
             if w is None:
-                why = "Q, K, V are given directly" if isinstance(inputs, GivenQKV) else f"weights.W_{name[-1]} is missing"
+                why = (
+                    "Q, K, V are given directly" if isinstance(inputs, GivenQKV) else f"weights.W_{name[-1]} is missing"
+                )
                 raise self.fail(f"weights.{name}", f"is given, but {why}; expected a bias only with its weight matrix")
             if row.shape[1] != w.shape[1]:
                 raise self.fail(

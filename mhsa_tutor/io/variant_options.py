@@ -27,7 +27,8 @@ class VariantOptions:
     """The variant options of ``random`` and ``new`` (None: not given; the plain Transformer).
 
     ``rope`` switches on RoPE (base 10000, "half" pairing); ``window`` goes with
-    mask "sliding"; ``kv_heads`` makes the query heads share key/value heads.
+    mask "sliding"; ``kv_heads`` makes the query heads share key/value heads;
+    ``bias_terms`` draws the projection biases b_Q, b_K, b_V, b_O (not ALiBi's ``bias``).
     """
 
     positions: str | None = None
@@ -35,6 +36,7 @@ class VariantOptions:
     bias: str | None = None
     window: int | None = None
     kv_heads: int | None = None
+    bias_terms: bool | None = None
 
     def given(self) -> dict[str, object]:
         """The options given, by their option names (for "only for the random scenario")."""
@@ -44,6 +46,7 @@ class VariantOptions:
             "bias": self.bias,
             "window": self.window,
             "kv-heads": self.kv_heads,
+            "bias-terms": self.bias_terms or None,
         }
         return {k: v for k, v in named.items() if v is not None}
 
@@ -85,8 +88,8 @@ class VariantOptions:
 
     def flags(self) -> str:
         """The options as they are typed, e.g. `` --rope --kv-heads 1``."""
-        out = "".join(f" --{k} {v}" for k, v in self.given().items() if k != "rope")
-        return (" --rope" if self.rope else "") + out
+        out = "".join(f" --{k} {v}" for k, v in self.given().items() if k not in ("rope", "bias-terms"))
+        return (" --rope" if self.rope else "") + out + (" --bias-terms" if self.bias_terms else "")
 
 
 #: No variant option given: the plain Transformer.

@@ -589,6 +589,7 @@ UI: dict[str, str] = {
     "quiz_ask_concat": (
         "Which number is {label}, column {n} of the concatenated heads? (Each head gives d_v = {dv} of the columns.)"
     ),
+    "quiz_ask_plus_bias": " Then add the bias {bias}[{n}].",
     "quiz_ask_output": "Compute the output {label}: row '{row}' of the concatenated heads times column {n} of W_O.",
     "quiz_prompt": "answer (q to stop) >",
     "quiz_not_number": "{text!r} is not a number; type a number such as 0.77, or q to stop.",
@@ -607,6 +608,7 @@ UI: dict[str, str] = {
     "slip_transposed": "Your {got} is K·Qᵀ, the cell [{col}, {row}]: the scores are Q·Kᵀ, query '{row}' along the row, key '{col}' down the column.",
     "slip_other_head": "Your {got} uses head {other}'s columns: head {h} takes columns {c0}–{c1}.",
     "slip_added": "Your {got} adds the heads' outputs: the heads are set side by side, so column {n} of Z is column {ch} of head {h} alone.",
+    "slip_no_bias": "Your {got} leaves out the bias: add {bias}[{n}] = {b} to the dot product, as every row of this column gets it.",
     "slip_no_wo": "Your {got} is the concatenated Z without W_O: multiply that row of Z by column {n} of W_O.",
     "slip_exact": (
         "Your {got} is the exact value, but this scenario rounds the {stage_name} values by hand (decimals "
@@ -663,6 +665,7 @@ UI: dict[str, str] = {
     "new_bias": '"alibi": each head adds −m·|i − j| to its scaled scores (Press et al. 2022).',
     "new_kv_heads": "Key/value heads G = {G}: W_K and W_V have G·d_k = {gk} columns; query heads share them in order.",
     "new_rope": 'RoPE (Su et al. 2021): Q and K of each head are rotated by their positions; style "half" or "interleaved".',
+    "new_bias_term": "{name}: the bias added to every row of the product with {w}, one value per column ({n}).",
     "new_P": "P: the learned position of each token, T × d_model = {T} × {d}; the projections use X + P.",
     "new_X": "X: one row per token, d_model numbers each: T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",

@@ -7,7 +7,7 @@ other scale, no mask, the source's hand rounding or none), the value comes
 from the engine run on that variant (``dataclasses.replace`` of the
 scenario); otherwise it is computed with NumPy from the trace's own arrays
 (the transposed cell, another head's columns, a softmax down the columns,
-the heads added, W_O left out). Nothing here is typed in: each value is what
+the heads added, W_O or a bias left out). Nothing here is typed in: each value is what
 the mistake really gives on this scenario. Each ``Slip`` carries the numbers
 its explanation quotes (``facts``); the words are in the string catalogues
 (``slip_<kind>``) and ``quiz`` picks them.
@@ -43,6 +43,7 @@ CATALOGUE: tuple[str, ...] = (
     "transposed",
     "other_head",
     "added",
+    "no_bias",
     "no_wo",
     "exact",
     "rounded",
@@ -319,6 +320,17 @@ class Catalogue:
             return None
         return float(z[cell.row, cell.col]), {}
 
+    def _no_bias(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        """The bias left out of a projection or the output: x·W[:, j] without + b[j]."""
+        bias = {"projections": f"b_{cell.matrix}", "output": "b_O"}.get(cell.stage)
+        if bias is None or bias not in self.scn.biases:
+            return None
+        b = float(self.trace.find("params").matrices[bias].values[0, cell.col])
+        value = _value(self.trace, cell)
+        if value is None or b == 0:
+            return None
+        return value - b, {"bias": bias, "b": b}
+
     def _downstream(self, cell: Cell, weights: Callable[[int], Array]) -> float | None:
         """A later cell (head output, concat, output) recomputed from other weights, with this trace's V and W_O."""
         info = self.trace.info
@@ -331,5 +343,8 @@ class Catalogue:
         z = np.hstack(heads)
         if cell.stage == "concat":
             return float(z[cell.row, cell.col])
-        w = self.trace.find("params").matrices["W_O"].values if self.scn.W_O is not None else None
-        return float((z @ w)[cell.row, cell.col]) if w is not None else None
+        if self.scn.W_O is None:
+            return None
+        params = self.trace.find("params").matrices
+        o = z @ params["W_O"].values + (params["b_O"].values if "b_O" in params else 0.0)  # (T, d_out)
+        return float(o[cell.row, cell.col])

@@ -51,7 +51,8 @@ def givens(trace: Trace, q: Question) -> list[str]:
         src, s = (inputs["memory"], "m") if cross else (xs, "x")
         w = trace.find("params").matrices[f"W_{q.matrix}"].values
         tok = (keys if cross else toks)[q.row]
-        return [f"{s}_{tok} = {_vec(src.values[q.row])}", f"W_{q.matrix}[:, {q.col + 1}] = {_vec(w[:, q.col])}"]
+        lines = [f"{s}_{tok} = {_vec(src.values[q.row])}", f"W_{q.matrix}[:, {q.col + 1}] = {_vec(w[:, q.col])}"]
+        return lines + _bias_given(trace, f"b_{q.matrix}", q.col)
     if q.stage == "positions":
         return _position_givens(trace, q)
     assert q.stage in ("concat", "output") or h is not None
@@ -93,7 +94,15 @@ def givens(trace: Trace, q: Question) -> list[str]:
         ]
     z = trace.find("concat").matrices["Z"].values[q.row]
     w = trace.find("params").matrices["W_O"].values[:, q.col]
-    return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}"]
+    return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}", *_bias_given(trace, "b_O", q.col)]
+
+
+def _bias_given(trace: Trace, name: str, col: int) -> list[str]:
+    """``b_Q[2] = 0.5`` when the scenario gives that bias, else nothing."""
+    params = trace.find("params").matrices
+    if name not in params:
+        return []
+    return [f"{name}[{col + 1}] = {num(float(params[name].values[0, col]), PRECISION)}"]
 
 
 def _projected_x(trace: Trace) -> Matrix:
@@ -148,7 +157,9 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
         "h": q.head,
         "dv": info.d_v,
     }
-    return ui(lang)[f"quiz_ask_{q.stage}"].format(**fields)
+    bias = {"projections": f"b_{q.matrix}", "output": "b_O"}.get(q.stage, "")
+    extra = ui(lang)["quiz_ask_plus_bias"].format(bias=bias, n=q.col + 1) if bias in info.biases else ""
+    return ui(lang)[f"quiz_ask_{q.stage}"].format(**fields) + extra
 
 
 def where(q: Question, lang: str) -> str:
