@@ -17,6 +17,7 @@ from mhsa_tutor.core.scenario import Scenario
 from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.io.generate import build_random
 from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.io.variant_options import VariantOptions
 from mhsa_tutor.teach.mistakes import CATALOGUE, Catalogue, Cell
 from mhsa_tutor.teach.quiz import ASKABLE, Question, is_right, matching_slip, parse_answer
 from mhsa_tutor.teach.quiz_text import diagnose
@@ -30,6 +31,9 @@ def _scenarios() -> dict[str, Scenario]:
     out["random_causal_sqrt_t"] = replace(causal, scale="sqrt_seq_len")
     out["random_rounded"] = replace(build_random(3, 4, 2, seed=7), rounding={"scaled": 1})
     out["random_normal"] = build_random(5, 6, 3, seed=1, values="normal", mask="causal")
+    biased = VariantOptions(bias_terms=True)  # projection biases: "no_bias" is named on these two
+    out["random_biases"] = build_random(3, 4, 2, seed=2, variants=biased)
+    out["random_biases_normal"] = build_random(4, 6, 3, seed=4, values="normal", mask="causal", variants=biased)
     return out
 
 

@@ -17,8 +17,10 @@ The variants (``scenario.Variants``; formulas in ``variants``): absolute
 positions are added to X before the projections (stage ``positions``); with
 G key/value heads, query head h uses key/value head ⌊(h−1)·G/H⌋ + 1, as
 ``enable_gqa=True`` does (``split`` holds the K and V it uses); RoPE rotates
-each head's Q and K by their positions (``rotary``); ALiBi adds −m_h·|i − j|
-to the scaled scores (``bias``); the mask rule (causal, sliding, custom) and
+each head's Q and K by their positions (``rotary``; partial rotary turns only
+the first N features); ALiBi adds −m_h·|i − j| to the scaled scores, or
+−(m_h/√d_k)·|i − j| when it is added before the scaling (Falcon), and a
+given bias B (T5) is added as it is (``bias``); the mask rule (causal, sliding, custom) and
 the key padding set scores to −∞ (``masked``; ``aux`` says which rule blocked
 each cell). A query row whose every key is blocked gives NaN weights and
 outputs, as ``nn.MultiheadAttention`` does: the finiteness check allows NaN
@@ -270,7 +272,7 @@ def _rope(scn: Scenario, Qh: Array, Kh: Array) -> tuple[Array, Array, dict[str, 
     rope = scn.variants.rope
     if rope is None:
         return None
-    theta = rope_theta(Qh.shape[-1], rope.base)  # (dk/2,)
+    theta = rope_theta(rope.dims or Qh.shape[-1], rope.base)  # (N/2,): N = dk, or the rotary dims
     ang_q = np.arange(Qh.shape[1])[:, None] * theta[None, :]  # (T, dk/2)
     ang_k = np.arange(Kh.shape[1])[:, None] * theta[None, :]  # (Tk, dk/2)
     aux = {
@@ -307,6 +309,16 @@ def _score_sizes(Q: Array, K: Array, S: Array) -> tuple[Blocked, Array]:
     return _screen(S)
 
 
+def _score_bias(scn: Scenario, slopes: tuple[float, ...], divisor: float, T: int, Tk: int) -> Array | None:
+    """The additive score bias B (H, T, Tk): ALiBi's −m_h·|i − j| (÷ the scale when added before it), or given."""
+    var = scn.variants
+    if var.bias == "given":
+        return var.B
+    if var.bias != "alibi":
+        return None
+    return _frozen(alibi_bias(np.array(slopes) / divisor, T, Tk))
+
+
 def _mask_facts(scn: Scenario, T: int, Tk: int) -> tuple[Blocked, Blocked, Blocked] | None:
     """(blocked by the mask rule, blocked by padding, either), each (T, Tk); None when nothing is masked."""
     var = scn.variants
@@ -333,7 +345,7 @@ def _rope_fact(scn: Scenario, q: Array, k: Array) -> tuple[int, int, float, floa
     if rope is None:
         return None
     i, j = q.shape[0] - 1, 0
-    theta = rope_theta(q.shape[-1], rope.base)
+    theta = rope_theta(rope.dims or q.shape[-1], rope.base)
     now, later = offset_demo(q[i], k[j], i, j, theta, rope.style)
     return i, j, now, later
 
@@ -402,7 +414,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         Qr, Kr = (rope[0], rope[1]) if rope is not None else (Qh, Kh)  # (H, T, dk), (H, Tk, dk)
         S = rec.rounded("scores", Qr @ Kr.transpose(0, 2, 1))  # (H, T, Tk)
         Sc = rec.rounded("scaled", S[0] / info.scale_divisor) if scn.scale != "none" else S  # (H, T, Tk)
-        B = alibi_bias(np.array(info.slopes), T, Tk) if var.bias == "alibi" else None  # (H, T, Tk)
+        B = _score_bias(scn, info.slopes, info.alibi_divisor, T, Tk)  # (H, T, Tk) or None
         Sb = _frozen(Sc[0] + B) if B is not None else Sc[0]  # (H, T, Tk)
         masks = _mask_facts(scn, T, Tk)
         blocked = masks[2] if masks is not None else None
@@ -458,7 +470,8 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
                 rec.add("scaled", n, {"S": _at(Sc, h)}, aux=aux, facts=StageFacts(row=row), check=False)
             if B is not None:
                 bias_mats = {"B": _none(_frozen(B[h])), "S": _none(Sb[h])}
-                bias_facts = StageFacts(slope=info.slopes[h])
+                slope = info.slopes[h] if info.slopes else None
+                bias_facts = StageFacts(slope=slope, variant=stagetext.bias_variant(info))
                 rec.add("bias", n, bias_mats, facts=bias_facts, check=not finite_Sb[h])
             if masks is not None:
                 mask_facts = StageFacts(variant=variant, dead_rows=dead_rows)

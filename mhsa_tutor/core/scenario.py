@@ -27,7 +27,7 @@ from mhsa_tutor.core.stages import STAGES, subscript
 Array = npt.NDArray[np.float64]
 Mask = Literal["none", "causal", "sliding", "custom"]
 Positions = Literal["none", "sinusoidal", "learned"]
-Bias = Literal["none", "alibi"]
+Bias = Literal["none", "alibi", "given"]
 RopeStyle = Literal["half", "interleaved"]
 Bools = npt.NDArray[np.bool_]
 Scale = Literal["sqrt_dk", "none", "sqrt_seq_len"]
@@ -132,11 +132,15 @@ class Rope:
     """Rotary position embedding (Su et al. 2021): ``base`` of the angles, and which features pair up.
 
     ``"half"`` pairs feature j with j + d_k/2 (GPT-NeoX, Hugging Face's ``rotate_half``);
-    ``"interleaved"`` pairs 2j with 2j + 1 (the paper, GPT-J).
+    ``"interleaved"`` pairs 2j with 2j + 1 (the paper, GPT-J). ``dims`` N (even):
+    partial rotary, only the first N features of each head turn, with
+    θ_j = base^(−2j/N); the other d_k − N pass unchanged (GPT-J's
+    ``rotary_dim``, GPT-NeoX's ``rotary_pct``).
     """
 
     base: float = 10000.0
     style: RopeStyle = "half"
+    dims: int | None = None  # rotate only the first ``dims`` features of each head (GPT-J, GPT-NeoX); None: all
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +149,13 @@ class Variants:
 
     ``positions``: absolute positions added to X (``P``, T × d_model, is given
     for ``"learned"`` and None otherwise). ``rope``: rotary embedding of Q and
-    K, or None. ``bias``: ALiBi's linear bias on the scaled scores.
+    K, or None. ``bias``: ALiBi's linear bias on the scaled scores, or
+    ``"given"``: a per-head additive score bias given as data in ``B``
+    (H × T × T_k, e.g. T5's learned relative position bias).
+    ``slopes``: ALiBi's slope of each head (None: Press et al.'s
+    2^(−8h/H)); ``alibi_before_scaling``: ALiBi is added to the raw scores
+    and scaled with them (Falcon), which the engine shows as the bias
+    −(m_h/divisor)·|i − j| added after the scaling.
     ``window``: the sliding window W (only with mask ``"sliding"``).
     ``blocked``: the custom mask (T × T_k, True = may not attend, as
     ``nn.MultiheadAttention``'s boolean attn_mask; only with mask
@@ -158,6 +168,9 @@ class Variants:
     P: Array | None = None
     rope: Rope | None = None
     bias: Bias = "none"
+    slopes: tuple[float, ...] | None = None
+    alibi_before_scaling: bool = False
+    B: Array | None = None
     window: int | None = None
     blocked: Bools | None = None
     padding: Bools | None = None

@@ -123,7 +123,7 @@ STAGES: tuple[StageSpec, ...] = (
         (_m("Q", "tokens", "dims"), _m("K", "keys", "dims")),
         False,
         r"(a, b) \mapsto (a\cos m\theta_j - b\sin m\theta_j,\; a\sin m\theta_j + b\cos m\theta_j),"
-        r"\quad \theta_j = $base^{-2j/$dk}",
+        r"\quad \theta_j = $base^{-2j/$rd}",
     ),
     StageSpec("scores", True, (_m("S", "tokens", "keys"),), True, r"S = Q_{$h} K_{$h}^{\top}"),
     StageSpec(
@@ -142,6 +142,13 @@ STAGES: tuple[StageSpec, ...] = (
         (_m("B", "tokens", "keys"), _m("S", "tokens", "keys")),
         False,
         r"B_{ij} = -m_{$h} \lvert i - j \rvert,\quad m_{$h} = $slope,\quad S \leftarrow S + B",
+        latex_by_variant=(
+            (
+                "alibi.before",
+                r"B_{ij} = -\frac{m_{$h}}{$div} \lvert i - j \rvert,\quad m_{$h} = $slope,\quad S \leftarrow S + B",
+            ),
+            ("given", r"S \leftarrow S + B_{$h},\quad B_{$h} \text{ given}"),
+        ),
     ),
     StageSpec(
         "masked",
@@ -180,7 +187,7 @@ ROUNDABLE_STAGES: tuple[str, ...] = tuple(s.id for s in STAGES if s.roundable)
 
 MASKS: tuple[str, ...] = ("none", "causal", "sliding", "custom")
 POSITIONS: tuple[str, ...] = ("none", "sinusoidal", "learned")
-BIASES: tuple[str, ...] = ("none", "alibi")
+BIASES: tuple[str, ...] = ("none", "alibi", "given")
 ROPE_STYLES: tuple[str, ...] = ("half", "interleaved")
 SCALES: tuple[str, ...] = ("sqrt_dk", "none", "sqrt_seq_len")
 

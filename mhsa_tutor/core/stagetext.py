@@ -45,6 +45,9 @@ def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]
         "slope": f"{info.slopes[h - 1]:g}" if info.slopes else "",
         "window": info.window if info.window is not None else 0,
         "dk": info.d_k,
+        "rd": info.rope_dims or info.d_k,
+        "rd1": column_range((info.rope_dims or info.d_k) + 1, info.d_k),
+        "div": {"sqrt_dk": f"√{info.d_k}", "sqrt_seq_len": f"√{len(info.key_tokens)}"}.get(info.scale, "1"),
         "dv": info.d_v,
         "Tk": len(info.key_tokens),
         "m": "M" if info.cross else "X",
@@ -65,6 +68,10 @@ def formula_key(stage_id: str, info: ScenarioInfo) -> str:
         return f"scaled.{info.scale}"
     if stage_id == "positions":
         return f"positions.{info.positions}"
+    if stage_id == "bias" and bias_variant(info):
+        return f"bias.{bias_variant(info)}"
+    if stage_id == "rotary" and info.rope_dims is not None and info.rope_dims < info.d_k:
+        return "rotary.partial"
     if stage_id == "masked":
         key = "masked" if info.mask == "causal" else f"masked.{info.mask}"
         return key + (".padding" if info.padding is not None else "")
@@ -79,6 +86,17 @@ def latex_variant(stage_id: str, info: ScenarioInfo) -> str:
         return "" if info.mask == "causal" else info.mask
     if stage_id == "split" and info.groups != info.heads:
         return "gqa"
+    if stage_id == "bias":
+        return {"before": "alibi.before", "given": "given"}.get(bias_variant(info), "")
+    return ""
+
+
+def bias_variant(info: ScenarioInfo) -> str:
+    """Which kind of score bias: ``"given"`` (data, T5), ``"before"`` (ALiBi before the scaling, Falcon) or ""."""
+    if info.bias == "given":
+        return "given"
+    if info.bias == "alibi" and info.alibi_before_scaling and info.scale != "none":
+        return "before"
     return ""
 
 
@@ -115,8 +133,13 @@ def variants_text(info: ScenarioInfo, lang: str = "en") -> str:
         parts.append(u["var_positions"].format(v=u[f"list_positions_{info.positions}"]))
     if info.rope_style is not None:
         parts.append(u["var_rope"].format(style=info.rope_style, base=f"{info.rope_base:g}"))
-    if info.bias != "none":
-        parts.append(u["var_alibi"].format(m=", ".join(f"{m:g}" for m in info.slopes)))
+    if info.bias == "alibi":
+        key = "var_alibi_before" if info.alibi_before_scaling else "var_alibi"
+        parts.append(u[key].format(m=", ".join(f"{m:g}" for m in info.slopes)))
+    elif info.bias == "given":
+        parts.append(u["var_bias_given"])
+    if info.rope_dims is not None:
+        parts.append(u["var_rope_dims"].format(n=info.rope_dims))
     if info.window is not None:
         parts.append(u["var_window"].format(w=info.window))
     if info.groups != info.heads:

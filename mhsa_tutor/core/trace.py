@@ -117,6 +117,11 @@ class Verdict:
     ok: bool
 
 
+def _slopes(given: tuple[float, ...] | None, heads: int) -> tuple[float, ...]:
+    """ALiBi's slopes: those the scenario gives, else Press et al.'s for this many heads."""
+    return given if given is not None else tuple(float(m) for m in alibi_slopes(heads))
+
+
 @dataclass(frozen=True)
 class ScenarioInfo:
     """The facts about the scenario that every view of a trace needs."""
@@ -152,6 +157,14 @@ class ScenarioInfo:
     kv_heads: int = 0
     slopes: tuple[float, ...] = ()
     biases: tuple[str, ...] = ()
+    rope_dims: int | None = None
+    alibi_before_scaling: bool = False
+    alibi_slopes_given: bool = False
+
+    @property
+    def alibi_divisor(self) -> float:
+        """What ALiBi's bias is divided by: the scale's divisor when it is added before the scaling, else 1."""
+        return self.scale_divisor if self.alibi_before_scaling else 1.0
 
     @property
     def groups(self) -> int:
@@ -216,8 +229,11 @@ class ScenarioInfo:
             window=var.window,
             padding=tuple(bool(b) for b in var.padding) if var.padding is not None else None,
             kv_heads=scn.kv_heads,
-            slopes=tuple(float(m) for m in alibi_slopes(scn.heads)) if var.bias == "alibi" else (),
+            slopes=_slopes(var.slopes, scn.heads) if var.bias == "alibi" else (),
             biases=tuple(scn.biases),
+            rope_dims=var.rope.dims if var.rope is not None else None,
+            alibi_before_scaling=var.alibi_before_scaling,
+            alibi_slopes_given=var.slopes is not None,
         )
 
     @staticmethod

@@ -58,11 +58,14 @@ def rope_pairs(d: int, style: str) -> tuple[Ints, Ints]:
 
 
 def rotate(x: Array, angles: Array, style: str) -> Array:
-    """Rotate the pairs of every row of x (…, n, d) by its angles (n, d/2): (a, b) → (a·cos − b·sin, a·sin + b·cos)."""
-    first, second = rope_pairs(x.shape[-1], style)
-    cos, sin = np.cos(angles), np.sin(angles)  # (n, d/2)
+    """Rotate the pairs of every row of x (…, n, d) by its angles (n, N/2): (a, b) → (a·cos − b·sin, a·sin + b·cos).
+
+    Only the first N = 2·(number of angles) features turn (partial rotary, N ≤ d); the rest are copied.
+    """
+    first, second = rope_pairs(2 * angles.shape[-1], style)
+    cos, sin = np.cos(angles), np.sin(angles)  # (n, N/2)
     a, b = x[..., first], x[..., second]
-    out = np.empty_like(x)
+    out = x.copy()
     out[..., first] = a * cos - b * sin
     out[..., second] = a * sin + b * cos
     return out

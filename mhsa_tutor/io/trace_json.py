@@ -24,10 +24,18 @@ SCHEMA = "mhsa-tutor/trace@1"
 
 
 class RopeJSON(TypedDict):
-    """``trace["scenario"]["rope"]``, present only when the scenario uses RoPE."""
+    """``trace["scenario"]["rope"]``, present only when the scenario uses RoPE; ``dims`` only for partial rotary."""
 
     base: float
     style: str
+    dims: NotRequired[int]
+
+
+class AlibiJSON(TypedDict):
+    """``trace["scenario"]["alibi"]``: ALiBi's slopes and where it is added (only with bias "alibi")."""
+
+    slopes: list[float]
+    before_scaling: bool
 
 
 class ScenarioJSON(TypedDict, total=False):
@@ -49,6 +57,7 @@ class ScenarioJSON(TypedDict, total=False):
     positions: str
     rope: RopeJSON
     bias: str
+    alibi: AlibiJSON
     window: int
     padding: list[bool]
     kv_heads: int
@@ -126,8 +135,12 @@ def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
         out["positions"] = info.positions
     if info.rope_style is not None and info.rope_base is not None:
         out["rope"] = {"base": info.rope_base, "style": info.rope_style}
+        if info.rope_dims is not None:
+            out["rope"]["dims"] = info.rope_dims
     if info.bias != "none":
         out["bias"] = info.bias
+    if info.bias == "alibi":
+        out["alibi"] = {"slopes": list(info.slopes), "before_scaling": info.alibi_before_scaling}
     if info.window is not None:
         out["window"] = info.window
     if info.padding is not None:
@@ -220,8 +233,11 @@ def from_dict(data: TraceJSON) -> Trace:
         window=sc.get("window"),
         padding=tuple(sc["padding"]) if "padding" in sc else None,
         kv_heads=sc.get("kv_heads", sc["heads"]),
-        slopes=tuple(float(m) for m in alibi_slopes(sc["heads"])) if sc.get("bias") == "alibi" else (),
+        slopes=_slopes_of(sc),
         biases=tuple(sc.get("biases", ())),
+        rope_dims=sc["rope"].get("dims") if "rope" in sc else None,
+        alibi_before_scaling=sc["alibi"]["before_scaling"] if "alibi" in sc else False,
+        alibi_slopes_given="alibi" in sc and tuple(sc["alibi"]["slopes"]) != _slopes_of({**sc, "alibi": None}),
     )
     stages = []
     for st in data["stages"]:
@@ -235,6 +251,18 @@ def from_dict(data: TraceJSON) -> Trace:
             mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
     return Trace(info, tuple(stages), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
+
+
+def _slopes_of(sc: ScenarioJSON | dict[str, object]) -> tuple[float, ...]:
+    """ALiBi's slopes of a JSON scenario block: its ``alibi.slopes``, else the paper's for its heads."""
+    if sc.get("bias") != "alibi":
+        return ()
+    alibi = sc.get("alibi")
+    if isinstance(alibi, dict):
+        return tuple(float(m) for m in alibi["slopes"])
+    heads = sc["heads"]
+    assert isinstance(heads, int)
+    return tuple(float(m) for m in alibi_slopes(heads))
 
 
 def _array(rows: list[list[float | str]]) -> Array:

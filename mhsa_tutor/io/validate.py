@@ -20,9 +20,10 @@ Format (a contract, see README "Scenario format")::
     window = W                    # mask = "sliding" only
     scale = "sqrt_dk" | "none" | "sqrt_seq_len"   # default "sqrt_dk"
     positions = "none" | "sinusoidal" | "learned" # default "none"; only with X
-    bias = "none" | "alibi"       # default "none"
+    bias = "none" | "alibi" | "given"   # default "none"; "given": input.B, heads × tokens × key tokens
+    [alibi]    slopes (one per head), before_scaling (Falcon)   (bias = "alibi" only)
     kv_heads = G                  # default heads; G divides heads (GQA/MQA)
-    [rope]     base, style = "half" | "interleaved"
+    [rope]     base, style = "half" | "interleaved", dims (partial rotary: the first N features)
     [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X; W_O alone also with Q, K, V)
                optional b_Q, b_K, b_V, b_O: one value per column of the matching W
@@ -77,13 +78,14 @@ _TOP_KEYS = (
     "window",
     "kv_heads",
     "rope",
+    "alibi",
     "input",
     "weights",
     "rounding",
     "expected",
 )
-_INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "blocked", "padding")
-_NOT_MATRICES = ("P", "blocked", "padding")  # checked with the variants
+_INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "B", "blocked", "padding")
+_NOT_MATRICES = ("P", "B", "blocked", "padding")  # checked with the variants
 _WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O", *BIAS_NAMES)
 _CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko", "printed")
 

@@ -19,7 +19,8 @@ from mhsa_tutor.core.scenario import Array, Bias, Bools, Positions, Rope, RopeSt
 from mhsa_tutor.core.stages import BIASES, POSITIONS, ROPE_STYLES
 from mhsa_tutor.io.validate_fields import FieldChecks, type_name
 
-_ROPE_KEYS = ("base", "style")
+_ROPE_KEYS = ("base", "style", "dims")
+_ALIBI_KEYS = ("slopes", "before_scaling")
 
 
 class VariantChecks(FieldChecks):
@@ -67,6 +68,8 @@ class VariantChecks(FieldChecks):
             raise self.fail("input.P", 'is missing; positions = "learned" needs P (tokens × d_model)')
 
         bias = self.choice(data, "bias", BIASES)
+        slopes, before = self.alibi(data, bias, heads)
+        B = self.score_bias(inp, bias, heads, T, Tk)
         rope = self.rope(data, d_k)
         window = self.window(data, mask)
         if mask in ("causal", "sliding") and cross:
@@ -90,11 +93,55 @@ class VariantChecks(FieldChecks):
             P=P,
             rope=rope,
             bias=cast(Bias, bias),
+            slopes=slopes,
+            alibi_before_scaling=before,
+            B=B,
             window=window,
             blocked=blocked,
             padding=padding,
             kv_heads=kv_heads if kv_heads != heads else None,
         )
+
+    def alibi(self, data: Mapping[str, Any], bias: str, heads: int) -> tuple[tuple[float, ...] | None, bool]:
+        """The [alibi] table: (slopes, one per head, or None for the paper's; added before the scaling)."""
+        if "alibi" not in data:
+            return None, False
+        if bias != "alibi":
+            raise self.fail("alibi", 'is given, but bias is not "alibi"; expected bias = "alibi"')
+        table = self.table(data, "alibi")
+        self.known_keys(table, _ALIBI_KEYS, "alibi.")
+        slopes: tuple[float, ...] | None = None
+        if "slopes" in table:
+            value = table["slopes"]
+            if not isinstance(value, list) or len(value) != heads:
+                got = f"{len(value)} values" if isinstance(value, list) else type_name(value)
+                raise self.fail("alibi.slopes", f"is {got}, expected {heads} numbers (one slope per head)")
+            slopes = tuple(self.number(x, f"alibi.slopes[{i + 1}]") for i, x in enumerate(value))
+        before = table.get("before_scaling", False)
+        if not isinstance(before, bool):
+            raise self.fail("alibi.before_scaling", f"is {type_name(before)}, expected true or false")
+        return slopes, before
+
+    def score_bias(self, inp: Mapping[str, Any], bias: str, heads: int, T: int, Tk: int) -> Array | None:
+        """``input.B``, heads × tokens × key tokens, given exactly when bias is "given"."""
+        if "B" not in inp:
+            if bias == "given":
+                raise self.fail("input.B", 'is missing; bias = "given" needs B (heads × tokens × key tokens)')
+            return None
+        if bias != "given":
+            raise self.fail("input.B", 'is given, but bias is not "given"; expected bias = "given"')
+        value = inp["B"]
+        if not isinstance(value, list) or len(value) != heads:
+            got = f"{len(value)} matrices" if isinstance(value, list) else type_name(value)
+            raise self.fail("input.B", f"is {got}, expected {heads} matrices (one per head, tokens × key tokens)")
+        per_head = []
+        for h, m in enumerate(value):
+            arr = self.matrix(m, f"input.B[{h + 1}]")
+            self.expect_shape(arr, f"input.B[{h + 1}]", T, Tk, "tokens × key tokens")
+            per_head.append(arr)
+        out: Array = np.stack(per_head)  # (H, T, Tk)
+        out.flags.writeable = False
+        return out
 
     def rope(self, data: Mapping[str, Any], d_k: int) -> Rope | None:
         """The [rope] table, or None; RoPE needs an even d_k."""
@@ -112,9 +159,14 @@ class VariantChecks(FieldChecks):
             base = self.number(table["base"], "rope.base")
             if base <= 1.0:
                 raise self.fail("rope.base", f"is {table['base']}, expected a number greater than 1")
-        if d_k % 2:
+        dims: int | None = None
+        if "dims" in table:
+            dims = self.integer(table["dims"], "rope.dims", low=2, high=max(d_k, 2))
+            if dims % 2:
+                raise self.fail("rope.dims", f"is {dims}, expected an even number (features are rotated in pairs)")
+        elif d_k % 2:
             raise self.fail("rope", f"needs an even d_k (features are rotated in pairs), but d_k = {d_k}")
-        return Rope(base=base, style=cast(RopeStyle, style))
+        return Rope(base=base, style=cast(RopeStyle, style), dims=dims)
 
     def window(self, data: Mapping[str, Any], mask: str) -> int | None:
         """``window`` W >= 1, given exactly when mask is "sliding"."""

@@ -71,7 +71,9 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         NoteSpec("split.narration.always", "narration", "no_gqa"),
         *_notes("split", ("narration", "gqa"), ("narration", "from_x_multi")),
     ),
-    "rotary": _notes("rotary", ("narration", "always"), ("narration", "rope_offset"), ("pitfall", "always")),
+    "rotary": _notes(
+        "rotary", ("narration", "always"), ("narration", "partial"), ("narration", "rope_offset"), ("pitfall", "always")
+    ),
     "scores": _notes(
         "scores",
         ("narration", "always"),
@@ -89,7 +91,13 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("pitfall", "codingopera"),
         ("pitfall", "dk_not_dmodel"),
     ),
-    "bias": _notes("bias", ("narration", "always"), ("pitfall", "always")),
+    # "bias.narration.always" and "bias.pitfall.always" keep their keys: they are ALiBi's, said under "alibi"
+    # (the pitfall only with the paper's slopes added after the scaling)
+    "bias": (
+        NoteSpec("bias.narration.always", "narration", "alibi"),
+        *_notes("bias", ("narration", "slopes_given"), ("narration", "before"), ("narration", "given")),
+        NoteSpec("bias.pitfall.always", "pitfall", "alibi_paper"),
+    ),
     # the causal mask's narration keeps its catalogue key "masked.narration.always"; it is said only under "causal"
     "masked": (
         NoteSpec("masked.narration.always", "narration", "causal"),

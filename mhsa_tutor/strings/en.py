@@ -13,6 +13,8 @@ TITLES: dict[str, str] = {
     "rotary": "Head {h}: rotary positions (RoPE) on Q and K",
     "scores": "Head {h}: scores, every query against every key",
     "scaled": "Head {h}: scaled scores",
+    "bias.given": "Head {h}: score bias (given)",
+    "bias.before": "Head {h}: ALiBi distance bias, added before the scaling",
     "bias": "Head {h}: ALiBi distance bias",
     "masked": "Head {h}: causal mask",
     "masked.causal.padding": "Head {h}: causal mask and padding",
@@ -40,6 +42,12 @@ FORMULAS: dict[str, str] = {
     "scores": "S = Q{sub} K{sub}ᵀ",
     "scaled.sqrt_dk": "S / √d_k = S / √{dk}",
     "scaled.sqrt_seq_len": "S / √T = S / √{Tk}",
+    "bias.before": "S ← S + B,  B_ij = −(m/{div})·|i − j|,  m = {slope}",
+    "bias.given": "S ← S + B{sub},  B{sub} given",
+    "rotary.partial": (
+        "features 1–{rd} of {dk}: (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
+        "  m = position; features {rd1} unchanged"
+    ),
     "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "S_ij = −∞ where j > i (no looking ahead)",
     "masked.padding": "S_ij = −∞ where j > i or key j is padding",
@@ -154,7 +162,12 @@ NOTES: dict[str, str] = {
     "rotary.narration.always": (
         "RoPE (Su et al. 2021) puts the position into q and k by turning them: each pair of features (the "
         "{style} pairing) is rotated by the angle m·θ_j, where m is the token's position counted from 0 (m = 0 for position 1) "
-        "and θ_j = {base}^(−2j/{d_k}). V is not rotated. The scores below use the rotated Q and K."
+        "and θ_j = {base}^(−2j/{rd}). V is not rotated. The scores below use the rotated Q and K."
+    ),
+    "rotary.narration.partial": (
+        "Partial rotary: only the first {rd} of the {d_k} features of each head are rotated (GPT-J's rotary_dim, "
+        "GPT-NeoX's rotary_pct); features {rd1} pass unchanged, so they carry no position and their part "
+        "of q·k is the same wherever the tokens stand."
     ),
     "rotary.narration.rope_offset": (
         "Why it works: a rotation by m·θ dotted with a rotation by n·θ depends only on m − n. Here q of "
@@ -221,6 +234,24 @@ NOTES: dict[str, str] = {
         "ALiBi (Press et al. 2022) adds no positions to the input. Instead each head adds −m·|i − j| to its "
         "scaled scores: the farther key j is from query i, the lower its score. This head's slope is m = "
         "{slope}; the heads' slopes are {slopes}, so some heads look far and some near."
+    ),
+    "bias.narration.slopes_given": (
+        "The slopes here are the scenario's own ({slopes}), not the paper's 2^(−8h/H): a model may set them "
+        "differently, and the bias is only as far-reaching as its slopes."
+    ),
+    "bias.narration.before": (
+        "ALiBi (Press et al. 2022) lowers the score of a key by its distance, −m·|i − j|; this head's slope is "
+        "m = {slope} (the heads': {slopes}). Here it is added to the raw scores q·k before they are divided by "
+        "{div}, as Falcon does; the "
+        "division then scales the bias too: (S + B′)/{div} = S/{div} + B′/{div} with B′_ij = −m·|i − j|. So it is "
+        "shown after the scaling as B = −(m/{div})·|i − j|: the same numbers the model adds. (Bloom adds m·j "
+        "instead, which differs from −m·|i − j| by the same number in each causal row, so its weights are the same.)"
+    ),
+    "bias.narration.given": (
+        "This bias B is given as data, one {T} × {Tk} matrix per head, and added to the scores as it is. T5 "
+        "learns one number per head for each bucket of the relative distance j − i and adds it here (and does "
+        "not scale its scores); no formula makes these numbers, training did. Near-diagonal cells larger than "
+        "the rest make a head look near."
     ),
     "bias.pitfall.always": (
         "Pitfall: the slopes are fixed, not learned: 2^(−8h/H) for H heads (a power of 2), and for other "
@@ -382,6 +413,9 @@ UI: dict[str, str] = {
     "var_positions": "positions = {v}",
     "var_rope": "rope = {style} (base {base})",
     "var_alibi": "bias = alibi (m = {m})",
+    "var_alibi_before": "bias = alibi (m = {m}, added before the scaling)",
+    "var_bias_given": "bias = given (input.B)",
+    "var_rope_dims": "rotary dims = {n}",
     "var_window": "window = {w}",
     "var_kv_heads": "kv_heads = {g}",
     "var_padding": "padding: {keys}",
@@ -547,6 +581,9 @@ UI: dict[str, str] = {
         "{name} of '{row}' is at position {pos}, so m = {m} (RoPE counts from 0); feature {c} pairs with feature {o} ({style} pairing, pair "
         "j = {pj}), turned by the angle m·θ_j = {m} × {theta} {angle} rad."
     ),
+    "ex_bias_before": "This head's slope is m = {m}, divided by {div} with the scores; '{row}' is position {i} and '{col}' position {j}: |i − j| = {d}.",
+    "ex_bias_given": "B is given (the scenario's input.B), not computed: head {h}, row '{row}', column '{col}'.",
+    "ex_rot_pass": "Feature {c} is beyond the {rd} rotated features (partial rotary): it passes unchanged.",
     "ex_bias": "This head's slope is m = {m}; '{row}' is position {i} and '{col}' position {j}: |i − j| = {d}.",
     "ex_dead_row": (
         "Every key of row '{row}' is blocked, so every score is −∞: each e^−∞ is 0, the sum is 0, and 0/0 is NaN "
@@ -580,6 +617,7 @@ UI: dict[str, str] = {
     "quiz_ask_scaled": "Scale the score: compute {label}.",
     "quiz_ask_rotary": "Rotate by position: compute {label}, using the angle and the paired feature given.",
     "quiz_ask_bias": "Add ALiBi's distance bias: compute {label}.",
+    "quiz_ask_bias_given": "Add the given score bias: compute {label}.",
     "quiz_ask_softmax": (
         "Compute the attention weight {label}: the softmax of row '{row}' of the scores, at key '{col}'."
     ),

@@ -13,6 +13,8 @@ TITLES: dict[str, str] = {
     "rotary": "헤드 {h}: Q와 K에 회전 위치 임베딩(RoPE) 적용",
     "scores": "헤드 {h}: 점수, 모든 쿼리와 모든 키의 내적",
     "scaled": "헤드 {h}: 점수 스케일링",
+    "bias.given": "헤드 {h}: 점수 편향(주어진 값)",
+    "bias.before": "헤드 {h}: 스케일링 전에 더하는 ALiBi 거리 편향",
     "bias": "헤드 {h}: ALiBi 거리 편향",
     "masked": "헤드 {h}: 인과 마스킹",
     "masked.causal.padding": "헤드 {h}: 인과 마스킹과 패딩",
@@ -40,6 +42,12 @@ FORMULAS: dict[str, str] = {
     "scores": "S = Q{sub} K{sub}ᵀ",
     "scaled.sqrt_dk": "S / √d_k = S / √{dk}",
     "scaled.sqrt_seq_len": "S / √T = S / √{Tk}",
+    "bias.before": "S ← S + B,  B_ij = −(m/{div})·|i − j|,  m = {slope}",
+    "bias.given": "S ← S + B{sub},  B{sub}는 주어진 값",
+    "rotary.partial": (
+        "특징 1–{rd} (전체 {dk}개 중): (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
+        "  m = 위치; 특징 {rd1}는 그대로"
+    ),
     "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "j > i인 곳의 S_ij = −∞ (뒤의 토큰을 미리 보지 않음)",
     "masked.padding": "j > i이거나 키 j가 패딩인 곳의 S_ij = −∞",
@@ -140,7 +148,11 @@ NOTES: dict[str, str] = {
     ),
     "rotary.narration.always": (
         "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특징 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 0부터 센 토큰의 위치(위치 1이면 "
-        "m = 0)이고 θ_j = {base}^(−2j/{d_k})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
+        "m = 0)이고 θ_j = {base}^(−2j/{rd})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
+    ),
+    "rotary.narration.partial": (
+        "부분 회전: 각 헤드의 특징 {d_k}개 중 앞의 {rd}개만 회전합니다(GPT-J의 rotary_dim, GPT-NeoX의 rotary_pct). "
+        "특징 {rd1}는 그대로 지나가므로 위치 정보가 없고, q·k 중 그 부분은 토큰이 어디에 있든 같습니다."
     ),
     "rotary.narration.rope_offset": (
         "회전이 위치를 알려 주는 원리: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 '{qi}'의 q(m = {i})와 "
@@ -196,6 +208,22 @@ NOTES: dict[str, str] = {
     "bias.narration.always": (
         "ALiBi(Press et al. 2022)는 입력에 위치를 더하지 않습니다. 대신 각 헤드가 스케일링한 점수에 −m·|i − j|를 더합니다. 키 j가 쿼리 i에서 멀수록 점수가 "
         "낮아집니다. 이 헤드의 기울기는 m = {slope}이고, 헤드들의 기울기는 {slopes}입니다. 멀리 보는 헤드와 가까이 보는 헤드가 생깁니다."
+    ),
+    "bias.narration.slopes_given": (
+        "여기의 기울기는 논문의 2^(−8h/H)가 아니라 시나리오가 정한 값({slopes})입니다. 모델마다 다르게 정할 수 있고, 편향이 "
+        "얼마나 멀리까지 미치는지는 기울기에 달려 있습니다."
+    ),
+    "bias.narration.before": (
+        "ALiBi(Press et al. 2022)는 키의 점수를 거리만큼 낮춥니다: −m·|i − j|. 이 헤드의 기울기는 m = {slope}입니다"
+        "(헤드들의 기울기: {slopes}). 여기서는 Falcon처럼 ALiBi를 스케일링(÷{div}) 전의 점수 q·k에 더합니다. 그러면 나눗셈이 편향까지 줄입니다: "
+        "B′_ij = −m·|i − j|일 때 (S + B′)/{div} = S/{div} + B′/{div}. 그래서 스케일링 뒤에 B = −(m/{div})·|i − j|로 "
+        "보여 줍니다. 모델이 더하는 값과 같은 수입니다. (Bloom은 대신 m·j를 더하는데, 이는 인과 마스크의 각 행에서 "
+        "−m·|i − j|와 같은 수만큼만 달라서 가중치는 같습니다.)"
+    ),
+    "bias.narration.given": (
+        "이 편향 B는 데이터로 주어집니다. 헤드마다 {T} × {Tk} 행렬 하나이며, 점수에 그대로 더합니다. T5는 헤드마다 "
+        "상대 거리 j − i의 구간별로 수 하나를 학습해 여기에 더합니다(T5는 점수를 스케일링하지도 않습니다). 이 수들은 "
+        "공식이 아니라 학습으로 정해졌습니다. 대각선 가까운 칸이 나머지보다 크면 그 헤드는 가까운 토큰을 봅니다."
     ),
     "bias.pitfall.always": (
         "주의: 기울기는 학습하지 않고 고정합니다. 헤드 수 H가 2의 거듭제곱이면 2^(−8h/H)이고, 그렇지 않으면 논문은 H보다 작은 가장 큰 2의 거듭제곱 n에 대해 "
@@ -336,6 +364,9 @@ UI: dict[str, str] = {
     "var_positions": "위치: {v}",
     "var_rope": "RoPE: '{style}' 방식 짝짓기 (base {base})",
     "var_alibi": "ALiBi 편향 (기울기 m = {m})",
+    "var_alibi_before": "ALiBi 편향 (기울기 m = {m}, 스케일링 전에 더함)",
+    "var_bias_given": "주어진 점수 편향 (input.B)",
+    "var_rope_dims": "부분 회전: 앞의 특징 {n}개",
     "var_window": "윈도 크기 W = {w}",
     "var_kv_heads": "키/밸류 헤드 G = {g}개",
     "var_padding": "패딩: {keys}",
@@ -492,6 +523,9 @@ UI: dict[str, str] = {
         "'{row}' 토큰의 {name} 벡터는 위치 {pos}에 있으므로 m = {m}입니다(RoPE는 0부터 셉니다). {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
         "{angle} 라디안입니다."
     ),
+    "ex_bias_before": "이 헤드의 기울기는 m = {m}이고 점수와 함께 스케일링됩니다(÷{div}). '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
+    "ex_bias_given": "B는 계산하지 않고 주어진 값(시나리오의 input.B)입니다: 헤드 {h}, '{row}' 행, '{col}' 열.",
+    "ex_rot_pass": "특징 {c}는 회전하는 앞의 {rd}개 밖에 있으므로(부분 회전) 그대로 지나갑니다.",
     "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_dead_row": (
         "'{row}' 행은 모든 키가 막혀 점수가 모두 −∞입니다. e^−∞는 모두 0이고 합도 0이므로 0/0 = NaN입니다(nn.MultiheadAttention과 같습니다). "
@@ -516,6 +550,7 @@ UI: dict[str, str] = {
     "quiz_ask_scaled": "스케일링한 점수 {label}의 값을 구하세요.",
     "quiz_ask_rotary": "위치만큼 회전하세요: 주어진 각도와 짝 특징으로 {label}의 값을 구하세요.",
     "quiz_ask_bias": "ALiBi 거리 편향을 더하세요: {label}의 값을 구하세요.",
+    "quiz_ask_bias_given": "주어진 점수 편향을 더하세요: {label}의 값을 구하세요.",
     "quiz_ask_softmax": "어텐션 가중치 {label}의 값을 구하세요. 점수의 '{row}' 행에 소프트맥스를 적용했을 때 키 '{col}' 자리의 값입니다.",
     "quiz_ask_head_output": "헤드 {h}의 출력 {label}의 값을 구하세요. '{row}'의 어텐션 가중치와 헤드 {h} 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
     "quiz_ask_concat": "{label}의 값은 무엇일까요? 이어 붙인 헤드 출력의 {n}번째 열입니다(헤드마다 열 {dv}개).",

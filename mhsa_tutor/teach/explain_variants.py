@@ -76,7 +76,9 @@ def explain_rotary(c: CellLike, label: str) -> list[str]:
     style = info.rope_style or "half"
     aux = c.stage.aux
     raw = c.trace.find("split", c.head).matrices[c.name].values[c.i]  # the vector before rotation
-    d = raw.shape[0]
+    d = info.rope_dims or raw.shape[0]  # the rotated features: all, or the first N (partial rotary)
+    if c.j >= d:
+        return [c.t["ex_rot_pass"].format(c=c.j + 1, rd=d), f"{label} = {c.name}[{c.rl}, {c.j + 1}] {eq(c.value, c.p)}"]
     half = d // 2
     if style == "interleaved":
         pj, first = c.j // 2, c.j % 2 == 0
@@ -109,16 +111,23 @@ def _term2(a: float, b: float, p: int) -> str:
 def explain_bias(c: CellLike, label: str) -> list[str]:
     slope = c.stage.facts.slope or 0.0
     dist = abs(c.i - c.j)
-    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "d": dist}  # 1-based, as masks
+    info = c.trace.info
+    div = {"sqrt_dk": f"√{info.d_k}", "sqrt_seq_len": f"√{len(info.key_tokens)}"}.get(info.scale, "1")
+    kind = c.stage.facts.variant  # "", "before" (Falcon) or "given" (T5)
+    fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "d": dist, "div": div, "h": c.head}
     b = float(c.stage.matrices["B"].values[c.i, c.j])
     sub = subscript(c.head)
+    why = c.t[{"before": "ex_bias_before", "given": "ex_bias_given"}.get(kind, "ex_bias")].format(**fmt)
     if c.name == "B":
-        return [c.t["ex_bias"].format(**fmt), f"B{sub}[{c.rl}, {c.cl}] = −{slope:g} × {dist}", eq(b, c.p)]
+        if kind == "given":
+            return [why, f"B{sub}[{c.rl}, {c.cl}] {eq(b, c.p)}"]
+        over = f" / {div}" if kind == "before" else ""
+        return [why, f"B{sub}[{c.rl}, {c.cl}] = −{slope:g} × {dist}{over}", eq(b, c.p)]
     scaled = c.trace.find("scaled" if c.trace.info.scale != "none" else "scores", c.head).matrices["S"].values
     s = float(scaled[c.i, c.j])
     rel = "=" if is_shown_exactly(s, c.p) and is_shown_exactly(b, c.p) else "≈"
     return [
-        c.t["ex_bias"].format(**fmt),
+        why,
         f"S{sub}[{c.rl}, {c.cl}] {rel} {num(s, c.p)} + {signed(b, c.p)}",
         eq(c.value, c.p),
     ]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.numbers import num
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.stagetext import title
@@ -62,10 +63,12 @@ def givens(trace: Trace, q: Question) -> list[str]:
         assert h is not None
         bias = trace.find("bias", h)
         unbiased = trace.find("scaled" if info.scale != "none" else "scores", h).matrices["S"].values
-        return [
-            f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(float(unbiased[q.row, q.col]), PRECISION)}",
-            f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}",
-        ]
+        s_line = f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(float(unbiased[q.row, q.col]), PRECISION)}"
+        if bias.facts.variant == "given":
+            b = float(bias.matrices["B"].values[q.row, q.col])
+            return [s_line, f"B{sub}[{toks[q.row]}, {keys[q.col]}] = {num(b, PRECISION)}"]
+        scaled = f", ÷ {stagetext.formula_fields(info, h)['div']}" if bias.facts.variant == "before" else ""
+        return [s_line, f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}{scaled}"]
     if q.stage == "scores":
         sp = trace.find("rotary" if info.rope_style is not None else "split", h).matrices
         return [
@@ -159,7 +162,8 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
     }
     bias = {"projections": f"b_{q.matrix}", "output": "b_O"}.get(q.stage, "")
     extra = ui(lang)["quiz_ask_plus_bias"].format(bias=bias, n=q.col + 1) if bias in info.biases else ""
-    return ui(lang)[f"quiz_ask_{q.stage}"].format(**fields) + extra
+    key = f"quiz_ask_{q.stage}" + ("_given" if q.stage == "bias" and info.bias == "given" else "")
+    return ui(lang)[key].format(**fields) + extra
 
 
 def where(q: Question, lang: str) -> str:
