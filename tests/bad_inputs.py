@@ -177,7 +177,12 @@ CASES: list[Bad] = [
     Bad("memory_rows_vs_memory_tokens", sub(BASE_CROSS, "[3.0]]", "[3.0], [4.0]]"), "input.memory", "3 rows"),
     Bad("W_K_rows_vs_memory", sub(BASE_CROSS, "W_K = [[1.0]]", "W_K = [[1.0], [1.0]]"), "weights.W_K", "memory"),
     Bad("X_and_Q_together", sub(BASE_X, "[weights]", "Q = [[1.0]]\n\n[weights]"), "input.Q", "either X"),
-    Bad("weights_with_given_QKV", BASE_QKV + "\n[weights]\nW_Q = [[1.0]]\n", "weights.W_Q", "no [weights]"),
+    Bad(
+        "weights_with_given_QKV",
+        BASE_QKV + "\n[weights]\nW_Q = [[1.0]]\n",
+        "weights.W_Q",
+        "expected only W_O (and b_O) in [weights]",
+    ),
     Bad("causal_cross_attention", sub(BASE_CROSS, "heads = 1", 'heads = 1\nmask = "causal"'), "mask", "cross"),
     # ---- heads < 1, empty tokens
     Bad("heads_zero", sub(BASE_X, "heads = 1", "heads = 0"), "heads", "from 1 to 128"),

@@ -496,6 +496,54 @@ def new(
         console.print(Text(safe(done)))
 
 
+@app.command("from-model")
+def from_model(
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="A local Hugging Face checkpoint folder: config.json, model.safetensors, tokenizer.json.",
+        ),
+    ],
+    text: Annotated[str, typer.Option("--text", metavar="TEXT", help="Your text, tokenized by the model's tokenizer.")],
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="The scenario file to write.")],
+    layer: Annotated[int, typer.Option("--layer", metavar="L", help="Which attention layer, from 0.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the closing line.")] = "en",
+) -> None:
+    """Write one attention layer of a local GPT-2, BERT or Llama-family checkpoint, on your text, as a scenario."""
+    import shlex
+    from typing import TextIO
+
+    from rich.text import Text
+
+    from mhsa_tutor.io.checkpoint import layer_scenario
+    from mhsa_tutor.io.safe_write import check_target, write_file
+    from mhsa_tutor.strings import ui
+    from mhsa_tutor.views.view import safe
+
+    console = make_console()
+    with errors():
+        choice(lang, LANGS, "lang")
+        check_target(output, force=force)
+        made = layer_scenario(path, text, layer)
+
+        def write(out: TextIO) -> None:
+            out.write(made.text)
+
+        write_file(output, write, force=force)
+        done = ui(lang)["from_model_wrote"].format(
+            path=output,
+            cmd=shlex.quote(output if "/" in output or output.endswith(".toml") else f"./{output}"),
+            model=made.model_type,
+            layer=made.layer,
+            T=len(made.tokens),
+            d=made.d_model,
+            h=made.heads,
+        )
+        console.print(Text(safe(done)))
+
+
 def main() -> None:
     """Entry point of the ``mhsa-tutor`` script."""
     app()

@@ -139,7 +139,7 @@ def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
             out["rope"]["dims"] = info.rope_dims
     if info.bias != "none":
         out["bias"] = info.bias
-    if info.bias == "alibi":
+    if info.bias == "alibi" and (info.alibi_slopes_given or info.alibi_before_scaling):  # only when not the paper's
         out["alibi"] = {"slopes": list(info.slopes), "before_scaling": info.alibi_before_scaling}
     if info.window is not None:
         out["window"] = info.window

@@ -704,6 +704,10 @@ UI: dict[str, str] = {
     "new_kv_heads": "Key/value heads G = {G}: W_K and W_V have G·d_k = {gk} columns; query heads share them in order.",
     "new_rope": 'RoPE (Su et al. 2021): Q and K of each head are rotated by their positions; style "half" or "interleaved".',
     "new_bias_term": "{name}: the bias added to every row of the product with {w}, one value per column ({n}).",
+    "from_model_wrote": (
+        "Wrote {path}: layer {layer} of the {model} model, T = {T} tokens, d_model = {d}, heads = {h}.\n"
+        "Run it with: mhsa-tutor run {cmd}"
+    ),
     "new_P": "P: the learned position of each token, T × d_model = {T} × {d}; the projections use X + P.",
     "new_X": "X: one row per token, d_model numbers each: T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",

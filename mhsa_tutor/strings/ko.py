@@ -618,6 +618,10 @@ UI: dict[str, str] = {
     "new_kv_heads": "키/밸류 헤드 수 G = {G}: W_K와 W_V의 열은 G·d_k = {gk}개이고, 쿼리 헤드들이 차례로 나눠 씁니다.",
     "new_rope": 'RoPE(Su et al. 2021): 각 헤드의 Q와 K를 위치만큼 회전합니다. style은 "half" 또는 "interleaved"입니다.',
     "new_bias_term": "{name}: {w}와 곱한 결과의 모든 행에 더하는 편향. 열마다 값 하나({n}개).",
+    "from_model_wrote": (
+        "{path} 파일을 썼습니다: {model} 모델의 층 {layer}, 토큰 T = {T}개, d_model = {d}, 헤드 = {h}개.\n"
+        "실행: mhsa-tutor run {cmd}"
+    ),
     "new_P": "P: 토큰마다 학습된 위치, T × d_model = {T} × {d}. 투영은 X + P를 씁니다.",
     "new_X": "X: 토큰마다 d_model개의 숫자로 된 행 하나. T × d_model = {T} × {d}.",
     "new_W_Q": "W_Q: d_model × (헤드 수 · d_k) = {d} × {hk}. Q = X · W_Q이고, 헤드 h는 (h − 1)·d_k + 1 … h·d_k번째 열을 씁니다.",

@@ -1,0 +1,228 @@
+"""``from-model``: one attention layer of a local Hugging Face checkpoint, on the learner's text, as a scenario.
+
+``layer_scenario(folder, text, layer)`` reads ``config.json``,
+``model.safetensors`` and ``tokenizer.json`` from a folder (never the network),
+tokenizes the text with the model's own tokenizer and returns the TOML text of
+a scenario of that layer: the tokens, X = the exact input of the layer's Q/K/V
+projections (computed by a NumPy forward pass of the earlier blocks,
+``forward``), W_Q, W_K, W_V, W_O and the biases in the tutor's row-vector
+convention, the model's mask (causal, sliding window, or none for BERT), RoPE
+and kv_heads. Every float is written with ``repr``, so the file runs on the
+model's exact numbers.
+
+Needs the optional ``model`` extra (``safetensors``, ``tokenizers``); a missing
+extra, file, unsupported architecture, bad layer or a text over the budget is a
+``ScenarioError`` / ``OptionError`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.core.errors import OptionError, ScenarioError
+from mhsa_tutor.core.limits import MAX_SCENARIO_BYTES, MAX_TOKENS
+from mhsa_tutor.io.checkpoint.families import Arch, arch_of
+from mhsa_tutor.io.checkpoint.forward import Layers
+from mhsa_tutor.io.toml_out import dumps
+
+Array = npt.NDArray[np.float64]
+FILES = ("config.json", "model.safetensors", "tokenizer.json")
+#: The prefixes a checkpoint may put before the base model's tensor names (a head model wraps the base).
+_PREFIXES = ("", "transformer.", "bert.", "model.")
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    """What ``from-model`` wrote: the TOML text and the facts its closing line quotes."""
+
+    text: str
+    model_type: str
+    layer: int
+    tokens: tuple[str, ...]
+    d_model: int
+    heads: int
+
+
+def _need(module: str) -> Any:
+    """Import an optional library of the ``model`` extra, or say how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise OptionError(
+            f"needs the optional library {module.split('.')[0]}; install it with: pip install 'mhsa-tutor[model]'",
+            "from-model",
+        ) from None
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        raise ScenarioError(
+            str(folder), "is not a folder; expected a Hugging Face checkpoint folder (" + ", ".join(FILES) + ")"
+        )
+    out = {}
+    for name in FILES:
+        p = folder / name
+        if not p.is_file():
+            raise ScenarioError(str(folder), f"has no {name}; expected {', '.join(FILES)} in the folder")
+        out[name] = p
+    return out
+
+
+def _tensors(path: Path) -> Any:
+    """A lookup of float64 tensors by base-model name (whatever prefix the checkpoint uses)."""
+    st = _need("safetensors")
+    try:
+        handle = st.safe_open(str(path), framework="numpy")
+    except Exception as exc:
+        raise ScenarioError(
+            str(path), f"cannot be read as safetensors ({type(exc).__name__}); expected model.safetensors"
+        ) from None
+    names = set(handle.keys())
+
+    def get(name: str) -> Array:
+        for prefix in _PREFIXES:
+            if prefix + name in names:
+                try:
+                    arr = handle.get_tensor(prefix + name)
+                except Exception:
+                    raise ScenarioError(
+                        str(path),
+                        f"tensor {prefix + name} has a dtype NumPy cannot read; expected float16, float32 or float64",
+                    ) from None
+                return np.asarray(arr, dtype=np.float64)
+        raise KeyError(name)
+
+    return get
+
+
+def _tokenize(path: Path, text: str) -> tuple[list[int], tuple[str, ...]]:
+    tk = _need("tokenizers")
+    try:
+        tok = tk.Tokenizer.from_file(str(path))
+    except Exception as exc:
+        raise ScenarioError(str(path), f"cannot be read as a tokenizers file ({type(exc).__name__})") from None
+    enc = tok.encode(text)
+    ids = [int(i) for i in enc.ids]
+    return ids, tuple(_label(t) for t in enc.tokens)
+
+
+def _label(token: str) -> str:
+    """A token as a visible label: byte-level BPE's Ġ (a space) and Ċ (a newline) kept, blanks made visible."""
+    return token if token.strip() else repr(token)
+
+
+def estimate_bytes(tokens: int, arch: Arch) -> int:
+    """About how many bytes the scenario file of one layer takes (≈ 24 bytes a number)."""
+    d, hd = arch.d_model, arch.head_dim
+    numbers = tokens * d + d * hd * (2 * arch.heads + 2 * arch.kv_heads) + 4 * d
+    return 24 * numbers
+
+
+def layer_scenario(folder: str | Path, text: str, layer: int = 0) -> LayerFile:
+    """The scenario file of one attention layer of a local checkpoint on ``text``.
+
+    Args:
+        folder: a folder holding config.json, model.safetensors and tokenizer.json.
+        text: the learner's text, tokenized by the model's tokenizer.
+        layer: 0-based layer index.
+
+    Raises:
+        ScenarioError: a missing or unreadable file, an unsupported architecture.
+        OptionError: a missing optional library, a bad layer, a text that is empty or over the budget.
+    """
+    files = _files(Path(folder))
+    try:
+        cfg = json.loads(files["config.json"].read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(str(files["config.json"]), f"is not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(cfg, dict):
+        raise ScenarioError(str(files["config.json"]), "is not a JSON object")
+    arch = arch_of(cfg, str(files["config.json"]))
+    if not 0 <= layer < arch.layers:
+        raise OptionError(f"is {layer}; expected a layer from 0 to {arch.layers - 1} ({arch.layers} layers)", "layer")
+    if not text.strip():
+        raise OptionError("is empty; expected some text for the model's tokenizer", "text")
+    ids, tokens = _tokenize(files["tokenizer.json"], text)
+    _check_size(len(tokens), arch)
+    layers = Layers(arch, _tensors(files["model.safetensors"]))
+    try:
+        X = layers.attention_input(layers.hidden(ids, layer), layer)  # (T, d_model)
+        weights = layers.attention(layer)
+    except KeyError as exc:
+        raise ScenarioError(
+            str(files["model.safetensors"]), f"has no tensor {exc.args[0]}; expected a {arch.model_type} checkpoint"
+        ) from None
+    doc, notes = _document(arch, Path(folder), text, layer, tokens, X, weights)
+    out = dumps(doc, notes)
+    if len(out.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise OptionError(
+            f"makes a scenario of {len(out.encode()):,} bytes; a scenario file is read up to {MAX_SCENARIO_BYTES:,} "
+            "bytes; use a shorter text or a smaller model",
+            "text",
+        )
+    return LayerFile(out, arch.model_type, layer, tokens, arch.d_model, arch.heads)
+
+
+def _check_size(T: int, arch: Arch) -> None:
+    if T > MAX_TOKENS:
+        raise OptionError(f"has {T:,} tokens; the limit is {MAX_TOKENS:,}", "text")
+    if arch.max_positions is not None and arch.max_positions < T:
+        raise OptionError(f"has {T:,} tokens; the model takes at most {arch.max_positions:,} positions", "text")
+    need = estimate_bytes(T, arch)
+    if need > MAX_SCENARIO_BYTES:
+        raise OptionError(
+            f"with this model (d_model = {arch.d_model}) makes a scenario of about {need:,} bytes of numbers; a "
+            f"scenario file is read up to {MAX_SCENARIO_BYTES:,} bytes (about 40,000 numbers): use a shorter text "
+            "or a smaller model",
+            "text",
+        )
+
+
+def _document(
+    arch: Arch, folder: Path, text: str, layer: int, tokens: tuple[str, ...], X: Array, weights: dict[str, Array]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The scenario document of the layer and the comments above its fields."""
+    window = arch.windows[layer] if arch.windows else None
+    mask = "none" if arch.kind == "bert" else "sliding" if window is not None else "causal"
+    name = folder.name or str(folder)
+    source = f"from-model: {arch.model_type} checkpoint {name}, layer {layer} of {arch.layers}, text {text!r}"
+    doc: dict[str, object] = {
+        "title": f"{name}, layer {layer}: {text}"[:120],
+        "source": source,
+        "source_ko": (
+            f"from-model: {arch.model_type} 체크포인트 {name}, 층 {layer} (전체 {arch.layers}개), 텍스트 {text!r}"
+        ),
+        "tokens": list(tokens),
+        "heads": arch.heads,
+        "mask": mask,
+    }
+    if window is not None:
+        doc["window"] = window
+    if arch.kv_heads != arch.heads:
+        doc["kv_heads"] = arch.kv_heads
+    if arch.rope_base is not None:
+        rope: dict[str, object] = {"base": arch.rope_base, "style": "half"}
+        if arch.rope_dims is not None:
+            rope["dims"] = arch.rope_dims
+        doc["rope"] = rope
+    doc["input"] = {"X": X.tolist()}
+    doc["weights"] = {k: (v[0].tolist() if k.startswith("b_") else v.tolist()) for k, v in weights.items()}
+    notes = {
+        "source": "Written by mhsa-tutor from-model from a local checkpoint: every number is the model's own.",
+        "input.X": f"X: the exact input of layer {layer}'s Q/K/V projections"
+        + (
+            " (the hidden state after the pre-norm)"
+            if arch.kind != "bert"
+            else " (the hidden state entering the layer)"
+        ),
+        "weights.W_Q": "W_Q, W_K, W_V, W_O in the row-vector convention: Q = X·W_Q + b_Q (Linear weights transposed)",
+    }
+    return doc, notes
