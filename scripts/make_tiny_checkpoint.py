@@ -26,9 +26,18 @@ def build(folder: Path, family: str, seed: int = 0) -> None:
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
 
     V = len(WORDS)
-    small = {"vocab_size": V, "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 16}
+    small = {
+        "vocab_size": V,
+        "hidden_size": 8,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 16,
+    }
     configs = {
-        "gpt2": (transformers.GPT2Config(vocab_size=V, n_embd=8, n_layer=2, n_head=2, n_positions=32), "GPT2LMHeadModel"),
+        "gpt2": (
+            transformers.GPT2Config(vocab_size=V, n_embd=8, n_layer=2, n_head=2, n_positions=32),
+            "GPT2LMHeadModel",
+        ),
         "bert": (transformers.BertConfig(**small, max_position_embeddings=32), "BertModel"),
         "llama": (transformers.LlamaConfig(**small, num_key_value_heads=1), "LlamaForCausalLM"),
         "mistral": (transformers.MistralConfig(**small, num_key_value_heads=1, sliding_window=3), "MistralModel"),
