@@ -46,7 +46,7 @@ FORMULAS: dict[str, str] = {
     "bias.given": "S ← S + B{sub},  B{sub}는 주어진 값",
     "rotary.partial": (
         "특징 1–{rd} (전체 {dk}개 중): (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
-        "  m = 위치; 특징 {rd1}는 그대로"
+        "  m = 위치; 나머지 특징({rd1})은 그대로"
     ),
     "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "j > i인 곳의 S_ij = −∞ (뒤의 토큰을 미리 보지 않음)",
@@ -152,7 +152,7 @@ NOTES: dict[str, str] = {
     ),
     "rotary.narration.partial": (
         "부분 회전: 각 헤드의 특징 {d_k}개 중 앞의 {rd}개만 회전합니다(GPT-J의 rotary_dim, GPT-NeoX의 rotary_pct). "
-        "특징 {rd1}는 그대로 지나가므로 위치 정보가 없고, q·k 중 그 부분은 토큰이 어디에 있든 같습니다."
+        "나머지 특징({rd1})은 그대로 지나가므로 위치 정보가 없고, q·k 중 그 부분은 토큰이 어디에 있든 같습니다."
     ),
     "rotary.narration.rope_offset": (
         "회전이 위치를 알려 주는 원리: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 '{qi}'의 q(m = {i})와 "
