@@ -43,7 +43,7 @@ FORMULAS: dict[str, str] = {
     "scaled.sqrt_dk": "S / √d_k = S / √{dk}",
     "scaled.sqrt_seq_len": "S / √T = S / √{Tk}",
     "bias.before": "S ← S + B,  B_ij = −(m/{div})·|i − j|,  m = {slope}",
-    "bias.given": "S ← S + B{sub},  B{sub}는 주어진 값",
+    "bias.given": "S ← S + B{sub},  B{sub}은(는) 주어진 값",
     "rotary.partial": (
         "특징 1–{rd} (전체 {dk}개 중): (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
         "  m = 위치; 나머지 특징({rd1})은 그대로"
@@ -117,12 +117,12 @@ NOTES: dict[str, str] = {
     ),
     "params.narration.has_wo": "W_O({hv} × {d_out})는 맨 마지막에 쓰입니다. 이어 붙인 헤드 출력을 토큰마다 {d_out}차원으로 바꿉니다.",
     "params.narration.has_bias": (
-        "{biases}는 편향(bias)입니다. 각 W의 열마다 수 하나씩이며, 곱한 뒤 모든 행에 더해집니다"
+        "{biases}은(는) 편향(bias)입니다. 각 W의 열마다 수 하나씩이며, 곱한 뒤 모든 행에 더해집니다"
         "(nn.MultiheadAttention의 in_proj_bias와 out_proj.bias). 편향은 토큰과 상관없이 한 열 전체를 "
         "같은 만큼 옮깁니다."
     ),
     "projections.narration.in_bias": (
-        "그다음 편향을 더합니다. 모든 행에 같은 {in_biases}가 열마다 수 하나씩 더해집니다. 그래서 여기의 "
+        "그다음 편향을 더합니다. 모든 행에 같은 {in_biases}이(가) 열마다 수 하나씩 더해집니다. 그래서 여기의 "
         "각 칸은 내적 하나에 수 하나를 더한 값입니다. 예: Q[i, j] = x_i · W_Q[:, j] + b_Q[j]."
     ),
     "output.narration.out_bias": (
@@ -525,7 +525,7 @@ UI: dict[str, str] = {
     ),
     "ex_bias_before": "이 헤드의 기울기는 m = {m}이고 점수와 함께 스케일링됩니다(÷{div}). '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_bias_given": "B는 계산하지 않고 주어진 값(시나리오의 input.B)입니다: 헤드 {h}, '{row}' 행, '{col}' 열.",
-    "ex_rot_pass": "특징 {c}는 회전하는 앞의 {rd}개 밖에 있으므로(부분 회전) 그대로 지나갑니다.",
+    "ex_rot_pass": "특징 {c}은(는) 회전하는 앞의 {rd}개 밖에 있으므로(부분 회전) 그대로 지나갑니다.",
     "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_dead_row": (
         "'{row}' 행은 모든 키가 막혀 점수가 모두 −∞입니다. e^−∞는 모두 0이고 합도 0이므로 0/0 = NaN입니다(nn.MultiheadAttention과 같습니다). "
@@ -617,7 +617,7 @@ UI: dict[str, str] = {
     "new_bias": '"alibi": 각 헤드가 스케일링한 점수에 −m·|i − j|를 더합니다(Press et al. 2022).',
     "new_kv_heads": "키/밸류 헤드 수 G = {G}: W_K와 W_V의 열은 G·d_k = {gk}개이고, 쿼리 헤드들이 차례로 나눠 씁니다.",
     "new_rope": 'RoPE(Su et al. 2021): 각 헤드의 Q와 K를 위치만큼 회전합니다. style은 "half" 또는 "interleaved"입니다.',
-    "new_bias_term": "{name}: {w}와 곱한 결과의 모든 행에 더하는 편향. 열마다 값 하나({n}개).",
+    "new_bias_term": "{name}: {w}과(와) 곱한 결과의 모든 행에 더하는 편향. 열마다 값 하나({n}개).",
     "from_model_wrote": (
         "{path} 파일을 썼습니다: {model} 모델의 층 {layer}, 토큰 T = {T}개, d_model = {d}, 헤드 = {h}개.\n"
         "실행: mhsa-tutor run {cmd}"
