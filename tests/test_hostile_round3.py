@@ -420,3 +420,10 @@ def test_class08_gpt2_small_fits_the_budget_the_readme_states(variant: dict[str,
     assert limits.run_cells_of(scn) <= limits.MAX_CELLS
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert f"{limits.MAX_CELLS:,} float64" in readme and "GPT-2 small" in readme
+
+
+def test_class07_a_notebook_shows_no_page_over_the_text_budget(tmp_path: Path) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(long_tokens(8, 118_000))
+    bundle = run(load_scenario(path))._repr_mimebundle_()
+    assert "text/html" not in bundle and "the limit is 64,000,000 bytes" in bundle["text/plain"]

@@ -26,7 +26,8 @@ import numpy as np
 
 # ---------------------------------------------------------------- adapter: the only calls into the rest of the tutor
 # (mathml and page_data are this feature's own modules; everything else is the tutor's public API)
-from mhsa_tutor.core.errors import OptionError
+from mhsa_tutor.core.errors import LimitError, OptionError
+from mhsa_tutor.core.limits import check_text, text_cost
 from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.scenario import Checkpoint
 from mhsa_tutor.core.stagetext import latex as stage_latex
@@ -362,9 +363,14 @@ def to_page(trace: Trace, view: View) -> str:
 
 def notebook_bundle(trace: Trace, view: View | None = None) -> dict[str, str]:
     """Jupyter's display of a trace: the page in a sandboxed ``iframe`` (its CSS and JS cannot
-    touch the notebook's), and a one-line ``text/plain`` fallback."""
-    page = to_page(trace, view or View())
+    touch the notebook's), and a one-line ``text/plain`` fallback. A trace whose page would pass the
+    text budget (``limits.text_cost``, checked before the page is built) shows only the line, with the limit."""
     info = trace.info
+    try:
+        check_text(text_cost(info.tokens, info.key_tokens, heads=info.heads, output="html"), "html", info.name)
+    except LimitError as err:
+        return {"text/plain": f"<Trace {info.name}: {len(trace.stages)} stages; no page: {err}>"}
+    page = to_page(trace, view or View())
     title = html.escape(f"{safe(info.title)} · mhsa-tutor", quote=True)
     frame = (
         f'<iframe class="mhsa-tutor" title="{title}" sandbox="allow-scripts" '
