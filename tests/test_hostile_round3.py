@@ -271,6 +271,11 @@ def test_class15_a_trailing_slash_is_a_folder_not_a_file(invoke: Invoke, tmp_pat
     one_error(invoke(["new", str(tmp_path / "n") + "/", "--tokens", "a"]), "ends with /")
 
 
+def test_class16_quiz_refuses_an_empty_or_unknown_language_before_any_work(invoke: Invoke) -> None:
+    for lang in ("", "xx"):
+        one_error(invoke(["quiz", "by_hand", "--lang", lang], input="q\n"), f"--lang {lang!r} is not a choice")
+
+
 def test_class16_explain_refuses_an_empty_matrix(invoke: Invoke) -> None:
     one_error(
         invoke(["explain", "by_hand", "-s", "projections", "-r", "1", "-c", "1", "--matrix", ""]),

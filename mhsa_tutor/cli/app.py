@@ -350,6 +350,7 @@ def quiz(
 
     console = make_console()
     with errors():
+        choice(lang, LANGS, "lang")  # before any work, as every other command
         at_least(seed, 0, "seed")
         at_most(seed, MAX_SEED, "seed")
         at_least(count, 1, "count")
