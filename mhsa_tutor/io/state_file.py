@@ -88,7 +88,7 @@ def _aside(path: Path, fresh: T, why: str) -> Loaded:
 def save_state(folder: Path, name: str, value: object) -> str | None:
     """Write ``value`` as JSON to ``folder/name`` atomically; a warning line if it could not be saved."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a private state folder (XDG), never world-writable
         text = json.dumps(value, ensure_ascii=False, indent=1) + "\n"
         _sweep(folder, name)
         write_file(folder / name, lambda out: print(text, end="", file=out), force=True)
