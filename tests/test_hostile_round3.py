@@ -86,11 +86,19 @@ def test_class01_export_never_writes_over_its_input(how: str, invoke: Invoke, tm
         target.symlink_to(mine)
     assert target is not None
     r = invoke(["export", str(mine), "-o", str(target), "--format", "md", "--force"])
-    one_error(r, "is the scenario file", "expected another file name")
+    one_error(r, "a file this output is made from", "expected another file name")
     assert mine.read_bytes() == before
 
 
 # ------------------------------------------------------------------ 2. modes: never through a link, never set-ID
+
+
+def test_class01_from_model_never_writes_over_the_checkpoint(invoke: Invoke, tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text("{}")
+    r = invoke(["from-model", str(tmp_path), "--text", "hi", "-o", str(config), "--force"])
+    one_error(r, "a file this output is made from")
+    assert config.read_text() == "{}"
 
 
 def test_class02_no_mode_through_a_link_and_never_setid_or_world_writable(invoke: Invoke, tmp_path: Path) -> None:

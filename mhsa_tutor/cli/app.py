@@ -513,11 +513,13 @@ def from_model(
     lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the closing line.")] = "en",
 ) -> None:
     """Write one attention layer of a local GPT-2, BERT or Llama-family checkpoint, on your text, as a scenario."""
+    import os
     import shlex
     from typing import TextIO
 
     from rich.text import Text
 
+    from mhsa_tutor.io.checkpoint import FILES as CHECKPOINT_FILES
     from mhsa_tutor.io.checkpoint import layer_scenario
     from mhsa_tutor.io.safe_write import check_target, write_file
     from mhsa_tutor.strings import ui
@@ -526,13 +528,14 @@ def from_model(
     console = make_console()
     with errors():
         choice(lang, LANGS, "lang")
-        check_target(output, force=force)
+        inputs = tuple(os.path.join(path, name) for name in CHECKPOINT_FILES)  # never written over, even with --force
+        check_target(output, force=force, inputs=inputs)
         made = layer_scenario(path, text, layer)
 
         def write(out: TextIO) -> None:
             out.write(made.text)
 
-        write_file(output, write, force=force)
+        write_file(output, write, force=force, inputs=inputs)
         done = ui(lang)["from_model_wrote"].format(
             path=output,
             cmd=shlex.quote(output if "/" in output or output.endswith(".toml") else f"./{output}"),

@@ -158,7 +158,7 @@ def _check_not_input(target: Path, inputs: Sequence[str | os.PathLike[str]]) -> 
                 same = os.path.samefile(target, source)
         if same:
             raise ExportError(
-                f"{target}: is the scenario file {source} this output is made from; writing it would replace "
+                f"{target}: is {source}, a file this output is made from; writing it would replace "
                 "its own input; expected another file name"
             )
 
