@@ -440,7 +440,13 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     lang: Annotated[
         str,
-        typer.Option("--lang", metavar="en|ko", envvar="MHSA_TUTOR_LANG", help="Language of the file's comments."),
+        typer.Option(
+            "--lang",
+            metavar="en|ko",
+            envvar="MHSA_TUTOR_LANG",
+            show_envvar=False,
+            help="Language of the file's comments.",
+        ),
     ] = "en",
     positions: PositionsOpt = None,
     rope: RopeOpt = None,

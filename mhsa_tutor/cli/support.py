@@ -42,6 +42,10 @@ def error_line(message: str) -> str:
     """``error: …`` on one line, with control characters made visible."""
     from mhsa_tutor.views.view import safe
 
+    if RUN_LANG.get() == "ko":  # the message in Korean; the "error:" prefix stays for scripts
+        from mhsa_tutor.strings.errors_ko import translate
+
+        message = translate(message)
     return "error: " + " ".join(safe(message).split())
 
 
@@ -83,12 +87,18 @@ def run_lang(args: Sequence[str]) -> str:
     from mhsa_tutor.strings import LANGS
 
     lang = os.environ.get(LANG_ENV, "en")
+    lang = lang if lang in LANGS else "en"
     for k, a in enumerate(args):
-        if a == "--lang" and k + 1 < len(args):
-            lang = args[k + 1]
-        elif a.startswith("--lang="):
-            lang = a.split("=", 1)[1]
-    return lang if lang in LANGS else "en"
+        given = (
+            args[k + 1]
+            if a == "--lang" and k + 1 < len(args)
+            else a.split("=", 1)[1]
+            if a.startswith("--lang=")
+            else ""
+        )
+        if given in LANGS:
+            lang = given
+    return lang
 
 
 def help_text(text: str) -> str:

@@ -112,12 +112,26 @@ def formula(stage_id: str, head: int | None, info: ScenarioInfo, names: tuple[st
     return template.format(names=", ".join(names), **formula_fields(info, head))
 
 
-def latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str, tuple[int, int]]) -> str:
-    """The stage's formula in LaTeX, from the stage table's template.
+def latex(
+    stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str, tuple[int, int]], lang: str = "en"
+) -> str:
+    """The stage's formula in LaTeX, from the stage table's template, its ``\\text{…}`` words in ``lang``.
 
     ``shapes`` maps each matrix of the stage (LaTeX name) to its shape, for the
     stages whose formula only lists their matrices.
     """
+    out = _latex(stage_id, head, info, shapes)
+    if lang == "ko":
+        import re
+
+        from mhsa_tutor.strings.latex_ko import REWRITES
+
+        for pattern, korean in REWRITES:
+            out = re.sub(pattern, korean, out)
+    return out
+
+
+def _latex(stage_id: str, head: int | None, info: ScenarioInfo, shapes: dict[str, tuple[int, int]]) -> str:
     listing = r",\quad ".join(rf"{n} \in \mathbb{{R}}^{{{r} \times {c}}}" for n, (r, c) in shapes.items())
     fields = formula_fields(info, head)
     fields["parts"] = r" \mid ".join(f"Z_{{{n + 1}}}" for n in range(info.heads))

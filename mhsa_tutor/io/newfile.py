@@ -122,7 +122,8 @@ def scenario_toml(scn: Scenario, *, values: str, seed: int, path: str, lang: str
     if scn.variants.P is not None:
         lines += [f"# {t['new_P'].format(**facts)}", *_matrix_lines("P", scn.variants.P, values, scn.tokens)]
     lines += ["", "[weights]"]
-    for key, note in (("W_Q", "new_W_Q"), ("W_K", "new_W_K"), ("W_V", "new_W_V"), ("W_O", "new_W_O")):
+    kv = "_gqa" if scn.variants.kv_heads is not None and scn.kv_heads != h else ""  # W_K, W_V: G·d_k columns
+    for key, note in (("W_Q", "new_W_Q"), ("W_K", f"new_W_K{kv}"), ("W_V", f"new_W_V{kv}"), ("W_O", "new_W_O")):
         lines.append(f"# {t[note].format(**facts)}")
         lines += _matrix_lines(key, getattr(inp, key), values)
     for key, row in inp.biases.items():

@@ -603,11 +603,13 @@ UI: dict[str, str] = {
     "quiz_title": "Quiz: {title} · questions: {n}",
     "quiz_rule": (
         "Work each number out by hand and type it (q stops). An answer is right within half a unit of its "
-        "last decimal (0.77 accepts 0.765 to 0.775), and within 5 % of the value: type at least two "
-        "significant figures."
+        "last decimal (0.77 accepts 0.765 to 0.775; digits beyond the 4th decimal never make it stricter), "
+        "but never further than 5 % of the value or 0.005, whichever is larger: type at least two "
+        "significant figures. Where the scenario rounds by hand, its unrounded value counts too."
     ),
     "quiz_rule_tol": (
-        "Work each number out by hand and type it (q stops). An answer is right within ±{tol} of the value."
+        "Work each number out by hand and type it (q stops). An answer is right within ±{tol} of the value "
+        "(or of its unrounded value, where the scenario rounds by hand)."
     ),
     "quiz_seed": "seed {seed}: --seed {seed} asks these questions again.",
     "quiz_question": "Question {k}/{n}",
@@ -713,6 +715,10 @@ UI: dict[str, str] = {
     "new_W_Q": "W_Q: d_model × (heads · d_k) = {d} × {hk}. Q = X · W_Q; head h uses columns (h − 1)·d_k + 1 … h·d_k.",
     "new_W_K": "W_K: d_model × (heads · d_k) = {d} × {hk}, like W_Q. K = X · W_K.",
     "new_W_V": "W_V: d_model × (heads · d_v) = {d} × {hk}. V = X · W_V.",
+    "new_W_K_gqa": (
+        "W_K: d_model × (kv_heads · d_k) = {d} × {gk}: one block of d_k columns per key/value head. K = X · W_K."
+    ),
+    "new_W_V_gqa": "W_V: d_model × (kv_heads · d_v) = {d} × {gk}, like W_K. V = X · W_V.",
     "new_W_O": (
         "W_O: (heads · d_v) × d_out = {hk} × {d}. O = Z · W_O mixes the concatenated heads; delete W_O to "
         "stop at the concatenation."

@@ -16,6 +16,34 @@ from mhsa_tutor.strings.particles import resolve
 
 #: (pattern of a whole message or clause, Korean with the pattern's groups); tried in order, all that match.
 SHAPES: tuple[tuple[str, str], ...] = (
+    # Click's own usage errors
+    (r"^Missing argument '(?P<a>[^']*)'\.?$", "인자 '\\g<a>'이(가) 없습니다."),
+    (r"^Missing option '(?P<a>[^']*)'\.?$", "옵션 '\\g<a>'이(가) 없습니다."),
+    (
+        r"^No such option: (?P<o>\S+) \(Possible options: (?P<p>[^)]*)\)$",
+        "그런 옵션은 없습니다: \\g<o> (비슷한 옵션: \\g<p>)",
+    ),
+    (r"^No such option: (?P<o>\S+)$", "그런 옵션은 없습니다: \\g<o>"),
+    (r"^No such command '(?P<o>[^']*)'\.?$", "그런 명령은 없습니다: \\g<o>"),
+    (r"^Option '(?P<o>[^']*)' requires an argument\.?$", "옵션 '\\g<o>'에는 값이 필요합니다."),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((?P<a>[^)]*)\)$", "필요 없는 인자가 더 있습니다: \\g<a>"),
+    # what an option expects
+    (
+        r"(?P<d>\S+) cannot be split into (?P<h>\d+) heads; expected a multiple of the heads, e\.g\. (?P<e>\d+)",
+        "\\g<d>은(는) 헤드 \\g<h>개로 나눌 수 없습니다. 헤드 수의 배수여야 합니다(예: \\g<e>)",
+    ),
+    (r"a whole number from (?P<a>-?\d+) to (?P<b>\d+)", "\\g<a>부터 \\g<b>까지의 정수"),
+    (r"a whole number, (?P<a>-?\d+) or more", "\\g<a> 이상의 정수"),
+    (r"a number, (?P<a>-?\d+) or more", "\\g<a> 이상의 수"),
+    (
+        r"expected a stage id \((?P<ids>[^)]*)\), a number from (?P<a>\d+) to (?P<b>\d+) or a range such as (?P<r>\S+)",
+        "단계 ID(\\g<ids>), \\g<a>부터 \\g<b>까지의 번호, 또는 \\g<r> 같은 범위여야 합니다",
+    ),
+    (
+        r"expected (?P<a>-?\d+) to (?P<b>\d+) or one of: (?P<t>.*)$",
+        "\\g<a>부터 \\g<b>까지의 수 또는 다음 중 하나여야 합니다: \\g<t>",
+    ),
+    (r" or a token: (?P<t>.*)$", ", 또는 토큰 \\g<t>"),
     (
         r"^learn '(?P<n>[^']*)': there is no such lesson; expected a number from 1 to (?P<k>\d+) or one of: (?P<ids>.+)$",
         "learn '\\g<n>': 그런 강의가 없습니다. 1부터 \\g<k>까지의 번호나 다음 중 하나여야 합니다: \\g<ids>",
@@ -36,7 +64,7 @@ SHAPES: tuple[tuple[str, str], ...] = (
         "'\\g<name>'은(는) 내장 시나리오도 파일도 아닙니다. \\g<hintko>`mhsa-tutor list`로 내장 시나리오를 볼 수 있습니다",
     ),
     (
-        r"^(?P<opt>--[\w-]+): expected (?P<what>.+), got (?P<got>'[^']*')$",
+        r"^(?P<opt>--[\w-]+): expected (?P<what>.+), got (?P<got>.+)$",
         "\\g<opt>: \\g<what>이(가) 필요한데 \\g<got>입니다",
     ),
     (
@@ -103,5 +131,5 @@ def translate(message: str) -> str:
         text = re.sub(pattern, repl, text)
     text = _HINT.sub(lambda m: f"{m.group('w')}을(를) 찾으셨나요? ", text)
     for en, ko in PHRASES:
-        text = text.replace(en, ko)
+        text = re.sub(r"(?<![A-Za-z])" + re.escape(en), ko, text)
     return resolve(text)

@@ -30,7 +30,7 @@ HELP: dict[str, str] = {
         "--mask, --values로 따로 정하지 않으면 토큰 3개, d_model 4, 헤드 2개)."
     ),
     f"Show only this stage: an id ({_IDS}), the number a header shows (8) or a range (5-7); repeatable.": (
-        f"이 단계만 보여 줍니다: 단계 id({_IDS}), 단계 머리에 나오는 번호(8) 또는 범위(5-7). 여러 번 쓸 수 있습니다."
+        f"이 단계만 보여 줍니다: 단계 ID({_IDS}), 단계 머리에 나오는 번호(8) 또는 범위(5-7). 여러 번 쓸 수 있습니다."
     ),
     "Show only this head's per-head stages (1-based).": "헤드별 단계 중 이 헤드의 것만 보여 줍니다(1부터 셈).",
     "Decimals shown, 0 to 12.": "보여 줄 소수 자릿수, 0부터 12까지.",
@@ -65,9 +65,9 @@ HELP: dict[str, str] = {
     "Show how one number was computed, with its real numbers, term by term.": (
         "숫자 하나가 어떻게 계산되었는지 실제 숫자로 항 하나하나 보여 줍니다."
     ),
-    f"Stage id: {_IDS}.": f"단계 id: {_IDS}.",
+    f"Stage id: {_IDS}.": f"단계 ID: {_IDS}.",
     f"Stage id ({_IDS}) or the number a header shows (8 for stage 8/16).": (
-        f"단계 id({_IDS}) 또는 머리글에 나오는 번호(stage 8/16이면 8)."
+        f"단계 ID({_IDS}) 또는 머리글에 나오는 번호(단계 8/16이면 8)."
     ),
     "Row: 1-based position or token name.": "행: 1부터 센 위치 또는 토큰 이름.",
     "Column: 1-based position or token name.": "열: 1부터 센 위치 또는 토큰 이름.",
@@ -91,7 +91,7 @@ HELP: dict[str, str] = {
         "`맞힌 문제: 맞힌 수/답한 수`입니다."
     ),
     "Ask only about this stage id (repeatable): projections, scores, scaled, softmax, head_output, concat or output.": (
-        "이 단계 id에 대해서만 묻습니다(여러 번 쓸 수 있음): projections, scores, scaled, softmax, head_output, concat, output."
+        "이 단계 ID에 대해서만 묻습니다(여러 번 쓸 수 있음): projections, scores, scaled, softmax, head_output, concat, output."
     ),
     "Number of questions, 1 or more (default: one per stage).": "문제 수, 1 이상(기본값: 단계마다 하나).",
     "Same seed, same questions (and, for random, same numbers). Default: a fresh one.": (

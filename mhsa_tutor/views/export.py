@@ -57,7 +57,7 @@ from mhsa_tutor.teach.narration import (
     value_word,
 )
 from mhsa_tutor.views.terminal.render import needed_width, render_header, render_stage
-from mhsa_tutor.views.view import View, safe, shown_indices
+from mhsa_tutor.views.view import View, safe, shown_indices, shown_name
 
 #: The export formats, and the file extension of each.
 FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap")
@@ -215,10 +215,10 @@ def md_number(x: float, precision: int) -> str:
     return "−" + s[1:] if s.endswith("∞") and s.startswith("-") else s
 
 
-def latex_formula(trace: Trace, stage: Stage) -> str:
+def latex_formula(trace: Trace, stage: Stage, lang: str = "en") -> str:
     """The stage's formula in LaTeX (the stage table's template, ``stagetext.latex``)."""
     shapes = {_LATEX_NAMES.get(name, name): m.values.shape for name, m in stage.matrices.items()}
-    return stagetext.latex(stage.id, stage.head, trace.info, shapes)
+    return stagetext.latex(stage.id, stage.head, trace.info, shapes, lang)
 
 
 def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
@@ -233,7 +233,7 @@ def md_table(trace: Trace, name: str, matrix: Matrix, view: View) -> list[str]:
     col_labels = trace.shown_labels(matrix.cols, cols_n)
     cols = shown_indices(cols_n, view.full)
     decimals = table_precision(values, view.precision)
-    header = [f"**{md_text(name)}**", *("…" if j is None else md_text(col_labels[j]) for j in cols)]
+    header = [f"**{md_text(shown_name(name))}**", *("…" if j is None else md_text(col_labels[j]) for j in cols)]
     lines = [_md_row(header), _md_row([":---", *("---:" for _ in cols)])]
     for i in shown_indices(rows_n, view.full):
         if i is None:
@@ -279,7 +279,7 @@ def md_stage(trace: Trace, index: int, view: View) -> list[str]:
     if view.narrate:
         for kind, text in stage_notes(trace, stage, view.lang):
             lines += [f"> ⚠️ {md_text(text)}" if kind == "pitfall" else md_text(text), ""]
-    lines += ["$$", latex_formula(trace, stage), "$$", ""]
+    lines += ["$$", latex_formula(trace, stage, view.lang), "$$", ""]
     for name, m in stage.matrices.items():
         caption = matrix_caption(trace, stage, name, m, view.lang)
         if caption:

@@ -41,6 +41,11 @@ def shown_indices(n: int, full: bool) -> list[int | None]:
     return [*range(EDGE), None, *range(n - EDGE, n)]
 
 
+def shown_name(name: str) -> str:
+    """How a matrix is named on screen: the memory of cross-attention is M, as in the formulas."""
+    return "M" if name == "memory" else name
+
+
 def progress_line(trace: Trace, index: int, lang: str = "en") -> str:
     """``stage 6/15 · head 1 · scaled`` (``단계 6/15 · 헤드 1 · 스케일링한 점수``) for the stage at 0-based ``index``.
 

@@ -63,10 +63,10 @@ def _ui(key: str, lang: str) -> str:
     return ui(lang)[key]
 
 
-def latex_formula(trace: Trace, stage: Stage) -> str:
+def latex_formula(trace: Trace, stage: Stage, lang: str = "en") -> str:
     """The stage's formula in LaTeX, as ``export.latex_formula`` writes it (export sits above the page)."""
     shapes = {("M" if name == "memory" else name): m.values.shape for name, m in stage.matrices.items()}
-    return stage_latex(stage.id, stage.head, trace.info, shapes)
+    return stage_latex(stage.id, stage.head, trace.info, shapes, lang)
 
 
 def _formula(trace: Trace, stage: Stage, lang: str) -> str:
@@ -251,7 +251,11 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     """One stage as a ``section``: title, formula, narration, matrices (and legend), source check."""
     s = trace.stages[index]
     parts = [f'<h2 tabindex="-1">{index + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</h2>']
-    parts.append(f'<div class="math">{to_mathml(latex_formula(trace, s))}</div>')
+    maths = {lg: to_mathml(latex_formula(trace, s, lg)) for lg in LANGS}
+    if len(set(maths.values())) == 1:  # no words in it: one copy for every language
+        parts.append(f'<div class="math">{maths["en"]}</div>')
+    else:
+        parts.append(_both(maths, "div", "math"))
     parts.append(_both({lg: _esc(_formula(trace, s, lg)) for lg in LANGS}, "p", "formula"))
     if view.narrate:
         notes = {

@@ -46,7 +46,7 @@ from mhsa_tutor.teach.narration import (
 )
 from mhsa_tutor.views.terminal.grid import Grid
 from mhsa_tutor.views.terminal.layout import Heading, Stacked
-from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_indices
+from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_indices, shown_name
 
 PROSE = 100  # the widest a paragraph runs, however wide the terminal
 MARK = Style(reverse=True, bold=True, underline=True)  # a marked cell: the example, or the cursor
@@ -96,7 +96,7 @@ def matrix_table(
     col_labels = trace.shown_labels(matrix.cols, cols_n)
     decimals = table_precision(values, view.precision)
     table = Grid()
-    table.add_column(Text(name, style="bold"), justify="left")
+    table.add_column(Text(shown_name(name), style="bold"), justify="left")
     cols = shown_indices(cols_n, view.full) if cols is None else cols
     for j in cols:
         table.add_column(Text("…") if j is None else Text(safe(col_labels[j])), justify="right")
@@ -220,7 +220,7 @@ class FitMatrix:
 
 def shapes_line(stage: Stage) -> str:
     """``Q: 2 × 3   K: 2 × 3`` for a stage."""
-    return "   ".join(f"{n}: {m.values.shape[0]} × {m.values.shape[1]}" for n, m in stage.matrices.items())
+    return "   ".join(f"{shown_name(n)}: {m.values.shape[0]} × {m.values.shape[1]}" for n, m in stage.matrices.items())
 
 
 def checkpoint_table(trace: Trace, stage: Stage, view: View) -> Stacked | None:

@@ -1,0 +1,252 @@
+"""Under ``--lang ko`` / ``MHSA_TUTOR_LANG=ko`` no English word is left in what a learner reads.
+
+Every command's output (run, explain, quiz with wrong answers, list, markdown export, the page's
+Korean text and title, the heatmap), every ``--help`` and a set of errors are read word by word.
+Allowed: symbols (one letter, names with ``_`` or digits, LaTeX commands), the stage ids, option
+names and values a learner types, file and code names, the scenario's own tokens and title, and
+the names of people, papers and products (``NAMES``); citations and URLs are names as a whole.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import cache
+from html.parser import HTMLParser
+
+import pytest
+
+from mhsa_tutor.core.stages import STAGE_IDS
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.strings import ARTICLES
+from tests.conftest import Invoke
+
+KO = {"MHSA_TUTOR_LANG": "ko", "COLUMNS": "100"}
+
+#: People, papers, products, code names, and option values a learner types.
+NAMES = frozenset(
+    {
+        "Vaswani",
+        "Warfield",
+        "Karim",
+        "Luong",
+        "Pham",
+        "Manning",
+        "Su",
+        "Press",
+        "Smith",
+        "Lewis",
+        "Ainslie",
+        "Shazeer",
+        "Beltagy",
+        "Peters",
+        "Cohan",
+        "Jiang",
+        "AteN",
+        "Ravichandiran",
+        "Sudharsan",
+        "Daniel",
+        "Raimi",
+        "codingopera",
+        "et",
+        "al",
+        "PyTorch",
+        "GPT",
+        "NeoX",
+        "BERT",
+        "LLaMA",
+        "Meta",
+        "Hugging",
+        "Face",
+        "Mistral",
+        "Longformer",
+        "RoFormer",
+        "Transformer",
+        "Transformers",
+        "nn",
+        "MultiheadAttention",
+        "scaled_dot_product_attention",
+        "enable_gqa",
+        "True",
+        "False",
+        "attn_mask",
+        "key_padding_mask",
+        "out_proj",
+        "rotate_half",
+        "mhsa",
+        "tutor",
+        "run",
+        "explain",
+        "export",
+        "quiz",
+        "new",
+        "list",
+        "random",
+        "none",
+        "causal",
+        "sliding",
+        "custom",
+        "small",
+        "int",
+        "normal",
+        "sinusoidal",
+        "learned",
+        "alibi",
+        "half",
+        "interleaved",
+        "en",
+        "ko",
+        "md",
+        "json",
+        "html",
+        "svg",
+        "heatmap",
+        "toml",
+        "sqrt_dk",
+        "sqrt_seq_len",
+        "softmax",
+        "sin",
+        "cos",
+        "exp",
+        "max",
+        "base",
+        "blocked",
+        "pos",
+        "dot",
+        "concatenate",
+        "rounding",
+        "expected",
+        "Illustrated",
+        "Acting",
+        "Machines",
+        "Self",
+        "Attention",
+        "Multi",
+        "Headed",
+        "By",
+        "Hand",
+        "Enter",
+        "Home",
+        "End",
+        "Esc",
+        "Tab",
+        "PgUp",
+        "PgDn",
+        "English",
+        "acting",
+        "tT",
+        "rationally",
+    }
+)
+WORD = re.compile(r"(?<![\\\w-])[A-Za-z][A-Za-z']*(?![\w])")
+
+
+def english_words(text: str, allowed: Iterable[str] = ()) -> set[str]:
+    """The English words of ``text`` a Korean learner should not meet."""
+    text = html.unescape(text)
+    text = re.sub(r"\\([\[\]_*`#<>()|])", r"\1", text)  # markdown's escapes
+    text = re.sub(r"\s+", " ", text)
+    for article in ARTICLES.values():
+        text = text.replace(article.full_in("ko"), " ")
+    text = re.sub(r"https?://\S+|\S+\.(?:com|toml|html|svg|md|json)\b", " ", text)
+    text = re.sub(r"[_^]\{[^}]*\}", " ", text)  # LaTeX sub- and superscripts: s_{ij}
+    text = re.sub(r"\s+", " ", text)  # a citation wrapped over lines reads as one
+    text = re.sub(r"\"[^\"\n]{12,}\"|'[^'\n]{12,}'", " ", text)  # titles of papers, quoted
+    text = re.sub(r"--[\w-]+|\\[A-Za-z]+|`[^`]*`", " ", text)  # options, LaTeX commands, commands typed
+    ok = NAMES | set(STAGE_IDS) | set(builtin_names()) | set(allowed)
+    out = set()
+    for w in WORD.findall(text):
+        w = w.strip("'")
+        if len(w) <= 1 or w in ok or w.isupper() or (w[0].isupper() and any(c.isupper() for c in w[1:])):
+            continue  # a symbol, an acronym (GQA, NaN, RoPE, ALiBi)
+        out.add(w)
+    return out
+
+
+@cache
+def _allowed(name: str) -> frozenset[str]:
+    scn = load_scenario(name)
+    words = set(scn.tokens) | set(scn.memory_tokens or ()) | set(WORD.findall(scn.title_ko or scn.title))
+    words |= set(WORD.findall(scn.source_ko))  # the source line quotes paper titles and code names
+    for article in ARTICLES.values():  # citations (wrapped, they cannot be cut out whole)
+        words |= set(WORD.findall(article.full_in("ko")))
+    words = {w.strip("'") for w in words}
+    return frozenset(words)
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_run_explain_quiz_export_in_korean(name: str, invoke: Invoke) -> None:
+    allowed = _allowed(name)
+    texts = [
+        invoke(["run", name], env=KO).stdout,
+        invoke(["quiz", name, "--seed", "1"], input="0\n" * 30, env=KO).stdout,
+        invoke(["export", name, "-o", "-"], env=KO).stdout,
+        invoke(["explain", name, "--stage", "softmax", "--row", "1", "--col", "1"], env=KO).stdout,
+    ]
+    for text in texts:
+        assert english_words(text, allowed) == set()
+
+
+def test_list_help_and_errors_in_korean(invoke: Invoke) -> None:
+    allowed: set[str] = set()
+    for name in builtin_names():
+        allowed |= _allowed(name)
+    assert english_words(invoke(["list"], env=KO).stdout, allowed) == set()
+    for cmd in ([], ["list"], ["run"], ["explain"], ["export"], ["quiz"], ["new"]):
+        example = ["the", "cat", "sat"]  # the tokens of `new`'s example, as typed
+        assert english_words(invoke([*cmd, "--help"], env=KO).stdout, example) == set(), cmd
+    bad = [
+        ["run", "acting_machine"],
+        ["run", "by_hand", "--head", "3"],
+        ["run", "by_hand", "--stage", "scaledd"],
+        ["run", "by_hand", "--precision", "x"],
+        ["run", "by_hand", "--bogus"],
+        ["run"],
+        ["explain", "by_hand", "--stage", "softmax", "--row", "9", "--col", "1"],
+        ["explain", "by_hand", "--stage", "softmax", "--row", "zz", "--col", "1"],
+        ["quiz", "by_hand", "--tolerance", "-1"],
+        ["run", "random", "--heads", "3"],
+        ["run", "by_hand", "extra"],
+    ]
+    for args in bad:
+        r = invoke(args, env=KO)
+        assert r.exit_code == 2 and r.stderr.startswith("error: ")
+        typed = ["by_hand", "zz", "scaledd", "acting_machine", "extra", *_allowed("by_hand")]  # as typed
+        assert english_words(r.stderr.removeprefix("error: "), typed) == set(), args
+
+
+class _KoreanText(HTMLParser):
+    """The text a Korean reader sees on the page: outside any ``lang="en"`` element, no script or style."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        hidden = dict(attrs).get("lang") == "en" or tag in ("script", "style")
+        if tag not in ("meta", "br", "img", "input", "link", "col", "hr"):
+            self.stack.append((tag, hidden))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not any(hidden for _, hidden in self.stack):
+            self.parts.append(data)
+
+
+@pytest.mark.parametrize("name", ["by_hand", "grouped_query", "padding_mask"])
+def test_page_and_heatmap_in_korean(name: str, invoke: Invoke, tmp_path: object) -> None:
+    allowed = _allowed(name)
+    page = invoke(["export", name, "-o", "-", "--format", "html"], env=KO).stdout
+    reader = _KoreanText()
+    reader.feed(page)
+    korean = " ".join(reader.parts) + " ".join(re.findall(r'data-(?:progress|title)-ko="([^"]*)"', page))
+    assert english_words(korean, allowed) == set()
+    svg = invoke(["export", name, "-o", "-", "--format", "heatmap"], env=KO).stdout
+    words = " ".join(re.findall(r">([^<>]+)<", svg))
+    assert english_words(words, allowed) == set()
