@@ -80,6 +80,7 @@ NAMES = frozenset(
         "explain",
         "export",
         "quiz",
+        "learn",
         "new",
         "list",
         "random",
@@ -193,7 +194,7 @@ def test_list_help_and_errors_in_korean(invoke: Invoke) -> None:
     for name in builtin_names():
         allowed |= _allowed(name)
     assert english_words(invoke(["list"], env=KO).stdout, allowed) == set()
-    for cmd in ([], ["list"], ["run"], ["explain"], ["export"], ["quiz"], ["new"]):
+    for cmd in ([], ["list"], ["run"], ["explain"], ["export"], ["quiz"], ["learn"], ["new"]):
         example = ["the", "cat", "sat"]  # the tokens of `new`'s example, as typed
         assert english_words(invoke([*cmd, "--help"], env=KO).stdout, example) == set(), cmd
     bad = [

@@ -674,7 +674,7 @@ UI: dict[str, str] = {
     ),
     "new_values_small_int": (
         "Every number is a small integer from −2 to 2, so each step can be done by hand; W_Q and W_K stay "
-        "within −1 to 1, which keeps the scores small enough for the softmax to spread its weight."
+        "within −1 to 1 to keep the scores small."
     ),
     "new_soft": "No softmax row of any head is one-hot here: every query spreads its weight over its keys.",
     "new_one_hot": (

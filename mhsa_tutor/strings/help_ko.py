@@ -118,10 +118,10 @@ HELP: dict[str, str] = {
         "안내 과정: 첫 내적부터 RoPE, ALiBi, GQA, 마스킹까지 짧은 강의로 이어집니다.\n\n강의마다 몇 단계를 보여 준 뒤 "
         "칸을 직접 계산하게 합니다(두 번까지 시도할 수 있고, 두 번 틀린 칸은 오답 노트에 들어갑니다). 진행 상황은 상태 "
         "폴더(MHSA_TUTOR_STATE, 없으면 XDG_STATE_HOME; learn --list가 위치를 알려 줍니다)에 저장됩니다. 파이프로 "
-        "입력하면 run --step처럼 한 줄에 답이나 키 하나를 읽습니다."
+        "입력하면 run --step처럼 한 줄에 답이나 입력 하나를 읽습니다."
     ),
     "Go to lesson N (its number in --list, or its id); default: resume.": (
-        "N강으로 갑니다(--list의 번호나 강의 id). 주지 않으면 멈춘 곳부터 이어서 합니다."
+        "N강으로 갑니다(--list의 번호나 강의 ID). 주지 않으면 멈춘 곳부터 이어서 합니다."
     ),
     "List the lessons: ✓ done, ▶ current, ✗ cells missed.": "강의 목록: ✓ 마침, ▶ 지금, ✗ 틀린 칸 수.",
     "Ask the cells of your mistake book again.": "오답 노트의 칸을 다시 풀게 합니다.",
