@@ -639,9 +639,37 @@ UI: dict[str, str] = {
     "slip_unscaled": "Your {got} is what the scores give without scaling: divide each score by {div_name} = {div} before the softmax.",
     "slip_by_dk": "Your {got} divides the scores by d_k = {dk}: divide by √d_k = {sqrt_dk} instead.",
     "slip_by_sqrt_t": "Your {got} divides the scores by √T = √{T} = {sqrt_t} (the sequence length): this scenario divides by {div_name} = {div}.",
-    "slip_by_sqrt_dk": "Your {got} divides the scores by √d_k = {sqrt_dk}: this scenario divides by {div_name} = {div}.",
+    "slip_by_sqrt_dk": (
+        "Your {got} divides the scores by √d_k = {sqrt_dk}: that is the standard scaling (Vaswani et al. 2017, "
+        "PyTorch), right in practice; this scenario follows its source and divides by {div_name} = {div}."
+    ),
     "slip_by_sqrt_t_scale_none": "Your {got} divides the scores by √T = √{T} = {sqrt_t}: this scenario does not scale the scores.",
-    "slip_by_sqrt_dk_scale_none": "Your {got} divides the scores by √d_k = {sqrt_dk}: this scenario does not scale the scores.",
+    "slip_by_sqrt_dk_scale_none": (
+        "Your {got} divides the scores by √d_k = {sqrt_dk}: that is the standard scaling (Vaswani et al. 2017, "
+        "PyTorch); this scenario, as its source, does not scale the scores."
+    ),
+    "slip_by_sqrt_dk_same_t": (
+        "Your {got} divides the scores by √d_k = {sqrt_dk}, the standard scaling (Vaswani et al. 2017, PyTorch); "
+        "here T = d_k = {dk}, so √T gives the same number. This scenario, as its source, does not scale the scores."
+    ),
+    "slip_no_mask": (
+        "Your {got} leaves the mask out: the keys after '{row}' must get −∞ before the softmax, so their weights "
+        "are 0 and the row's weights are shared among the keys it may see."
+    ),
+    "slip_window_ignored": (
+        "Your {got} ignores the sliding window: only the keys j with i − {w} < j ≤ i are kept; the ones {w} or "
+        "more places back get −∞ too."
+    ),
+    "slip_padding_ignored": "Your {got} attends to the padding ({padded}): those keys get −∞ in every row.",
+    "slip_wrong_kv_head": (
+        "Your {got} uses key/value head {other}; query head {h} uses key/value head {g} = ⌊(h − 1)·G/H⌋ + 1, "
+        "whose K and V columns are {cols}."
+    ),
+    "slip_rope_pairing": (
+        "Your {got} pairs the features the '{other_style}' way; this scenario rotates with the '{style}' "
+        "pairing ({pairs})."
+    ),
+    "slip_several": "Your {got} matches more than one mistake here:",
     "slip_wrong_axis": "Your {got} takes the softmax down a column, over the queries: take it along the row of '{row}', over the keys, so that each row sums to 1.",
     "slip_mask_after": "Your {got} takes the softmax before the mask and then zeroes the future keys, so the row no longer sums to 1: set the future scores to −∞ first, then take the softmax.",
     "slip_mask_after_renorm": "Your {got} masks after the softmax and renormalises the row: that gives the same weights, so check the arithmetic.",
