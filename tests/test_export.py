@@ -27,7 +27,7 @@ from mhsa_tutor.io.safe_write import write_file
 from mhsa_tutor.io.trace_json import from_dict, to_dict
 from mhsa_tutor.teach.narration import stage_title
 from mhsa_tutor.views.export import FORMATS, choose_format, to_html, to_json, to_markdown, write_json
-from mhsa_tutor.views.view import View
+from mhsa_tutor.views.view import View, shown_name
 from tests.conftest import Invoke
 
 BUILTINS = builtin_names()
@@ -140,7 +140,7 @@ def test_markdown_tables_match_the_trace(name: str) -> None:
         rows_n, cols_n = m.values.shape
         assert len(table) == 1 + rows_n, (stage.id, mname)  # header + one row per matrix row
         assert all(len(row) == 1 + cols_n for row in table), (stage.id, mname)
-        assert table[0] == [mname, *trace.shown_labels(m.cols, cols_n)]
+        assert table[0] == [shown_name(mname), *trace.shown_labels(m.cols, cols_n)]  # memory shows as M
         assert [row[0] for row in table[1:]] == list(trace.shown_labels(m.rows, rows_n))
         finite = m.values[np.isfinite(m.values)]
         whole = all(float(x).is_integer() for x in finite)  # a matrix of whole numbers prints them so
