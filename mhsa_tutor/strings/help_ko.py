@@ -110,6 +110,19 @@ HELP: dict[str, str] = {
     "small-int: integers -2 … 2, to work by hand; normal: Gaussian, 2 decimals.": (
         "small-int: 손계산용 −2 … 2의 정수. normal: 정규분포, 소수 2자리."
     ),
+    "Write one attention layer of a local GPT-2, BERT or Llama-family checkpoint, on your text, as a scenario.": (
+        "내 컴퓨터에 있는 GPT-2, BERT, Llama 계열 체크포인트의 어텐션 층 하나를 내 텍스트로 계산해 시나리오 파일로 씁니다."
+    ),
+    "A local Hugging Face checkpoint folder: config.json, model.safetensors, tokenizer.json.": (
+        "내 컴퓨터의 Hugging Face 체크포인트 폴더: config.json, model.safetensors, tokenizer.json."
+    ),
+    "Your text, tokenized by the model's tokenizer.": "내 텍스트. 모델의 토크나이저로 토큰을 나눕니다.",
+    "The scenario file to write.": "쓸 시나리오 파일.",
+    "Which attention layer, from 0.": "몇 번째 어텐션 층인지(0부터 셈).",
+    "Language of the closing line.": "마지막 안내 줄의 언어(en 또는 ko).",
+    "Projection biases b_Q, b_K, b_V, b_O (as nn.MultiheadAttention(bias=True)); not ALiBi's --bias.": (
+        "투영의 편향 b_Q, b_K, b_V, b_O(nn.MultiheadAttention(bias=True)처럼). ALiBi의 --bias와는 다릅니다."
+    ),
     "Language of the file's comments.": "파일 주석의 언어(en 또는 ko). 환경 변수 MHSA_TUTOR_LANG도 따릅니다.",
     "The guided course: short lessons from the first dot product to RoPE, ALiBi, GQA and masks.\n\nEach lesson "
     "walks a few stages, then asks you to compute cells (two tries; a\ncell missed twice goes into your mistake "
