@@ -43,7 +43,8 @@ from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.stagetext import variants_text
 from mhsa_tutor.core.text import escape_json
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
-from mhsa_tutor.io.trace_json import SCHEMA, matrix_to_lists, rounded_to_dict, scenario_to_dict
+from mhsa_tutor.io.json_rows import rows_text
+from mhsa_tutor.io.trace_json import SCHEMA, rounded_to_dict, scenario_to_dict
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
@@ -148,7 +149,8 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
 
     The text equals ``json.dumps(to_dict(trace), ensure_ascii=False,
     allow_nan=False) + "\\n"``, but at most ``chunk_rows`` matrix rows are held
-    as Python lists at a time.
+    as text at a time, written by ``json_rows.rows_text`` (orjson's NumPy serializer
+    when the ``fast`` extra is installed).
     """
     scenario = _dumps(scenario_to_dict(trace.info, trace.exact))
     out.write(f'{{"schema": {_dumps(SCHEMA)}, "scenario": {scenario}, "stages": [')
@@ -163,8 +165,7 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
             out.write(f"{', ' if j else ''}{_dumps(name)}: [")
             values = m.values  # (rows, cols)
             for start in range(0, values.shape[0], chunk_rows):
-                rows = matrix_to_lists(values[start : start + chunk_rows])
-                out.write((", " if start else "") + _dumps(rows)[1:-1])  # the rows, without the outer brackets
+                out.write((", " if start else "") + rows_text(values[start : start + chunk_rows]))  # no brackets
             out.write("]")
         out.write("}")
         rounded = rounded_to_dict(stage)  # hand-rounded stages are a few small matrices: written whole
