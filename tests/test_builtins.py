@@ -49,6 +49,7 @@ def test_the_builtins_are_there() -> None:
         "grouped_query",
         "i_am_a_student",
         "illustrated",
+        "learned_heads",
         "padding_mask",
         "rope_by_hand",
         "sinusoidal_positions",

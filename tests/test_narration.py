@@ -17,7 +17,16 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 #: The variants' built-ins: each shows a paper's formula on made-up numbers (no ``article`` field).
 PAPER_BUILTINS = frozenset(
-    {"first_steps", "sinusoidal_positions", "rope_by_hand", "alibi", "grouped_query", "sliding_window", "padding_mask"}
+    {
+        "first_steps",
+        "sinusoidal_positions",
+        "rope_by_hand",
+        "alibi",
+        "grouped_query",
+        "sliding_window",
+        "padding_mask",
+        "learned_heads",
+    }
 )
 FIELD = re.compile(r"\{(\w+)")
 SECTIONS = ("titles", "formulas", "notes", "ui")

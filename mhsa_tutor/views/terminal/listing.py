@@ -76,6 +76,7 @@ PATH: tuple[str, ...] = (
     "grouped_query",
     "sliding_window",
     "padding_mask",
+    "learned_heads",
     "by_hand",
     "illustrated",
     "i_am_a_student",
