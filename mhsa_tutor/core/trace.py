@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -304,6 +305,7 @@ def _is_number(text: str) -> bool:
     return digits.isascii() and digits.isdecimal() and len(digits) <= 18
 
 
+@lru_cache(maxsize=16)  # every table of a trace asks again: 500 times for the same 512 tokens at BERT size
 def tell_apart(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Token labels that name one row each: ``token@position`` for a repeated token or one that reads as
     a different position; the others unchanged."""
