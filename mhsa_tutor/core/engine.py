@@ -213,14 +213,14 @@ class _Recorder:
         Not an overflow: a masked −∞, and NaN in a row whose every key is blocked (0/0 in its softmax).
         """
         bad = ~np.isfinite(values)
-        if blocked is not None:
+        if blocked is not None and blocked.shape == values.shape:
             bad &= ~(blocked & (values == -np.inf))
-        if dead is not None and rows == "tokens" and dead.any():
+        if dead is not None and rows in ("tokens", "steps") and dead.shape[0] == values.shape[0] and dead.any():
             bad &= ~(dead[:, None] & np.isnan(values))
         if not bad.any():
             return
         i, j = (int(x) for x in np.argwhere(bad)[0])
-        labels = {"tokens": self.info.tokens, "keys": self.info.key_tokens}
+        labels = {"tokens": self.info.tokens, "keys": self.info.key_tokens, "steps": self.info.tokens[self.info.prefill :]}
         r = f"{labels[rows][i]} (position {i + 1})" if rows in labels else str(i + 1)
         c = f"{labels[cols][j]} (position {j + 1})" if cols in labels else str(j + 1)
         where = f"{stage_id} (head {head})" if head is not None else stage_id
@@ -348,6 +348,38 @@ def _rope_fact(scn: Scenario, q: Array, k: Array) -> tuple[int, int, float, floa
     theta = rope_theta(rope.dims or q.shape[-1], rope.base)
     now, later = offset_demo(q[i], k[j], i, j, theta, rope.style)
     return i, j, now, later
+
+
+def _inference(
+    scn: Scenario,
+    info: ScenarioInfo,
+    rec: _Recorder,
+    Sm: Array,
+    Vh: Array,
+    Z: Array,
+    dead: Blocked,
+    X: Array | None,
+    group: npt.NDArray[np.int64],
+) -> list[Verdict]:
+    """Record the inference stages the scenario asks for (``core.inference``); their checks."""
+    if scn.variants.block is None and scn.variants.decode_steps is None:
+        return []
+    from mhsa_tutor.core import inference
+
+    records, checks = [], []
+    if scn.variants.block is not None:
+        r, c = inference.tiled_stages(info, Sm, Vh, Z, dead)
+        records += r
+        checks += c
+    if scn.variants.decode_steps is not None:
+        r, c = inference.decode_stages(scn, info, X, Z, group)
+        records += r
+        checks += c
+    for st in records:
+        mats = {k: _none(_frozen(np.ascontiguousarray(v))) for k, v in st.matrices.items()}
+        aux = {k: _frozen(np.ascontiguousarray(v)) for k, v in st.aux.items()}
+        rec.add(st.stage_id, st.head, mats, blocked=st.blocked, aux=aux, facts=st.facts, dead=st.dead)
+    return checks
 
 
 def run(scenario: Scenario, *, exact: bool = False) -> Trace:
@@ -493,9 +525,11 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
             out_aux = {"blocks": _frozen(blocks)} | ({"b_O": scn.biases["b_O"]} if "b_O" in scn.biases else {})
             rec.add("output", None, {"O": O}, aux=out_aux, facts=StageFacts(cell=cell), dead=dead)
 
+        checks = _inference(scn, info, rec, Sm, Vh, Z[0], dead, brought if isinstance(inp, FromX) else None, group)
+
     stages = tuple(rec.stages)
     by_place = {(s.id, s.head): s for s in stages}
     verdicts = tuple(
         Verdict(cp, *compare(cp, by_place[(cp.stage, cp.head)].matrices[cp.matrix].values)) for cp in scn.expected
-    )
+    ) + tuple(checks)
     return Trace(info, stages, scn.expected, exact, verdicts)

@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.core.stages import STAGES, subscript
+from mhsa_tutor.core.stages import DECODE_STAGES, STAGES, subscript
 
 Array = npt.NDArray[np.float64]
 Mask = Literal["none", "causal", "sliding", "custom"]
@@ -161,7 +161,11 @@ class Variants:
     ``nn.MultiheadAttention``'s boolean attn_mask; only with mask
     ``"custom"``). ``padding``: one boolean per key, True = padding (as
     ``key_padding_mask``). ``kv_heads``: key/value heads G (GQA/MQA), None
-    meaning one per query head. Arrays are read-only.
+    meaning one per query head. ``decode_steps``: the last N tokens are
+    generated one at a time with a KV cache after a prefill of the others
+    (``[decode] steps``), or None. ``block``: the key block size B of the
+    online softmax, tile by tile (``[tiling] block``), or None. Arrays are
+    read-only.
     """
 
     positions: Positions = "none"
@@ -175,6 +179,8 @@ class Variants:
     blocked: Bools | None = None
     padding: Bools | None = None
     kv_heads: int | None = None
+    decode_steps: int | None = None
+    block: int | None = None
 
 
 def _frozen_mapping(m: Mapping[str, int]) -> Mapping[str, int]:
@@ -345,6 +351,10 @@ def _has(scn: Scenario, stage: str, matrix: str) -> bool:
         return scn.variants.bias != "none"
     if stage == "output":
         return scn.W_O is not None
+    if stage == "online_softmax":
+        return scn.variants.block is not None
+    if stage in DECODE_STAGES:
+        return scn.variants.decode_steps is not None
     return True
 
 
@@ -357,6 +367,8 @@ def matrix_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
         return (int(arr.shape[0]), int(arr.shape[1]))
     if stage == "positions":
         return (T, scn.d_model)
+    if stage in DECODE_STAGES or stage == "online_softmax":
+        return _inference_shape(scn, stage, matrix)
     width = {"Q": dk, "K": dk, "V": dv, "S": Tk, "A": Tk, "B": Tk, "Z": dv, "O": scn.d_out or 0}[matrix]
     if stage == "concat" or (stage == "projections" and matrix == "Q"):
         width *= h
@@ -364,3 +376,16 @@ def matrix_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
         width *= scn.kv_heads
     rows = Tk if matrix in ("K", "V") else T
     return (rows, width)
+
+
+def _inference_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
+    """Shape of a matrix of the decoding or online-softmax stages (one head's)."""
+    T, dk, dv = len(scn.tokens), scn.d_k, scn.d_v
+    n = scn.variants.decode_steps or 0
+    if stage == "online_softmax":
+        B = scn.variants.block or 1
+        blocks = -(-len(scn.key_tokens) // B)
+        return {"O": (T, blocks * dv), "Z": (T, dv)}.get(matrix, (T, blocks))
+    if stage == "kv_cache":
+        return (T, dk if matrix == "K" else dv)
+    return {"q": (n, dk), "k": (n, dk), "v": (n, dv), "S": (n, T), "A": (n, T), "Z": (n, dv)}[matrix]

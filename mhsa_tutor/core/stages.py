@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Axis = Literal["tokens", "keys", "dims"]
+Axis = Literal["tokens", "keys", "dims", "steps"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class MatrixSpec:
     """One matrix a stage may hold: ``rows`` / ``cols`` label each axis.
 
     ``"tokens"`` are the query tokens, ``"keys"`` the key/value tokens (memory
-    tokens in cross-attention), ``"dims"`` numbered features 1..n.
+    tokens in cross-attention), ``"dims"`` numbered features 1..n (or key
+    blocks, on the online softmax), ``"steps"`` the tokens generated one at a
+    time when decoding with a KV cache (the last N tokens).
     """
 
     name: str
@@ -176,9 +178,53 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
     StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
     StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O$bo"),
+    # Attention at inference (core/inference.py): FlashAttention's online softmax, then KV-cache decoding.
+    StageSpec(
+        "online_softmax",
+        True,
+        (
+            _m("m", "tokens", "dims"),
+            _m("l", "tokens", "dims"),
+            _m("r", "tokens", "dims"),
+            _m("O", "tokens", "dims"),
+            _m("Z", "tokens", "dims"),
+        ),
+        False,
+        r"m_b = \max(m_{b-1}, \max_{j \in b} s_j),\quad r_b = e^{m_{b-1} - m_b},\quad "
+        r"\ell_b = r_b \ell_{b-1} + \sum_{j \in b} e^{s_j - m_b},\quad "
+        r"o_b = r_b o_{b-1} + \sum_{j \in b} e^{s_j - m_b} v_j,\quad Z = o_{$nb} / \ell_{$nb}",
+    ),
+    StageSpec(
+        "decode_qkv",
+        True,
+        (_m("q", "steps", "dims"), _m("k", "steps", "dims"), _m("v", "steps", "dims")),
+        False,
+        r"q_t = x_t W_Q^{($h)},\quad k_t = x_t W_K^{($g)},\quad v_t = x_t W_V^{($g)}",
+    ),
+    StageSpec(
+        "kv_cache",
+        True,
+        (_m("K", "keys", "dims"), _m("V", "keys", "dims")),
+        False,
+        r"K^{($g)} \leftarrow \begin{bmatrix} K^{($g)} \\ k_t \end{bmatrix},\quad "
+        r"V^{($g)} \leftarrow \begin{bmatrix} V^{($g)} \\ v_t \end{bmatrix}",
+    ),
+    StageSpec(
+        "decode_scores", True, (_m("S", "steps", "keys"),), False, r"s_{tj} = q_t \cdot k_j / \sqrt{$dk},\quad j \le t"
+    ),
+    StageSpec(
+        "decode_softmax",
+        True,
+        (_m("A", "steps", "keys"),),
+        False,
+        r"a_{tj} = \frac{e^{s_{tj}}}{\sum_{k \le t} e^{s_{tk}}}",
+    ),
+    StageSpec("decode_output", True, (_m("Z", "steps", "dims"),), False, r"z_t = \sum_{j \le t} a_{tj} v_j"),
 )
 
 BY_ID: dict[str, StageSpec] = {s.id: s for s in STAGES}
+#: The stages of decoding with a KV cache (``[decode] steps``), in trace order.
+DECODE_STAGES: tuple[str, ...] = ("decode_qkv", "kv_cache", "decode_scores", "decode_softmax", "decode_output")
 #: Stage ids in trace order (a contract).
 STAGE_IDS: tuple[str, ...] = tuple(s.id for s in STAGES)
 PER_HEAD_STAGES: frozenset[str] = frozenset(s.id for s in STAGES if s.per_head)

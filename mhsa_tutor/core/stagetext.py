@@ -53,6 +53,10 @@ def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]
         "m": "M" if info.cross else "X",
         "parts": " | ".join(f"Z{subscript(n + 1)}" for n in range(info.heads)),
         **{f"b{w.lower()}": f" + b_{w}" if f"b_{w}" in info.biases else "" for w in "QKVO"},
+        "B": info.block or 0,
+        "nb": info.n_blocks,
+        "P": info.prefill,
+        "N": info.decode_steps or 0,
     }
 
 
@@ -64,8 +68,10 @@ def formula_key(stage_id: str, info: ScenarioInfo) -> str:
         if info.groups != info.heads:
             return "split.gqa"
         return "split.same" if info.d_k == info.d_v else "split.diff"
-    if stage_id == "scaled":
-        return f"scaled.{info.scale}"
+    if stage_id in ("scaled", "decode_scores"):
+        return f"{stage_id}.{info.scale}"
+    if stage_id == "decode_qkv" and info.given_qkv:
+        return "decode_qkv.given"
     if stage_id == "positions":
         return f"positions.{info.positions}"
     if stage_id == "bias" and bias_variant(info):

@@ -49,6 +49,27 @@ class Matrix:
 
 
 @dataclass(frozen=True)
+class DecodeStep:
+    """One step of decoding with a KV cache, as the engine counted it (every layer-wide figure in fp16).
+
+    ``position`` is the 0-based index t of the generated token; before the step the cache holds
+    ``t`` rows (tokens 1 … t), after it ``t + 1``. ``numbers`` is what the cache holds after the
+    step over all key/value heads, K and V: (t + 1)·G·(d_k + d_v); ``bytes_per_token`` is
+    G·(d_k + d_v)·2 and ``bytes`` is numbers·2 (one layer). ``saved_rows`` (= t) key and value rows
+    are read from the cache instead of recomputed; ``saved_macs`` the multiply-adds of their
+    projections, t·d_model·G·(d_k + d_v) (0 when Q, K, V are given and nothing is projected).
+    """
+
+    step: int
+    position: int
+    numbers: int
+    bytes_per_token: int
+    bytes: int
+    saved_rows: int
+    saved_macs: int
+
+
+@dataclass(frozen=True)
 class StageFacts:
     """Facts about a stage's numbers that narration quotes (computed by the engine).
 
@@ -85,6 +106,13 @@ class StageFacts:
     rope_offset: tuple[int, int, float, float] | None = None
     #: On bias: this head's ALiBi slope m_h.
     slope: float | None = None
+    #: On the decoding stages: the prefill length P (tokens 1 … P are cached before the first step).
+    prefill: int | None = None
+    #: On kv_cache: one record per decoding step (the cache's size and what the step saves).
+    decode: tuple[DecodeStep, ...] = ()
+    #: On online_softmax: the key block size B and the number of blocks.
+    block: int | None = None
+    blocks: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +144,12 @@ class Verdict:
     checkpoint: Checkpoint
     got: Array
     ok: bool
+    #: "source" for a source's printed checkpoint; the engine's own checks say what they compare with:
+    #: "full" (a decoding step against the row of full causal attention), "ordinary" (the online softmax
+    #: against the ordinary softmax·V). Those carry the largest difference and their tolerance.
+    against: str = "source"
+    diff: float = 0.0
+    tolerance: float = 0.0
 
 
 def _slopes(given: tuple[float, ...] | None, heads: int) -> tuple[float, ...]:
@@ -166,6 +200,8 @@ class ScenarioInfo:
     def alibi_divisor(self) -> float:
         """What ALiBi's bias is divided by: the scale's divisor when it is added before the scaling, else 1."""
         return self.scale_divisor if self.alibi_before_scaling else 1.0
+    decode_steps: int | None = None
+    block: int | None = None
 
     @property
     def groups(self) -> int:
@@ -175,6 +211,16 @@ class ScenarioInfo:
     def kv_head(self, head: int) -> int:
         """The 1-based key/value head query head ``head`` (1-based) uses: ⌊(h − 1)·G/H⌋ + 1."""
         return (head - 1) * self.groups // self.heads + 1
+
+    @property
+    def prefill(self) -> int:
+        """Tokens cached by the prefill before decoding (all of them without ``[decode]``)."""
+        return len(self.tokens) - (self.decode_steps or 0)
+
+    @property
+    def n_blocks(self) -> int:
+        """Key blocks of the online softmax: ⌈T_k / B⌉ (0 without ``[tiling]``)."""
+        return -(-len(self.key_tokens) // self.block) if self.block else 0
 
     @property
     def key_tokens(self) -> tuple[str, ...]:
@@ -235,6 +281,8 @@ class ScenarioInfo:
             rope_dims=var.rope.dims if var.rope is not None else None,
             alibi_before_scaling=var.alibi_before_scaling,
             alibi_slopes_given=var.slopes is not None,
+            decode_steps=var.decode_steps,
+            block=var.block,
         )
 
     @staticmethod
@@ -257,8 +305,20 @@ class Trace:
     verdicts: tuple[Verdict, ...] = ()
 
     def verdicts_for(self, stage: Stage) -> tuple[Verdict, ...]:
-        """The checkpoint verdicts that belong to this stage (and head)."""
-        return tuple(v for v in self.verdicts if v.checkpoint.stage == stage.id and v.checkpoint.head == stage.head)
+        """The source checkpoints' verdicts that belong to this stage (and head)."""
+        return tuple(
+            v
+            for v in self.verdicts
+            if v.against == "source" and v.checkpoint.stage == stage.id and v.checkpoint.head == stage.head
+        )
+
+    def checks_for(self, stage: Stage) -> tuple[Verdict, ...]:
+        """The engine's own checks on this stage (and head): decoding steps, the online softmax."""
+        return tuple(
+            v
+            for v in self.verdicts
+            if v.against != "source" and v.checkpoint.stage == stage.id and v.checkpoint.head == stage.head
+        )
 
     def __iter__(self) -> Iterator[Stage]:
         return iter(self.stages)
@@ -289,6 +349,8 @@ class Trace:
             return self.info.tokens
         if axis == "keys":
             return self.info.key_tokens
+        if axis == "steps":
+            return self.info.tokens[len(self.info.tokens) - (self.info.decode_steps or 0) :]
         return tuple(str(i + 1) for i in range(size))
 
     def shown_labels(self, axis: Axis, size: int) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ Format (a contract, see README "Scenario format")::
     [alibi]    slopes (one per head), before_scaling (Falcon)   (bias = "alibi" only)
     kv_heads = G                  # default heads; G divides heads (GQA/MQA)
     [rope]     base, style = "half" | "interleaved", dims (partial rotary: the first N features)
+    [decode]   steps = N              # the last N tokens generated one at a time (KV cache); causal/sliding
+    [tiling]   block = B              # the online softmax over key blocks of B (FlashAttention)
     [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X; W_O alone also with Q, K, V)
                optional b_Q, b_K, b_V, b_O: one value per column of the matching W
@@ -79,6 +81,8 @@ _TOP_KEYS = (
     "kv_heads",
     "rope",
     "alibi",
+    "decode",
+    "tiling",
     "input",
     "weights",
     "rounding",

@@ -88,7 +88,18 @@ class VariantChecks(FieldChecks):
             if not isinstance(inp["padding"], list):
                 raise self.fail("input.padding", f"is {type_name(inp['padding'])}, expected one boolean per key token")
             padding = self.booleans([inp["padding"]], "input.padding", 1, Tk, "one per key token")[0]
+        decode_steps = self.decode(data, mask=mask, T=T, cross=cross)
+        block = self.tiling(data, Tk=Tk)
+        if (decode_steps is not None or block is not None) and data.get("rounding"):
+            which = "decode" if decode_steps is not None else "tiling"
+            raise self.fail(
+                "rounding",
+                f"is given together with [{which}]; decoding and the online softmax are checked to 1e-12 against "
+                "the unrounded computation; expected no [rounding] table",
+            )
         return Variants(
+            decode_steps=decode_steps,
+            block=block,
             positions=cast(Positions, positions),
             P=P,
             rope=rope,
@@ -142,6 +153,42 @@ class VariantChecks(FieldChecks):
         out: Array = np.stack(per_head)  # (H, T, Tk)
         out.flags.writeable = False
         return out
+    def decode(self, data: Mapping[str, Any], *, mask: str, T: int, cross: bool) -> int | None:
+        """``[decode] steps = N``: the last N tokens generated one at a time (1 ≤ N < T, causal or sliding)."""
+        if "decode" not in data:
+            return None
+        table = self.table(data, "decode")
+        self.known_keys(table, ("steps",), "decode.")
+        if "steps" not in table:
+            raise self.fail("decode.steps", "is missing; expected steps = N, the tokens generated one at a time")
+        if T < 2:
+            raise self.fail("decode.steps", f"needs at least 2 tokens (a prefill and a step), but tokens has {T}")
+        steps = self.integer(table["steps"], "decode.steps", low=1)
+        if steps >= T:
+            raise self.fail(
+                "decode.steps",
+                f"is {steps}, expected an integer from 1 to {T - 1} (fewer than the {T} tokens: "
+                "at least one token is the prefill)",
+            )
+        if cross:
+            raise self.fail("decode", "is given for cross-attention; expected decoding only in self-attention")
+        if mask not in ("causal", "sliding"):
+            raise self.fail(
+                "decode",
+                f'is given with mask = "{mask}"; a generated token sees only the tokens before it, '
+                'expected mask = "causal" or "sliding"',
+            )
+        return steps
+
+    def tiling(self, data: Mapping[str, Any], *, Tk: int) -> int | None:
+        """``[tiling] block = B``: the key block size of the online softmax, 1 ≤ B ≤ the number of keys."""
+        if "tiling" not in data:
+            return None
+        table = self.table(data, "tiling")
+        self.known_keys(table, ("block",), "tiling.")
+        if "block" not in table:
+            raise self.fail("tiling.block", "is missing; expected block = B, the key block size")
+        return self.integer(table["block"], "tiling.block", low=1, high=Tk)
 
     def rope(self, data: Mapping[str, Any], d_k: int) -> Rope | None:
         """The [rope] table, or None; RoPE needs an even d_k."""

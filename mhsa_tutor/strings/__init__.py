@@ -145,6 +145,21 @@ NOTE_ORDER: dict[str, tuple[NoteSpec, ...]] = {
         ("narration", "residual"),
         ("pitfall", "aten"),
     ),
+    "online_softmax": _notes(
+        "online_softmax",
+        ("narration", "always"),
+        ("narration", "masked"),
+        ("narration", "saves"),
+        ("narration", "check"),
+        ("pitfall", "always"),
+    ),
+    "decode_qkv": _notes("decode_qkv", ("narration", "always"), ("narration", "rope"), ("pitfall", "rope")),
+    "kv_cache": _notes(
+        "kv_cache", ("narration", "always"), ("narration", "gqa"), ("narration", "steps"), ("pitfall", "always")
+    ),
+    "decode_scores": _notes("decode_scores", ("narration", "always")),
+    "decode_softmax": _notes("decode_softmax", ("narration", "always")),
+    "decode_output": _notes("decode_output", ("narration", "always"), ("narration", "check")),
 }
 
 #: Notes that name an article: said only on a scenario whose ``article`` field names it (see ``CONDITIONS``).

@@ -25,6 +25,12 @@ TITLES: dict[str, str] = {
     "head_output": "Head {h}: weighted sum of values",
     "concat": "Concatenate the heads",
     "output": "Output projection",
+    "online_softmax": "Head {h}: online softmax, one key block at a time (FlashAttention)",
+    "decode_qkv": "Head {h}: each new token's query, key and value (decoding)",
+    "kv_cache": "Head {h}: the KV cache, one row appended per step",
+    "decode_scores": "Head {h}: each step's one row of scores over the cache",
+    "decode_softmax": "Head {h}: each step's attention weights over the cache",
+    "decode_output": "Head {h}: each step's output row",
 }
 
 FORMULAS: dict[str, str] = {
@@ -60,6 +66,18 @@ FORMULAS: dict[str, str] = {
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
     "output": "O = Z·W_O{bo}",
+    "online_softmax": (
+        "per key block of B = {B}: m ← max(m, the block's largest score),  r = e^(m_old − m),  "
+        "ℓ ← r·ℓ + Σ e^(s − m),  o ← r·o + Σ e^(s − m)·v;  Z = o / ℓ after block {nb}"
+    ),
+    "decode_qkv": "q_t = x_t·W_Q (head {h}),  k_t = x_t·W_K,  v_t = x_t·W_V (key/value head {g}): the new token's row only",
+    "decode_qkv.given": "q_t, k_t, v_t = the new token's rows of Q (head {h}) and of K, V (key/value head {g})",
+    "kv_cache": "K ← [K; k_t],  V ← [V; v_t]  (key/value head {g}; the prefill cached tokens 1–{P})",
+    "decode_scores.sqrt_dk": "s_tj = q_t·k_j / √{dk} for every cached key j ≤ t",
+    "decode_scores.none": "s_tj = q_t·k_j for every cached key j ≤ t",
+    "decode_scores.sqrt_seq_len": "s_tj = q_t·k_j / √{Tk} for every cached key j ≤ t",
+    "decode_softmax": "a_t = softmax(s_t), over the cached keys only",
+    "decode_output": "z_t = Σ_(j ≤ t) a_tj·v_j",
 }
 
 NOTES: dict[str, str] = {
@@ -403,6 +421,71 @@ NOTES: dict[str, str] = {
         "reused for head 2, which needs correcting: every head has its own query, key and value weights, here its own columns of W_Q, "
         "W_K and W_V.)"
     ),
+    "online_softmax.narration.always": (
+        "FlashAttention never holds a whole row of {Tk} weights: it reads the keys and values in blocks of "
+        "B = {B} ({nb} blocks) and keeps, per query row, three running numbers: the largest score so far m, "
+        "the sum ℓ of e^(s − m) and the unnormalised output o. When a block raises the max, everything "
+        "summed so far was measured against the old max, so it is multiplied by r = e^(m_old − m_new) "
+        "(at most 1) before the block's own terms are added. After the last block, Z = o / ℓ. Column block b "
+        "of O is o after block b (its {dv} columns {b_cols})."
+    ),
+    "online_softmax.narration.saves": (
+        "What it saves: the ordinary path keeps the {T} × {Tk} matrices S and A of every head; here each row "
+        "needs only m, ℓ and o ({state} numbers) and one block of scores at a time ({T} × {B}), so memory "
+        "grows with T, not T²; on a GPU the blocks stay in fast on-chip memory."
+    ),
+    "online_softmax.narration.check": "{check}",
+    "online_softmax.narration.masked": (
+        "Masked keys score −∞ and add e^−∞ = 0, as in the ordinary softmax; a block with no key left changes "
+        "nothing (r = 1 while no key has been seen, m stays −∞)."
+    ),
+    "online_softmax.pitfall.always": (
+        "Common mistakes: forgetting to rescale (r = 1: the old terms stay measured against a smaller max and "
+        "count too much), rescaling with the wrong sign (e^(m_new − m_old) ≥ 1 instead of ≤ 1), and not "
+        "updating the max (e^(s − m) then overflows once a later score is large)."
+    ),
+    "decode_qkv.narration.always": (
+        "Generation: the first {P} tokens are the prefill, computed in one pass as above; then the last {N} "
+        "tokens ({steps_tokens}) come one at a time. At each step only the new token is projected: one row of "
+        "q (query head {h}) and one row of k and v (key/value head {g}), never the whole prefix again."
+    ),
+    "decode_qkv.narration.rope": (
+        "RoPE turns q and k by the token's TRUE position t (its row, counted from 0: {positions}), not by 0: "
+        "the cached keys were turned by their own positions, and q·k depends only on the difference."
+    ),
+    "decode_qkv.pitfall.rope": (
+        "Common mistake: rotating the new token at position 0 because it is the first row of this step's "
+        "input. Its score with key j then depends on 0 − j instead of t − j, and the row no longer matches "
+        "full attention."
+    ),
+    "kv_cache.narration.always": (
+        "The cache holds the rotated keys and the values of every token so far: rows 1–{P} from the prefill, "
+        "then one row appended per step. Before step s the cache holds t rows (tokens 1 … t); after it, "
+        "t + 1. Here is the cache after the last step; the row of token t is appended at its step."
+    ),
+    "kv_cache.narration.gqa": (
+        "Under GQA query head {h} reads the cache of key/value head {g}, shared by query heads {shared}: "
+        "the cache holds {G} key/value heads, not {heads}, which is why GQA shrinks it."
+    ),
+    "kv_cache.narration.steps": "{steps}",
+    "kv_cache.pitfall.always": (
+        "Common mistake: re-projecting the whole prefix at every step (k_j = x_j·W_K for every j again). It "
+        "gives the same numbers, at t times the work: the cache exists so that each key and value is "
+        "computed once."
+    ),
+    "decode_scores.narration.always": (
+        "Each step has one query, so one row of scores: the new q against every cached key (j ≤ t), "
+        "scaled as in the full pass{extra}. Keys after t are not in the cache yet (−∞ here, never computed): "
+        "the causal mask is implicit."
+    ),
+    "decode_softmax.narration.always": (
+        "The softmax of that one row, over the cached keys only: each step's weights sum to 1."
+    ),
+    "decode_output.narration.always": (
+        "The step's output is z_t = Σ_j a_tj·v_j over the cached values: the row the model feeds on to "
+        "predict the next token."
+    ),
+    "decode_output.narration.check": "{check}",
 }
 
 UI: dict[str, str] = {
@@ -777,4 +860,29 @@ UI: dict[str, str] = {
     "stage_name_head_output": "head_output",
     "stage_name_concat": "concat",
     "stage_name_output": "output",
+    "stage_name_online_softmax": "online_softmax",
+    "stage_name_decode_output": "decode_output",
+    "check_full": (
+        "{mark} step {step} ('{tok}', position {pos}): z_t equals row '{tok}' of full causal attention "
+        "(largest difference {diff}, tolerance {tol})"
+    ),
+    "check_ordinary": (
+        "{mark} Z{sub} from the online softmax equals the ordinary softmax·V (largest difference {diff}, "
+        "tolerance {tol}; NaN rows match NaN rows)"
+    ),
+    "check_join": "; ",
+    "decode_step": (
+        "step {step} ('{tok}', position {pos}): the cache held {before} rows and now holds {after}: "
+        "{after} × {G} × ({dk} + {dv}) = {numbers} numbers, {bytes} bytes in fp16 for this layer "
+        "({per_token} bytes a token); reading the {before} cached rows instead of recomputing them saves "
+        "{rows} key and value projections ({macs} multiply-adds)"
+    ),
+    "decode_step_given": (
+        "step {step} ('{tok}', position {pos}): the cache held {before} rows and now holds {after}: "
+        "{after} × {G} × ({dk} + {dv}) = {numbers} numbers, {bytes} bytes in fp16 for this layer "
+        "({per_token} bytes a token); {rows} cached key and value rows are read, not recomputed"
+    ),
+    "decode_extra_alibi": ", with ALiBi's bias −m·(t − j)",
+    "decode_extra_window": ", with the window of {window}",
+    "decode_extra_padding": ", with padding keys masked",
 }

@@ -25,6 +25,12 @@ TITLES: dict[str, str] = {
     "head_output": "헤드 {h}: 밸류의 가중합",
     "concat": "헤드 이어 붙이기",
     "output": "출력 투영",
+    "online_softmax": "헤드 {h}: 온라인 소프트맥스, 키 블록 단위 계산(FlashAttention)",
+    "decode_qkv": "헤드 {h}: 새 토큰마다 쿼리, 키, 밸류(디코딩)",
+    "kv_cache": "헤드 {h}: KV 캐시, 단계마다 한 행씩 추가",
+    "decode_scores": "헤드 {h}: 단계마다 캐시에 대한 점수 한 행",
+    "decode_softmax": "헤드 {h}: 단계마다 캐시에 대한 어텐션 가중치",
+    "decode_output": "헤드 {h}: 단계마다 출력 한 행",
 }
 
 FORMULAS: dict[str, str] = {
@@ -60,6 +66,18 @@ FORMULAS: dict[str, str] = {
     "head_output": "Z{sub} = A V{sub}",
     "concat": "Z = [{parts}]",
     "output": "O = Z·W_O{bo}",
+    "online_softmax": (
+        "크기 B = {B}인 키 블록마다: m ← max(m, 블록의 최대 점수),  r = e^(m_old − m),  "
+        "ℓ ← r·ℓ + Σ e^(s − m),  o ← r·o + Σ e^(s − m)·v;  블록 {nb}까지 마친 뒤 Z = o / ℓ"
+    ),
+    "decode_qkv": "q_t = x_t·W_Q (헤드 {h}),  k_t = x_t·W_K,  v_t = x_t·W_V (키/밸류 헤드 {g}): 새 토큰의 행만 계산",
+    "decode_qkv.given": "q_t, k_t, v_t = 새 토큰의 Q 행(헤드 {h})과 K, V 행(키/밸류 헤드 {g})",
+    "kv_cache": "K ← [K; k_t],  V ← [V; v_t]  (키/밸류 헤드 {g}; 프리필: 토큰 1–{P})",
+    "decode_scores.sqrt_dk": "캐시에 있는 모든 키 j ≤ t에 대해 s_tj = q_t·k_j / √{dk}",
+    "decode_scores.none": "캐시에 있는 모든 키 j ≤ t에 대해 s_tj = q_t·k_j",
+    "decode_scores.sqrt_seq_len": "캐시에 있는 모든 키 j ≤ t에 대해 s_tj = q_t·k_j / √{Tk}",
+    "decode_softmax": "a_t = softmax(s_t), 캐시에 있는 키에 대해서만",
+    "decode_output": "z_t = Σ_(j ≤ t) a_tj·v_j",
 }
 
 NOTES: dict[str, str] = {
@@ -355,6 +373,66 @@ NOTES: dict[str, str] = {
         "주의: {article}의 원문은 이 가중치 행렬을 W^Q라고 썼지만, 이것은 별도로 학습되는 W_O입니다. (헤드 2에 W^Q₁이 다시 쓰인 것도 바로잡아야 할 부분입니다. 헤드마다 "
         "자기 쿼리, 키, 밸류 가중치 행렬이 있으며, 여기서는 W_Q, W_K, W_V의 서로 다른 열이 그 역할을 합니다.)"
     ),
+    "online_softmax.narration.always": (
+        "FlashAttention은 가중치 {Tk}개로 된 행 전체를 한꺼번에 들고 있지 않습니다. 키와 밸류를 B = {B}개씩 블록 {nb}개로 나눠 "
+        "읽고, 쿼리 행마다 세 값만 이어 갑니다: 지금까지의 최대 점수 m, e^(s − m)의 합 ℓ, 정규화하지 않은 출력 o. 어떤 블록이 "
+        "최댓값을 키우면 그때까지 더한 값은 모두 옛 최댓값을 기준으로 한 것이므로, 블록의 새 항을 더하기 전에 "
+        "r = e^(m_old − m_new)(1 이하)를 곱해 다시 맞춥니다. 마지막 블록 뒤에 Z = o / ℓ로 나눕니다. O의 열 블록 b는 "
+        "블록 b까지 처리한 뒤의 o입니다(밸류 {dv}개 열씩, {b_cols})."
+    ),
+    "online_softmax.narration.saves": (
+        "절약되는 것: 보통 계산은 헤드마다 {T} × {Tk} 행렬 S와 A를 모두 저장합니다. 여기서는 행마다 m, ℓ, o(숫자 {state}개)와 "
+        "한 번에 한 블록의 점수({T} × {B})만 있으면 되므로, 메모리가 T²이 아니라 T에 비례합니다. GPU에서는 블록이 빠른 온칩 "
+        "메모리 안에 머뭅니다."
+    ),
+    "online_softmax.narration.check": "{check}",
+    "online_softmax.narration.masked": (
+        "마스킹된 키의 점수는 −∞이므로 보통 소프트맥스처럼 e^−∞ = 0을 더합니다. 남은 키가 없는 블록은 아무것도 바꾸지 "
+        "않습니다(아직 본 키가 없으면 r = 1이고 m은 −∞로 남습니다)."
+    ),
+    "online_softmax.pitfall.always": (
+        "자주 하는 실수: 다시 맞추기를 잊는 것(r = 1: 옛 항이 더 작은 최댓값 기준으로 남아 너무 크게 셈), 부호를 반대로 쓰는 것"
+        "(1 이하가 아니라 1 이상인 e^(m_new − m_old)), 최댓값을 갱신하지 않는 것(뒤에 큰 점수가 오면 e^(s − m)이 넘침)."
+    ),
+    "decode_qkv.narration.always": (
+        "생성 과정: 처음 {P}개 토큰은 프리필로, 위의 계산처럼 한 번에 처리합니다. 그다음 마지막 {N}개 토큰({steps_tokens})이 "
+        "하나씩 생성됩니다. 각 단계에서는 새 토큰만 투영합니다: 쿼리 q 한 행(쿼리 헤드 {h})과 키 k, 밸류 v 한 행(키/밸류 "
+        "헤드 {g})이며, 앞부분 전체를 다시 계산하지 않습니다."
+    ),
+    "decode_qkv.narration.rope": (
+        "RoPE는 q와 k를 0이 아니라 그 토큰의 실제 위치 t(0부터 센 행 번호: {positions})만큼 회전합니다. 캐시의 키도 각자의 "
+        "위치만큼 회전되어 있고, q·k는 위치의 차이에만 달려 있습니다."
+    ),
+    "decode_qkv.pitfall.rope": (
+        "자주 하는 실수: 새 토큰이 이번 단계 입력의 첫 행이라는 이유로 위치 0에서 회전하는 것. 그러면 키 j와의 점수가 t − j가 "
+        "아니라 0 − j에 따라 정해져, 전체 어텐션의 행과 맞지 않습니다."
+    ),
+    "kv_cache.narration.always": (
+        "캐시는 지금까지 모든 토큰의 회전된 키와 밸류를 담습니다: 행 1–{P}은 프리필에서, 그 뒤로는 단계마다 한 행씩 "
+        "추가됩니다. 단계 s 전에는 캐시에 t개 행(토큰 1 … t)이 있고, 단계 뒤에는 t + 1개가 됩니다. 아래는 마지막 단계 뒤의 "
+        "캐시이며, 토큰 t의 행은 그 단계에서 추가된 것입니다."
+    ),
+    "kv_cache.narration.gqa": (
+        "GQA에서 쿼리 헤드 {h}는 키/밸류 헤드 {g}의 캐시를 읽고, 이 캐시는 쿼리 헤드 {shared}에서 함께 씁니다. 캐시에는 키/밸류 "
+        "헤드가 {heads}개가 아니라 {G}개만 있으므로 GQA는 캐시를 줄여 줍니다."
+    ),
+    "kv_cache.narration.steps": "{steps}",
+    "kv_cache.pitfall.always": (
+        "자주 하는 실수: 단계마다 앞부분 전체를 다시 투영하는 것(모든 j에 대해 k_j = x_j·W_K를 또 계산). 숫자는 같지만 일이 t배로 "
+        "늘어납니다. 캐시는 각 키와 밸류를 한 번만 계산하려고 있는 것입니다."
+    ),
+    "decode_scores.narration.always": (
+        "각 단계의 쿼리는 하나이므로 점수도 한 행입니다: 새 q와 캐시에 있는 모든 키(j ≤ t)의 내적을 전체 계산과 똑같이 "
+        "스케일링합니다{extra}. t 뒤의 키는 아직 캐시에 없습니다(여기서는 −∞, 계산하지 않음). 인과 마스킹이 저절로 "
+        "적용되는 셈입니다."
+    ),
+    "decode_softmax.narration.always": (
+        "그 한 행의 소프트맥스를 캐시에 있는 키에 대해서만 구합니다. 단계마다 가중치의 합은 1입니다."
+    ),
+    "decode_output.narration.always": (
+        "단계의 출력은 캐시의 밸류에 대한 z_t = Σ_j a_tj·v_j이며, 모델은 이 행으로 다음 토큰을 예측합니다."
+    ),
+    "decode_output.narration.check": "{check}",
 }
 
 UI: dict[str, str] = {
@@ -680,4 +758,28 @@ UI: dict[str, str] = {
     "stage_name_head_output": "헤드 출력",
     "stage_name_concat": "이어 붙인 출력",
     "stage_name_output": "최종 출력",
+    "stage_name_online_softmax": "online_softmax",
+    "stage_name_decode_output": "decode_output",
+    "check_full": (
+        "{mark} 단계 {step}('{tok}', 위치 {pos}): z_t가 전체 인과 어텐션의 '{tok}' 행과 같습니다"
+        "(최대 차이 {diff}, 허용 오차 {tol})"
+    ),
+    "check_ordinary": (
+        "{mark} 온라인 소프트맥스로 구한 Z{sub}가 보통의 softmax·V와 같습니다(최대 차이 {diff}, 허용 오차 {tol}, "
+        "NaN 행은 NaN 행과 일치)"
+    ),
+    "check_join": "; ",
+    "decode_step": (
+        "단계 {step}('{tok}', 위치 {pos}): 캐시의 행이 {before}개에서 {after}개가 되어 "
+        "{after} × {G} × ({dk} + {dv}) = 숫자 {numbers}개, 이 층에서 fp16으로 {bytes}바이트(토큰당 {per_token}바이트)입니다. "
+        "캐시의 {before}개 행을 다시 계산하지 않고 읽으므로 키와 밸류 투영 {rows}번(곱셈-덧셈 {macs}번)을 아낍니다"
+    ),
+    "decode_step_given": (
+        "단계 {step}('{tok}', 위치 {pos}): 캐시의 행이 {before}개에서 {after}개가 되어 "
+        "{after} × {G} × ({dk} + {dv}) = 숫자 {numbers}개, 이 층에서 fp16으로 {bytes}바이트(토큰당 {per_token}바이트)입니다. "
+        "캐시에 있는 키와 밸류 {rows}개 행은 다시 계산하지 않고 읽습니다"
+    ),
+    "decode_extra_alibi": ", ALiBi 편향 −m·(t − j)도 더합니다",
+    "decode_extra_window": ", 윈도 크기 {window}도 적용합니다",
+    "decode_extra_padding": ", 패딩 키는 마스킹합니다",
 }

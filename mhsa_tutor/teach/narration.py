@@ -17,6 +17,7 @@ from mhsa_tutor.core.numbers import eq, fmt, num, signed, vec
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ARTICLE_NOTES, ARTICLES, LANGS, NOTE_ORDER, table, ui
+from mhsa_tutor.teach.narration_inference import INFERENCE_STAGES, inference_fields
 
 __all__ = [
     "CONDITIONS",
@@ -103,6 +104,8 @@ def fields(trace: Trace, stage: Stage, lang: str = "en") -> dict[str, object]:
         one_hot=stage.facts.one_hot_rows,
     )
     f.update(_variant_fields(trace, stage, lang))
+    if stage.id in INFERENCE_STAGES:
+        f.update(inference_fields(trace, stage, lang))
     facts = stage.facts
     if facts.strongest_other is not None:
         i, j = facts.strongest_other
@@ -259,6 +262,11 @@ CONDITIONS: dict[str, Callable[[Trace, Stage], bool]] = {
     "custom": lambda t, s: t.info.mask == "custom",
     "padding": lambda t, s: t.info.padding is not None,
     "dead_row": lambda t, s: bool(s.facts.dead_rows),
+    "masked": lambda t, s: t.info.mask != "none" or t.info.padding is not None,
+    "saves": lambda t, s: True,
+    "check": lambda t, s: bool(t.checks_for(s)),
+    "rope": lambda t, s: t.info.rope_style is not None,
+    "steps": lambda t, s: bool(s.facts.decode),
 }
 
 
