@@ -885,4 +885,19 @@ UI: dict[str, str] = {
     "decode_extra_alibi": ", with ALiBi's bias −m·(t − j)",
     "decode_extra_window": ", with the window of {window}",
     "decode_extra_padding": ", with padding keys masked",
+    "ex_os_final": "After the last block ({b}), divide the running output by the running sum once.",
+    "ex_os_block": "Block {b} holds the keys {keys}.",
+    "ex_os_none_seen": "No key has been seen yet (every key so far is masked): there is nothing to rescale, so r = 1.",
+    "ex_os_first": "(the first block with a key: m_old = −∞, and the state so far is 0)",
+    "ex_os_o": "Column {col} of O is feature {d} of o after block {b}.",
+    "ex_dec_new": (
+        "Step {step}: '{tok}' (position {pos}) is projected from its own row only; head {h}'s columns."
+    ),
+    "ex_dec_rope": "RoPE turns it by its true position t = {pos} (counted from 0), not by 0.",
+    "ex_cache_prefill": "'{tok}' (position {pos}) was cached by the prefill: its rotated key and its value, key/value head {g}.",
+    "ex_cache_step": (
+        "'{tok}' (position {pos}) was appended at step {step}: the k and v computed then (decode_qkv), "
+        "key/value head {g}; the cache is never recomputed."
+    ),
+    "ex_dec_not_cached": "'{key}' (position {j}) comes after '{tok}' (position {pos}): it is not in the cache yet at this step.",
 }

@@ -782,4 +782,17 @@ UI: dict[str, str] = {
     "decode_extra_alibi": ", ALiBi 편향 −m·(t − j)도 더합니다",
     "decode_extra_window": ", 윈도 크기 {window}도 적용합니다",
     "decode_extra_padding": ", 패딩 키는 마스킹합니다",
+    "ex_os_final": "마지막 블록({b}) 뒤에 누적 출력을 누적 합으로 한 번 나눕니다.",
+    "ex_os_block": "블록 {b}에는 키 {keys}가 들어 있습니다.",
+    "ex_os_none_seen": "아직 본 키가 없습니다(지금까지의 키가 모두 마스킹됨). 다시 맞출 것이 없으므로 r = 1입니다.",
+    "ex_os_first": "(키가 있는 첫 블록: m_old = −∞이고 지금까지의 상태는 0)",
+    "ex_os_o": "O의 {col}번째 열은 블록 {b}까지 처리한 o의 {d}번째 특징입니다.",
+    "ex_dec_new": "단계 {step}: '{tok}'(위치 {pos})는 자기 행만으로 투영합니다. 헤드 {h}의 열을 씁니다.",
+    "ex_dec_rope": "RoPE는 0이 아니라 실제 위치 t = {pos}(0부터 셈)만큼 회전합니다.",
+    "ex_cache_prefill": "'{tok}'(위치 {pos})는 프리필에서 캐시에 저장되었습니다: 회전된 키와 밸류, 키/밸류 헤드 {g}.",
+    "ex_cache_step": (
+        "'{tok}'(위치 {pos})는 단계 {step}에서 추가되었습니다: 그때 계산한 k와 v(decode_qkv), 키/밸류 헤드 {g}. "
+        "캐시는 다시 계산하지 않습니다."
+    ),
+    "ex_dec_not_cached": "'{key}'(위치 {j})는 '{tok}'(위치 {pos}) 뒤에 오므로 이 단계에서는 아직 캐시에 없습니다.",
 }

@@ -27,6 +27,14 @@ from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Matrix, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.cell_notes import At, pick, say
+from mhsa_tutor.teach.explain_inference import (
+    explain_cache,
+    explain_decode_output,
+    explain_decode_qkv,
+    explain_decode_scores,
+    explain_decode_softmax,
+    explain_online,
+)
 from mhsa_tutor.teach.explain_variants import explain_bias, explain_positions, explain_rotary
 
 
@@ -273,6 +281,12 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
     "head_output": _head_output,
     "concat": _concat,
     "output": _output,
+    "online_softmax": explain_online,
+    "decode_qkv": explain_decode_qkv,
+    "kv_cache": explain_cache,
+    "decode_scores": explain_decode_scores,
+    "decode_softmax": explain_decode_softmax,
+    "decode_output": explain_decode_output,
 }
 
 

@@ -1,0 +1,202 @@
+"""The explainers of the inference stages: the online softmax (m, r, ℓ, o, Z) and decoding with a KV cache.
+
+Registered in ``explain.EXPLAINERS`` like every other stage's explainer. Each reads its operands
+from the trace (the scores the softmax read, the stored e^(s − m) terms, the previous block's
+state, the cached rows, the new token's row of X and the weights) and writes the arithmetic out;
+none computes a number the engine did not store.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mhsa_tutor.core.numbers import eq, num, signed
+from mhsa_tutor.core.stages import subscript
+from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.teach.explain_variants import CellLike
+
+
+def scores_read(trace: Trace, head: int) -> Stage:
+    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
+    for sid in ("masked", "bias", "scaled", "scores"):
+        try:
+            return trace.find(sid, head)
+        except KeyError:
+            continue
+    raise KeyError("scores")
+
+
+def _n(x: float, p: int) -> str:
+    """A number, −∞ included."""
+    return "−∞" if x == -math.inf else num(x, p)
+
+
+def _sn(x: float, p: int) -> str:
+    """A signed number in parentheses when negative, −∞ included."""
+    return "(−∞)" if x == -math.inf else signed(x, p)
+
+
+def _block(c: CellLike, b: int) -> range:
+    B = c.trace.info.block or 1
+    Tk = len(c.trace.info.key_tokens)
+    return range(b * B, min((b + 1) * B, Tk))
+
+
+def _sum(terms: list[str]) -> str:
+    return " + ".join(terms if len(terms) <= 8 else [*terms[:3], "…", *terms[-3:]]) or "0"
+
+
+def explain_online(c: CellLike, label: str) -> list[str]:
+    """One cell of the online softmax: m, r, ℓ, the running output o, or the final Z = o / ℓ."""
+    st, p = c.stage, max(c.p, 2)
+    info = c.trace.info
+    keys = info.key_tokens
+    m, ell = st.matrices["m"].values, st.matrices["l"].values
+    r = st.matrices["r"].values
+    S = scores_read(c.trace, c.head).matrices["S"].values[c.i]
+    e = st.aux["p"][c.i]
+    dv = info.d_v
+    sub = subscript(c.head)
+    if c.name == "Z":
+        nb = m.shape[1] - 1
+        o = float(st.matrices["O"].values[c.i, nb * dv + c.j])
+        lines = [c.t["ex_os_final"].format(b=nb + 1)]
+        return [*lines, f"{label} = o / ℓ = {num(o, p + 2)} / {num(float(ell[c.i, nb]), p + 2)}", eq(c.value, p)]
+    b = c.j // dv if c.name == "O" else c.j
+    block = _block(c, b)
+    names = ", ".join(keys[j] for j in block)
+    m_old = float(m[c.i, b - 1]) if b > 0 else -math.inf
+    m_new = float(m[c.i, b])
+    head = c.t["ex_os_block"].format(b=b + 1, keys=names)
+    if c.name == "m":
+        scores = ", ".join(_n(float(S[j]), p) for j in block)
+        return [head, f"{label} = max(m_old, {scores}) = max({_n(m_old, p)}, {scores})", f"= {_n(m_new, p)}"]
+    if c.name == "r":
+        if m_new == -math.inf:
+            return [head, c.t["ex_os_none_seen"], f"{label} = 1"]
+        return [
+            head,
+            f"{label} = e^(m_old − m_new) = e^({_n(m_old, p)} − {_sn(m_new, p)})",
+            eq(c.value, p) if m_old != -math.inf else f"= 0  {c.t['ex_os_first']}",
+        ]
+    rb = float(r[c.i, b])
+    terms = [f"e^({_n(float(S[j]), p)} − {_sn(m_new, p)})" for j in block]
+    if c.name == "l":
+        l_old = float(ell[c.i, b - 1]) if b > 0 else 0.0
+        vals = [num(float(e[j]), p + 2) for j in block]
+        return [
+            head,
+            f"{label} = r·ℓ_old + Σ e^(s_j − m) = {num(rb, p + 2)}×{num(l_old, p + 2)} + {_sum(terms)}",
+            f"≈ {num(rb * l_old, p + 2)} + {_sum(vals)}" if vals else "",
+            eq(c.value, p),
+        ]
+    d = c.j % dv
+    O = st.matrices["O"].values
+    o_old = float(O[c.i, (b - 1) * dv + d]) if b > 0 else 0.0
+    V = c.trace.find("split", c.head).matrices["V"].values
+    pv = [f"{num(float(e[j]), p + 2)}×{signed(float(V[j, d]), p)}" for j in block]
+    return [
+        head,
+        c.t["ex_os_o"].format(col=c.j + 1, b=b + 1, d=d + 1),
+        f"{label} = r·o_old + Σ e^(s_j − m)·V{sub}[j, {d + 1}] = {num(rb, p + 2)}×{signed(o_old, p + 2)} + {_sum(pv)}",
+        eq(c.value, p),
+    ]
+
+
+def _step(c: CellLike, s: int) -> tuple[int, str]:
+    """(0-based position t, token) of decoding step s (0-based)."""
+    info = c.trace.info
+    t = info.prefill + s
+    return t, info.tokens[t]
+
+
+def explain_decode_qkv(c: CellLike, label: str) -> list[str]:
+    """The new token's q, k or v: its own row only, then RoPE at its true position."""
+    info = c.trace.info
+    t, tok = _step(c, c.i)
+    h = c.head if c.name == "q" else info.kv_head(c.head)
+    width = info.d_k if c.name in ("q", "k") else info.d_v
+    col = (h - 1) * width + c.j + 1
+    big = c.name.upper()
+    lines = [c.t["ex_dec_new"].format(tok=tok, pos=t + 1, step=c.i + 1, h=h)]
+    raw_key = f"{c.name}_raw"
+    raw = float(c.stage.aux[raw_key][c.i, c.j]) if raw_key in c.stage.aux else c.value
+    if info.given_qkv:
+        lines.append(f"{c.name}[{c.j + 1}] = {big}[{tok}, {col}] {eq(raw, c.p)}")
+    else:
+        lines.append(f"{c.name}[{c.j + 1}] = x_{tok} · W_{big}[:, {col}] {eq(raw, c.p)}")
+    if c.name != "v" and "angle" in c.stage.aux:
+        lines.append(c.t["ex_dec_rope"].format(pos=t))
+        lines.append(f"{label} {eq(c.value, c.p)}")
+    return lines
+
+
+def explain_cache(c: CellLike, label: str) -> list[str]:
+    """A cache row: cached by the prefill, or appended at its decoding step."""
+    info = c.trace.info
+    tok = info.key_tokens[c.i]
+    g = c.stage.facts.kv_head or 1
+    if c.i < info.prefill:
+        where = c.t["ex_cache_prefill"].format(tok=tok, pos=c.i + 1, g=g)
+    else:
+        where = c.t["ex_cache_step"].format(tok=tok, pos=c.i + 1, step=c.i - info.prefill + 1, g=g)
+    return [where, f"{label} {eq(c.value, c.p)}"]
+
+
+def explain_decode_scores(c: CellLike, label: str) -> list[str]:
+    """One score of a step's row: not cached yet, masked, or q_t·k_j (scaled, with ALiBi)."""
+    info = c.trace.info
+    t, tok = _step(c, c.i)
+    key = info.key_tokens[c.j]
+    aux = c.stage.aux
+    fmt = {"tok": tok, "key": key, "pos": t + 1, "j": c.j + 1, "w": info.window or 0, "row": tok, "col": key}
+    if not aux["in_cache"][c.i, c.j]:
+        return [c.t["ex_dec_not_cached"].format(**fmt), f"{label} = −∞"]
+    if aux["by_rule"][c.i, c.j]:
+        return [c.t["ex_blocked_sliding"].format(i=t + 1, **fmt), f"{label} = −∞"]
+    if aux["by_padding"][c.i, c.j]:
+        return [c.t["ex_blocked_padding"].format(**fmt), f"{label} = −∞"]
+    q = c.trace.find("decode_qkv", c.head).matrices["q"].values[c.i]
+    k = c.trace.find("kv_cache", c.head).matrices["K"].values[c.j]
+    dot = float(aux["dot"][c.i, c.j])
+    terms = " + ".join(f"{signed(float(a), c.p)}×{signed(float(b), c.p)}" for a, b in zip(q, k, strict=True))
+    lines = [f"q_{tok} · k_{key} = {terms} {eq(dot, c.p)}"]
+    div = info.scale_divisor
+    expr = f"{num(dot, c.p)}" if div == 1 else f"{num(dot, c.p)} / {num(div, c.p)}"
+    if "bias" in aux:
+        expr += f" + ({num(float(aux['bias'][c.i, c.j]), c.p)})"
+    return [*lines, f"{label} = {expr}", eq(c.value, c.p)]
+
+
+def explain_decode_softmax(c: CellLike, label: str) -> list[str]:
+    """A step's weight: e^(s − max) over the cached keys' sum."""
+    t, tok = _step(c, c.i)
+    if c.i in c.stage.facts.dead_rows:
+        return [c.t["ex_dead_row"].format(row=tok), f"{label} = 0 / 0 = NaN"]
+    if c.j > t:
+        return [c.t["ex_dec_not_cached"].format(tok=tok, key=c.trace.info.key_tokens[c.j], pos=t + 1), f"{label} = 0"]
+    aux = c.stage.aux
+    p = max(c.p, 2)
+    s = float(c.trace.find("decode_scores", c.head).matrices["S"].values[c.i, c.j])
+    mx, total, e = float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0]), float(aux["exp"][c.i, c.j])
+    return [
+        c.t["ex_stable"].format(m=num(mx, p)),
+        f"{label} = e^({_n(s, p)} − {_sn(mx, p)}) / Σ_(k ≤ {t + 1}) e^(s_k − {_sn(mx, p)})",
+        f"≈ {num(e, p + 2)} / {num(total, p + 2)}",
+        eq(c.value, p),
+    ]
+
+
+def explain_decode_output(c: CellLike, label: str) -> list[str]:
+    """A step's output: Σ over the cached values, weighted."""
+    t, tok = _step(c, c.i)
+    a = c.trace.find("decode_softmax", c.head).matrices["A"].values[c.i, : t + 1]
+    v = c.trace.find("kv_cache", c.head).matrices["V"].values[: t + 1, c.j]
+    dead = [c.t["ex_dead_row"].format(row=tok)] if c.i in c.stage.facts.dead_rows else []
+    terms = [f"{num(float(x), c.p)}×{signed(float(y), c.p)}" for x, y in zip(a, v, strict=True)]
+    return [
+        *dead,
+        f"{label} = Σ_(j ≤ {t + 1}) a_j × V_cache[j, {c.j + 1}]",
+        f"≈ {_sum(terms)}",
+        eq(c.value, c.p),
+    ]
