@@ -209,6 +209,7 @@ def decode_stages(
     project = _projector(scn, X)
     _, k_pre, v_pre = project(slice(0, P))  # prefill: (G, P, dk), (G, P, dv)
     K_cache, _ = _turn(scn, k_pre, 0)  # the cache holds rotated keys
+    K_raw = k_pre  # the same keys before RoPE (what re-projecting the prefix would give)
     V_cache = v_pre
     slopes = alibi_slopes(H) if scn.variants.bias == "alibi" else None
     window, padding = scn.variants.window, scn.variants.padding
@@ -236,6 +237,7 @@ def decode_stages(
             if ang is not None:
                 angles[s] = ang[0]
             K_cache = np.concatenate([K_cache, kr], axis=1)  # (G, t + 1, dk): append, never recompute
+            K_raw = np.concatenate([K_raw, k], axis=1)
             V_cache = np.concatenate([V_cache, v], axis=1)
             in_cache[s, : t + 1] = 1.0
             j = np.arange(t + 1)
@@ -281,7 +283,7 @@ def decode_stages(
         records.append(StageRecord("decode_qkv", h + 1, qkv, qkv_aux, base))
         cache = {"K": K_cache[g], "V": V_cache[g]}
         cache_facts = StageFacts(prefill=P, kv_head=g + 1, shared_by=shared, decode=tuple(steps))
-        records.append(StageRecord("kv_cache", h + 1, cache, {}, cache_facts))
+        records.append(StageRecord("kv_cache", h + 1, cache, {"K_raw": K_raw[g]}, cache_facts))
         s_aux = {"dot": dot[h], "in_cache": in_cache, "by_rule": by_rule, "by_padding": by_pad}
         if slopes is not None:
             s_aux["bias"] = bias[h]

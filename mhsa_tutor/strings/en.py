@@ -900,4 +900,40 @@ UI: dict[str, str] = {
         "key/value head {g}; the cache is never recomputed."
     ),
     "ex_dec_not_cached": "'{key}' (position {j}) comes after '{tok}' (position {pos}): it is not in the cache yet at this step.",
+    "quiz_ask_online_softmax_m": "Online softmax: compute the running max {label} after block {n} of row '{row}'.",
+    "quiz_ask_online_softmax_r": "Online softmax: compute the rescale factor {label} = e^(m_old − m_new) at block {n} of row '{row}'.",
+    "quiz_ask_online_softmax_l": "Online softmax: compute the running sum {label} after block {n} of row '{row}'.",
+    "quiz_ask_online_softmax_O": "Online softmax: compute the running output {label} (column {n}) of row '{row}'.",
+    "quiz_ask_online_softmax_Z": "Online softmax: compute the result {label} = o / ℓ after the last block.",
+    "quiz_ask_online_softmax": "Online softmax: compute {label}.",
+    "quiz_ask_decode_qkv": "Decoding: compute feature {n} of the new token's {m}, {label} (its own row only; RoPE as the givens say).",
+    "quiz_ask_decode_scores": "Decoding: compute the score {label}: the new query against the cached key of '{col}', scaled.",
+    "quiz_ask_decode_softmax": "Decoding: compute the weight {label}: the softmax of the step's row of scores over the cache.",
+    "quiz_ask_decode_output": "Decoding: compute the output {label}: the step's weights times column {n} of the cached values.",
+    "slip_rope_zero": (
+        "Your {got} rotates the new token at position 0: RoPE turns it by its true position t = {t}, as the "
+        "cached keys were turned by theirs."
+    ),
+    "slip_reprojected": (
+        "Your {got} re-projects the prefix (k_j = x_j·W_K) instead of reading the cache, whose keys were turned "
+        "by RoPE at their positions: read row '{col}' of the cache."
+    ),
+    "slip_own_cache": (
+        "Your {got} reads the cache of key/value head {h}: under GQA query head {h} reads the cache of key/value "
+        "head {g}."
+    ),
+    "slip_no_rescale": (
+        "Your {got} forgets to rescale: multiply the old sum and output by r = e^(m_old − m_new) = {r} before "
+        "adding the block (the max moved from {m_old} to {m_new})."
+    ),
+    "slip_rescale_sign": (
+        "Your {got} rescales with the wrong sign, e^(m_new − m_old): the factor is e^(m_old − m_new) = {r}, at "
+        "most 1, because the old terms were measured against the smaller max."
+    ),
+    "slip_stale_max": (
+        "Your {got} keeps the old max {m_old}: update it first, m = max(m_old, the block's scores) = {m_new}, "
+        "then measure the block and rescale the rest against it."
+    ),
+    "list_tiling": "online softmax in key blocks of {b}",
+    "list_decode": "KV-cache decoding of the last {n}",
 }

@@ -795,4 +795,39 @@ UI: dict[str, str] = {
         "캐시는 다시 계산하지 않습니다."
     ),
     "ex_dec_not_cached": "'{key}'(위치 {j})는 '{tok}'(위치 {pos}) 뒤에 오므로 이 단계에서는 아직 캐시에 없습니다.",
+    "quiz_ask_online_softmax_m": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 최댓값 {label}을 구하세요.",
+    "quiz_ask_online_softmax_r": "온라인 소프트맥스: '{row}' 행의 블록 {n}에서 다시 맞추는 비율 {label} = e^(m_old − m_new)을 구하세요.",
+    "quiz_ask_online_softmax_l": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 합 {label}을 구하세요.",
+    "quiz_ask_online_softmax_O": "온라인 소프트맥스: '{row}' 행의 누적 출력 {label}({n}번째 열)을 구하세요.",
+    "quiz_ask_online_softmax_Z": "온라인 소프트맥스: 마지막 블록 뒤의 결과 {label} = o / ℓ을 구하세요.",
+    "quiz_ask_online_softmax": "온라인 소프트맥스: {label}을 구하세요.",
+    "quiz_ask_decode_qkv": "디코딩: 새 토큰의 {m} 벡터의 {n}번째 특징 {label}을 구하세요(자기 행만 쓰고, RoPE는 주어진 대로).",
+    "quiz_ask_decode_scores": "디코딩: 점수 {label}을 구하세요. 새 쿼리와 캐시에 있는 '{col}'의 키를 내적하고 스케일링한 값입니다.",
+    "quiz_ask_decode_softmax": "디코딩: 가중치 {label}을 구하세요. 이 단계의 점수 행을 캐시에 대해 소프트맥스한 값입니다.",
+    "quiz_ask_decode_output": "디코딩: 출력 {label}을 구하세요. 이 단계의 가중치와 캐시 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
+    "slip_rope_zero": (
+        "입력한 {got}은 새 토큰을 위치 0에서 회전한 값입니다. 캐시의 키가 각자의 위치만큼 회전되어 있듯이, RoPE는 새 토큰도 "
+        "실제 위치 t = {t}만큼 회전합니다."
+    ),
+    "slip_reprojected": (
+        "입력한 {got}은 캐시를 읽지 않고 앞부분을 다시 투영한 값(k_j = x_j·W_K)입니다. 캐시의 키는 RoPE로 각자의 위치만큼 "
+        "회전되어 있으니 캐시의 '{col}' 행을 읽으세요."
+    ),
+    "slip_own_cache": (
+        "입력한 {got}은 키/밸류 헤드 {h}의 캐시를 읽은 값입니다. GQA에서 쿼리 헤드 {h}는 키/밸류 헤드 {g}의 캐시를 읽습니다."
+    ),
+    "slip_no_rescale": (
+        "입력한 {got}은 다시 맞추기를 빠뜨린 값입니다. 블록을 더하기 전에 옛 합과 출력에 r = e^(m_old − m_new) = {r}를 "
+        "곱하세요(최댓값이 {m_old}에서 {m_new}로 바뀌었습니다)."
+    ),
+    "slip_rescale_sign": (
+        "입력한 {got}은 부호를 반대로 쓴 e^(m_new − m_old)로 다시 맞춘 값입니다. 옛 항은 더 작은 최댓값 기준이므로 비율은 "
+        "1 이하인 e^(m_old − m_new) = {r}입니다."
+    ),
+    "slip_stale_max": (
+        "입력한 {got}은 옛 최댓값 {m_old}을 그대로 쓴 값입니다. 먼저 m = max(m_old, 블록의 점수) = {m_new}로 갱신한 뒤, "
+        "블록의 항과 나머지를 그 기준으로 맞추세요."
+    ),
+    "list_tiling": "키 블록 {b}개씩 온라인 소프트맥스",
+    "list_decode": "마지막 {n}개 토큰을 KV 캐시로 디코딩",
 }

@@ -28,6 +28,7 @@ from mhsa_tutor.core.engine import run, stable_softmax
 from mhsa_tutor.core.scenario import Scenario
 from mhsa_tutor.core.stages import ROUNDABLE_STAGES, STAGE_IDS, head_columns
 from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.teach.mistakes_inference import KINDS, decode_slip, online_slip
 
 Array = npt.NDArray[np.float64]
 
@@ -47,6 +48,7 @@ CATALOGUE: tuple[str, ...] = (
     "no_wo",
     "exact",
     "rounded",
+    *KINDS,
 )
 
 #: Mistakes computed with NumPy for the classic attention (no RoPE, ALiBi, GQA or masks other than causal).
@@ -167,6 +169,35 @@ class Catalogue:
                 if value is not None and math.isfinite(value):
                     out.append(Slip(kind, value, {**self._base(), **facts}))
         return out
+
+    # ----------------------------------------------------------- decoding and the online softmax
+
+    def _inference(self, kind: str, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        if cell.head is None:
+            return None
+        if cell.stage == "online_softmax":
+            if kind not in ("no_rescale", "rescale_sign", "stale_max"):
+                return None
+            return online_slip(self.trace, kind, cell.head, cell.matrix, cell.row, cell.col)
+        return decode_slip(self.trace, kind, cell.stage, cell.head, cell.matrix, cell.row, cell.col)
+
+    def _rope_zero(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("rope_zero", cell)
+
+    def _reprojected(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("reprojected", cell)
+
+    def _own_cache(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("own_cache", cell)
+
+    def _no_rescale(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("no_rescale", cell) if cell.stage == "online_softmax" else None
+
+    def _rescale_sign(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("rescale_sign", cell) if cell.stage == "online_softmax" else None
+
+    def _stale_max(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        return self._inference("stale_max", cell) if cell.stage == "online_softmax" else None
 
     # ----------------------------------------------------------- variants run by the engine
 

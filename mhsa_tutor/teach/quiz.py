@@ -35,6 +35,7 @@ from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.limits import MAX_COUNT, check_count
 from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.teach.mistakes import Catalogue, Cell, Slip
+from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, cell_for
 
 ReadLine = Callable[[str], "str | None"]
 
@@ -50,8 +51,9 @@ ASKABLE: tuple[str, ...] = (
     "head_output",
     "concat",
     "output",
+    *ASKABLE_INFERENCE,
 )
-PER_HEAD_ASKABLE = frozenset({"rotary", "scores", "scaled", "bias", "softmax", "head_output"})
+PER_HEAD_ASKABLE = frozenset({"rotary", "scores", "scaled", "bias", "softmax", "head_output", *ASKABLE_INFERENCE})
 PRECISION = 4  # decimals of the numbers shown in the givens and answers
 
 
@@ -183,6 +185,8 @@ def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
         row, col = p.row, p.col
     elif stage_id == "concat":
         row, col = p.row, (p.head - 1) * info.d_v + p.col
+    elif stage_id in ASKABLE_INFERENCE:
+        name, row, col = cell_for(trace, stage_id, p.head, p.row, p.key, p.col, p.proj_col + "QKV".index(p.proj))
     else:  # output
         row, col = p.row, p.out_col
     m = stage.matrices[name]

@@ -18,6 +18,7 @@ from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.explain import before_softmax, cell_label
 from mhsa_tutor.teach.mistakes import Catalogue
 from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slip
+from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, givens_for
 
 
 def _vec(a: npt.NDArray[np.float64]) -> str:
@@ -56,6 +57,9 @@ def givens(trace: Trace, q: Question) -> list[str]:
         return lines + _bias_given(trace, f"b_{q.matrix}", q.col)
     if q.stage == "positions":
         return _position_givens(trace, q)
+    if q.stage in ASKABLE_INFERENCE:
+        assert h is not None
+        return givens_for(trace, q.stage, h, q.matrix, q.row, q.col)
     assert q.stage in ("concat", "output") or h is not None
     if q.stage == "rotary":
         return _rotary_givens(trace, q)
@@ -161,9 +165,11 @@ def ask_text(trace: Trace, q: Question, lang: str) -> str:
         "dv": info.d_v,
     }
     bias = {"projections": f"b_{q.matrix}", "output": "b_O"}.get(q.stage, "")
-    extra = ui(lang)["quiz_ask_plus_bias"].format(bias=bias, n=q.col + 1) if bias in info.biases else ""
+    u = ui(lang)
+    extra = u["quiz_ask_plus_bias"].format(bias=bias, n=q.col + 1) if bias in info.biases else ""
     key = f"quiz_ask_{q.stage}" + ("_given" if q.stage == "bias" and info.bias == "given" else "")
-    return ui(lang)[key].format(**fields) + extra
+    own = f"quiz_ask_{q.stage}_{q.matrix}"  # a stage whose matrices each have their own question
+    return u[own if own in u else key].format(**fields) + extra
 
 
 def where(q: Question, lang: str) -> str:

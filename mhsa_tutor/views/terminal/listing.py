@@ -40,6 +40,10 @@ def shows(scn: Scenario, lang: str = "en") -> str:
         parts.append(t["list_alibi"])
     if v.kv_heads is not None and v.kv_heads != scn.heads:
         parts.append(t["list_mqa"] if v.kv_heads == 1 else t["list_gqa"].format(g=v.kv_heads))
+    if v.block is not None:
+        parts.append(t["list_tiling"].format(b=v.block))
+    if v.decode_steps is not None:
+        parts.append(t["list_decode"].format(n=v.decode_steps))
     if scn.given_qkv:
         parts.append(t["list_given_qkv"])
     if scn.scale != "sqrt_dk":
