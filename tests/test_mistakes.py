@@ -34,6 +34,9 @@ def _scenarios() -> dict[str, Scenario]:
     biased = VariantOptions(bias_terms=True)  # projection biases: "no_bias" is named on these two
     out["random_biases"] = build_random(3, 4, 2, seed=2, variants=biased)
     out["random_biases_normal"] = build_random(4, 6, 3, seed=4, values="normal", mask="causal", variants=biased)
+    decoding = VariantOptions(rope=True, kv_heads=2, decode=2)
+    out["random_decode"] = build_random(5, 8, 4, seed=3, mask="causal", values="normal", variants=decoding)
+    out["random_tiled"] = build_random(6, 4, 1, seed=5, values="normal", variants=VariantOptions(block=2))
     return out
 
 

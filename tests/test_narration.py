@@ -27,6 +27,7 @@ PAPER_BUILTINS = frozenset(
         "padding_mask",
         "learned_heads",
     }
+    | {"kv_cache", "online_softmax"}
 )
 FIELD = re.compile(r"\{(\w+)")
 SECTIONS = ("titles", "formulas", "notes", "ui")

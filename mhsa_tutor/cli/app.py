@@ -24,6 +24,8 @@ from mhsa_tutor.cli.inputs import check_text_budget, input_files, load_ref, sour
 from mhsa_tutor.cli.support import (
     BiasOpt,
     BiasTermsOpt,
+    BlockOpt,
+    DecodeOpt,
     DModelOpt,
     ExactOpt,
     FullOpt,
@@ -144,6 +146,8 @@ def run(
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
     bias_terms: BiasTermsOpt = None,
+    decode: DecodeOpt = None,
+    block: BlockOpt = None,
 ) -> None:
     """Show every stage of multi-head attention for a scenario, in order."""
     from mhsa_tutor.teach.stagepick import head_number, pick
@@ -151,7 +155,7 @@ def run(
 
     console = make_console()
     with errors():
-        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "run", full)
         view = view_of(precision, full, lang, narrate=not brief)
         indices = pick(trace, list(stage or []), head_number(head, trace))
@@ -216,6 +220,8 @@ def explain(
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
     bias_terms: BiasTermsOpt = None,
+    decode: DecodeOpt = None,
+    block: BlockOpt = None,
 ) -> None:
     """Show how one number was computed, with its real numbers, term by term."""
     from rich.text import Text
@@ -226,7 +232,7 @@ def explain(
 
     console = make_console()
     with errors():
-        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, "explain")
         view_of(precision, False, lang)
         stage, h = stage_by_number(trace, stage, head_number(head, trace))
@@ -268,6 +274,8 @@ def export(
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
     bias_terms: BiasTermsOpt = None,
+    decode: DecodeOpt = None,
+    block: BlockOpt = None,
 ) -> None:
     """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
     from mhsa_tutor.io.safe_write import check_target, write_file
@@ -280,7 +288,7 @@ def export(
         if output != "-":
             check_target(output, force=force, inputs=inputs)
         kind = choose_format(output, fmt)
-        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms)
+        variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block)
         trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, kind, full)
         view = view_of(precision, full, lang)
         if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
@@ -337,6 +345,8 @@ def quiz(
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
     bias_terms: BiasTermsOpt = None,
+    decode: DecodeOpt = None,
+    block: BlockOpt = None,
 ) -> None:
     """Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.
 
@@ -372,7 +382,7 @@ def quiz(
                 random_seed,
                 mask,
                 values,
-                variants_of(positions, rope, bias, window, kv_heads, bias_terms),
+                variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block),
             )
         )
         check_text_budget(scn, "quiz", count=count or len(ASKABLE))  # before any work
@@ -454,6 +464,8 @@ def new(
     window: WindowOpt = None,
     kv_heads: KvHeadsOpt = None,
     bias_terms: BiasTermsOpt = None,
+    decode: DecodeOpt = None,
+    block: BlockOpt = None,
 ) -> None:
     """Write a new, commented scenario file with generated numbers, to edit and run."""
     import shlex
@@ -484,7 +496,7 @@ def new(
             values=values,
             name=path.stem,
             origin=file,
-            variants=variants_of(positions, rope, bias, window, kv_heads, bias_terms),
+            variants=variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block),
         )
         text = scenario_toml(scn, values=values, seed=seed, path=file, lang=lang)
         check_readable(text, file, path.stem, values)  # never write a file that `run` refuses

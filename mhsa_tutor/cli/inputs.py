@@ -82,12 +82,21 @@ def variants_of(
     window: int | None,
     kv_heads: int | None,
     bias_terms: bool | None = None,
+    decode: int | None = None,
+    block: int | None = None,
 ) -> "VariantOptions":
     """The variant options of a command, as one record."""
     from mhsa_tutor.io.variant_options import VariantOptions
 
     return VariantOptions(
-        positions=positions, rope=rope, bias=bias, window=window, kv_heads=kv_heads, bias_terms=bias_terms
+        positions=positions,
+        rope=rope,
+        bias=bias,
+        window=window,
+        kv_heads=kv_heads,
+        bias_terms=bias_terms,
+        decode=decode,
+        block=block,
     )
 
 

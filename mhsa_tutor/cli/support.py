@@ -498,6 +498,24 @@ BiasTermsOpt = Annotated[
         rich_help_panel=_RANDOM,
     ),
 ]
+DecodeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--decode",
+        metavar="N",
+        help="Generate the last N tokens one at a time with a KV cache (with --mask causal or sliding).",
+        rich_help_panel=_RANDOM,
+    ),
+]
+BlockOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--block",
+        metavar="B",
+        help="Also compute the softmax and A·V as FlashAttention does: online, over key blocks of B.",
+        rich_help_panel=_RANDOM,
+    ),
+]
 ValuesOpt = Annotated[
     str | None,
     typer.Option(

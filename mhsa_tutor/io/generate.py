@@ -121,7 +121,7 @@ class RandomSpec:
         """Raise ``OptionError`` unless these sizes and choices make a scenario."""
         check_sizes(self.tokens, self.d_model, self.heads)
         check_choices(self.mask, self.values)
-        self.variants.check(self.d_model, self.heads, self.mask)
+        self.variants.check(self.d_model, self.heads, self.mask, self.tokens)
 
     def build(self) -> Scenario:
         """The generated scenario."""
@@ -229,7 +229,7 @@ def build_scenario(
         raise OptionError("needs at least one token", "tokens")
     check_sizes(len(tokens), d_model, heads)
     check_choices(mask, values)
-    variants.check(d_model, heads, mask)
+    variants.check(d_model, heads, mask, len(tokens))
     masked = cast(Mask, mask)
     rng = np.random.default_rng(seed)
     T = len(tokens)

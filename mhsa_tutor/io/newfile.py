@@ -153,4 +153,8 @@ def _variant_lines(scn: Scenario, t: Mapping[str, str], facts: Mapping[str, obje
             f"base = {var.rope.base}",
             f"style = {toml_string(var.rope.style)}",
         ]
+    if var.decode_steps is not None:
+        lines += ["", f"# {t['new_decode']}", "[decode]", f"steps = {var.decode_steps}"]
+    if var.block is not None:
+        lines += ["", f"# {t['new_tiling']}", "[tiling]", f"block = {var.block}"]
     return lines

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.stages import axes
-from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace
+from mhsa_tutor.core.scenario import Checkpoint
+from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, Verdict
 from mhsa_tutor.core.variants import alibi_slopes
 
 Array = npt.NDArray[np.float64]
@@ -36,6 +37,34 @@ class AlibiJSON(TypedDict):
 
     slopes: list[float]
     before_scaling: bool
+
+
+class DecodeJSON(TypedDict):
+    """``trace["scenario"]["decode"]``: the last ``steps`` tokens were generated one at a time (KV cache)."""
+
+    steps: int
+
+
+class TilingJSON(TypedDict):
+    """``trace["scenario"]["tiling"]``: the online softmax's key block size."""
+
+    block: int
+
+
+class CheckJSON(TypedDict):
+    """One of the engine's own checks (``trace["checks"]``): a decoding step against full causal attention
+    (``against`` = "full", ``row`` = the 0-based step) or a head's online softmax against softmax·V
+    ("ordinary", ``row`` null), with the largest difference and the tolerance."""
+
+    stage: str
+    head: int | None
+    matrix: str
+    row: int | None
+    against: str
+    ok: bool
+    diff: float | str
+    tolerance: float
+    expected: list[list[float | str]]
 
 
 class ScenarioJSON(TypedDict, total=False):
@@ -62,6 +91,8 @@ class ScenarioJSON(TypedDict, total=False):
     padding: list[bool]
     kv_heads: int
     biases: list[str]
+    decode: DecodeJSON
+    tiling: TilingJSON
 
 
 class RoundedJSON(TypedDict):
@@ -83,11 +114,12 @@ class StageJSON(TypedDict):
 
 
 class TraceJSON(TypedDict):
-    """The whole JSON export (schema ``mhsa-tutor/trace@1``)."""
+    """The whole JSON export (schema ``mhsa-tutor/trace@1``); ``checks`` only when the engine made some."""
 
     schema: str
     scenario: ScenarioJSON
     stages: list[StageJSON]
+    checks: NotRequired[list[CheckJSON]]
 
 
 def _cell(x: float) -> float | str:
@@ -149,6 +181,10 @@ def scenario_to_dict(info: ScenarioInfo, exact: bool = False) -> ScenarioJSON:
         out["kv_heads"] = info.groups
     if info.biases:  # the projection biases given (their values are matrices of the params stage)
         out["biases"] = list(info.biases)
+    if info.decode_steps is not None:
+        out["decode"] = {"steps": info.decode_steps}
+    if info.block is not None:
+        out["tiling"] = {"block": info.block}
     return out
 
 
@@ -176,13 +212,41 @@ def stage_to_dict(stage: Stage) -> StageJSON:
     return out
 
 
+def checks_to_list(trace: Trace) -> list[CheckJSON]:
+    """The engine's own checks (decoding steps, online softmax) in JSON form."""
+    out: list[CheckJSON] = []
+    for v in trace.verdicts:
+        if v.against == "source":
+            continue
+        cp = v.checkpoint
+        expected = np.atleast_2d(np.asarray(cp.value, dtype=np.float64))
+        out.append(
+            {
+                "stage": cp.stage,
+                "head": cp.head,
+                "matrix": cp.matrix,
+                "row": cp.row,
+                "against": v.against,
+                "ok": v.ok,
+                "diff": _cell(v.diff),
+                "tolerance": v.tolerance,
+                "expected": matrix_to_lists(expected),
+            }
+        )
+    return out
+
+
 def to_dict(trace: Trace) -> TraceJSON:
     """The JSON form of a trace (full float64 precision, nothing elided)."""
-    return {
+    out: TraceJSON = {
         "schema": SCHEMA,
         "scenario": scenario_to_dict(trace.info, trace.exact),
         "stages": [stage_to_dict(s) for s in trace.stages],
     }
+    checks = checks_to_list(trace)
+    if checks:
+        out["checks"] = checks
+    return out
 
 
 def _parse_cell(x: float | str) -> float:
@@ -238,6 +302,8 @@ def from_dict(data: TraceJSON) -> Trace:
         rope_dims=sc["rope"].get("dims") if "rope" in sc else None,
         alibi_before_scaling=sc["alibi"]["before_scaling"] if "alibi" in sc else False,
         alibi_slopes_given="alibi" in sc and tuple(sc["alibi"]["slopes"]) != _slopes_of({**sc, "alibi": None}),
+        decode_steps=sc["decode"]["steps"] if "decode" in sc else None,
+        block=sc["tiling"]["block"] if "tiling" in sc else None,
     )
     stages = []
     for st in data["stages"]:
@@ -250,7 +316,21 @@ def from_dict(data: TraceJSON) -> Trace:
             decimals = hand["decimals"] if hand is not None else None
             mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
-    return Trace(info, tuple(stages), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
+    exact = bool(info.rounding) and not sc.get("hand_rounded", False)
+    return Trace(info, tuple(stages), exact=exact, verdicts=tuple(_check(c, stages) for c in data.get("checks", [])))
+
+
+def _check(c: CheckJSON, stages: list[Stage]) -> Verdict:
+    """One engine check back as a Verdict (its computed value read from the stage it is about)."""
+    expected = _array(c["expected"])
+    stage = next(s for s in stages if s.id == c["stage"] and s.head == c["head"])
+    got = stage.matrices[c["matrix"]].values
+    row = c["row"]
+    if row is not None:
+        got, expected = got[row], expected[0]
+    cp = Checkpoint(c["against"], c["stage"], c["head"], c["matrix"], row, None, expected, 12)
+    diff = _parse_cell(c["diff"])
+    return Verdict(cp, got, c["ok"], against=c["against"], diff=diff, tolerance=c["tolerance"])
 
 
 def _slopes_of(sc: ScenarioJSON | dict[str, object]) -> tuple[float, ...]:

@@ -1,7 +1,7 @@
 """The variant options of ``random`` and ``new``, parsed at the CLI boundary into one frozen record.
 
 ``VariantOptions`` holds ``--positions``, ``--rope``, ``--bias``, ``--window`` and
-``--kv-heads`` as given (None: not given), checks them against the sizes and
+``--kv-heads``, ``--decode`` and ``--block`` as given (None: not given), checks them against the sizes and
 the mask (``OptionError`` naming the option) and turns them into the
 scenario's ``Variants``. ``generate`` builds the numbers.
 """
@@ -37,6 +37,8 @@ class VariantOptions:
     window: int | None = None
     kv_heads: int | None = None
     bias_terms: bool | None = None
+    decode: int | None = None
+    block: int | None = None
 
     def given(self) -> dict[str, object]:
         """The options given, by their option names (for "only for the random scenario")."""
@@ -47,11 +49,25 @@ class VariantOptions:
             "window": self.window,
             "kv-heads": self.kv_heads,
             "bias-terms": self.bias_terms or None,
+            "decode": self.decode,
+            "block": self.block,
         }
         return {k: v for k, v in named.items() if v is not None}
 
-    def check(self, d_model: int, heads: int, mask: str) -> None:
-        """Raise ``OptionError`` unless these options fit the sizes and the mask."""
+    def check(self, d_model: int, heads: int, mask: str, tokens: int | None = None) -> None:
+        """Raise ``OptionError`` unless these options fit the sizes and the mask (``tokens``: T, when known)."""
+        if self.decode is not None:
+            top = (tokens or 0) - 1
+            if tokens is not None and not 1 <= self.decode <= top:
+                expect = f"a whole number from 1 to {top}" if top >= 1 else "at least 2 tokens (a prefill and a step)"
+                raise OptionError(f"{self.decode} is out of range; expected {expect} (fewer than the tokens)", "decode")
+            if mask not in ("causal", "sliding"):
+                raise OptionError(
+                    "needs --mask causal or --mask sliding: a generated token sees only the tokens before it", "decode"
+                )
+        if self.block is not None and not 1 <= self.block <= (tokens or self.block):
+            top = f" to {tokens}" if tokens is not None else " or more"
+            raise OptionError(f"{self.block} is out of range; expected a whole number from 1{top}", "block")
         if self.positions is not None and self.positions not in POSITIONS:
             hint = did_you_mean(self.positions, POSITIONS)
             raise OptionError(
@@ -84,6 +100,8 @@ class VariantOptions:
             bias=cast(Bias, self.bias or "none"),
             window=self.window,
             kv_heads=self.kv_heads,
+            decode_steps=self.decode,
+            block=self.block,
         )
 
     def flags(self) -> str:

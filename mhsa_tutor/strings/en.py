@@ -434,7 +434,7 @@ NOTES: dict[str, str] = {
         "needs only m, ℓ and o ({state} numbers) and one block of scores at a time ({T} × {B}), so memory "
         "grows with T, not T²; on a GPU the blocks stay in fast on-chip memory."
     ),
-    "online_softmax.narration.check": "{check}",
+    "online_softmax.narration.check": "Check: {check}",
     "online_softmax.narration.masked": (
         "Masked keys score −∞ and add e^−∞ = 0, as in the ordinary softmax; a block with no key left changes "
         "nothing (r = 1 while no key has been seen, m stays −∞)."
@@ -467,7 +467,7 @@ NOTES: dict[str, str] = {
         "Under GQA query head {h} reads the cache of key/value head {g}, shared by query heads {shared}: "
         "the cache holds {G} key/value heads, not {heads}, which is why GQA shrinks it."
     ),
-    "kv_cache.narration.steps": "{steps}",
+    "kv_cache.narration.steps": "The cache, step by step: {steps}",
     "kv_cache.pitfall.always": (
         "Common mistake: re-projecting the whole prefix at every step (k_j = x_j·W_K for every j again). It "
         "gives the same numbers, at t times the work: the cache exists so that each key and value is "
@@ -485,7 +485,7 @@ NOTES: dict[str, str] = {
         "The step's output is z_t = Σ_j a_tj·v_j over the cached values: the row the model feeds on to "
         "predict the next token."
     ),
-    "decode_output.narration.check": "{check}",
+    "decode_output.narration.check": "Check: {check}",
 }
 
 UI: dict[str, str] = {
@@ -936,4 +936,6 @@ UI: dict[str, str] = {
     ),
     "list_tiling": "online softmax in key blocks of {b}",
     "list_decode": "KV-cache decoding of the last {n}",
+    "new_decode": "the last `steps` tokens are generated one at a time with a KV cache, after a prefill of the others",
+    "new_tiling": "also compute each head's softmax and A·V as FlashAttention does: online, over key blocks of `block`",
 }

@@ -385,7 +385,7 @@ NOTES: dict[str, str] = {
         "한 번에 한 블록의 점수({T} × {B})만 있으면 되므로, 메모리가 T²이 아니라 T에 비례합니다. GPU에서는 블록이 빠른 온칩 "
         "메모리 안에 머뭅니다."
     ),
-    "online_softmax.narration.check": "{check}",
+    "online_softmax.narration.check": "검사: {check}",
     "online_softmax.narration.masked": (
         "마스킹된 키의 점수는 −∞이므로 보통 소프트맥스처럼 e^−∞ = 0을 더합니다. 남은 키가 없는 블록은 아무것도 바꾸지 "
         "않습니다(아직 본 키가 없으면 r = 1이고 m은 −∞로 남습니다)."
@@ -416,7 +416,7 @@ NOTES: dict[str, str] = {
         "GQA에서 쿼리 헤드 {h}는 키/밸류 헤드 {g}의 캐시를 읽고, 이 캐시는 쿼리 헤드 {shared}에서 함께 씁니다. 캐시에는 키/밸류 "
         "헤드가 {heads}개가 아니라 {G}개만 있으므로 GQA는 캐시를 줄여 줍니다."
     ),
-    "kv_cache.narration.steps": "{steps}",
+    "kv_cache.narration.steps": "단계별 캐시: {steps}",
     "kv_cache.pitfall.always": (
         "자주 하는 실수: 단계마다 앞부분 전체를 다시 투영하는 것(모든 j에 대해 k_j = x_j·W_K를 또 계산). 숫자는 같지만 일이 t배로 "
         "늘어납니다. 캐시는 각 키와 밸류를 한 번만 계산하려고 있는 것입니다."
@@ -432,7 +432,7 @@ NOTES: dict[str, str] = {
     "decode_output.narration.always": (
         "단계의 출력은 캐시의 밸류에 대한 z_t = Σ_j a_tj·v_j이며, 모델은 이 행으로 다음 토큰을 예측합니다."
     ),
-    "decode_output.narration.check": "{check}",
+    "decode_output.narration.check": "검사: {check}",
 }
 
 UI: dict[str, str] = {
@@ -830,4 +830,6 @@ UI: dict[str, str] = {
     ),
     "list_tiling": "키 블록 {b}개씩 온라인 소프트맥스",
     "list_decode": "마지막 {n}개 토큰을 KV 캐시로 디코딩",
+    "new_decode": "나머지 토큰을 프리필한 뒤 마지막 `steps`개 토큰을 KV 캐시로 하나씩 생성합니다",
+    "new_tiling": "각 헤드의 소프트맥스와 A·V를 FlashAttention처럼 `block`개씩의 키 블록으로 온라인 계산합니다",
 }

@@ -31,6 +31,8 @@ DECODE_CELLS = frozenset({"decode_qkv", "decode_scores", "decode_softmax", "deco
 
 def _row_downstream(trace: Trace, head: int, stage: str, s: int, col: int, scores: Array, V: Array) -> float:
     """The cell of ``stage`` (scores, softmax or output) of step s from a mistaken row of scores."""
+    if stage in ("decode_scores", "decode_softmax") and col >= scores.size:
+        return float("nan")  # a key not in the cache yet: no mistake changes it
     if stage == "decode_scores":
         return float(scores[col])
     finite = np.isfinite(scores)

@@ -44,7 +44,7 @@ from mhsa_tutor.core.stagetext import variants_text
 from mhsa_tutor.core.text import escape_json
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.io.json_rows import rows_text
-from mhsa_tutor.io.trace_json import SCHEMA, rounded_to_dict, scenario_to_dict
+from mhsa_tutor.io.trace_json import SCHEMA, checks_to_list, rounded_to_dict, scenario_to_dict
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
@@ -172,7 +172,8 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
         if rounded:
             out.write(f', "rounded": {_dumps(rounded)}')
         out.write("}")
-    out.write("]}\n")
+    checks = checks_to_list(trace)  # the engine's own checks (decoding, online softmax), when it made some
+    out.write("]" + (f', "checks": {_dumps(checks)}' if checks else "") + "}\n")
 
 
 def to_json(trace: Trace) -> str:
