@@ -293,3 +293,31 @@ def test_cache_facts_are_counted_in_the_engine() -> None:
         assert d.numbers == (d.position + 1) * G * (dk + dv)
         assert d.bytes == 2 * d.numbers and d.bytes_per_token == 2 * G * (dk + dv)
         assert d.saved_rows == d.position
+
+
+# ------------------------------------------------------------------ every view of the new stages
+
+INFERENCE_STAGES = ("online_softmax", "decode_qkv", "kv_cache", "decode_scores", "decode_softmax", "decode_output")
+
+
+@pytest.mark.parametrize("name", ["kv_cache", "online_softmax"])
+def test_every_cell_of_the_new_stages_is_explained_in_both_languages(name: str) -> None:
+    from mhsa_tutor.io.loader import load_scenario
+    from mhsa_tutor.teach.explain import explain_cell
+
+    trace = run(load_scenario(name))
+    seen = 0
+    for st in trace.stages:
+        if st.id not in INFERENCE_STAGES:
+            continue
+        for mname, m in st.matrices.items():
+            rows, cols = m.values.shape
+            for i in range(rows):
+                for j in range(cols):
+                    for lang in ("en", "ko"):
+                        ex = explain_cell(
+                            trace, st.id, f"@{i + 1}", f"@{j + 1}", head=st.head, matrix=mname, lang=lang
+                        )
+                        assert ex.lines and (ex.value == m.values[i, j] or np.isnan(ex.value))
+                    seen += 1
+    assert seen > 20

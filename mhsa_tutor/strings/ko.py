@@ -765,7 +765,7 @@ UI: dict[str, str] = {
         "(최대 차이 {diff}, 허용 오차 {tol})"
     ),
     "check_ordinary": (
-        "{mark} 온라인 소프트맥스로 구한 Z{sub}가 보통의 softmax·V와 같습니다(최대 차이 {diff}, 허용 오차 {tol}, "
+        "{mark} 온라인 소프트맥스 결과(Z{sub})와 보통의 softmax·V가 같습니다(최대 차이 {diff}, 허용 오차 {tol}, "
         "NaN 행은 NaN 행과 일치)"
     ),
     "check_join": "; ",
@@ -783,7 +783,7 @@ UI: dict[str, str] = {
     "decode_extra_window": ", 윈도 크기 {window}도 적용합니다",
     "decode_extra_padding": ", 패딩 키는 마스킹합니다",
     "ex_os_final": "마지막 블록({b}) 뒤에 누적 출력을 누적 합으로 한 번 나눕니다.",
-    "ex_os_block": "블록 {b}에는 키 {keys}가 들어 있습니다.",
+    "ex_os_block": "블록 {b}에 든 키: {keys}.",
     "ex_os_none_seen": "아직 본 키가 없습니다(지금까지의 키가 모두 마스킹됨). 다시 맞출 것이 없으므로 r = 1입니다.",
     "ex_os_first": "(키가 있는 첫 블록: m_old = −∞이고 지금까지의 상태는 0)",
     "ex_os_o": "O의 {col}번째 열은 블록 {b}까지 처리한 o의 {d}번째 특징입니다.",
@@ -795,16 +795,16 @@ UI: dict[str, str] = {
         "캐시는 다시 계산하지 않습니다."
     ),
     "ex_dec_not_cached": "'{key}'(위치 {j})는 '{tok}'(위치 {pos}) 뒤에 오므로 이 단계에서는 아직 캐시에 없습니다.",
-    "quiz_ask_online_softmax_m": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 최댓값 {label}을 구하세요.",
-    "quiz_ask_online_softmax_r": "온라인 소프트맥스: '{row}' 행의 블록 {n}에서 다시 맞추는 비율 {label} = e^(m_old − m_new)을 구하세요.",
-    "quiz_ask_online_softmax_l": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 합 {label}을 구하세요.",
-    "quiz_ask_online_softmax_O": "온라인 소프트맥스: '{row}' 행의 누적 출력 {label}({n}번째 열)을 구하세요.",
-    "quiz_ask_online_softmax_Z": "온라인 소프트맥스: 마지막 블록 뒤의 결과 {label} = o / ℓ을 구하세요.",
-    "quiz_ask_online_softmax": "온라인 소프트맥스: {label}을 구하세요.",
-    "quiz_ask_decode_qkv": "디코딩: 새 토큰의 {m} 벡터의 {n}번째 특징 {label}을 구하세요(자기 행만 쓰고, RoPE는 주어진 대로).",
-    "quiz_ask_decode_scores": "디코딩: 점수 {label}을 구하세요. 새 쿼리와 캐시에 있는 '{col}'의 키를 내적하고 스케일링한 값입니다.",
-    "quiz_ask_decode_softmax": "디코딩: 가중치 {label}을 구하세요. 이 단계의 점수 행을 캐시에 대해 소프트맥스한 값입니다.",
-    "quiz_ask_decode_output": "디코딩: 출력 {label}을 구하세요. 이 단계의 가중치와 캐시 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
+    "quiz_ask_online_softmax_m": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 최댓값 {label}의 값을 구하세요.",
+    "quiz_ask_online_softmax_r": "온라인 소프트맥스: '{row}' 행의 블록 {n}에서 다시 맞추는 비율 {label} = e^(m_old − m_new)의 값을 구하세요.",
+    "quiz_ask_online_softmax_l": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 합 {label}의 값을 구하세요.",
+    "quiz_ask_online_softmax_O": "온라인 소프트맥스: '{row}' 행의 누적 출력 {label}({n}번째 열)의 값을 구하세요.",
+    "quiz_ask_online_softmax_Z": "온라인 소프트맥스: 마지막 블록 뒤의 결과 {label} = o / ℓ의 값을 구하세요.",
+    "quiz_ask_online_softmax": "온라인 소프트맥스: {label}의 값을 구하세요.",
+    "quiz_ask_decode_qkv": "디코딩: 새 토큰의 {m} 벡터의 {n}번째 특징 {label}의 값을 구하세요(자기 행만 쓰고, RoPE는 주어진 대로).",
+    "quiz_ask_decode_scores": "디코딩: 점수 {label}의 값을 구하세요. 새 쿼리와 캐시에 있는 '{col}'의 키를 내적하고 스케일링한 값입니다.",
+    "quiz_ask_decode_softmax": "디코딩: 가중치 {label}의 값을 구하세요. 이 단계의 점수 행을 캐시에 대해 소프트맥스한 값입니다.",
+    "quiz_ask_decode_output": "디코딩: 출력 {label}의 값을 구하세요. 이 단계의 가중치와 캐시 밸류의 {n}번째 열을 곱해서 더한 값입니다.",
     "slip_rope_zero": (
         "입력한 {got}은 새 토큰을 위치 0에서 회전한 값입니다. 캐시의 키가 각자의 위치만큼 회전되어 있듯이, RoPE는 새 토큰도 "
         "실제 위치 t = {t}만큼 회전합니다."
@@ -817,15 +817,15 @@ UI: dict[str, str] = {
         "입력한 {got}은 키/밸류 헤드 {h}의 캐시를 읽은 값입니다. GQA에서 쿼리 헤드 {h}는 키/밸류 헤드 {g}의 캐시를 읽습니다."
     ),
     "slip_no_rescale": (
-        "입력한 {got}은 다시 맞추기를 빠뜨린 값입니다. 블록을 더하기 전에 옛 합과 출력에 r = e^(m_old − m_new) = {r}를 "
-        "곱하세요(최댓값이 {m_old}에서 {m_new}로 바뀌었습니다)."
+        "입력한 {got}은 다시 맞추기를 빠뜨린 값입니다. 블록을 더하기 전에 옛 합과 출력에 비율 r(= e^(m_old − m_new) = {r})을 "
+        "곱하세요(최댓값: {m_old} → {m_new})."
     ),
     "slip_rescale_sign": (
         "입력한 {got}은 부호를 반대로 쓴 e^(m_new − m_old)로 다시 맞춘 값입니다. 옛 항은 더 작은 최댓값 기준이므로 비율은 "
         "1 이하인 e^(m_old − m_new) = {r}입니다."
     ),
     "slip_stale_max": (
-        "입력한 {got}은 옛 최댓값 {m_old}을 그대로 쓴 값입니다. 먼저 m = max(m_old, 블록의 점수) = {m_new}로 갱신한 뒤, "
+        "입력한 {got}은 옛 최댓값({m_old})을 그대로 쓴 값입니다. 먼저 m = max(m_old, 블록의 점수) = {m_new}로 갱신한 뒤, "
         "블록의 항과 나머지를 그 기준으로 맞추세요."
     ),
     "list_tiling": "키 블록 {b}개씩 온라인 소프트맥스",

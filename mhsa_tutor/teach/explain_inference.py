@@ -174,7 +174,8 @@ def explain_decode_softmax(c: CellLike, label: str) -> list[str]:
     if c.i in c.stage.facts.dead_rows:
         return [c.t["ex_dead_row"].format(row=tok), f"{label} = 0 / 0 = NaN"]
     if c.j > t:
-        return [c.t["ex_dec_not_cached"].format(tok=tok, key=c.trace.info.key_tokens[c.j], pos=t + 1), f"{label} = 0"]
+        key = c.trace.info.key_tokens[c.j]
+        return [c.t["ex_dec_not_cached"].format(tok=tok, key=key, pos=t + 1, j=c.j + 1), f"{label} = 0"]
     aux = c.stage.aux
     p = max(c.p, 2)
     s = float(c.trace.find("decode_scores", c.head).matrices["S"].values[c.i, c.j])
