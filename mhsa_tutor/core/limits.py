@@ -118,7 +118,27 @@ def run_cells_of(scn: Scenario, exact: bool = False) -> int:
         heads=scn.heads,
         score_stages=3 + (scn.scale != "none") + (scn.mask == "causal"),  # S, the softmax terms, A
         rounded_stages=0 if exact else len(scn.rounding),
-    )
+    ) + inference_cells(scn)
+
+
+def inference_cells(scn: Scenario) -> int:
+    """Numbers the inference stages add (``core.inference``): the online softmax and the decoding steps.
+
+    Online softmax, per head: e^(s − m) for every score (T × Tk), m, ℓ and r per block, the running
+    output per block (T × blocks × d_v) and a temporary copy. Decoding, per head: q·k, the scores, their
+    exponentials, the weights and the bias (5 × N × T), and the cache of every key/value head.
+    """
+    T, Tk = len(scn.tokens), len(scn.key_tokens)
+    H, G, dk, dv = scn.heads, scn.kv_heads, scn.d_k, scn.d_v
+    out = 0
+    block = scn.variants.block
+    if block is not None:
+        blocks = -(-Tk // block)
+        out += 2 * H * (T * Tk + 3 * T * blocks + T * blocks * dv + T * dv)
+    steps = scn.variants.decode_steps
+    if steps is not None:
+        out += H * (5 * steps * T + steps * (2 * dk + dv)) + 4 * steps * T + 3 * G * T * (2 * dk + dv)
+    return out
 
 
 def check_cells(cells: int, who: str = "") -> None:

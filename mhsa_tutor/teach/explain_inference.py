@@ -127,7 +127,26 @@ def explain_decode_qkv(c: CellLike, label: str) -> list[str]:
         lines.append(f"{c.name}[{c.j + 1}] = x_{tok} · W_{big}[:, {col}] {eq(raw, c.p)}")
     if c.name != "v" and "angle" in c.stage.aux:
         lines.append(c.t["ex_dec_rope"].format(pos=t))
-        lines.append(f"{label} {eq(c.value, c.p)}")
+        d = c.m.values.shape[1]
+        half = d // 2
+        if info.rope_style == "interleaved":
+            pj, first = c.j // 2, c.j % 2 == 0
+            other = c.j + 1 if first else c.j - 1
+        else:
+            pj, first = c.j % half, c.j < half
+            other = c.j + half if first else c.j - half
+        raw_row = c.stage.aux[raw_key][c.i]
+        a, b = (float(raw_row[c.j]), float(raw_row[other])) if first else (float(raw_row[other]), float(raw_row[c.j]))
+        ang = float(c.stage.aux["angle"][c.i, pj])
+        cos, sin = math.cos(ang), math.sin(ang)
+        p = c.p
+        if first:
+            formula = f"a·cos − b·sin ≈ {signed(a, p)}×{signed(cos, p)} − {signed(b, p)}×{signed(sin, p)}"
+        else:
+            formula = f"a·sin + b·cos ≈ {signed(a, p)}×{signed(sin, p)} + {signed(b, p)}×{signed(cos, p)}"
+        lines.append(f"t·θ_{pj} = {t}·θ_{pj} ≈ {num(ang, p)} rad;  (a, b) = ({c.name}[{(c.j if first else other) + 1}], {c.name}[{(other if first else c.j) + 1}])")
+        lines.append(f"{label} = {formula}")
+        lines.append(eq(c.value, p))
     return lines
 
 
