@@ -220,7 +220,11 @@ class _Recorder:
         if not bad.any():
             return
         i, j = (int(x) for x in np.argwhere(bad)[0])
-        labels = {"tokens": self.info.tokens, "keys": self.info.key_tokens, "steps": self.info.tokens[self.info.prefill :]}
+        labels = {
+            "tokens": self.info.tokens,
+            "keys": self.info.key_tokens,
+            "steps": self.info.tokens[self.info.prefill :],
+        }
         r = f"{labels[rows][i]} (position {i + 1})" if rows in labels else str(i + 1)
         c = f"{labels[cols][j]} (position {j + 1})" if cols in labels else str(j + 1)
         where = f"{stage_id} (head {head})" if head is not None else stage_id

@@ -70,7 +70,7 @@ class Tiles:
     """
 
     m: Array
-    l: Array  # noqa: E741 (ℓ, the running sum, as the papers name it)
+    l: Array
     r: Array
     O: Array
     Z: Array
@@ -112,8 +112,12 @@ def online_softmax(S: Array, V: Array, block: int) -> Tiles:
             os_.append(o_new)
             m_old, l_old, o_old = m_new, l_new, o_new
         Z = o_old / l_old[..., None]  # a row with no key: 0/0 = NaN
-    stack = lambda xs: np.stack(xs, axis=-1)  # noqa: E731
-    return Tiles(stack(ms), stack(ls), stack(rs), np.stack(os_, axis=-2), Z, p, stack(bmaxs))
+    return Tiles(_stack(ms), _stack(ls), _stack(rs), np.stack(os_, axis=-2), Z, p, _stack(bmaxs))
+
+
+def _stack(xs: list[Array]) -> Array:
+    """Per-block (…, T) arrays as one (…, T, blocks) array."""
+    return np.stack(xs, axis=-1)
 
 
 def _check(name: str, stage: str, head: int, against: str, got: Array, ref: Array, row: int | None) -> Verdict:
@@ -264,9 +268,7 @@ def decode_stages(
                 Zd[h, s] = a @ V_cache[g]
             width = G * (dk + dv)
             numbers = (t + 1) * width
-            steps.append(
-                DecodeStep(s + 1, t, numbers, width * FP16_BYTES, numbers * FP16_BYTES, t, t * d_in * width)
-            )
+            steps.append(DecodeStep(s + 1, t, numbers, width * FP16_BYTES, numbers * FP16_BYTES, t, t * d_in * width))
     A[np.isnan(A).any(axis=-1)] = np.nan  # a row with no key left is NaN over the whole row
     dead = np.isnan(Zd[0, :, 0]) if Zd.size else np.zeros(N, dtype=bool)
     blocked = in_cache == 0

@@ -15,8 +15,8 @@ from typing import NotRequired, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.core.stages import axes
 from mhsa_tutor.core.scenario import Checkpoint
+from mhsa_tutor.core.stages import axes
 from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, Verdict
 from mhsa_tutor.core.variants import alibi_slopes
 
@@ -316,8 +316,9 @@ def from_dict(data: TraceJSON) -> Trace:
             decimals = hand["decimals"] if hand is not None else None
             mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
-    exact = bool(info.rounding) and not sc.get("hand_rounded", False)
-    return Trace(info, tuple(stages), exact=exact, verdicts=tuple(_check(c, stages) for c in data.get("checks", [])))
+    ignored = bool(info.rounding) and not sc.get("hand_rounded", False)
+    checks = tuple(_check(c, stages) for c in data.get("checks", []))
+    return Trace(info, tuple(stages), exact=ignored, verdicts=checks)
 
 
 def _check(c: CheckJSON, stages: list[Stage]) -> Verdict:

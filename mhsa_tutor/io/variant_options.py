@@ -66,8 +66,8 @@ class VariantOptions:
                     "needs --mask causal or --mask sliding: a generated token sees only the tokens before it", "decode"
                 )
         if self.block is not None and not 1 <= self.block <= (tokens or self.block):
-            top = f" to {tokens}" if tokens is not None else " or more"
-            raise OptionError(f"{self.block} is out of range; expected a whole number from 1{top}", "block")
+            upto = f" to {tokens}" if tokens is not None else " or more"
+            raise OptionError(f"{self.block} is out of range; expected a whole number from 1{upto}", "block")
         if self.positions is not None and self.positions not in POSITIONS:
             hint = did_you_mean(self.positions, POSITIONS)
             raise OptionError(

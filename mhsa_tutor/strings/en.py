@@ -890,9 +890,7 @@ UI: dict[str, str] = {
     "ex_os_none_seen": "No key has been seen yet (every key so far is masked): there is nothing to rescale, so r = 1.",
     "ex_os_first": "(the first block with a key: m_old = −∞, and the state so far is 0)",
     "ex_os_o": "Column {col} of O is feature {d} of o after block {b}.",
-    "ex_dec_new": (
-        "Step {step}: '{tok}' (position {pos}) is projected from its own row only; head {h}'s columns."
-    ),
+    "ex_dec_new": ("Step {step}: '{tok}' (position {pos}) is projected from its own row only; head {h}'s columns."),
     "ex_dec_rope": "RoPE turns it by its true position t = {pos} (counted from 0), not by 0.",
     "ex_cache_prefill": "'{tok}' (position {pos}) was cached by the prefill: its rotated key and its value, key/value head {g}.",
     "ex_cache_step": (

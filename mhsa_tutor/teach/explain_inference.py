@@ -144,7 +144,8 @@ def explain_decode_qkv(c: CellLike, label: str) -> list[str]:
             formula = f"a·cos − b·sin ≈ {signed(a, p)}×{signed(cos, p)} − {signed(b, p)}×{signed(sin, p)}"
         else:
             formula = f"a·sin + b·cos ≈ {signed(a, p)}×{signed(sin, p)} + {signed(b, p)}×{signed(cos, p)}"
-        lines.append(f"t·θ_{pj} = {t}·θ_{pj} ≈ {num(ang, p)} rad;  (a, b) = ({c.name}[{(c.j if first else other) + 1}], {c.name}[{(other if first else c.j) + 1}])")
+        ia, ib = (c.j, other) if first else (other, c.j)
+        lines.append(f"t·θ_{pj} = {t}·θ_{pj} ≈ {num(ang, p)} rad;  (a, b) = ({c.name}[{ia + 1}], {c.name}[{ib + 1}])")
         lines.append(f"{label} = {formula}")
         lines.append(eq(c.value, p))
     return lines

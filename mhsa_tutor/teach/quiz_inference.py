@@ -18,14 +18,20 @@ Array = npt.NDArray[np.float64]
 PRECISION = 4
 
 #: The inference stages the quiz asks, in the order a person meets them.
-ASKABLE_INFERENCE: tuple[str, ...] = ("online_softmax", "decode_qkv", "decode_scores", "decode_softmax", "decode_output")
+ASKABLE_INFERENCE: tuple[str, ...] = (
+    "online_softmax",
+    "decode_qkv",
+    "decode_scores",
+    "decode_softmax",
+    "decode_output",
+)
 
 
 def _vec(a: Array) -> str:
     return "[" + ", ".join("−∞" if x == -np.inf else num(float(x), PRECISION) for x in a) + "]"
 
 
-def _pick(options: Array, k: int) -> int:
+def _pick(options: npt.NDArray[np.intp], k: int) -> int:
     """The k-th (cyclically) of the given indices."""
     return int(options[k % options.size])
 
@@ -95,7 +101,11 @@ def givens_for(trace: Trace, stage_id: str, head: int, name: str, i: int, j: int
     if stage_id == "decode_scores":
         q = trace.find("decode_qkv", head).matrices["q"].values[i]
         k = trace.find("kv_cache", head).matrices["K"].values[j]
-        lines = [f"q_{tok} = {_vec(q)}", f"k_{info.key_tokens[j]} (cache) = {_vec(k)}", f"÷ {num(info.scale_divisor, PRECISION)}"]
+        lines = [
+            f"q_{tok} = {_vec(q)}",
+            f"k_{info.key_tokens[j]} (cache) = {_vec(k)}",
+            f"÷ {num(info.scale_divisor, PRECISION)}",
+        ]
         if info.slopes:
             lines.append(f"ALiBi: m = {info.slopes[head - 1]:g}, t − j = {t - j}")
         return lines
@@ -117,10 +127,10 @@ def _partner(j: int, d: int, style: str | None) -> int:
 
 
 def _x_row(trace: Trace, t: int) -> Array:
-    try:
-        return trace.find("positions").matrices["X"].values[t]
-    except KeyError:
-        return trace.find("input").matrices["X"].values[t]
+    """Token t's row of the attention input: X + P after a positions stage, else X."""
+    stage = "positions" if any(s.id == "positions" for s in trace.stages) else "input"
+    row: Array = trace.find(stage).matrices["X"].values[t]
+    return row
 
 
 def _online_givens(trace: Trace, head: int, name: str, i: int, j: int) -> list[str]:
