@@ -25,6 +25,7 @@ from mhsa_tutor.teach.quiz import (
     is_right,
     parse_answer,
 )
+from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE
 from mhsa_tutor.teach.quiz_text import givens
 from tests.conftest import Invoke
 
@@ -106,7 +107,7 @@ def small() -> tuple[Scenario, Trace]:
 def test_one_question_per_stage_in_order(small: tuple[Scenario, Trace]) -> None:
     _, trace = small
     qs = choose_questions(trace, seed=1)
-    assert [q.stage for q in qs] == [s for s in ASKABLE if s not in ("positions", "rotary", "bias")]
+    assert [q.stage for q in qs] == [s for s in ASKABLE if s not in ("positions", "rotary", "bias", *ASKABLE_INFERENCE)]
 
 
 def test_one_round_follows_one_path(small: tuple[Scenario, Trace]) -> None:

@@ -20,7 +20,7 @@ def test_list_names_every_builtin(invoke: Invoke) -> None:
     assert r.exit_code == 0
     for name in builtin_names():
         assert name in r.stdout
-    assert len(builtin_names()) == 15
+    assert len(builtin_names()) == 17
 
 
 def test_run_prints_weights_of_acting_machines(invoke: Invoke) -> None:
