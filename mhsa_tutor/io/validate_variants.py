@@ -163,13 +163,14 @@ class VariantChecks(FieldChecks):
             raise self.fail("decode.steps", "is missing; expected steps = N, the tokens generated one at a time")
         if T < 2:
             raise self.fail("decode.steps", f"needs at least 2 tokens (a prefill and a step), but tokens has {T}")
-        steps = self.integer(table["steps"], "decode.steps", low=1)
-        if steps >= T:
+        raw = table["steps"]
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= T:
             raise self.fail(
                 "decode.steps",
-                f"is {steps}, expected an integer from 1 to {T - 1} (fewer than the {T} tokens: "
+                f"is {raw}, expected an integer from 1 to {T - 1} (fewer than the {T} tokens: "
                 "at least one token is the prefill)",
             )
+        steps = self.integer(raw, "decode.steps", low=1, high=T - 1)
         if cross:
             raise self.fail("decode", "is given for cross-attention; expected decoding only in self-attention")
         if mask not in ("causal", "sliding"):

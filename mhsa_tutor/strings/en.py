@@ -861,6 +861,10 @@ UI: dict[str, str] = {
     "stage_name_concat": "concat",
     "stage_name_output": "output",
     "stage_name_online_softmax": "online_softmax",
+    "stage_name_decode_qkv": "decode_qkv",
+    "stage_name_kv_cache": "kv_cache",
+    "stage_name_decode_scores": "decode_scores",
+    "stage_name_decode_softmax": "decode_softmax",
     "stage_name_decode_output": "decode_output",
     "check_full": (
         "{mark} step {step} ('{tok}', position {pos}): z_t equals row '{tok}' of full causal attention "

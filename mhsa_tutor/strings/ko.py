@@ -758,8 +758,12 @@ UI: dict[str, str] = {
     "stage_name_head_output": "헤드 출력",
     "stage_name_concat": "이어 붙인 출력",
     "stage_name_output": "최종 출력",
-    "stage_name_online_softmax": "online_softmax",
-    "stage_name_decode_output": "decode_output",
+    "stage_name_online_softmax": "온라인 소프트맥스",
+    "stage_name_decode_qkv": "새 토큰의 q, k, v",
+    "stage_name_kv_cache": "KV 캐시",
+    "stage_name_decode_scores": "디코딩 점수",
+    "stage_name_decode_softmax": "디코딩 가중치",
+    "stage_name_decode_output": "디코딩 출력",
     "check_full": (
         "{mark} 단계 {step}('{tok}', 위치 {pos}): z_t가 전체 인과 어텐션의 '{tok}' 행과 같습니다"
         "(최대 차이 {diff}, 허용 오차 {tol})"
