@@ -333,3 +333,126 @@ def test_every_cell_of_the_new_stages_is_explained_in_both_languages(name: str) 
                         assert ex.lines and (ex.value == m.values[i, j] or np.isnan(ex.value))
                     seen += 1
     assert seen > 20
+
+
+# ------------------------------------------------------------------------------ bad input
+
+BASE = """title = "t"
+tokens = ["a", "b", "c"]
+heads = 1
+mask = "{mask}"
+{extra}
+[input]
+Q = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+K = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+V = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+"""
+
+BAD_FILES = [
+    ("causal", "[decode]\nsteps = 3", "decode.steps", "from 1 to 2"),
+    ("causal", "[decode]\nsteps = 0", "decode.steps", "from 1 to 2"),
+    ("causal", '[decode]\nsteps = "two"', "decode.steps", "integer"),
+    ("causal", "[decode]\nstep = 1", "decode.step", "steps"),
+    ("causal", "[decode]", "decode.steps", "is missing"),
+    ("none", "[decode]\nsteps = 1", "decode", "causal"),
+    ("causal", "[decode]\nsteps = 1\n[rounding]\nscaled = 1", "rounding", "no [rounding]"),
+    ("none", "[tiling]\nblock = 0", "tiling.block", "from 1 to 3"),
+    ("none", "[tiling]\nblock = 4", "tiling.block", "from 1 to 3"),
+    ("none", "[tiling]\nblocks = 2", "tiling.blocks", "block"),
+    ("none", "[tiling]\nblock = 2\n[rounding]\nsoftmax = 2", "rounding", "[tiling]"),
+]
+
+
+@pytest.mark.parametrize(("mask", "extra", "field", "says"), BAD_FILES)
+def test_bad_inference_fields_exit_2_with_one_line(
+    invoke: Any, tmp_path: Any, mask: str, extra: str, field: str, says: str
+) -> None:
+    from tests.test_cli_errors import assert_one_error_line, write
+
+    path = write(tmp_path, BASE.format(mask=mask, extra=extra))
+    assert_one_error_line(invoke(["run", str(path)]), "bad.toml", field, says)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--tokens", "4", "--mask", "causal", "--decode", "4"], "--decode"),
+        (["--tokens", "4", "--decode", "2"], "--mask causal"),
+        (["--tokens", "4", "--block", "0"], "--block"),
+        (["--tokens", "4", "--block", "5"], "from 1 to 4"),
+    ],
+)
+def test_bad_inference_options_exit_2_with_one_line(invoke: Any, args: list[str], says: str) -> None:
+    from tests.test_cli_errors import assert_one_error_line
+
+    assert_one_error_line(invoke(["run", "random", *args]), says)
+    assert_one_error_line(invoke(["run", "by_hand", "--block", "2"]), "--block", "random")
+
+
+def test_random_and_new_take_both_mechanisms_with_the_variants(invoke: Any, tmp_path: Any) -> None:
+    args = ["--tokens", "5", "--d-model", "8", "--heads", "4", "--kv-heads", "2", "--rope"]
+    args += ["--mask", "sliding", "--window", "3", "--decode", "2", "--block", "2"]
+    r = invoke(["run", "random", *args, "--brief", "-s", "decode_output", "-s", "online_softmax"])
+    assert r.exit_code == 0, r.stderr
+    out = tmp_path / "n.toml"
+    r = invoke(["new", str(out), "--tokens", "a b c d e", *args[6:], "--d-model", "8", "--heads", "4"])
+    assert r.exit_code == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "[decode]\nsteps = 2" in text and "[tiling]\nblock = 2" in text
+    from mhsa_tutor.io.loader import load_scenario
+
+    trace = run(load_scenario(str(out)))
+    assert all(v.ok for v in trace.verdicts) and len(trace.verdicts) == 4 + 4 * 2
+
+
+def test_the_online_softmax_mistakes_are_what_they_say() -> None:
+    """Row 'mat' of the built-in, block 3 (the max moves from 1 to 3), worked by hand."""
+    from mhsa_tutor.io.loader import load_scenario
+    from mhsa_tutor.teach.mistakes import Catalogue, Cell
+    from mhsa_tutor.teach.quiz import Question, matching_slip, parse_answer
+
+    scn = load_scenario("online_softmax")
+    trace = run(scn)
+    cat = Catalogue(scn, trace)
+    l_old = 1 + math.exp(-0.5) + math.exp(-0.5) * (1 + math.exp(-0.5))  # ℓ after block 2: 2.5809
+    want = {
+        "no_rescale": l_old + 1,  # r forgotten: the old sum kept as it was
+        "rescale_sign": math.exp(3 - 1) * l_old + 1,  # e^(m_new − m_old)
+        "stale_max": l_old + math.exp(3 - 1),  # m left at 1: the block measured against it
+    }
+    right = math.exp(1 - 3) * l_old + 1
+    cell = Cell("online_softmax", 1, "l", 4, 2)
+    got = {s.kind: s.value for s in cat.slips(cell)}
+    for kind, value in want.items():
+        assert got[kind] == pytest.approx(value, abs=1e-12), kind
+        q = Question("online_softmax", 1, "l", 4, 2, right, None)
+        answer = parse_answer(f"{value:.4f}")
+        assert answer is not None
+        slip = matching_slip(cat, q, answer)
+        assert slip is not None and slip.kind == kind
+    r_cell = Cell("online_softmax", 1, "r", 4, 2)
+    assert {s.kind: s.value for s in cat.slips(r_cell)}["rescale_sign"] == pytest.approx(math.exp(2), abs=1e-12)
+    m_cell = Cell("online_softmax", 1, "m", 4, 2)
+    assert {s.kind: s.value for s in cat.slips(m_cell)}["stale_max"] == 1.0
+
+
+def test_the_decoding_mistakes_are_what_they_say() -> None:
+    from mhsa_tutor.io.loader import load_scenario
+    from mhsa_tutor.teach.mistakes import Catalogue, Cell
+
+    scn = load_scenario("kv_cache")
+    trace = run(scn)
+    cat = Catalogue(scn, trace)
+    qkv = trace.find("decode_qkv", 2)
+    # RoPE at position 0 turns nothing: the q of 'green' as projected
+    slips = {s.kind: s.value for s in cat.slips(Cell("decode_qkv", 2, "q", 0, 1))}
+    assert slips["rope_zero"] == qkv.aux["q_raw"][0, 1]
+    # under GQA query head 2 reads key/value head 1's cache; "its own" would be key/value head 2's (query head 3's)
+    own = trace.find("kv_cache", 3).matrices["K"].values
+    q = qkv.matrices["q"].values[0]
+    s = {k.kind: k.value for k in cat.slips(Cell("decode_scores", 2, "S", 0, 1))}
+    assert s["own_cache"] == pytest.approx(float(q @ own[1]) / math.sqrt(2), abs=1e-12)
+    # re-projecting the prefix gives the keys before RoPE
+    raw = trace.find("kv_cache", 2).aux["K_raw"][1]
+    assert s["reprojected"] == pytest.approx(float(q @ raw) / math.sqrt(2), abs=1e-12)
+    assert trace.info.kv_head(2) == 1 and trace.info.kv_head(3) == 2
