@@ -28,6 +28,7 @@ from mhsa_tutor.core.trace import Matrix, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.cell_notes import At, pick, say
 from mhsa_tutor.teach.explain_inference import (
+    example_inference,
     explain_cache,
     explain_decode_output,
     explain_decode_qkv,
@@ -460,6 +461,9 @@ def _example_positions(trace: Trace, stage: Stage) -> tuple[str, str, str] | Non
     """
     if stage.id in ("input", "params"):
         return None
+    inference = example_inference(trace, stage)
+    if inference is not None:
+        return inference
     name = next(iter(stage.matrices))
     n_rows, n_cols = stage.matrices[name].values.shape
     if stage.id == "masked" and n_cols > 1:

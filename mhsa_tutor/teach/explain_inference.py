@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mhsa_tutor.core.numbers import eq, num, signed
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Stage, Trace
@@ -221,3 +223,26 @@ def explain_decode_output(c: CellLike, label: str) -> list[str]:
         f"≈ {_sum(terms)}",
         eq(c.value, c.p),
     ]
+
+
+def example_inference(trace: Trace, stage: Stage) -> tuple[str, str, str] | None:
+    """The cell an inference stage works out in full (matrix, row, col; 1-based), or None for other stages.
+
+    The online softmax: the running sum where a later block raises the max (a rescale), else the first;
+    the decoding stages: the last step that has a key, at its last cached key (column 1 for q, k, v, z).
+    """
+    info = trace.info
+    if stage.id == "online_softmax":
+        r = stage.matrices["r"].values
+        moved = np.argwhere((r > 0) & (r < 1))
+        i, b = (int(moved[-1][0]), int(moved[-1][1])) if moved.size else (0, 0)
+        return "l", str(i + 1), str(b + 1)
+    if stage.id == "kv_cache":
+        return "K", str(len(info.tokens)), "1"
+    if stage.id not in ("decode_qkv", "decode_scores", "decode_softmax", "decode_output"):
+        return None
+    name = next(iter(stage.matrices))
+    live = [s for s in range(info.decode_steps or 0) if s not in stage.facts.dead_rows]
+    s = live[-1] if live else 0
+    col = info.prefill + s if stage.id in ("decode_scores", "decode_softmax") else 0
+    return name, str(s + 1), str(col + 1)
