@@ -77,9 +77,20 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("gqa", "grouped_query", ("split", "scores"), (Ask("scores", 2, "S", 2, 0),)),
     Lesson("sliding_window", "sliding_window", ("masked", "softmax"), (Ask("softmax", 1, "A", 3, 2),)),
     Lesson("padding", "padding_mask", ("masked", "softmax"), (Ask("softmax", 1, "A", 2, 1),)),
-    # Placeholders, shown once their scenario lands (projection biases; inference-time attention):
+    # Placeholder, shown once its scenario lands (projection biases); then inference-time attention:
     Lesson("projection_bias", "projection_bias", ("params", "projections"), (Ask("projections", None, "Q", 0, 0),)),
-    Lesson("kv_cache", "kv_cache", ("scores", "softmax"), (Ask("softmax", 1, "A", 0, 0),)),
+    Lesson(
+        "kv_cache",
+        "kv_cache",
+        ("decode_qkv", "kv_cache", "decode_scores", "decode_softmax", "decode_output"),
+        (Ask("decode_qkv", 1, "q", 0, 0), Ask("decode_scores", 1, "S", 0, 1), Ask("decode_output", 1, "Z", 0, 0)),
+    ),
+    Lesson(
+        "online_softmax",
+        "online_softmax",
+        ("online_softmax",),
+        (Ask("online_softmax", 1, "r", 3, 1), Ask("online_softmax", 1, "l", 3, 1), Ask("online_softmax", 1, "Z", 4, 0)),
+    ),
 )
 
 

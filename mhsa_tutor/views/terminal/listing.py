@@ -81,6 +81,8 @@ PATH: tuple[str, ...] = (
     "sliding_window",
     "padding_mask",
     "learned_heads",
+    "kv_cache",
+    "online_softmax",
     "by_hand",
     "illustrated",
     "i_am_a_student",
