@@ -162,7 +162,8 @@ def explain_cache(c: CellLike, label: str) -> list[str]:
         where = c.t["ex_cache_prefill"].format(tok=tok, pos=c.i + 1, g=g)
     else:
         where = c.t["ex_cache_step"].format(tok=tok, pos=c.i + 1, step=c.i - info.prefill + 1, g=g)
-    return [where, f"{label} {eq(c.value, c.p)}"]
+    src = f"{c.name.lower()}_{tok}[{c.j + 1}]"  # the row's key (turned by RoPE at its position) or value
+    return [where, f"{label} = {src}", eq(c.value, c.p)]
 
 
 def explain_decode_scores(c: CellLike, label: str) -> list[str]:
