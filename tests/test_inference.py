@@ -456,3 +456,32 @@ def test_the_decoding_mistakes_are_what_they_say() -> None:
     raw = trace.find("kv_cache", 2).aux["K_raw"][1]
     assert s["reprojected"] == pytest.approx(float(q @ raw) / math.sqrt(2), abs=1e-12)
     assert trace.info.kv_head(2) == 1 and trace.info.kv_head(3) == 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_both_mechanisms_with_projection_biases_partial_rotary_alibi_and_given_biases(seed: int) -> None:
+    """The variants another change added: b_Q, b_K, b_V; RoPE on the first dims only; ALiBi with given slopes,
+    before the scaling; a given score bias B. Every step and every tiled head equals the full computation."""
+    from dataclasses import replace
+
+    from mhsa_tutor.io.generate import build_random
+    from mhsa_tutor.io.variant_options import VariantOptions
+
+    rng = np.random.default_rng(seed)
+    opts = VariantOptions(rope=True, kv_heads=2, bias_terms=True, decode=3, block=2)
+    scn = build_random(6, 16, 4, seed=seed, mask="causal", values="normal", variants=opts)
+    var = scn.variants
+    assert var.rope is not None
+    kind = seed % 3
+    if kind == 0:  # partial rotary: only the first 2 of d_k = 4 features turn
+        var = replace(var, rope=replace(var.rope, dims=2))
+    elif kind == 1:  # ALiBi with given slopes, added before the scaling (Falcon)
+        var = replace(var, bias="alibi", slopes=(0.5, 0.25, 0.125, 0.0625), alibi_before_scaling=True)
+    else:  # a given score bias, one matrix per head (T5-like)
+        B = rng.normal(size=(4, 6, 6))
+        B.flags.writeable = False
+        var = replace(var, bias="given", B=B)
+    trace = run(replace(scn, variants=var))
+    checks = [v for v in trace.verdicts if v.against != "source"]
+    assert len(checks) == 4 + 4 * 3
+    assert all(v.ok for v in checks), [(v.checkpoint.stage, v.checkpoint.head, v.diff) for v in checks if not v.ok]

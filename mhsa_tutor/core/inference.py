@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from mhsa_tutor.core.scenario import Checkpoint, FromX, Scenario
 from mhsa_tutor.core.trace import DecodeStep, ScenarioInfo, StageFacts, Verdict
-from mhsa_tutor.core.variants import alibi_slopes, rope_theta, rotate
+from mhsa_tutor.core.variants import rope_theta, rotate
 
 Array = npt.NDArray[np.float64]
 Blocked = npt.NDArray[np.bool_]
@@ -178,7 +178,12 @@ def _projector(scn: Scenario, X: Array | None) -> Callable[[slice], tuple[Array,
         if isinstance(inp, FromX):
             assert X is not None
             x = X[rows]  # (n, d_model): these tokens' rows of X (+ P), nothing else
-            return split(x @ inp.W_Q, H), split(x @ inp.W_K, G), split(x @ inp.W_V, G)
+
+            def proj(w: Array, b: Array | None) -> Array:
+                out: Array = x @ w
+                return out + b if b is not None else out  # the projection bias row, when given
+
+            return split(proj(inp.W_Q, inp.b_Q), H), split(proj(inp.W_K, inp.b_K), G), split(proj(inp.W_V, inp.b_V), G)
         return split(inp.Q[rows], H), split(inp.K[rows], G), split(inp.V[rows], G)
 
     return project
@@ -189,7 +194,7 @@ def _turn(scn: Scenario, x: Array, start: int) -> tuple[Array, Array | None]:
     rope = scn.variants.rope
     if rope is None:
         return x, None
-    theta = rope_theta(x.shape[-1], rope.base)
+    theta = rope_theta(rope.dims or x.shape[-1], rope.base)  # partial rotary: only the first dims turn
     angles = np.arange(start, start + x.shape[-2])[:, None] * theta[None, :]
     return rotate(x, angles, rope.style), angles
 
@@ -215,7 +220,9 @@ def decode_stages(
     K_cache, _ = _turn(scn, k_pre, 0)  # the cache holds rotated keys
     K_raw = k_pre  # the same keys before RoPE (what re-projecting the prefix would give)
     V_cache = v_pre
-    slopes = alibi_slopes(H) if scn.variants.bias == "alibi" else None
+    # ALiBi's slopes as the full pass uses them (given or the paper's; ÷ the scale when added before it)
+    slopes = np.array(info.slopes) / info.alibi_divisor if scn.variants.bias == "alibi" else None
+    given_bias = scn.variants.B if scn.variants.bias == "given" else None  # (H, T, T): added as it is
     window, padding = scn.variants.window, scn.variants.padding
     q_raw, k_raw, v_new = np.zeros((H, N, dk)), np.zeros((G, N, dk)), np.zeros((G, N, dv))
     q_rot, k_rot = np.zeros((H, N, dk)), np.zeros((G, N, dk))
@@ -255,6 +262,9 @@ def decode_stages(
                 row = d / info.scale_divisor
                 if slopes is not None:
                     bias[h, s, : t + 1] = -slopes[h] * (t - j)
+                if given_bias is not None:
+                    bias[h, s, : t + 1] = given_bias[h, t, : t + 1]
+                if slopes is not None or given_bias is not None:
                     row = row + bias[h, s, : t + 1]
                 row = np.where(rule | pad, -np.inf, row)
                 S[h, s, : t + 1] = row
@@ -287,7 +297,7 @@ def decode_stages(
         cache_facts = StageFacts(prefill=P, kv_head=g + 1, shared_by=shared, decode=tuple(steps))
         records.append(StageRecord("kv_cache", h + 1, cache, {"K_raw": K_raw[g]}, cache_facts))
         s_aux = {"dot": dot[h], "in_cache": in_cache, "by_rule": by_rule, "by_padding": by_pad}
-        if slopes is not None:
+        if slopes is not None or given_bias is not None:
             s_aux["bias"] = bias[h]
         records.append(StageRecord("decode_scores", h + 1, {"S": S[h]}, s_aux, base, blocked, dead))
         sm_aux = {"shift": shift[h], "exp": E[h], "sum": total[h]}

@@ -200,6 +200,7 @@ class ScenarioInfo:
     def alibi_divisor(self) -> float:
         """What ALiBi's bias is divided by: the scale's divisor when it is added before the scaling, else 1."""
         return self.scale_divisor if self.alibi_before_scaling else 1.0
+
     decode_steps: int | None = None
     block: int | None = None
 

@@ -153,6 +153,7 @@ class VariantChecks(FieldChecks):
         out: Array = np.stack(per_head)  # (H, T, Tk)
         out.flags.writeable = False
         return out
+
     def decode(self, data: Mapping[str, Any], *, mask: str, T: int, cross: bool) -> int | None:
         """``[decode] steps = N``: the last N tokens generated one at a time (1 ≤ N < T, causal or sliding)."""
         if "decode" not in data:
