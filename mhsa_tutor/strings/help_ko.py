@@ -62,6 +62,12 @@ HELP: dict[str, str] = {
     "ALiBi distance bias on the scores.": "점수에 더하는 ALiBi 거리 편향.",
     "Sliding window W (with --mask sliding).": "슬라이딩 윈도 크기 W(--mask sliding과 함께).",
     "Key/value heads G (GQA/MQA); must divide --heads.": "키/밸류 헤드 수 G(GQA/MQA). --heads를 나누어떨어지게 해야 합니다.",
+    "Generate the last N tokens one at a time with a KV cache (with --mask causal or sliding).": (
+        "마지막 N개 토큰을 KV 캐시로 하나씩 생성합니다(--mask causal 또는 sliding과 함께)."
+    ),
+    "Also compute the softmax and A·V as FlashAttention does: online, over key blocks of B.": (
+        "소프트맥스와 A·V를 FlashAttention처럼 B개씩의 키 블록으로 온라인 계산하는 과정도 보여 줍니다."
+    ),
     "Show how one number was computed, with its real numbers, term by term.": (
         "숫자 하나가 어떻게 계산되었는지 실제 숫자로 항 하나하나 보여 줍니다."
     ),
