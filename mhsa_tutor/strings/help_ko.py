@@ -9,7 +9,7 @@ missing here, so a new option cannot forget its Korean help.
 
 from __future__ import annotations
 
-_IDS = "input, positions, params, projections, split, rotary, scores, scaled, bias, masked, softmax, head_output, concat, output"
+_IDS = "input, positions, params, projections, split, rotary, scores, scaled, bias, masked, softmax, head_output, concat, output, online_softmax, decode_qkv, kv_cache, decode_scores, decode_softmax, decode_output"
 
 HELP: dict[str, str] = {
     "Multi-head self-attention, computed by hand in front of you, one stage at a time.": (
