@@ -356,8 +356,8 @@ BAD_FILES = [
     ("causal", "[decode]", "decode.steps", "is missing"),
     ("none", "[decode]\nsteps = 1", "decode", "causal"),
     ("causal", "[decode]\nsteps = 1\n[rounding]\nscaled = 1", "rounding", "no [rounding]"),
-    ("none", "[tiling]\nblock = 0", "tiling.block", "from 1 to 3"),
-    ("none", "[tiling]\nblock = 4", "tiling.block", "from 1 to 3"),
+    ("none", "[tiling]\nblock = 0", "tiling.block", "from 1 to 4096"),
+    ("none", "[tiling]\nblock = 5000", "tiling.block", "from 1 to 4096"),
     ("none", "[tiling]\nblocks = 2", "tiling.blocks", "block"),
     ("none", "[tiling]\nblock = 2\n[rounding]\nsoftmax = 2", "rounding", "[tiling]"),
 ]
@@ -379,7 +379,7 @@ def test_bad_inference_fields_exit_2_with_one_line(
         (["--tokens", "4", "--mask", "causal", "--decode", "4"], "--decode"),
         (["--tokens", "4", "--decode", "2"], "--mask causal"),
         (["--tokens", "4", "--block", "0"], "--block"),
-        (["--tokens", "4", "--block", "5"], "from 1 to 4"),
+        (["--tokens", "4", "--block", "5000"], "from 1 to 4096"),
     ],
 )
 def test_bad_inference_options_exit_2_with_one_line(invoke: Any, args: list[str], says: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import numpy as np
 
 from mhsa_tutor.core.errors import did_you_mean
-from mhsa_tutor.core.limits import MAX_WINDOW
+from mhsa_tutor.core.limits import MAX_TOKENS, MAX_WINDOW
 from mhsa_tutor.core.scenario import Array, Bias, Bools, Positions, Rope, RopeStyle, Variants
 from mhsa_tutor.core.stages import BIASES, POSITIONS, ROPE_STYLES
 from mhsa_tutor.io.validate_fields import FieldChecks, type_name
@@ -183,14 +183,15 @@ class VariantChecks(FieldChecks):
         return steps
 
     def tiling(self, data: Mapping[str, Any], *, Tk: int) -> int | None:
-        """``[tiling] block = B``: the key block size of the online softmax, 1 ≤ B ≤ the number of keys."""
+        """``[tiling] block = B``: the key block size of the online softmax, B ≥ 1 (a block longer than the keys
+        is one block: a kernel's tile size does not depend on the sequence)."""
         if "tiling" not in data:
             return None
         table = self.table(data, "tiling")
         self.known_keys(table, ("block",), "tiling.")
         if "block" not in table:
             raise self.fail("tiling.block", "is missing; expected block = B, the key block size")
-        return self.integer(table["block"], "tiling.block", low=1, high=Tk)
+        return self.integer(table["block"], "tiling.block", low=1, high=MAX_TOKENS)
 
     def rope(self, data: Mapping[str, Any], d_k: int) -> Rope | None:
         """The [rope] table, or None; RoPE needs an even d_k."""

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.errors import OptionError, did_you_mean
-from mhsa_tutor.core.limits import MAX_WINDOW, check_count
+from mhsa_tutor.core.limits import MAX_TOKENS, MAX_WINDOW, check_count
 from mhsa_tutor.core.scenario import Bias, Positions, Rope, Variants
 from mhsa_tutor.core.stages import BIASES, POSITIONS
 
@@ -65,9 +65,8 @@ class VariantOptions:
                 raise OptionError(
                     "needs --mask causal or --mask sliding: a generated token sees only the tokens before it", "decode"
                 )
-        if self.block is not None and not 1 <= self.block <= (tokens or self.block):
-            upto = f" to {tokens}" if tokens is not None else " or more"
-            raise OptionError(f"{self.block} is out of range; expected a whole number from 1{upto}", "block")
+        if self.block is not None and not 1 <= self.block <= MAX_TOKENS:  # longer than the keys: one block
+            raise OptionError(f"{self.block} is out of range; expected a whole number from 1 to {MAX_TOKENS}", "block")
         if self.positions is not None and self.positions not in POSITIONS:
             hint = did_you_mean(self.positions, POSITIONS)
             raise OptionError(

@@ -431,7 +431,7 @@ NOTES: dict[str, str] = {
     ),
     "online_softmax.narration.saves": (
         "What it saves: the ordinary path keeps the {T} × {Tk} matrices S and A of every head; here each row "
-        "needs only m, ℓ and o ({state} numbers) and one block of scores at a time ({T} × {B}), so memory "
+        "needs only m, ℓ and o ({state} numbers) and one block of scores at a time ({T} × {Bk}), so memory "
         "grows with T, not T²; on a GPU the blocks stay in fast on-chip memory."
     ),
     "online_softmax.narration.check": "Check: {check}",

@@ -382,7 +382,7 @@ NOTES: dict[str, str] = {
     ),
     "online_softmax.narration.saves": (
         "절약되는 것: 보통 계산은 헤드마다 {T} × {Tk} 행렬 S와 A를 모두 저장합니다. 여기서는 행마다 m, ℓ, o(숫자 {state}개)와 "
-        "한 번에 한 블록의 점수({T} × {B})만 있으면 되므로, 메모리가 T²이 아니라 T에 비례합니다. GPU에서는 블록이 빠른 온칩 "
+        "한 번에 한 블록의 점수({T} × {Bk})만 있으면 되므로, 메모리가 T²이 아니라 T에 비례합니다. GPU에서는 블록이 빠른 온칩 "
         "메모리 안에 머뭅니다."
     ),
     "online_softmax.narration.check": "검사: {check}",

@@ -53,6 +53,7 @@ def inference_fields(trace: Trace, stage: Stage, lang: str) -> dict[str, object]
         )
         + (", …" if info.n_blocks > 4 else ""),
         "B": B,
+        "Bk": min(B, len(info.key_tokens)),  # the scores one block holds (a block longer than the keys is one)
     }
     extra = []
     if info.slopes:
