@@ -262,3 +262,10 @@ def test_page_and_heatmap_in_korean(name: str, invoke: Invoke, tmp_path: object)
     svg = invoke(["export", name, "-o", "-", "--format", "heatmap"], env=KO).stdout
     words = " ".join(re.findall(r">([^<>]+)<", svg))
     assert english_words(words, allowed) == set()
+
+
+def test_the_environment_sets_every_command_and_lang_overrides_it(invoke: Invoke) -> None:
+    ko = invoke(["run", "by_hand", "--stage", "1"], env=KO).stdout
+    en = invoke(["run", "by_hand", "--stage", "1", "--lang", "en"], env=KO).stdout
+    assert "토큰" in ko and "tokens" in en and "토큰" not in en
+    assert "사용법" in invoke(["quiz", "--help", "--lang", "ko"]).stdout  # --lang alone sets the help too

@@ -139,3 +139,10 @@ def test_an_equals_sign_follows_exact_operands(name: str) -> None:
         if m and "∞" not in line:
             a, b, c = (float(x.replace("−", "-").strip("()")) for x in m.groups())
             assert np.exp(a - b) == pytest.approx(c, abs=0), line
+
+
+def test_repeated_tokens_are_told_apart_and_explain_reads_the_label() -> None:
+    trace = run(load_scenario("sinusoidal_positions"))  # dog bites dog
+    assert trace.shown_labels("tokens", 0) == ("dog@1", "bites", "dog@3")
+    ex = explain_cell(trace, "scores", "dog@3", "dog@1")
+    assert (ex.row, ex.col) == (2, 0) and ex.label == "S₁[dog@3, dog@1]"
