@@ -58,14 +58,15 @@ def _title(scn: Scenario, lang: str) -> str:
     return scn.title_ko if lang == "ko" and scn.title_ko else scn.title
 
 
-def source_clause(scn: Scenario) -> str:
-    """The article's short citation, or else the first clause of the source line."""
+def source_clause(scn: Scenario, lang: str = "en") -> str:
+    """The article's short citation, or else the first clause of the source line (in ``lang`` where given)."""
     if scn.article is not None:
         return ARTICLES[scn.article].short
-    authors = scn.source.split(", '", 1)  # "Vaswani et al., 'Attention Is All You Need', …": the authors
+    source = scn.source_ko if lang == "ko" and scn.source_ko else scn.source
+    authors = source.split(", '", 1)  # "Vaswani et al., 'Attention Is All You Need', …": the authors
     if len(authors) == 2:
         return authors[0]
-    return re.split(r" \(|; |\. |: ", scn.source, maxsplit=1)[0]
+    return re.split(r" \(|; |\. |: ", source, maxsplit=1)[0]
 
 
 #: The first scenario of the path (``list`` marks it, the README and the course start with it).
@@ -132,7 +133,7 @@ def _group_list(scenarios: Sequence[Scenario], lang: str) -> RenderableType:
     blocks: list[Text] = []
     for scn in scenarios:
         tokens = " ".join(scn.tokens)
-        source = source_clause(scn)
+        source = source_clause(scn, lang)
         title = safe(_title(scn, lang)) + (f" {t['list_start_here']}" if scn.name == START else "")
         cells = [title, shows(scn, lang), safe(tokens), str(scn.heads), safe(source)]
         table.add_row(Text(scn.name, style="bold"), *(Text(c) for c in cells))
