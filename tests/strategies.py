@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from hypothesis import strategies as st
 
+from mhsa_tutor.core.text import invisible_part
+
 Matrix = list[list[float]]
 
 #: Small numbers with up to 3 decimals, as a hand example prints them (cheap to draw, shrink to 0.0).
@@ -157,7 +159,9 @@ def matrices(rows: int, cols: int, values: st.SearchStrategy[float] = SMALL) -> 
 
 TOKEN_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\n\r")  # one line each
 plain_tokens = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
-any_tokens = st.text(alphabet=TOKEN_ALPHABET, min_size=1, max_size=8).filter(str.strip)  # not whitespace only
+# Valid tokens only: not whitespace only, and drawing something (the validator refuses a token of
+# zero-width, filler or noncharacter code points, e.g. U+FFFE alone).
+any_tokens = st.text(alphabet=TOKEN_ALPHABET, min_size=1, max_size=8).filter(lambda t: invisible_part(t) is None)
 
 
 @st.composite
