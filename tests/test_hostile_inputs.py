@@ -70,7 +70,7 @@ def test_the_largest_random_sizes_are_refused_before_any_work(
         raise AssertionError("numbers were generated before the budget check")
 
     monkeypatch.setattr(generate, "_draw", never)
-    err = one_error_line(invoke(["run", "random", *sizes]), "needs about", "MB", "the limit is 128,000,000 numbers")
+    err = one_error_line(invoke(["run", "random", *sizes]), "needs about", "MB", "the limit is 140,000,000 numbers")
     assert "Traceback" not in err
 
 

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 MAX_SCENARIO_BYTES = 1_000_000  # a scenario file is kilobytes
 MAX_TOKENS = 4096  # tokens (and memory tokens) of one scenario
 MAX_HEADS = 128  # heads of one scenario (GPT-3 has 96)
-MAX_CELLS = 128_000_000  # float64 numbers a run may hold at once (~1 GB): GPT-2 small (12 heads × 1024²) fits with
-# any mask and ALiBi (a causal run peaks near 780 MB, with ALiBi near 980 MB)
+MAX_CELLS = 140_000_000  # float64 numbers a run may hold at once (~1.1 GB): GPT-2 small (12 heads × 1024²) fits
+# with any mask and ALiBi (a causal run peaks near 780 MB, with ALiBi near 980 MB; room for an estimate 10 % high)
 MAX_FULL_CELLS = 250_000  # numbers that --full may lay out as tables
 MAX_COUNT = 1000  # quiz questions
 MAX_LINE = 4096  # characters in one line of input (quiz answers, --step keys)
