@@ -178,7 +178,8 @@ def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
     elif stage_id == "projections":
         name = p.proj
         width = info.d_v if p.proj == "V" else info.d_k
-        row, col = (p.row if p.proj == "Q" else p.key), (p.head - 1) * width + p.proj_col
+        block = p.head if p.proj == "Q" else info.kv_head(p.head)  # K and V have one block per key/value head
+        row, col = (p.row if p.proj == "Q" else p.key), (block - 1) * width + p.proj_col
     elif stage_id in ("scores", "scaled", "softmax"):
         row, col = p.row, p.key
     elif stage_id == "head_output":
