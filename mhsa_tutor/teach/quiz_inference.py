@@ -103,7 +103,7 @@ def givens_for(trace: Trace, stage_id: str, head: int, name: str, i: int, j: int
         k = trace.find("kv_cache", head).matrices["K"].values[j]
         lines = [
             f"q_{tok} = {_vec(q)}",
-            f"k_{info.key_tokens[j]} (cache) = {_vec(k)}",
+            f"K_cache[{info.key_tokens[j]}, :] = {_vec(k)}",  # a symbol, read alike in every language
             f"÷ {num(info.scale_divisor, PRECISION)}",
         ]
         if info.slopes:
