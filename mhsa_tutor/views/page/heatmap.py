@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -61,10 +61,6 @@ def _dark(w: float) -> bool:
 
 def _text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.62 for ch in text)
-
-
-def _attr(text: str) -> str:
-    return quoteattr(safe(text))
 
 
 def _softmax_stages(trace: Trace) -> list[Stage]:
