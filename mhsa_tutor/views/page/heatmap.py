@@ -22,6 +22,7 @@ import numpy as np
 from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.numbers import fmt
 from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.strings import LANGS, ui
 from mhsa_tutor.views.view import View, safe
 
 #: Colour stops of the scale, weight 0 -> 1 (light to dark blue, readable in greyscale print).
@@ -35,11 +36,8 @@ STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
 MAX_TOKENS = 128  # more rows or columns than this make an unreadable figure
 PER_ROW = 4  # panels side by side
 #: The figure's few words, in each language of the tutor.
-WORDS: dict[str, dict[str, str]] = {
-    "head": {"en": "head {h}", "ko": "헤드 {h}"},
-    "weight": {"en": "weight", "ko": "가중치"},
-    "masked": {"en": " (masked)", "ko": " (마스킹됨)"},
-    "title": {"en": "attention weights", "ko": "어텐션 가중치"},
+WORDS: dict[str, dict[str, str]] = {  # ``heatmap_<key>`` in the string catalogues
+    key: {lg: ui(lg)[f"heatmap_{key}"] for lg in LANGS} for key in ("head", "weight", "masked", "title")
 }
 FONT = "DejaVu Sans, Noto Sans KR, Malgun Gothic, Arial, sans-serif"
 
