@@ -13,7 +13,7 @@ import numpy as np
 from mhsa_tutor.core.engine import run
 from mhsa_tutor.io.loader import load_scenario
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "train_two_heads.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "mhsa_tutor" / "tools" / "train_two_heads.py"
 
 
 def _script() -> ModuleType:

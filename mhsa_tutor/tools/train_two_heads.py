@@ -1,6 +1,6 @@
 """Train the weights of the built-in ``learned_heads``: two causal heads that learn a job you can name.
 
-    python scripts/train_two_heads.py            # prints the [weights] tables of the scenario
+    python -m mhsa_tutor.tools.train_two_heads            # prints the [weights] tables of the scenario
 
 The task: sequences of 4 tokens over the alphabet {a, b}. Each token's vector x is
 [is a, is b | at position 1, 2, 3, 4] (6 numbers). One attention layer with 2 heads

@@ -1,6 +1,6 @@
 """Build a tiny Hugging Face checkpoint folder locally, to try ``mhsa-tutor from-model`` without any download.
 
-    python scripts/make_tiny_checkpoint.py /tmp/tiny-gpt2 --family gpt2
+    python -m mhsa_tutor.tools.make_tiny_checkpoint /tmp/tiny-gpt2 --family gpt2
 
 writes config.json, model.safetensors (random float64 weights from a seed) and a
 word-level tokenizer.json that knows a few English words. Needs torch,
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 WORDS = [
     "[UNK]", "[CLS]", "[SEP]", "the", "cat", "sat", "on", "mat", "a", "dog", "ran", "far", "and", "it",
@@ -26,7 +27,7 @@ def build(folder: Path, family: str, seed: int = 0) -> None:
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
 
     V = len(WORDS)
-    small = {
+    small: dict[str, Any] = {
         "vocab_size": V,
         "hidden_size": 8,
         "num_hidden_layers": 2,
