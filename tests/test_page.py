@@ -6,7 +6,6 @@ The browser tests (tests/test_page_browser.py) drive the same page in Chromium.
 from __future__ import annotations
 
 import html
-import json
 import re
 from functools import cache
 from html.parser import HTMLParser
@@ -21,7 +20,8 @@ from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.io.generate import build_random
 from mhsa_tutor.io.loader import builtin_names, load_scenario
 from mhsa_tutor.teach.explain import explain_cell
-from mhsa_tutor.views.page.page import FULL_CELL_LIMIT, notebook_bundle, to_page
+from mhsa_tutor.views.page.notebook import notebook_bundle
+from mhsa_tutor.views.page.page import FULL_CELL_LIMIT, to_page, unpack
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 from tests.conftest import Invoke
 
@@ -89,8 +89,8 @@ def parse(text: str) -> Page:
 
 def embedded(page: Page) -> dict[str, object]:
     [data] = [s for s in page.scripts if s.get("type") == "application/json"]
-    out: dict[str, object] = json.loads(str(data["text"]))
-    return out
+    assert data.get("data-encoding") == "gzip+base64"
+    return unpack(str(data["text"]))
 
 
 def decode(data: dict[str, object], key: str, lang: str) -> str:
@@ -239,7 +239,8 @@ def test_notebook_display_is_the_page_in_a_sandboxed_iframe() -> None:
     frame = bundle["text/html"]
     assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
-    assert srcdoc is not None and html.unescape(srcdoc.group(1)) == to_page(trace, View())
+    page = to_page(trace, View()).replace("<html ", '<html data-embed="notebook" data-theme="light" ', 1)
+    assert srcdoc is not None and html.unescape(srcdoc.group(1)) == page
     assert notebook_bundle(trace) == bundle
 
 

@@ -536,4 +536,4 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
     verdicts = tuple(
         Verdict(cp, *compare(cp, by_place[(cp.stage, cp.head)].matrices[cp.matrix].values)) for cp in scn.expected
     ) + tuple(checks)
-    return Trace(info, stages, scn.expected, exact, verdicts)
+    return Trace(info, stages, scn.expected, exact, verdicts, scn)

@@ -136,6 +136,12 @@ class Stage:
         object.__setattr__(self, "matrices", MappingProxyType(dict(self.matrices)))
         object.__setattr__(self, "aux", MappingProxyType(dict(self.aux)))
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter shows a stage as its title, formula and matrices (``mhsa_tutor.views.page.notebook``)."""
+        from mhsa_tutor.views.page.notebook import stage_bundle
+
+        return stage_bundle(self)
+
 
 @dataclass(frozen=True, eq=False)
 class Verdict:
@@ -296,7 +302,9 @@ class ScenarioInfo:
 class Trace:
     """The whole run: scenario facts, stages in order, the source's checkpoints.
 
-    ``exact`` is True when the run ignored the scenario's hand rounding.
+    ``exact`` is True when the run ignored the scenario's hand rounding;
+    ``scenario`` is the scenario the engine ran (None for a trace read back from
+    JSON): the page's quiz names mistakes by running the engine on its variants.
     """
 
     info: ScenarioInfo
@@ -304,6 +312,7 @@ class Trace:
     checkpoints: tuple[Checkpoint, ...] = ()
     exact: bool = False
     verdicts: tuple[Verdict, ...] = ()
+    scenario: Scenario | None = field(default=None, repr=False)
 
     def verdicts_for(self, stage: Stage) -> tuple[Verdict, ...]:
         """The source checkpoints' verdicts that belong to this stage (and head)."""
@@ -329,7 +338,7 @@ class Trace:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """Jupyter shows a trace as the interactive page (``mhsa_tutor.views.page.page``), with a text fallback."""
-        from mhsa_tutor.views.page.page import notebook_bundle
+        from mhsa_tutor.views.page.notebook import notebook_bundle
 
         return notebook_bundle(self)
 

@@ -781,6 +781,26 @@ UI: dict[str, str] = {
     ),
     "quiz_stopped": "Stopped after {k} of {n} questions.",
     "quiz_score": "score: {k}/{n}",
+    # the page (views/page): its own words
+    "page_about": "About this scenario",
+    "page_theme": "Light / dark",
+    "page_practice": "Practice",
+    "page_practice_title": "Practice on this stage",
+    "page_answer": "Your answer",
+    "page_check": "Check",
+    "page_another": "Another cell",
+    "page_mistakes": "Mistakes so far",
+    "page_clear": "Clear the list",
+    "page_you_typed": "you typed",
+    "page_not_number": "‘{text}’ is not a number; type a number such as 0.77.",
+    "page_rule": (
+        "Work the asked number out by hand and type it. An answer is right within half a unit of its last "
+        "decimal (0.77 accepts 0.765 to 0.775), and within 5 % of the value: type at least two significant figures."
+    ),
+    "page_no_question": "This stage has no number to compute. Go to a stage such as the scores or the softmax.",
+    # the heatmap (views/page/heatmap.py)
+    "heatmap_queries": "queries (rows) ↓",
+    "heatmap_keys": "keys (columns) →",
     "new_header": (
         "A scenario written by `mhsa-tutor new` (seed {seed}). Edit any number or token, then run it:\n  "
         "mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1"

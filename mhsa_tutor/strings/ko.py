@@ -695,6 +695,23 @@ UI: dict[str, str] = {
     ),
     "quiz_stopped": "{n}문제 중 {k}문제를 풀고 멈췄습니다.",
     "quiz_score": "맞힌 문제: {k}/{n} (답한 {n}문제 중 {k}문제)",
+    # the page (views/page): its own words
+    "page_about": "이 시나리오에 대해",
+    "page_theme": "밝게 / 어둡게",
+    "page_practice": "연습",
+    "page_practice_title": "이 단계 연습",
+    "page_answer": "답",
+    "page_check": "확인",
+    "page_another": "다른 셀",
+    "page_mistakes": "지금까지의 실수",
+    "page_clear": "목록 지우기",
+    "page_you_typed": "입력한 값",
+    "page_not_number": "‘{text}’: 숫자가 아닙니다. 0.77처럼 숫자를 입력하세요.",
+    "page_rule": "물어본 숫자를 손으로 계산해서 입력하세요. 입력한 마지막 자리의 반 단위까지는 맞은 것으로 봅니다(예: 0.77은 0.765부터 0.775까지). 단, 정답과의 차이가 5 % 이내여야 하니 유효숫자를 두 자리 이상 입력하세요.",
+    "page_no_question": "이 단계에는 계산할 숫자가 없습니다. 점수나 소프트맥스 같은 단계로 가세요.",
+    # the heatmap (views/page/heatmap.py)
+    "heatmap_queries": "쿼리 (행) ↓",
+    "heatmap_keys": "키 (열) →",
     "new_header": (
         "`mhsa-tutor new`로 만든 시나리오입니다(시드 {seed}). 숫자나 토큰을 마음대로 고친 뒤 실행해 보세요:\n  mhsa-tutor run {path}\n  "
         "mhsa-tutor explain {path} --stage scores --row 1 --col 1"

@@ -16,7 +16,7 @@ from mhsa_tutor.core.stagetext import title
 from mhsa_tutor.core.trace import Matrix, Trace
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.explain import before_softmax, cell_label
-from mhsa_tutor.teach.mistakes import Catalogue
+from mhsa_tutor.teach.mistakes import Catalogue, Slip
 from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slip
 from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, givens_for
 
@@ -212,6 +212,11 @@ def diagnose(
     slip = matching_slip(catalogue, question, answer, tolerance)
     if slip is None:
         return None
+    return slip_sentence(trace, catalogue, question, slip, answer.text, lang)
+
+
+def slip_sentence(trace: Trace, catalogue: Catalogue, question: Question, slip: Slip, got: str, lang: str) -> str:
+    """The sentence naming one mistake (``slip``) for ``question``, quoting the typed answer as ``got``."""
     t = ui(lang)
     stage = trace.find(question.stage, question.head)
     m = stage.matrices[question.matrix]
@@ -219,7 +224,7 @@ def diagnose(
     if "stage" in slip.facts:
         fields["stage_name"] = t[f"stage_name_{slip.facts['stage']}"]
     fields |= {
-        "got": answer.text,
+        "got": got,
         "right": num(question.value, PRECISION),
         "label": label(trace, question),
         "row": trace.shown_labels(m.rows, m.values.shape[0])[question.row],

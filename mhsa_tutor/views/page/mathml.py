@@ -1,10 +1,18 @@
-"""A small LaTeX -> MathML converter for the formulas the tutor writes (``export.LATEX``).
+"""A small LaTeX -> MathML converter for the formulas the tutor writes (the stage table's LaTeX).
 
-The page shows each stage's formula as MathML, which browsers render without any
-script or network. Only the subset the tutor's own LaTeX uses is understood:
+The page shows each stage's formula as MathML Core, which browsers render without
+any script or network. Only the subset the stage table uses is understood:
 ``\\frac``, ``\\sqrt``, ``\\text``, ``\\mathbb``, ``\\left`` / ``\\right``, sub- and
-superscripts, and a few symbols (``SYMBOLS``); anything else is shown as text, never
-dropped. All text is escaped, so the output is well-formed XML whatever the input.
+superscripts, the symbols of ``SYMBOLS`` (arrows, relations, Greek letters) and the
+function names of ``FUNCTIONS``; ``KNOWN`` lists them all, and a test holds every
+command of the stage table to it (and the whole output to ``latex2mathml``'s, an
+independent converter, in the test extra). An unknown command is shown as its
+``\\name`` inside ``merror``, never dropped. All text is escaped, so the output is
+well-formed XML whatever the input.
+
+Why not ``latex2mathml`` itself: the input is a closed set the tutor writes (about
+twenty templates), the converter is a page of code tested against that library,
+and the page stays byte-for-byte the same whether or not an extra is installed.
 """
 
 from __future__ import annotations
@@ -21,11 +29,37 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "sum": ("mo", "∑"),
     "times": ("mo", "×"),
     "cdot": ("mo", "·"),
-    "mid": ("mo", "|"),
+    "mid": ("mo", "∣"),
     "in": ("mo", "∈"),
-    "sqrt": ("", ""),  # handled below; listed so it is never shown as text
+    "mapsto": ("mo", "↦"),
+    "le": ("mo", "≤"),
+    "leq": ("mo", "≤"),
+    "ge": ("mo", "≥"),
+    "geq": ("mo", "≥"),
+    "ne": ("mo", "≠"),
+    "approx": ("mo", "≈"),
+    "lvert": ("mo", "|"),
+    "rvert": ("mo", "|"),
+    "vert": ("mo", "|"),
+    "lor": ("mo", "∨"),
+    "land": ("mo", "∧"),
+    "ldots": ("mi", "…"),
+    "cdots": ("mi", "⋯"),
+    "alpha": ("mi", "α"),
+    "beta": ("mi", "β"),
+    "theta": ("mi", "θ"),
+    "lambda": ("mi", "λ"),
+    "mu": ("mi", "μ"),
+    "pi": ("mi", "π"),
+    "sigma": ("mi", "σ"),
 }
+#: Function names set upright (``\\cos m`` is the cosine of m, not c·o·s·m).
+FUNCTIONS = frozenset({"cos", "sin", "exp", "log", "max", "min", "softmax"})
+#: Every command the converter understands.
+
 _SPACES = {"quad": "1em", "qquad": "2em", ",": "0.17em", ";": "0.28em", " ": "0.25em"}
+#: Every command (a name of letters) the converter understands.
+KNOWN = frozenset(SYMBOLS) | FUNCTIONS | {"frac", "sqrt", "text", "mathbb", "left", "right", "quad", "qquad"}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\s+|.", re.S)
 
 
@@ -130,12 +164,14 @@ class _Parser:
             return f'<mo stretchy="true">{html.escape(delim)}</mo>' if delim != "." else ""
         if name in _SPACES:
             return f'<mspace width="{_SPACES[name]}"></mspace>'
-        if name in SYMBOLS and SYMBOLS[name][0]:
+        if name in SYMBOLS:
             tag, ch = SYMBOLS[name]
             return f"<{tag}>{ch}</{tag}>"
+        if name in FUNCTIONS:
+            return f'<mi>{name}</mi><mspace width="0.17em"></mspace>'
         if len(name) == 1:  # \{ \} \_ \$ …: the character itself
             return f"<mo>{html.escape(name)}</mo>"
-        return f"<mtext>{html.escape(name)}</mtext>"
+        return f"<merror><mtext>\\{html.escape(name)}</mtext></merror>"
 
 
 def to_mathml(latex: str, *, display: bool = True) -> str:

@@ -17,6 +17,8 @@ Contract:
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import json
 from importlib import resources
@@ -26,12 +28,12 @@ import numpy as np
 
 # ---------------------------------------------------------------- adapter: the only calls into the rest of the tutor
 # (mathml and page_data are this feature's own modules; everything else is the tutor's public API)
-from mhsa_tutor.core.errors import LimitError, OptionError
-from mhsa_tutor.core.limits import check_text, text_cost
+from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.numbers import fmt, table_precision, vec
 from mhsa_tutor.core.scenario import Checkpoint
 from mhsa_tutor.core.stagetext import latex as stage_latex
 from mhsa_tutor.core.trace import Matrix, Stage, Trace
+from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.explain import explain_cell
 from mhsa_tutor.teach.narration import (
     check_words,
@@ -39,13 +41,13 @@ from mhsa_tutor.teach.narration import (
     mask_scale_line,
     matrix_caption,
     sizes_line,
-    stage_formula,
     stage_notes,
     stage_title,
     ui,
 )
 from mhsa_tutor.views.page.mathml import to_mathml
 from mhsa_tutor.views.page.page_data import LinePool, sources
+from mhsa_tutor.views.page.practice import GOT, practice
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 
 LANGS = ("en", "ko")
@@ -64,14 +66,10 @@ def _ui(key: str, lang: str) -> str:
 
 
 def latex_formula(trace: Trace, stage: Stage, lang: str = "en") -> str:
-    """The stage's formula in LaTeX, as ``export.latex_formula`` writes it (export sits above the page)."""
+    """The stage's formula in LaTeX, as ``export.latex_formula`` writes it (export sits above the page);
+    a formula with words takes them from ``lang``'s catalogue."""
     shapes = {("M" if name == "memory" else name): m.values.shape for name, m in stage.matrices.items()}
     return stage_latex(stage.id, stage.head, trace.info, shapes, lang)
-
-
-def _formula(trace: Trace, stage: Stage, lang: str) -> str:
-    """The stage's plain formula in ``lang`` (``narration.stage_formula``)."""
-    return stage_formula(stage, lang, trace)
 
 
 def _checks(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, Any, bool]]:
@@ -109,12 +107,6 @@ def _esc(text: str) -> str:
 
 def _asset(name: str) -> str:
     return resources.files("mhsa_tutor.views.page").joinpath("assets", name).read_text(encoding="utf-8")
-
-
-def _json_script(data: object) -> str:
-    """JSON that cannot end its ``<script>`` early (every ``<`` escaped)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def level(w: float) -> int:
@@ -236,11 +228,8 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     s = trace.stages[index]
     parts = [f'<h2 tabindex="-1">{index + 1}. {_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</h2>']
     maths = {lg: to_mathml(latex_formula(trace, s, lg)) for lg in LANGS}
-    if len(set(maths.values())) == 1:  # no words in it: one copy for every language
-        parts.append(f'<div class="math">{maths["en"]}</div>')
-    else:
-        parts.append(_both(maths, "div", "math"))
-    parts.append(_both({lg: _esc(_formula(trace, s, lg)) for lg in LANGS}, "p", "formula"))
+    formula = maths["en"] if maths["en"] == maths["ko"] else _both(maths)
+    parts.append(f'<div class="math scroll" tabindex="0">{formula}</div>')  # shown once, in the page's language
     if view.narrate:
         notes = {
             lg: "".join(f'<p class="{html.escape(kind)}">{_esc(text)}</p>' for kind, text in stage_notes(trace, s, lg))
@@ -270,18 +259,28 @@ def stage_html(trace: Trace, index: int, view: View) -> str:
     return f'<section class="stage" {attrs}>{"".join(parts)}</section>'
 
 
+def token_list(tokens: tuple[str, ...]) -> str:
+    """Token names joined by ``·``; past ``ELIDE_AT`` names, the first and last few around ``…`` and the count."""
+    shown = shown_indices(len(tokens), False)
+    names = " · ".join("…" if i is None else _esc(tokens[i]) for i in shown)
+    return names if None not in shown else f"{names} ({len(tokens)})"
+
+
 def header_html(trace: Trace, view: View) -> str:
-    """Title and the scenario's facts."""
+    """Title and the scenario's facts (folded away on a phone: the stage comes first)."""
     info = trace.info
 
     def row(key: str, value: str) -> str:
         return f"<dt>{_both({lg: _ui(key, lg) for lg in LANGS})}</dt><dd>{value}</dd>"
 
-    facts = row("tokens", " · ".join(_esc(t) for t in info.tokens))
+    facts = row("tokens", token_list(info.tokens))
     if info.memory_tokens is not None:
-        facts += row("memory_tokens", " · ".join(_esc(t) for t in info.memory_tokens))
+        facts += row("memory_tokens", token_list(info.memory_tokens))
     facts += row("sizes", _both({lg: _esc(sizes_line(info, lg)) for lg in LANGS}))
     facts += row("mask_scale", _both({lg: _esc(mask_scale_line(info, lg)) for lg in LANGS}))
+    if info.article is not None:
+        article = ARTICLES[info.article]
+        facts += row("article", _both({lg: _esc(article.full_in(lg)) for lg in LANGS}, cls="cite"))
     if info.source:
         facts += row("source", _both({lg: _esc(info.text("source", lg)) for lg in LANGS}))
     if trace.exact and info.rounding:
@@ -289,7 +288,11 @@ def header_html(trace: Trace, view: View) -> str:
     desc = ""
     if info.description and view.narrate:
         desc = f'<p class="description">{_both({lg: _esc(info.text("description", lg)) for lg in LANGS})}</p>'
-    return f"<h1>{_both({lg: _esc(info.text('title', lg)) for lg in LANGS})}</h1><dl class='facts'>{facts}</dl>{desc}"
+    about = _both({lg: html.escape(_ui("page_about", lg)) for lg in LANGS})
+    return (
+        f"<h1>{_both({lg: _esc(info.text('title', lg)) for lg in LANGS})}</h1>"
+        f"<details class='about' open><summary>{about}</summary><dl class='facts'>{facts}</dl>{desc}</details>"
+    )
 
 
 def _nav_html(trace: Trace) -> str:
@@ -298,7 +301,33 @@ def _nav_html(trace: Trace) -> str:
         f"{_both({lg: _esc(stage_title(s, lg)) for lg in LANGS})}</a></li>"
         for i, s in enumerate(trace.stages)
     )
-    return f'<nav id="stage-list" aria-label="stages">{_words("stages", "h2")}<ol>{items}</ol></nav>'
+    return (
+        f'<details id="stage-box" open><summary>{_words("stages")}</summary>'
+        f'<nav id="stage-list" aria-label="stages"><ol>{items}</ol></nav></details>'
+    )
+
+
+def _page_words(key: str, tag: str = "span", cls: str = "") -> str:
+    """A word of the page from the catalogue (``page_<key>``), in both languages."""
+    return _both({lg: html.escape(_ui(f"page_{key}", lg)) for lg in LANGS}, tag, cls)
+
+
+def _practice_html() -> str:
+    """The practice box: a question of the current stage, an answer field, the verdict, the mistakes so far."""
+    rule = _page_words("rule", "p", "rule")
+    return (
+        f'<div id="practice" role="region" hidden aria-labelledby="practice-title">'
+        f'<h2 id="practice-title">{_page_words("practice_title")}</h2>{rule}'
+        '<p id="quiz-ask" aria-live="polite"></p><pre id="quiz-givens"></pre>'
+        f'<form id="quiz-form" autocomplete="off"><label for="quiz-answer">{_page_words("answer")}</label>'
+        '<input id="quiz-answer" name="answer" inputmode="decimal" spellcheck="false" size="10">'
+        f'<button type="submit" id="quiz-check">{_page_words("check")}</button>'
+        f'<button type="button" id="quiz-next">{_page_words("another")}</button></form>'
+        '<p id="quiz-result" aria-live="polite"></p>'
+        f'<details id="quiz-mistakes-box"><summary>{_page_words("mistakes")} (<span id="quiz-count">0</span>)'
+        f'</summary><ol id="quiz-mistakes"></ol><button type="button" id="quiz-clear">{_page_words("clear")}</button>'
+        "</details></div>"
+    )
 
 
 def _check_size(trace: Trace, view: View) -> None:
@@ -312,6 +341,25 @@ def _check_size(trace: Trace, view: View) -> None:
         )
 
 
+def _pack(data: object) -> str:
+    """The embedded data as gzip in base64 (the page unpacks it with the browser's DecompressionStream):
+    a BERT-size page's explanations shrink sevenfold, which keeps the page under 2 MB."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+
+
+def unpack(text: str) -> dict[str, Any]:
+    """The embedded data of a page written by ``to_page`` (the script's decoding, in Python)."""
+    out: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    return out
+
+
+def _script_words() -> dict[str, dict[str, str]]:
+    """The sentences the script composes, in each language."""
+    keys = ("quiz_right", "quiz_wrong", "page_not_number", "page_no_question", "page_you_typed")
+    return {lg: {k: _ui(k, lg) for k in keys} | {"got": GOT} for lg in LANGS}
+
+
 def to_page(trace: Trace, view: View) -> str:
     """The whole trace as one offline interactive HTML page (see the module contract).
 
@@ -321,17 +369,31 @@ def to_page(trace: Trace, view: View) -> str:
     _check_size(trace, view)
     lang = view.lang if view.lang in LANGS else "en"
     pool, ex = explanations(trace, view)
-    data = {"templates": pool.templates, "lines": pool.lines, "ex": ex, "src": sources(trace)}
+    quiz = practice(trace, view, pool.ids)
+    data = {
+        "templates": pool.templates,
+        "lines": pool.lines,
+        "ex": ex,
+        "src": sources(trace),
+        "quiz": quiz,
+        "words": _script_words(),
+        "name": trace.info.name,
+    }
     controls = (
-        f'<div class="controls"><button type="button" id="prev">{_words("prev")}</button>'
+        f'<div class="controls" id="bar"><button type="button" id="prev">{_words("prev")}</button>'
         f'<span id="progress" aria-live="polite">{html.escape(progress_line(trace, 0, lang))}</span>'
         f'<button type="button" id="next">{_words("next")}</button>'
-        f'<button type="button" id="lang-toggle">{_words("lang")}</button></div>'
+        f'<button type="button" id="quiz-toggle" aria-pressed="false">{_page_words("practice")}</button>'
+        f'<button type="button" id="lang-toggle">{_words("lang")}</button>'
+        f'<button type="button" id="theme-toggle" title="{html.escape(_ui("page_theme", lang))}">'
+        f'<span aria-hidden="true">◐</span>{_page_words("theme", cls="sr")}</button></div>'
     )
     stages = "".join(stage_html(trace, i, view) for i in range(len(trace.stages)))
     panel = (
-        f'<aside id="panel">{_words("arith", "h2")}<pre id="explain" aria-live="polite">{_words("hint")}</pre>'
-        f'<div id="sources"></div>{_words("keys", "p", "keys")}</aside>'
+        f'<aside id="panel" aria-label="arithmetic"><button type="button" id="panel-close" '
+        f'aria-label="close">×</button>{_words("arith", "h2")}'
+        f'<pre id="explain" aria-live="polite">{_words("hint")}</pre>'
+        f'<div id="sources"></div>{_practice_html()}{_words("keys", "p", "keys")}</aside>'
     )
     titles = " ".join(f'data-title-{lg}="{_esc(trace.info.text("title", lg))} · mhsa-tutor"' for lg in LANGS)
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -342,31 +404,8 @@ def to_page(trace: Trace, view: View) -> str:
         f"<title>{_esc(trace.info.text('title', lang))} · mhsa-tutor</title><style>{_asset('page.css')}</style>"
         f"<noscript><style>{NOSCRIPT_CSS}</style></noscript>"
         "</head>"
-        f"<body {titles}><header>{header_html(trace, view)}{controls}</header>"
+        f"<body {titles}><header>{header_html(trace, view)}</header>{controls}"
         f'<div class="layout">{_nav_html(trace)}<main id="stages">{stages}</main>{panel}</div>'
-        f'<script type="application/json" id="data">{_json_script(data)}</script>'
+        f'<script type="application/json" id="data" data-encoding="gzip+base64">{_pack(data)}</script>'
         f"<script>{_asset('page.js')}</script></body></html>\n"
     )
-
-
-def notebook_bundle(trace: Trace, view: View | None = None) -> dict[str, str]:
-    """Jupyter's display of a trace: the page in a sandboxed ``iframe`` (its CSS and JS cannot
-    touch the notebook's), and a one-line ``text/plain`` fallback. A trace whose page would pass the
-    text budget (``limits.text_cost``, checked before the page is built) shows only the line, with the limit."""
-    info = trace.info
-    try:
-        check_text(text_cost(info.tokens, info.key_tokens, heads=info.heads, output="html"), "html", info.name)
-    except LimitError as err:
-        return {"text/plain": f"<Trace {info.name}: {len(trace.stages)} stages; no page: {err}>"}
-    page = to_page(trace, view or View())
-    title = html.escape(f"{safe(info.title)} · mhsa-tutor", quote=True)
-    frame = (
-        f'<iframe class="mhsa-tutor" title="{title}" sandbox="allow-scripts" '
-        'style="width: 100%; height: 760px; border: 1px solid #8a8a8a; border-radius: 4px" '
-        f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
-    )
-    plain = (
-        f"<Trace {info.name}: {len(trace.stages)} stages, tokens {' · '.join(safe(t) for t in info.tokens)}, "
-        f"d_model {info.d_model}, heads {info.heads}>"
-    )
-    return {"text/html": frame, "text/plain": plain}
