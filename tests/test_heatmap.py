@@ -134,3 +134,22 @@ def test_korean_words() -> None:
     assert "헤드 1" in texts and "헤드 2" in texts and "가중치" in texts and "head 1" not in texts
     titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
     assert titles[0].endswith("어텐션 가중치") and any(t.endswith("(마스킹됨)") for t in titles)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_axes_say_queries_down_and_keys_across(lang: str) -> None:
+    from mhsa_tutor.strings import ui
+
+    trace = run(load_scenario("by_hand"))
+    root = ET.fromstring(to_heatmap(trace, View(lang=lang)))
+    ns = "{http://www.w3.org/2000/svg}"
+    for panel in root.iter(f"{ns}g"):
+        if panel.get("class") != "panel":
+            continue
+        axes = [t for t in panel.iter(f"{ns}text") if t.get("class") == "axis-label"]
+        assert [t.text for t in axes] == [f"{ui(lang)['heatmap_keys']} →", f"← {ui(lang)['heatmap_queries']}"]
+        assert "rotate(-90" in (axes[1].get("transform") or "")  # the query axis runs down the rows
+        cells = [r for r in panel.iter(f"{ns}rect") if r.get("data-row")]
+        top = min(float(r.get("y") or 0) for r in cells)
+        left = min(float(r.get("x") or 0) for r in cells)
+        assert float(axes[0].get("y") or 0) < top and float(axes[1].get("x") or 0) < left

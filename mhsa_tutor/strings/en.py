@@ -799,8 +799,8 @@ UI: dict[str, str] = {
     ),
     "page_no_question": "This stage has no number to compute. Go to a stage such as the scores or the softmax.",
     # the heatmap (views/page/heatmap.py)
-    "heatmap_queries": "queries (rows) ↓",
-    "heatmap_keys": "keys (columns) →",
+    "heatmap_queries": "queries (rows)",
+    "heatmap_keys": "keys (columns)",
     "new_header": (
         "A scenario written by `mhsa-tutor new` (seed {seed}). Edit any number or token, then run it:\n  "
         "mhsa-tutor run {path}\n  mhsa-tutor explain {path} --stage scores --row 1 --col 1"

@@ -710,8 +710,8 @@ UI: dict[str, str] = {
     "page_rule": "물어본 숫자를 손으로 계산해서 입력하세요. 입력한 마지막 자리의 반 단위까지는 맞은 것으로 봅니다(예: 0.77은 0.765부터 0.775까지). 단, 정답과의 차이가 5 % 이내여야 하니 유효숫자를 두 자리 이상 입력하세요.",
     "page_no_question": "이 단계에는 계산할 숫자가 없습니다. 점수나 소프트맥스 같은 단계로 가세요.",
     # the heatmap (views/page/heatmap.py)
-    "heatmap_queries": "쿼리 (행) ↓",
-    "heatmap_keys": "키 (열) →",
+    "heatmap_queries": "쿼리 (행)",
+    "heatmap_keys": "키 (열)",
     "new_header": (
         "`mhsa-tutor new`로 만든 시나리오입니다(시드 {seed}). 숫자나 토큰을 마음대로 고친 뒤 실행해 보세요:\n  mhsa-tutor run {path}\n  "
         "mhsa-tutor explain {path} --stage scores --row 1 --col 1"

@@ -79,6 +79,13 @@ def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, floa
         f'<text x="{gx + cs * A.shape[1] / 2:.1f}" y="{y0 + fs * 1.3:.1f}" text-anchor="middle" '
         f'font-weight="bold" font-size="{fs * 1.15:.1f}">{_word("head", view).format(h=stage.head)}</text>'
     )
+    mid_y = gy + cs * A.shape[0] / 2
+    out.append(  # the axes: queries down the rows (the arrow, turned with the text, points down), keys across
+        f'<text class="axis-label" x="{gx + cs * A.shape[1] / 2:.1f}" y="{y0 + fs * 2.9:.1f}" text-anchor="middle" '
+        f'font-style="italic">{escape(ui(_lang(view))["heatmap_keys"])} →</text>'
+        f'<text class="axis-label" x="{x0 + fs * 1.1:.1f}" y="{mid_y:.1f}" text-anchor="middle" font-style="italic" '
+        f'transform="rotate(-90 {x0 + fs * 1.1:.1f} {mid_y:.1f})">← {escape(ui(_lang(view))["heatmap_queries"])}</text>'
+    )
     for j, label in enumerate(cols):
         x, y = gx + cs * (j + 0.5), gy - fs * 0.4
         out.append(
@@ -118,6 +125,10 @@ def _panel(trace: Trace, stage: Stage, x0: float, y0: float, geo: dict[str, floa
     )
     out.append("</g>")
     return out
+
+
+def _lang(view: View) -> str:
+    return view.lang if view.lang in LANGS else "en"
 
 
 def _word(key: str, view: View) -> str:
@@ -160,8 +171,8 @@ def to_heatmap(trace: Trace, view: View) -> str:
     fs = max(5.0, min(13.0, cell * 0.45))
     labels_r = trace.shown_labels("tokens", n_rows)
     labels_c = trace.shown_labels("keys", n_cols)
-    left = max(_text_width(safe(t), fs) for t in labels_r) + fs
-    top = max(_text_width(safe(t), fs) for t in labels_c) * 0.72 + fs * 3
+    left = max(_text_width(safe(t), fs) for t in labels_r) + fs * 2.6  # row labels and the query axis's name
+    top = max(_text_width(safe(t), fs) for t in labels_c) * 0.72 + fs * 4.4  # head title, key axis's name, labels
     geo = {"cell": cell, "font": fs, "left": left, "top": top}
     pw, ph = left + cell * n_cols + fs * 2, top + cell * n_rows + fs * 2
     per_row = min(PER_ROW, len(stages))
