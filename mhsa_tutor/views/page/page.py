@@ -47,7 +47,7 @@ from mhsa_tutor.teach.narration import (
 )
 from mhsa_tutor.views.page.mathml import to_mathml
 from mhsa_tutor.views.page.page_data import LinePool, sources
-from mhsa_tutor.views.page.practice import GOT, practice
+from mhsa_tutor.views.page.practice import GOT, PRACTICE_LIMIT, practice, practice_numbers
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 
 LANGS = ("en", "ko")
@@ -354,10 +354,14 @@ def unpack(text: str) -> dict[str, Any]:
     return out
 
 
-def _script_words() -> dict[str, dict[str, str]]:
-    """The sentences the script composes, in each language."""
+def _script_words(trace: Trace) -> dict[str, dict[str, str]]:
+    """The sentences the script composes, in each language (``page_too_big`` filled with this trace's size)."""
     keys = ("quiz_right", "quiz_wrong", "page_not_number", "page_no_question", "page_you_typed")
-    return {lg: {k: _ui(k, lg) for k in keys} | {"got": GOT} for lg in LANGS}
+    size = {"n": f"{practice_numbers(trace):,}", "limit": f"{PRACTICE_LIMIT:,}"}
+    return {
+        lg: {k: _ui(k, lg) for k in keys} | {"got": GOT, "page_too_big": _ui("page_too_big", lg).format(**size)}
+        for lg in LANGS
+    }
 
 
 def to_page(trace: Trace, view: View) -> str:
@@ -376,7 +380,8 @@ def to_page(trace: Trace, view: View) -> str:
         "ex": ex,
         "src": sources(trace),
         "quiz": quiz,
-        "words": _script_words(),
+        "words": _script_words(trace),
+        "quizOff": practice_numbers(trace) > PRACTICE_LIMIT,
         "name": trace.info.name,
     }
     controls = (

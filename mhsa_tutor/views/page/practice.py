@@ -40,6 +40,10 @@ from mhsa_tutor.views.view import View, safe, shown_indices
 
 #: Questions per stage (each head's stage has its own).
 PER_STAGE = 3
+#: Above this many numbers in the trace the page embeds no questions: naming mistakes runs the engine
+#: on about ten variants of the scenario (at BERT-base size, ~20 million numbers, that is most of a
+#: minute), and the terminal quiz asks the same questions one at a time.
+PRACTICE_LIMIT = 1_000_000
 #: Givens longer than this (a BERT-size row of 768 numbers) are left out: the page shows the matrices.
 GIVENS_LIMIT = 400
 LANGS = ("en", "ko")
@@ -93,7 +97,10 @@ def _question(trace: Trace, stage: Stage, name: str, r: int, c: int) -> Question
 
 
 def practice(trace: Trace, view: View, ids: Ids) -> dict[str, list[dict[str, object]]]:
-    """The questions of every askable stage, keyed by stage index (see the module contract)."""
+    """The questions of every askable stage, keyed by stage index (see the module contract); none above
+    ``PRACTICE_LIMIT`` numbers."""
+    if practice_numbers(trace) > PRACTICE_LIMIT:
+        return {}
     catalogue = Catalogue(trace.scenario, trace) if trace.scenario is not None else None
     out: dict[str, list[dict[str, object]]] = {}
     for i, stage in enumerate(trace.stages):
@@ -131,3 +138,8 @@ def practice(trace: Trace, view: View, ids: Ids) -> dict[str, list[dict[str, obj
         if qs:
             out[str(i)] = qs
     return out
+
+
+def practice_numbers(trace: Trace) -> int:
+    """How many numbers the trace holds (what ``PRACTICE_LIMIT`` bounds)."""
+    return sum(m.values.size for s in trace.stages for m in s.matrices.values())

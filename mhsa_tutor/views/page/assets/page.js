@@ -194,7 +194,7 @@
   function renderQuestion() {
     const w = data.words[lang()];
     if (!asked) {
-      askBox.textContent = w.page_no_question;
+      askBox.textContent = data.quizOff ? w.page_too_big : w.page_no_question;
       givens.textContent = "";
       $("quiz-form").hidden = true;
       return;
