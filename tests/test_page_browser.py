@@ -76,7 +76,9 @@ class Opened:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
+        self.url = path.as_uri()  # what was requested (the page's URL gains #stage-N as the reader moves)
+        self.page.goto(self.url)
+        self.page.wait_for_selector("html[data-ready]", state="attached")
 
     def go(self, index: int) -> None:
         self.page.click(f'#stage-list a[data-go="{index}"]')
@@ -134,7 +136,7 @@ def test_arrow_walks_every_stage_and_progress_follows(browser: Browser, tmp_path
     p.click("#prev")
     p.click("#next")
     assert p.text_content("#progress") == progress_line(trace, n - 2)
-    assert o.requests == [p.url] and o.errors == []
+    assert o.requests == [o.url] and o.errors == []
     o.close()
 
 
@@ -156,7 +158,7 @@ def test_clicking_cells_shows_the_cli_arithmetic(browser: Browser, tmp_path: Pat
         row, col = m.values.shape
         o.page.click(cell(stage, matrix, row, col))
         assert o.explain() == cli_text(trace, stage, matrix, row, col, "ko", 3)
-    assert o.requests == [o.page.url] and o.errors == []
+    assert o.requests == [o.url] and o.errors == []
     o.close()
 
 
@@ -318,12 +320,13 @@ def test_notebook_iframe_is_isolated_and_works(browser: Browser, tmp_path: Path)
     o = Opened(browser, host)
     frame = o.page.frame_locator("iframe.mhsa-tutor")
     stage = trace.stages[7]
+    frame.locator("#stage-box > summary").click(timeout=5000)  # a notebook folds the stage list away
     frame.locator('#stage-list a[data-go="7"]').click(timeout=5000)
     frame.locator(cell(stage, "A", 2, 2)).click(timeout=5000)  # would time out if the host's CSS hid the cells
     assert frame.locator("#explain").text_content() == cli_text(trace, stage, "A", 2, 2, "en")
     assert o.page.evaluate("window.data") == "the notebook's own"  # the page's script did not touch the host
     assert o.page.text_content("#mine") == "notebook text"
-    assert o.requests == [o.page.url] and o.errors == []
+    assert o.requests == [o.url] and o.errors == []
     o.close()
 
 
@@ -345,5 +348,5 @@ def test_bert_size_page_in_the_browser(browser: Browser, tmp_path: Path) -> None
         row, col = m.values.shape
         o.page.click(cell(stage, matrix, row, col))
         assert o.explain() == cli_text(trace, stage, matrix, row, col, "en")
-    assert o.requests == [o.page.url] and o.errors == []
+    assert o.requests == [o.url] and o.errors == []
     o.close()

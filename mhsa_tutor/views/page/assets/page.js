@@ -121,10 +121,15 @@
     }
   }
 
-  function bringPanel() {
+  function bringPanel(td) {
     if (narrow.matches) {
-      panel.classList.add("open"); // a bottom sheet over the matrix
+      panel.classList.add("open"); // a bottom sheet over the lower part of the window
       panel.scrollTop = 0;
+      if (td) { // keep the tapped cell in sight, just above the sheet
+        const above = panel.getBoundingClientRect().top - 8;
+        const r = td.getBoundingClientRect();
+        if (r.bottom > above) window.scrollBy(0, r.bottom - above);
+      }
     } else {
       const r = explain.getBoundingClientRect();
       if (r.top < 0 || r.top > window.innerHeight - 40) panel.scrollIntoView({ block: "nearest" });
@@ -139,7 +144,7 @@
     picked = index + "|" + td.dataset.matrix + "|" + td.dataset.row + "|" + td.dataset.col;
     explain.textContent = textOf(picked, lang());
     showSources(index, td);
-    bringPanel();
+    bringPanel(td);
     sizeToContent();
   }
 
