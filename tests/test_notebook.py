@@ -32,4 +32,7 @@ def test_a_trace_displays_as_the_page_in_a_notebook() -> None:
     assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame  # isolated from the notebook
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
     assert srcdoc is not None
-    assert html.unescape(srcdoc.group(1)) == to_page(run(load_scenario("by_hand")), View())
+    page = to_page(run(load_scenario("by_hand")), View())  # marked as embedded, light until the notebook says
+    assert html.unescape(srcdoc.group(1)) == page.replace(
+        "<html ", '<html data-embed="notebook" data-theme="light" ', 1
+    )

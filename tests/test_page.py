@@ -297,3 +297,49 @@ def test_source_rules_of_the_variants_stages() -> None:
     assert sources(alibi)[f"{at(alibi, 'masked', 2)}|S"][0][0] == bias
     pos = trace_of("sinusoidal_positions")  # the projections read X + P
     assert sources(pos)[f"{at(pos, 'projections')}|Q"][0][:2] == [at(pos, "positions"), "X"]
+
+
+@pytest.mark.parametrize("kind", ["none", "causal", "sliding", "padding"])
+def test_bert_size_page_stays_under_2_mb_for_every_mask(kind: str) -> None:
+    """`random --tokens 512 --d-model 768 --heads 12`, with each mask kind (padding: the last 12 keys)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from mhsa_tutor.io.variant_options import VariantOptions
+
+    mask = "none" if kind == "padding" else kind
+    scn = build_random(
+        512, 768, 12, 0, mask, "normal", variants=VariantOptions(window=128 if kind == "sliding" else None)
+    )
+    if kind == "padding":
+        scn = replace(scn, variants=replace(scn.variants, padding=np.array([False] * 500 + [True] * 12)))
+    size = len(to_page(run(scn), View()).encode("utf-8"))
+    assert size < 2_000_000, size
+
+
+def test_practice_bounds_give_the_quiz_tolerance() -> None:
+    """The page's check, min(max(typed, lo), hi), is quiz.answer_tolerance for any typed precision."""
+    from mhsa_tutor.teach.quiz import Answer, Question, answer_tolerance
+
+    data = embedded(parse(to_page(trace_of("by_hand"), View())))
+    quiz = data["quiz"]
+    assert isinstance(quiz, dict) and quiz
+    for questions in quiz.values():
+        for q in questions:
+            question = Question("x", None, q["m"], 0, 0, q["v"], q["x"])
+            for typed in (0.5, 0.05, 0.005, 5e-5, 5e-9):
+                page = min(max(typed, q["lo"]), q["hi"])
+                assert page == answer_tolerance(question, Answer(q["v"], typed))
+
+
+def test_a_stage_displays_as_its_tables_in_a_notebook() -> None:
+    trace = trace_of("by_hand")
+    stage = trace.stages[7]
+    bundle = stage._repr_mimebundle_()
+    assert bundle["text/plain"] == "<Stage softmax, head 1: A 4×4>"
+    assert (
+        bundle["text/html"].count("<table") == 1
+        and fmt(float(stage.matrices["A"].values[0, 0]), 4) in bundle["text/html"]
+    )
+    assert trace.scenario is not None and trace.scenario.name == "by_hand"

@@ -94,7 +94,7 @@ OVERFLOW_JS = """() => {
   const out = [];
   const sections = Array.from(document.querySelectorAll("section.stage"));
   const was = sections.map((s) => s.hidden);
-  const scrolls = (el) => { const s = getComputedStyle(el); return s.overflowX === "auto" || s.overflowX === "scroll"; };
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
   sections.forEach((shown, k) => {
     sections.forEach((s, i) => { s.hidden = i !== k; });
     if (document.documentElement.scrollWidth > innerWidth) out.push(["page", k, document.documentElement.scrollWidth]);
@@ -103,7 +103,7 @@ OVERFLOW_JS = """() => {
       if (!r.width || (r.right <= innerWidth + 0.5 && r.left >= -0.5)) continue;
       let inside = false;
       for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
-        if (scrolls(e)) { const b = e.getBoundingClientRect(); if (b.right <= innerWidth + 0.5) { inside = true; break; } }
+        if (scrolls(e) && e.getBoundingClientRect().right <= innerWidth + 0.5) { inside = true; break; }
       }
       if (!inside) out.push([el.tagName + "." + el.className, k, Math.round(r.right)]);
     }
@@ -143,8 +143,10 @@ def test_a_tapped_cell_shows_its_arithmetic_in_view(screens: dict[str, Page], fo
         else:
             td.click()
         assert p.text_content("#explain") == cli_text(trace, stage, "A", rows, cols, "en")
-        box = p.evaluate("(() => { const r = document.getElementById('explain').getBoundingClientRect();"
-                         " return [r.top, r.bottom, r.height]; })()")
+        box = p.evaluate(
+            "(() => { const r = document.getElementById('explain').getBoundingClientRect();"
+            " return [r.top, r.bottom, r.height]; })()"
+        )
         view = SCREENS[screen]["height"]
         assert box[2] > 0 and 0 <= box[0] < view - 20, (screen, box)  # its first lines are inside the window
         if screen == "phone":
@@ -228,7 +230,11 @@ def test_practice_checks_names_the_mistake_and_records_it(
         p.click("#quiz-next")
     asked = p.locator("section.stage:not([hidden]) td.asked")
     assert asked.count() == 1
-    assert [asked.get_attribute(a) for a in ("data-matrix", "data-row", "data-col")] == [q["m"], str(q["r"]), str(q["c"])]
+    assert [asked.get_attribute(a) for a in ("data-matrix", "data-row", "data-col")] == [
+        q["m"],
+        str(q["r"]),
+        str(q["c"]),
+    ]
     # a right answer, typed with the quiz's 4 decimals
     p.fill("#quiz-answer", num(float(q["v"]), 4))  # type: ignore[arg-type]
     p.click("#quiz-check")

@@ -11,7 +11,12 @@ Contract:
   stages only), ``data-matrix``, ``data-row`` and ``data-col`` (1-based).
 * The arithmetic shown in ``#explain`` for a cell is ``explain_cell``'s label and
   lines joined by newlines (as ``mhsa-tutor explain`` prints them), computed
-  here in both languages and embedded as JSON; the page never computes.
+  here in both languages and embedded as JSON (gzip in base64, ``unpack``
+  reads it back); the page never computes.
+* Each stage's formula is MathML (``mathml.to_mathml``), once per language
+  where the words differ. The stage is in the URL (``#stage-N``).
+* Practice (``#practice``): the questions of ``practice.practice``, checked by
+  the script against the embedded values and bounds.
 * Text from scenario files goes through ``render.safe`` and ``html.escape``.
 """
 
