@@ -58,6 +58,12 @@
     links.forEach((a, i) => {
       if (i === current) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
     });
+    const strip = links[current].closest("ol");
+    if (strip.scrollWidth > strip.clientWidth) { // the one-line stage list: its current stage in sight
+      const r = links[current].getBoundingClientRect();
+      const box = strip.getBoundingClientRect();
+      if (r.left < box.left || r.right > box.right) strip.scrollLeft += r.left - box.left - box.width / 3;
+    }
     showProgress();
     prev.disabled = current === 0;
     next.disabled = current === sections.length - 1;
