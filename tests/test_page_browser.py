@@ -68,7 +68,7 @@ def browser() -> Iterator[Browser]:
 class Opened:
     """A page loaded from a file, with every request and console error it caused."""
 
-    def __init__(self, browser: Browser, path: Path, scheme: str = "light") -> None:
+    def __init__(self, browser: Browser, path: Path, scheme: str = "light", page: bool = True) -> None:
         self.context = browser.new_context(color_scheme=scheme, viewport={"width": 1400, "height": 900})  # type: ignore[arg-type]
         self.page: Page = self.context.new_page()
         self.requests: list[str] = []
@@ -78,7 +78,8 @@ class Opened:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.url = path.as_uri()  # what was requested (the page's URL gains #stage-N as the reader moves)
         self.page.goto(self.url)
-        self.page.wait_for_selector("html[data-ready]", state="attached")
+        if page:  # the tutor's page: its embedded data unpacked (a host page holds it in a frame)
+            self.page.wait_for_selector("html[data-ready]", state="attached")
 
     def go(self, index: int) -> None:
         self.page.click(f'#stage-list a[data-go="{index}"]')
@@ -317,7 +318,7 @@ def test_notebook_iframe_is_isolated_and_works(browser: Browser, tmp_path: Path)
     trace = trace_of("by_hand")
     host = tmp_path / "host.html"
     host.write_text(HOST % trace._repr_mimebundle_()["text/html"], encoding="utf-8")
-    o = Opened(browser, host)
+    o = Opened(browser, host, page=False)
     frame = o.page.frame_locator("iframe.mhsa-tutor")
     stage = trace.stages[7]
     frame.locator("#stage-box > summary").click(timeout=5000)  # a notebook folds the stage list away
