@@ -784,7 +784,7 @@ UI: dict[str, str] = {
     # the page (views/page): its own words
     "page_about": "About this scenario",
     "page_theme": "Light / dark",
-    "page_too_big": "This page holds {n} numbers: practice questions are embedded up to {limit}. `mhsa-tutor quiz` asks them in the terminal at any size.",
+    "page_too_big": "This page holds {n} numbers: practice questions are embedded in pages of up to {limit} numbers. `mhsa-tutor quiz` asks them in the terminal at any size.",
     "page_practice": "Practice",
     "page_practice_title": "Practice on this stage",
     "page_answer": "Your answer",

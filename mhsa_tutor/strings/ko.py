@@ -698,7 +698,7 @@ UI: dict[str, str] = {
     # the page (views/page): its own words
     "page_about": "이 시나리오에 대해",
     "page_theme": "밝게 / 어둡게",
-    "page_too_big": "이 페이지에는 숫자가 {n}개 있습니다. 연습 문제는 {limit}개까지만 페이지에 넣습니다. 크기와 상관없이 터미널의 `mhsa-tutor quiz`로 풀 수 있습니다.",
+    "page_too_big": "이 페이지에는 숫자가 {n}개 있습니다. 연습 문제는 숫자가 {limit}개 이하인 페이지에만 넣습니다. 크기와 상관없이 터미널의 `mhsa-tutor quiz`로 풀 수 있습니다.",
     "page_practice": "연습",
     "page_practice_title": "이 단계 연습",
     "page_answer": "답",

@@ -52,7 +52,7 @@ from mhsa_tutor.teach.narration import (
 )
 from mhsa_tutor.views.page.mathml import to_mathml
 from mhsa_tutor.views.page.page_data import LinePool, sources
-from mhsa_tutor.views.page.practice import GOT, PRACTICE_LIMIT, practice, practice_numbers
+from mhsa_tutor.views.page.practice import GOT, PRACTICE_LIMIT, consonant_digits, practice, practice_numbers
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices
 
 LANGS = ("en", "ko")
@@ -364,7 +364,8 @@ def _script_words(trace: Trace) -> dict[str, dict[str, str]]:
     keys = ("quiz_right", "quiz_wrong", "page_not_number", "page_no_question", "page_you_typed")
     size = {"n": f"{practice_numbers(trace):,}", "limit": f"{PRACTICE_LIMIT:,}"}
     return {
-        lg: {k: _ui(k, lg) for k in keys} | {"got": GOT, "page_too_big": _ui("page_too_big", lg).format(**size)}
+        lg: {k: _ui(k, lg) for k in keys}
+        | {"got": GOT, "consonant": consonant_digits(), "page_too_big": _ui("page_too_big", lg).format(**size)}
         for lg in LANGS
     }
 

@@ -20,7 +20,8 @@ A question is an object: ``m`` matrix, ``r`` / ``c`` row and column (1-based),
 ``v`` value, ``x`` exact value or null, ``lo`` / ``hi`` the tolerance's bounds,
 ``label`` the cell as the quiz names it, ``shown`` the value as the quiz shows
 it, ``ask`` the question in words (ids per language), ``giv`` the givens (ids,
-empty when too long) and ``slips``, each ``[value, kind, en ids, ko ids]``;
+empty when too long) and ``slips``, each ``[value, kind, en ids × 2, ko ids × 2]``
+(see ``GOT``);
 text goes through the page's ``LinePool`` (ids of lines).
 """
 
@@ -33,6 +34,7 @@ import numpy as np
 
 from mhsa_tutor.core.numbers import num
 from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.strings.particles import resolve
 from mhsa_tutor.teach.mistakes import Catalogue, Cell
 from mhsa_tutor.teach.quiz import ASKABLE, PRECISION, Answer, Question, answer_tolerance
 from mhsa_tutor.teach.quiz_text import ask_text, givens, label, slip_sentence
@@ -47,8 +49,13 @@ PRACTICE_LIMIT = 1_000_000
 #: Givens longer than this (a BERT-size row of 768 numbers) are left out: the page shows the matrices.
 GIVENS_LIMIT = 400
 LANGS = ("en", "ko")
-#: Stands for the typed answer in a mistake's sentence (the page puts the typed text there).
+#: Stands for the typed answer in a mistake's sentence (the page puts the typed text there). Each
+#: sentence is written twice, with ``GOT`` followed by a digit whose reading ends in a consonant ("1",
+#: 일) and by one whose reading ends in a vowel ("2", 이), so that a Korean particle after the answer
+#: (``{got}은(는)``) is chosen by ``strings.particles``; the page takes the one that fits the last digit
+#: typed (``consonant_digits``) and puts the typed text in place of ``GOT`` and the digit.
 GOT = "⟦got⟧"
+GOT_AFTER = ("1", "2")
 Ids = Callable[[str], list[int]]
 
 
@@ -117,7 +124,11 @@ def practice(trace: Trace, view: View, ids: Ids) -> dict[str, list[dict[str, obj
             slips: list[object] = []
             if catalogue is not None:
                 for slip in catalogue.slips(Cell(q.stage, q.head, q.matrix, q.row, q.col)):
-                    words = [ids(safe(slip_sentence(trace, catalogue, q, slip, GOT, lg))) for lg in LANGS]
+                    words = [
+                        ids(safe(slip_sentence(trace, catalogue, q, slip, GOT + digit, lg)))
+                        for lg in LANGS
+                        for digit in GOT_AFTER
+                    ]
                     slips.append([slip.value, slip.kind, *words])
             qs.append(
                 {
@@ -143,3 +154,9 @@ def practice(trace: Trace, view: View, ids: Ids) -> dict[str, list[dict[str, obj
 def practice_numbers(trace: Trace) -> int:
     """How many numbers the trace holds (what ``PRACTICE_LIMIT`` bounds)."""
     return sum(m.values.size for s in trace.stages for m in s.matrices.values())
+
+
+def consonant_digits() -> str:
+    """The digits whose Korean reading ends in a consonant (영, 일, 삼, 육, 칠, 팔): a number typed with
+    one of them last takes 은, 이, 을 (a number ending in 0 is read with 십, 백, 천 or 만: a consonant too)."""
+    return "".join(d for d in "0123456789" if resolve(f"{d}은(는)").endswith("은"))

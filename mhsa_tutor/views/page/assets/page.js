@@ -242,8 +242,12 @@
     return { right: false, slip: null };
   }
 
+  /* A mistake's sentence around the typed answer: the version whose particle fits its last digit. */
   function slipText(slip, got, lg) {
-    return text(slip[lg === "ko" ? 3 : 2]).split(data.words[lg].got).join(got);
+    const digits = got.replace(/[^0-9]/g, "");
+    const consonant = digits !== "" && data.words[lg].consonant.includes(digits[digits.length - 1]);
+    const ids = slip[2 + (lg === "ko" ? 2 : 0) + (consonant ? 0 : 1)];
+    return text(ids).split(data.words[lg].got + (consonant ? "1" : "2")).join(got);
   }
 
   function check() {
