@@ -402,9 +402,9 @@ def to_page(trace: Trace, view: View) -> str:
     stages = "".join(stage_html(trace, i, view) for i in range(len(trace.stages)))
     panel = (
         f'<aside id="panel" aria-label="arithmetic"><button type="button" id="panel-close" '
-        f'aria-label="close">×</button>{_words("arith", "h2")}'
+        f'aria-label="close">×</button>{_practice_html()}{_words("arith", "h2")}'  # the verdict, then the arithmetic
         f'<pre id="explain" aria-live="polite">{_words("hint")}</pre>'
-        f'<div id="sources"></div>{_practice_html()}{_words("keys", "p", "keys")}</aside>'
+        f'<div id="sources"></div>{_words("keys", "p", "keys")}</aside>'
     )
     titles = " ".join(f'data-title-{lg}="{_esc(trace.info.text("title", lg))} · mhsa-tutor"' for lg in LANGS)
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"

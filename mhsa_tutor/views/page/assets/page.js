@@ -275,7 +275,9 @@
     answered = true;
     const td = cellOf(k, q);
     if (td) { td.classList.remove("asked"); pick(td); }
-    result.scrollIntoView({ block: "nearest" });
+    const pr = panel.getBoundingClientRect(); // the verdict in sight inside the panel, the window left alone
+    const rr = result.getBoundingClientRect();
+    if (rr.top < pr.top || rr.bottom > pr.bottom) panel.scrollTop += rr.top - pr.top - 8;
   }
 
   function renderMistakes() {
