@@ -45,6 +45,7 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "land": ("mo", "∧"),
     "ldots": ("mi", "…"),
     "cdots": ("mi", "⋯"),
+    "ell": ("mi", "ℓ"),
     "alpha": ("mi", "α"),
     "beta": ("mi", "β"),
     "theta": ("mi", "θ"),
@@ -59,7 +60,13 @@ FUNCTIONS = frozenset({"cos", "sin", "exp", "log", "max", "min", "softmax"})
 
 _SPACES = {"quad": "1em", "qquad": "2em", ",": "0.17em", ";": "0.28em", " ": "0.25em"}
 #: Every command (a name of letters) the converter understands.
-KNOWN = frozenset(SYMBOLS) | FUNCTIONS | {"frac", "sqrt", "text", "mathbb", "left", "right", "quad", "qquad"}
+KNOWN = (
+    frozenset(SYMBOLS)
+    | FUNCTIONS
+    | {"frac", "sqrt", "text", "mathbb", "left", "right", "quad", "qquad", "begin", "end"}
+)
+#: Matrix environments (``\\begin{bmatrix} a \\\\ b \\end{bmatrix}``) and their brackets.
+_FENCES = {"bmatrix": ("[", "]"), "pmatrix": ("(", ")"), "vmatrix": ("|", "|"), "matrix": ("", "")}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|\s+|.", re.S)
 
 
@@ -147,6 +154,30 @@ class _Parser:
             return f"<mi>{html.escape(tok)}</mi>"
         return f"<mo>{html.escape('−' if tok == '-' else tok)}</mo>"
 
+    def environment(self, env: str) -> str:
+        """A matrix environment up to its ``\\end``: rows split by ``\\\\``, cells by ``&``, in brackets."""
+        rows: list[list[str]] = []
+        row: list[str] = []
+        cell: list[str] = []
+        while (tok := self.peek()) is not None:
+            if tok == "\\end":
+                self.take()
+                self.raw_group()
+                break
+            if tok in ("&", "\\\\"):
+                self.take()
+                row.append("".join(cell))
+                cell = []
+                if tok != "&":
+                    rows.append(row)
+                    row = []
+                continue
+            cell.append(self.scripted())
+        rows.append([*row, "".join(cell)])
+        body = "".join("<mtr>" + "".join(f"<mtd>{c}</mtd>" for c in r) + "</mtr>" for r in rows)
+        left, right = (f"<mo>{html.escape(ch)}</mo>" if ch else "" for ch in _FENCES.get(env, ("", "")))
+        return f"<mrow>{left}<mtable>{body}</mtable>{right}</mrow>"
+
     def command(self, name: str) -> str:
         if name == "frac":
             return f"<mfrac>{self.group()}{self.group()}</mfrac>"
@@ -155,6 +186,8 @@ class _Parser:
         if name == "text":
             text = self.raw_group()
             return f"<mtext>{html.escape(text).replace(' ', '&#160;')}</mtext>"
+        if name == "begin":
+            return self.environment(self.raw_group())
         if name == "mathbb":
             letters = self.raw_group()
             return f"<mi>{html.escape(letters.replace('R', 'ℝ').replace('N', 'ℕ'))}</mi>"
