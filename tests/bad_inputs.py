@@ -259,6 +259,8 @@ VARIANT_CASES: list[Bad] = [
     Bad("rope_odd_dk_given", sub(BASE_QKV, "heads = 1", "heads = 2") + "\n[rope]\n", "rope", "d_k = 1"),
     Bad("rope_bad_style", BASE_X2 + '\n[rope]\nstyle = "halves"\n', "rope.style", "did you mean"),
     Bad("rope_bad_base", BASE_X2 + "\n[rope]\nbase = 0.5\n", "rope.base", "greater than 1"),
+    # base 1 would turn every pair by the same angle (θ_j = 1^(−2j/d) = 1): not a rotary embedding
+    Bad("rope_base_one", BASE_X2 + "\n[rope]\nbase = 1\n", "rope.base", "greater than 1"),
     Bad("rope_unknown_key", BASE_X2 + "\n[rope]\ntheta = 2.0\n", "rope.theta", "not a known key"),
     Bad("window_zero", sub(BASE_X, 'mask = "none"', 'mask = "sliding"\nwindow = 0'), "window", "from 1 to 4096"),
     Bad("window_missing", sub(BASE_X, 'mask = "none"', 'mask = "sliding"'), "window", "missing"),

@@ -368,3 +368,27 @@ def test_too_few_digits_are_not_right() -> None:
     tiny = Question("softmax", 1, "A", 0, 1, 0.0001, None)
     assert is_right(tiny, zero)  # within 0.005 of a tiny weight
     assert is_right(weight, zero, tolerance=0.5)  # an explicit --tolerance is taken as given
+
+
+# ----------------------------------------------------------------- GQA / MQA (K and V have G heads' columns)
+
+
+@pytest.mark.parametrize("kv_heads", [1, 2])
+def test_gqa_questions_ask_real_cells_of_the_key_value_head(kv_heads: int) -> None:
+    from mhsa_tutor.io.variant_options import VariantOptions
+
+    scenarios = [load_scenario("grouped_query"), build_random(3, 8, 4, 2, variants=VariantOptions(kv_heads=kv_heads))]
+    for scn in scenarios:
+        trace = run(scn)
+        for seed in range(40):
+            for q in choose_questions(trace, seed=seed, count=2 * len(ASKABLE)):
+                assert givens(trace, q)
+                if q.stage == "projections" and q.matrix != "Q":
+                    assert q.col < trace.find("projections").matrices[q.matrix].values.shape[1]
+
+
+def test_quiz_on_grouped_query_ends_cleanly(invoke: Invoke) -> None:
+    for seed in ("1", "2", "3"):
+        result = invoke(["quiz", "grouped_query", "--seed", seed, "--count", "12"], input="q\n")
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output

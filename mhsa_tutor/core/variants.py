@@ -18,8 +18,6 @@ trace. Nothing here prints, validates or knows about stages.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
 
@@ -117,8 +115,3 @@ def offset_demo(q: Array, k: Array, i: int, j: int, theta: Array, style: str) ->
         for s in (0, 1)
     ]
     return at[0], at[1]
-
-
-def is_power_of_two(n: int) -> bool:
-    """True for 1, 2, 4, 8, …"""
-    return n > 0 and math.log2(n).is_integer()

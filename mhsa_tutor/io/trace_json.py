@@ -15,6 +15,7 @@ from typing import NotRequired, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core.restore import restore
 from mhsa_tutor.core.stages import axes
 from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace
 from mhsa_tutor.core.variants import alibi_slopes
@@ -196,6 +197,9 @@ def _parse_cell(x: float | str) -> float:
 def from_dict(data: TraceJSON) -> Trace:
     """Rebuild a Trace from its JSON form (checkpoints are not kept; hand rounding is).
 
+    What the explanations quote besides the matrices is derived again (``core.restore``), so every
+    cell of the trace read back can be explained as in the run it came from.
+
     Raises:
         ValueError / KeyError: not a ``mhsa-tutor/trace@1`` document.
     """
@@ -250,7 +254,8 @@ def from_dict(data: TraceJSON) -> Trace:
             decimals = hand["decimals"] if hand is not None else None
             mats[name] = Matrix(_array(rows), r, c, exact, decimals)
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
-    return Trace(info, tuple(stages), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
+    # what explain quotes besides the matrices (softmax terms, rotary angles, mask rules), derived again
+    return Trace(info, restore(info, tuple(stages)), exact=bool(info.rounding) and not sc.get("hand_rounded", False))
 
 
 def _slopes_of(sc: ScenarioJSON | dict[str, object]) -> tuple[float, ...]:

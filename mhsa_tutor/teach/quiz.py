@@ -33,25 +33,15 @@ import numpy as np
 
 from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.limits import MAX_COUNT, check_count
-from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.core.reads import head_columns, per_head
+from mhsa_tutor.core.stages import ASKABLE_STAGES
+from mhsa_tutor.core.trace import ScenarioInfo, Trace
 from mhsa_tutor.teach.mistakes import Catalogue, Cell, Slip
 
 ReadLine = Callable[[str], "str | None"]
 
-#: Stages with a number to compute, in the order a person meets them.
-ASKABLE: tuple[str, ...] = (
-    "positions",
-    "projections",
-    "rotary",
-    "scores",
-    "scaled",
-    "bias",
-    "softmax",
-    "head_output",
-    "concat",
-    "output",
-)
-PER_HEAD_ASKABLE = frozenset({"rotary", "scores", "scaled", "bias", "softmax", "head_output"})
+#: Stages with a number to compute, in the order a person meets them (the stage table's ``askable``).
+ASKABLE: tuple[str, ...] = ASKABLE_STAGES
 PRECISION = 4  # decimals of the numbers shown in the givens and answers
 
 
@@ -159,32 +149,46 @@ def _paths(trace: Trace, n: int, rng: np.random.Generator) -> list[_Path]:
     return out
 
 
+def _positions_cell(info: ScenarioInfo, p: _Path) -> tuple[str, int, int]:
+    """Sinusoidal: a cell of P (computed from its position); learned: of X + P."""
+    return ("P" if info.positions == "sinusoidal" else "X"), p.row, (p.head - 1 + p.proj_col) % info.d_model
+
+
+def _projections_cell(info: ScenarioInfo, p: _Path) -> tuple[str, int, int]:
+    """A column of the path's head in Q, or of its key/value head in K and V (GQA: K, V have G heads' columns)."""
+    width = info.d_v if p.proj == "V" else info.d_k
+    block = p.head if p.proj == "Q" else info.kv_head(p.head)
+    return p.proj, (p.row if p.proj == "Q" else p.key), head_columns(block, width)[0] - 1 + p.proj_col
+
+
+def _rotary_cell(info: ScenarioInfo, p: _Path) -> tuple[str, int, int]:
+    name = "Q" if p.proj == "Q" else "K"
+    return name, (p.row if name == "Q" else p.key), p.proj_col % (info.rope_dims or info.d_k)  # a turned feature
+
+
+def _concat_cell(info: ScenarioInfo, p: _Path) -> tuple[str, int, int]:
+    return "Z", p.row, head_columns(p.head, info.d_v)[0] - 1 + p.col
+
+
+#: Which cell of each askable stage a round asks, from its path: (matrix, row, col), 0-based.
+CELL_OF_PATH: dict[str, Callable[[ScenarioInfo, _Path], tuple[str, int, int]]] = {
+    "positions": _positions_cell,
+    "projections": _projections_cell,
+    "rotary": _rotary_cell,
+    "scores": lambda info, p: ("S", p.row, p.key),
+    "scaled": lambda info, p: ("S", p.row, p.key),
+    "bias": lambda info, p: ("S", p.row, p.key),
+    "softmax": lambda info, p: ("A", p.row, p.key),
+    "head_output": lambda info, p: ("Z", p.row, p.col),
+    "concat": _concat_cell,
+    "output": lambda info, p: ("O", p.row, p.out_col),
+}
+
+
 def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
-    info = trace.info
-    head = p.head if stage_id in PER_HEAD_ASKABLE else None
+    head = p.head if per_head(stage_id) else None
     stage = trace.find(stage_id, head)
-    name = next(iter(stage.matrices))
-    if stage_id == "positions":
-        name = "P" if info.positions == "sinusoidal" else "X"
-        row, col = p.row, (p.head - 1 + p.proj_col) % info.d_model
-    elif stage_id == "rotary":
-        name = "Q" if p.proj == "Q" else "K"
-        row, col = (p.row if name == "Q" else p.key), p.proj_col % info.d_k
-    elif stage_id == "bias":
-        name = "S"
-        row, col = p.row, p.key
-    elif stage_id == "projections":
-        name = p.proj
-        width = info.d_v if p.proj == "V" else info.d_k
-        row, col = (p.row if p.proj == "Q" else p.key), (p.head - 1) * width + p.proj_col
-    elif stage_id in ("scores", "scaled", "softmax"):
-        row, col = p.row, p.key
-    elif stage_id == "head_output":
-        row, col = p.row, p.col
-    elif stage_id == "concat":
-        row, col = p.row, (p.head - 1) * info.d_v + p.col
-    else:  # output
-        row, col = p.row, p.out_col
+    name, row, col = CELL_OF_PATH[stage_id](trace.info, p)
     m = stage.matrices[name]
     if not np.isfinite(m.values[row, col]):  # a row with every key blocked (NaN): ask the first cell that has a number
         finite = np.argwhere(np.isfinite(m.values))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -22,6 +22,7 @@ import numpy as np
 from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.numbers import fmt
 from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.strings import LANGS, ui
 from mhsa_tutor.views.view import View, safe
 
 #: Colour stops of the scale, weight 0 -> 1 (light to dark blue, readable in greyscale print).
@@ -34,12 +35,9 @@ STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
 )
 MAX_TOKENS = 128  # more rows or columns than this make an unreadable figure
 PER_ROW = 4  # panels side by side
-#: The figure's few words, in each language of the tutor.
+#: The figure's few words: ``heatmap_<key>`` in the string catalogues, in each language of the tutor.
 WORDS: dict[str, dict[str, str]] = {
-    "head": {"en": "head {h}", "ko": "헤드 {h}"},
-    "weight": {"en": "weight", "ko": "가중치"},
-    "masked": {"en": " (masked)", "ko": " (마스킹됨)"},
-    "title": {"en": "attention weights", "ko": "어텐션 가중치"},
+    key: {lg: ui(lg)[f"heatmap_{key}"] for lg in LANGS} for key in ("head", "weight", "masked", "title")
 }
 FONT = "DejaVu Sans, Noto Sans KR, Malgun Gothic, Arial, sans-serif"
 
@@ -61,10 +59,6 @@ def _dark(w: float) -> bool:
 
 def _text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.62 for ch in text)
-
-
-def _attr(text: str) -> str:
-    return quoteattr(safe(text))
 
 
 def _softmax_stages(trace: Trace) -> list[Stage]:

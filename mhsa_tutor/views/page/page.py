@@ -80,26 +80,10 @@ def _checks(trace: Trace, stage: Stage) -> list[tuple[Checkpoint, Any, bool]]:
 
 # ------------------------------------------------------------------------------------------------ page strings
 
-#: The page's own words (the tutor's catalogue has the rest).
+#: The page's own words: ``page_<key>`` in the string catalogues (``lang`` names the other language).
 WORDS: dict[str, dict[str, str]] = {
-    "prev": {"en": "← Previous", "ko": "← 이전"},
-    "next": {"en": "Next →", "ko": "다음 →"},
-    "stages": {"en": "Stages", "ko": "단계"},
-    "lang": {"en": "한국어", "ko": "English"},
-    "arith": {"en": "Arithmetic of the cell", "ko": "셀의 계산 과정"},
-    "hint": {
-        "en": "Click a number (or focus it and press Enter) to see how it was computed.",
-        "ko": "숫자를 누르면 (또는 선택하고 Enter) 어떻게 계산했는지 보여 줍니다.",
-    },
-    "keys": {
-        "en": "Keys: → / ← next and previous stage, Home / End first and last.",
-        "ko": "키: → / ← 다음·이전 단계, Home / End 처음·마지막 단계.",
-    },
-    "inputs": {"en": "Read from (highlighted)", "ko": "읽어 온 값 (강조 표시)"},
-    "legend": {"en": "Shading: attention weight", "ko": "음영: 어텐션 가중치"},
-    "masked": {"en": "masked (−∞ before softmax)", "ko": "마스킹됨 (소프트맥스 전 −∞)"},
-    "min": {"en": "min", "ko": "최솟값"},
-    "max": {"en": "max", "ko": "최댓값"},
+    key: {lg: ui(lg)[f"page_{key}"] for lg in LANGS}
+    for key in ("prev", "next", "stages", "lang", "arith", "hint", "keys", "inputs", "legend", "masked", "min", "max")
 }
 LEVELS = ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0))  # shade level k covers LEVELS[k]
 #: Without a script the page is a long document: every stage shown, the controls hidden.

@@ -2,7 +2,8 @@
 
 Pure functions of the trace's structure (stage ids, heads, sizes); no number is
 computed here. ``sources`` drives the highlighting of the cells a clicked cell
-came from; ``LinePool`` stores the explanations' lines once each, with their
+came from, compiled from the rules of ``core.reads`` (the operands explain
+writes out); ``LinePool`` stores the explanations' lines once each, with their
 digit runs apart from the text around them, so a BERT-size page stays small.
 """
 
@@ -10,76 +11,58 @@ from __future__ import annotations
 
 import re
 
+from mhsa_tutor.core.reads import Layout, Read, operand_head, present, resolve, rule, source
 from mhsa_tutor.core.trace import Trace
 
 # ------------------------------------------------------------------------------------------------ sources
 
 
-def _index(trace: Trace) -> dict[tuple[str, int | None], int]:
-    return {(s.id, s.head): i for i, s in enumerate(trace.stages)}
-
-
 def sources(trace: Trace) -> dict[str, list[list[object]]]:
-    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"``.
+    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"`` (from ``core.reads``).
 
     A rule is ``[stage index, matrix, row kind, row offset, col kind, col offset, lo, hi]``:
     kind ``r``/``c`` means the clicked row/column (plus the offset), ``*`` every one; the
-    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any).
+    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any). Rules of
+    the same stage and matrix highlight cells of one table (a rotated feature and its partner).
+    A read whose column mapping differs from column to column (a head's block of the
+    concatenation, the RoPE partner) becomes one rule per run of columns with the same
+    source head and offset.
     """
-    at = _index(trace)
-    info = trace.info
+    at = {(s.id, s.head): i for i, s in enumerate(trace.stages)}
+    lay = Layout.of_trace(trace)
     out: dict[str, list[list[object]]] = {}
-    proj = at.get(("projections", None), at.get(("input", None)))
     for i, s in enumerate(trace.stages):
-        h = s.head
-        for name in s.matrices:
-            rules: list[list[object]] = []
-            if s.id == "projections":
-                memory = name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices
-                x_at = at.get(("positions", None), at[("input", None)])  # X + P when positions are added
-                rules = [
-                    [at[("input", None)], "memory", "r", 0, "*", 0, 0, 0]
-                    if memory
-                    else [x_at, "X", "r", 0, "*", 0, 0, 0],
-                    [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0],
-                ]
-                if f"b_{name}" in info.biases:  # + b[j]: the bias of the clicked column
-                    rules.append([at[("params", None)], f"b_{name}", "*", 0, "c", 0, 0, 0])
-            elif s.id == "positions" and name == "X":  # X + P: the same cell of X and of P
-                rules = [[at[("input", None)], "X", "r", 0, "c", 0, 0, 0], [i, "P", "r", 0, "c", 0, 0, 0]]
-            elif s.id == "split" and h is not None and proj is not None:
-                width = info.d_v if name == "V" else info.d_k
-                src_head = h if name == "Q" else info.kv_head(h)  # GQA: K and V of the shared key/value head
-                rules = [[proj, name, "r", 0, "c", (src_head - 1) * width, 0, 0]]
-            elif s.id == "rotary" and h is not None:  # a rotated feature reads its pair: the row before rotation
-                rules = [[at[("split", h)], name, "r", 0, "*", 0, 0, 0]]
-            elif s.id == "scores" and h is not None:
-                qk = at.get(("rotary", h), at[("split", h)])
-                rules = [[qk, "Q", "r", 0, "*", 0, 0, 0], [qk, "K", "c", 0, "*", 0, 0, 0]]
-            elif s.id in ("scaled", "bias", "masked", "softmax") and h is not None and name != "B":
-                before = ("masked", "bias", "scaled", "scores")
-                prev = next(at[(p, h)] for p in before if (p, h) in at and at[(p, h)] < i)
-                rules = [[prev, "S", "r", 0, "*" if s.id == "softmax" else "c", 0, 0, 0]]
-                if s.id == "bias":
-                    rules.append([i, "B", "r", 0, "c", 0, 0, 0])
-            elif s.id == "head_output" and h is not None:
-                rules = [[at[("softmax", h)], "A", "r", 0, "*", 0, 0, 0], [at[("split", h)], "V", "*", 0, "c", 0, 0, 0]]
-            elif s.id == "concat":
-                dv = info.d_v
-                rules = [
-                    [at[("head_output", k)], "Z", "r", 0, "c", -(k - 1) * dv, (k - 1) * dv + 1, k * dv]
-                    for k in range(1, info.heads + 1)
-                ]
-            elif s.id == "output":
-                rules = [
-                    [at[("concat", None)], "Z", "r", 0, "*", 0, 0, 0],
-                    [at[("params", None)], "W_O", "*", 0, "c", 0, 0, 0],
-                ]
-                if "b_O" in info.biases:
-                    rules.append([at[("params", None)], "b_O", "*", 0, "c", 0, 0, 0])
+        for name, m in s.matrices.items():
+            reads = [read for read in rule(s.id, name).reads if not read.optional or present(lay, read)]
+            rules = [r for read in reads for r in _compile(lay, at, read, s.id, s.head, m.values.shape[1])]
             if rules:
                 out[f"{i}|{name}"] = rules
     return out
+
+
+_KIND = {"row": "r", "col": "c", "all": "*"}
+
+
+def _compile(
+    lay: Layout, at: dict[tuple[str, int | None], int], read: Read, stage_id: str, head: int | None, n_cols: int
+) -> list[list[object]]:
+    """One read as page rules: one per run of clicked columns that share the source head and column offset."""
+    sid, name = source(lay, read)
+    if read.cols != "col":
+        h = operand_head(lay, read, stage_id, head, 0)
+        return [[at[(sid, h)], name, _KIND[read.rows], 0, _KIND[read.cols], 0, 0, 0]]
+    runs: list[list[object]] = []
+    for j in range(n_cols):
+        op = resolve(lay, read, stage_id, head, 0, j)
+        assert op.col is not None
+        key = [at[(sid, op.head)], name, _KIND[read.rows], 0, "c", op.col - j]
+        if runs and runs[-1][:6] == key:
+            runs[-1][7] = j + 1
+        else:
+            runs.append([*key, j + 1, j + 1])
+    if len(runs) == 1 and read.head == "same":  # one source and offset for every column: no range
+        runs[0][6:] = [0, 0]
+    return runs
 
 
 #: A number as the explanations write it: digits with a decimal point, a minus sign, an exponent,

@@ -422,8 +422,3 @@ def needed_width(console: Console, renderables: Iterable[RenderableType]) -> int
             if isinstance(p, (Table, Padding)):
                 need = max(need, Measurement.get(console, wide, p).minimum)
     return need
-
-
-def render_trace(trace: Trace, indices: Iterable[int], view: View) -> list[RenderableType]:
-    """The whole run view: header, then each selected stage."""
-    return [render_header(trace, view), *(render_stage(trace, i, view) for i in indices)]

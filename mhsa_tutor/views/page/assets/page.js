@@ -56,8 +56,17 @@
     const rules = data.src[index + "|" + td.dataset.matrix] || [];
     const row = Number(td.dataset.row);
     const col = Number(td.dataset.col);
-    for (const [s, m, rk, ro, ck, co, lo, hi] of rules) {
+    // the rules that apply to this column, grouped by table: a rotated feature and its partner are one figure
+    const groups = new Map();
+    for (const rule of rules) {
+      const [s, m, , , , , lo, hi] = rule;
       if (lo && (col < lo || col > hi)) continue;
+      const key = s + "|" + m;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(rule);
+    }
+    for (const group of groups.values()) {
+      const [s, m] = group[0];
       const cell = sections[s].querySelector('td[data-matrix="' + CSS.escape(m) + '"]');
       if (!cell) continue;
       const box = document.createElement("figure");
@@ -69,7 +78,9 @@
       for (const c of table.querySelectorAll("td[data-matrix]")) {
         const r = Number(c.dataset.row);
         const k = Number(c.dataset.col);
-        if (matches(rk, ro, row, col, r) && matches(ck, co, row, col, k)) c.classList.add("src");
+        for (const [, , rk, ro, ck, co] of group) {
+          if (matches(rk, ro, row, col, r) && matches(ck, co, row, col, k)) c.classList.add("src");
+        }
         for (const a of ["data-stage", "data-head", "data-matrix", "data-row", "data-col", "tabindex"]) c.removeAttribute(a);
       }
       const scroll = document.createElement("div");

@@ -1,0 +1,82 @@
+"""What the engine stores beside the matrices, derived again from them: for a trace read back from JSON.
+
+The JSON form (``io.trace_json``) keeps every matrix at full float64 precision
+but not the arrays the explanations quote (``Stage.aux``) nor the stage facts.
+``restore(info, stages)`` gives each stage back what explain needs, computed
+with the engine's own functions from the stored matrices and the scenario
+facts in ``info``, so that every cell of a trace read from JSON can be
+explained exactly as the run it came from:
+
+* softmax: ``shift``, ``exp``, ``sum`` of the scores its rule reads (``core.reads``) and the
+  rows whose every key is blocked (``dead_rows``, also on masked and head_output);
+* rotary: ``theta`` and each position's angle, cos and sin (base and pairing from ``info``);
+* positions: the sinusoids' ``angle`` (sinusoidal positions only);
+* masked: which cells the mask rule and the padding blocked (``by_rule``, ``by_padding``);
+* split: the key/value head and the query heads that share it.
+
+The narration's facts (strongest weights, one-hot rows…) are not restored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from mhsa_tutor.core.engine import _softmax_parts
+from mhsa_tutor.core.reads import Layout, read_stage
+from mhsa_tutor.core.trace import ScenarioInfo, Stage, Trace
+from mhsa_tutor.core.variants import mask_rule, rope_theta, sinusoidal_angles
+
+Array = npt.NDArray[np.float64]
+
+
+def _frozen(a: Array) -> Array:
+    a.flags.writeable = False
+    return a
+
+
+def restore(info: ScenarioInfo, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
+    """The stages with the ``aux`` arrays and facts explain quotes, derived from their matrices."""
+    trace = Trace(info, stages)
+    layout = Layout.of_trace(trace)
+    out = []
+    for st in stages:
+        aux, facts = dict(st.aux), st.facts
+        h = st.head
+        if st.id == "softmax" and h is not None:
+            s = trace.find(read_stage(layout, "softmax", "A"), h).matrices["S"].values
+            shift, e, total, _ = _softmax_parts(s)
+            aux |= {"shift": shift, "exp": e, "sum": total}
+        if st.id in ("masked", "softmax", "head_output") and h is not None:
+            a = trace.find("softmax", h).matrices["A"].values
+            facts = replace(facts, dead_rows=tuple(int(i) for i in np.flatnonzero(np.isnan(a).all(axis=1))))
+        if st.id == "masked":
+            aux |= _mask_aux(info, st.matrices["S"].values)
+        if st.id == "rotary" and info.rope_base is not None:
+            theta = rope_theta(info.d_k, info.rope_base)  # (dk/2,)
+            aux["theta"] = theta
+            for name, m in st.matrices.items():
+                angle = np.arange(m.values.shape[0])[:, None] * theta[None, :]  # (n, dk/2)
+                aux |= {f"angle_{name}": angle, f"cos_{name}": np.cos(angle), f"sin_{name}": np.sin(angle)}
+        if st.id == "positions" and info.positions == "sinusoidal":
+            aux["angle"] = sinusoidal_angles(len(info.tokens), info.d_model)
+        if st.id == "split" and h is not None:
+            g = info.kv_head(h)
+            shared = tuple(n for n in range(1, info.heads + 1) if info.kv_head(n) == g)
+            facts = replace(facts, kv_head=g, shared_by=shared, variant="gqa" if info.groups != info.heads else "")
+        if st.id == "bias" and h is not None and info.slopes:
+            facts = replace(facts, slope=info.slopes[h - 1])
+        out.append(replace(st, aux={k: _frozen(np.asarray(v, dtype=np.float64)) for k, v in aux.items()}, facts=facts))
+    return tuple(out)
+
+
+def _mask_aux(info: ScenarioInfo, masked: Array) -> dict[str, Array]:
+    """by_rule / by_padding of a masked stage (1.0 where blocked); a custom rule is what −∞ is left after padding."""
+    T, Tk = masked.shape
+    pad = np.zeros((T, Tk), dtype=bool)
+    if info.padding is not None:
+        pad[:, np.array(info.padding, dtype=bool)] = True
+    rule = np.isneginf(masked) & ~pad if info.mask == "custom" else mask_rule(info.mask, T, Tk, info.window, None)
+    return {"by_rule": rule.astype(np.float64), "by_padding": pad.astype(np.float64)}

@@ -1,0 +1,279 @@
+"""What the learner reads: every arithmetic line explain prints is true, with the operands the page highlights.
+
+* ``check_lines`` (tests/arith.py) parses and evaluates each line: every ``=`` exact with the numbers
+  as shown, every ``≈`` within their rounding; for every stage kind of every built-in and of the
+  generated variant scenarios, and (hypothesis) of any combination of the variants.
+* ``expected_operands`` is this test's own statement of which cells each cell reads (plain code per
+  stage, not ``core.reads``): the numbers explain writes must be those cells' values, and the cells
+  the page highlights (its rules run as page.js runs them) must be exactly those cells.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.scenario import Scenario
+from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.io.loader import builtin_names, load_scenario
+from mhsa_tutor.teach.explain import explain_cell
+from mhsa_tutor.views.page.page_data import sources
+from tests.arith import check_lines
+from tests.variant_scenarios import named, variant_scenario
+
+Cells = set[tuple[str, int | None, str, int, int]]  # (stage, head, matrix, row, col), 0-based
+
+NAMED = named()
+NAMES = [*builtin_names(), *NAMED]
+
+
+def _scenario(name: str) -> Scenario:
+    return NAMED[name] if name in NAMED else load_scenario(name)
+
+
+def _cells(stage: Stage, name: str, every: bool) -> Iterator[tuple[int, int]]:
+    n_rows, n_cols = stage.matrices[name].values.shape
+    if every or n_rows * n_cols <= 36:
+        yield from ((i, j) for i in range(n_rows) for j in range(n_cols))
+    else:  # the corners, and a cell inside
+        yield from sorted(
+            {(0, 0), (0, n_cols - 1), (n_rows - 1, 0), (n_rows - 1, n_cols - 1), (n_rows // 2, n_cols // 2)}
+        )
+
+
+# ------------------------------------------------------------------------------------ the reference
+
+
+def _has(trace: Trace, stage_id: str) -> bool:
+    return any(s.id == stage_id for s in trace.stages)
+
+
+def _first(trace: Trace, *ids: str) -> str:
+    return next(s for s in ids if _has(trace, s))
+
+
+def _whole(trace: Trace, stage: str, head: int | None, name: str, rows: range | None, cols: range | None,
+           i: int | None, j: int | None) -> Cells:  # fmt: skip
+    m = trace.find(stage, head).matrices[name].values
+    rr = range(m.shape[0]) if i is None else [i]
+    cc = range(m.shape[1]) if j is None else [j]
+    return {(stage, head, name, r, c) for r in rr for c in cc}
+
+
+def expected_operands(trace: Trace, stage: Stage, name: str, i: int, j: int) -> list[Cells]:
+    """The cells cell (i, j) reads, one set per operand in the order the arithmetic writes them."""
+    info, h, sid = trace.info, stage.head, stage.id
+
+    def cells(st: str, hd: int | None, m: str, r: int | None, c: int | None) -> Cells:
+        return _whole(trace, st, hd, m, None, None, r, c)
+
+    if sid in ("input", "params") or (sid, name) in (("positions", "P"), ("bias", "B")):
+        return []
+    if sid == "positions":
+        return [cells("input", None, "X", i, j), cells("positions", None, "P", i, j)]
+    if sid == "projections":
+        cross = info.memory_tokens is not None and name in ("K", "V")
+        src = ("input", "memory") if cross else (_first(trace, "positions", "input"), "X")
+        return [cells(src[0], None, src[1], i, None), cells("params", None, f"W_{name}", None, j)]
+    assert h is not None or sid in ("concat", "output")
+    if sid == "split":
+        assert h is not None
+        g = h if name == "Q" else (h - 1) * info.groups // info.heads + 1
+        width = stage.matrices[name].values.shape[1]
+        return [cells(_first(trace, "projections", "input"), None, name, i, (g - 1) * width + j)]
+    if sid == "rotary":
+        d = stage.matrices[name].values.shape[1]
+        partner = (j + 1 if j % 2 == 0 else j - 1) if info.rope_style == "interleaved" else (j + d // 2) % d
+        return [cells("split", h, name, i, j), cells("split", h, name, i, partner)]
+    if sid == "scores":
+        qk = _first(trace, "rotary", "split")
+        return [cells(qk, h, "Q", i, None), cells(qk, h, "K", j, None)]
+    if sid == "scaled":
+        return [cells("scores", h, "S", i, j)]
+    if sid == "bias":
+        return [cells(_first(trace, "scaled", "scores"), h, "S", i, j), cells("bias", h, "B", i, j)]
+    if sid == "masked":
+        return [cells(_first(trace, "bias", "scaled", "scores"), h, "S", i, j)]
+    if sid == "softmax":
+        return [cells(_first(trace, "masked", "bias", "scaled", "scores"), h, "S", i, None)]
+    if sid == "head_output":
+        return [cells("softmax", h, "A", i, None), cells("split", h, "V", None, j)]
+    if sid == "concat":
+        return [cells("head_output", j // info.d_v + 1, "Z", i, j % info.d_v)]
+    if sid == "output":
+        return [cells("concat", None, "Z", i, None), cells("params", None, "W_O", None, j)]
+    raise KeyError(sid)
+
+
+def highlighted(trace: Trace, src: dict[str, list[list[object]]], index: int, name: str, i: int, j: int) -> Cells:
+    """The cells page.js marks when cell (i, j) of stage ``index`` is clicked (its rules, run as the page runs them)."""
+    row, col = i + 1, j + 1  # the page's data-row / data-col are 1-based
+
+    def matches(kind: str, off: int, value: int) -> bool:
+        return kind == "*" or value == (row if kind == "r" else col) + off
+
+    out: Cells = set()
+    for rule in src.get(f"{index}|{name}", []):
+        s, m, rk, ro, ck, co, lo, hi = rule
+        assert isinstance(s, int) and isinstance(m, str) and isinstance(rk, str) and isinstance(ck, str)
+        assert isinstance(ro, int) and isinstance(co, int) and isinstance(lo, int) and isinstance(hi, int)
+        if lo and not lo <= col <= hi:
+            continue
+        st = trace.stages[s]
+        values = st.matrices[m].values
+        out |= {
+            (st.id, st.head, m, r - 1, k - 1)
+            for r in range(1, values.shape[0] + 1)
+            for k in range(1, values.shape[1] + 1)
+            if matches(rk, ro, r) and matches(ck, co, k)
+        }
+    return out
+
+
+# ------------------------------------------------------------------------------------ the numbers written
+
+
+_FACTOR = re.compile(r"\(?(−?\d+(?:\.\d+)?(?:e[−+]?\d+)?)\)?")
+
+
+def _shown(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def _close(shown: float, true: float, p: int) -> bool:
+    if math.isnan(true):
+        return False
+    return abs(shown - true) <= 0.5 * 10.0**-p + 1e-12 * max(1.0, abs(true))
+
+
+_F = r"(?:\(−\d+(?:\.\d+)?(?:e[−+]\d+)?\)|\d+(?:\.\d+)?(?:e[−+]\d+)?)"
+_TERMS = re.compile(rf"^{_F}×{_F}(?: [+−] (?:{_F}×{_F}|…))*$")
+
+
+def _terms_line(lines: tuple[str, ...]) -> list[list[float]]:
+    """The factors of each product of the line that writes a sum of products ([] when there is none)."""
+    for line in lines:
+        tail = re.split(r" [=≈] |^[=≈] ", line.strip())[-1]
+        if _TERMS.match(tail):
+            terms = [t for t in re.split(r" [+−] ", tail) if t != "…"]
+            return [[_shown(f) for f in _FACTOR.findall(t)] for t in terms]
+    return []
+
+
+def _values(trace: Trace, cells: Cells) -> list[float]:
+    """The cells' values in row-major order (one row, one column or one cell)."""
+    out = []
+    for sid, h, m, r, c in sorted(cells, key=lambda x: (x[3], x[4])):
+        out.append(float(trace.find(sid, h).matrices[m].values[r, c]))
+    return out
+
+
+def check_numbers_are_the_operands(trace: Trace, stage: Stage, name: str, i: int, j: int, lines: tuple[str, ...],
+                                   ops: list[Cells], p: int) -> list[str]:  # fmt: skip
+    """The numbers explain multiplies (or copies) are the values of the reference operands."""
+    sid = stage.id
+    problems = []
+    if any(math.isnan(v) for o in ops for v in _values(trace, o)):
+        return []  # a row whose every key is blocked: NaN, as PyTorch gives (test_variants checks those lines)
+    if sid in ("projections", "scores", "head_output", "output"):
+        if sid == "head_output" and i in stage.facts.dead_rows:
+            return []
+        a, b = (_values(trace, o) for o in ops)
+        terms = _terms_line(lines)
+        pairs = list(zip(a, b, strict=True))
+        shown_pairs = pairs if len(pairs) <= 12 else pairs[:4] + pairs[-4:]
+        real_terms = [t for t in terms if t]
+        if len(real_terms) != len(shown_pairs):
+            return [f"{sid}: {len(real_terms)} terms written for {len(shown_pairs)} operands: {lines}"]
+        for (x, y), t in zip(shown_pairs, real_terms, strict=True):
+            if not (_close(t[0], x, p) and _close(t[1], y, p)):
+                problems.append(f"{sid}: term {t} is not {x}×{y} in {lines}")
+    elif sid == "split":
+        ((_, _, m, _, c),) = ops[0]
+        written = re.search(rf" = {m}\[[^\]]*, (\d+)\]", lines[-2])
+        if written is None or int(written.group(1)) != c + 1:
+            problems.append(f"split: the source column is not {m}[…, {c + 1}] in {lines}")
+    elif sid == "concat":
+        ((_, h, _, _, c),) = ops[0]
+        assert h is not None
+        written = re.search(r" = Z([₀-₉]+)\[[^\]]*, (\d+)\]", lines[-1])
+        head = written.group(1).translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")) if written else ""
+        if written is None or head != str(h) or int(written.group(2)) != c + 1:
+            problems.append(f"concat: the source is not head {h} column {c + 1} in {lines}")
+    elif sid == "rotary":
+        mine, other = (_values(trace, o)[0] for o in ops)
+        ((_, _, _, _, pc),) = ops[1]
+        d = stage.matrices[name].values.shape[1]
+        first = j < pc
+        pj = (min(j, pc) // 2) if trace.info.rope_style == "interleaved" else min(j, pc)
+        x, y = (mine, other) if first else (other, mine)
+        assert trace.info.rope_base is not None
+        angle = i * trace.info.rope_base ** (-2 * pj / d)
+        cos, sin = math.cos(angle), math.sin(angle)
+        rot = _terms_line(lines)
+        want = [[x, cos], [y, sin]] if first else [[x, sin], [y, cos]]
+        if len(rot) != 2 or not all(
+            _close(t, w, p) for tt, ww in zip(rot, want, strict=True) for t, w in zip(tt, ww, strict=True)
+        ):
+            problems.append(f"rotary: the terms {rot} are not {want} in {lines}")
+    elif sid == "bias":
+        dist = re.search(r"\|i − j\| = (\S+?)\.?(?:\s|$)", " ".join(lines))
+        if dist is None or dist.group(1) != str(abs(i - j)):
+            problems.append(f"bias: |i − j| is not written as {abs(i - j)} in {lines}")
+    return problems
+
+
+# ------------------------------------------------------------------------------------ the tests
+
+
+def _check_trace(
+    trace: Trace, every: bool, langs: tuple[str, ...] = ("en",), precisions: tuple[int, ...] = (4,)
+) -> None:
+    problems: list[str] = []
+    src = sources(trace)
+    for index, stage in enumerate(trace.stages):
+        for name in stage.matrices:
+            for i, j in _cells(stage, name, every):
+                ops = expected_operands(trace, stage, name, i, j)
+                want: Cells = set().union(*ops) if ops else set()
+                got = highlighted(trace, src, index, name, i, j)
+                if got != want:
+                    problems.append(f"page {stage.id} h{stage.head} {name}[{i},{j}]: {sorted(got)} != {sorted(want)}")
+                for lang in langs:
+                    for p in precisions:
+                        e = explain_cell(trace, stage.id, f"@{i + 1}", f"@{j + 1}", head=stage.head, matrix=name,
+                                         precision=p, lang=lang)  # fmt: skip
+                        values = (e.value,) + ((e.exact,) if e.exact is not None else ())
+                        problems += [
+                            f"{stage.id} {name}[{i},{j}] p{p}: {x}" for x in check_lines(e.lines, e.label, values, p)
+                        ]
+                        if lang == "en":
+                            problems += check_numbers_are_the_operands(trace, stage, name, i, j, e.lines, ops, p)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_line_is_true_and_the_page_highlights_its_operands(name: str) -> None:
+    scn = _scenario(name)
+    trace = run(scn)
+    small = len(scn.tokens) * scn.heads <= 16  # every cell, both languages, two precisions; else a sample
+    _check_trace(trace, every=small, langs=("en", "ko") if small else ("en",), precisions=(4, 2) if small else (4,))
+
+
+@pytest.mark.parametrize("name", ["by_hand", "acting_machines", "rope_by_hand"])
+def test_every_line_is_true_when_the_run_ignores_hand_rounding(name: str) -> None:
+    _check_trace(run(load_scenario(name), exact=True), every=True)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(variant_scenario())
+def test_every_line_is_true_for_any_combination_of_the_variants(scn: Scenario) -> None:
+    with np.errstate(all="ignore"):
+        trace = run(scn)
+    _check_trace(trace, every=False, precisions=(3,))
