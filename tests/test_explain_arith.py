@@ -80,7 +80,8 @@ def expected_operands(trace: Trace, stage: Stage, name: str, i: int, j: int) -> 
     if sid == "projections":
         cross = info.memory_tokens is not None and name in ("K", "V")
         src = ("input", "memory") if cross else (_first(trace, "positions", "input"), "X")
-        return [cells(src[0], None, src[1], i, None), cells("params", None, f"W_{name}", None, j)]
+        bias = [cells("params", None, f"b_{name}", 0, j)] if f"b_{name}" in info.biases else []
+        return [cells(src[0], None, src[1], i, None), cells("params", None, f"W_{name}", None, j), *bias]
     assert h is not None or sid in ("concat", "output")
     if sid == "split":
         assert h is not None
@@ -88,7 +89,9 @@ def expected_operands(trace: Trace, stage: Stage, name: str, i: int, j: int) -> 
         width = stage.matrices[name].values.shape[1]
         return [cells(_first(trace, "projections", "input"), None, name, i, (g - 1) * width + j)]
     if sid == "rotary":
-        d = stage.matrices[name].values.shape[1]
+        d = info.rope_dims or stage.matrices[name].values.shape[1]  # the features that turn
+        if j >= d:  # partial rotary: this feature passes unchanged
+            return [cells("split", h, name, i, j)]
         partner = (j + 1 if j % 2 == 0 else j - 1) if info.rope_style == "interleaved" else (j + d // 2) % d
         return [cells("split", h, name, i, j), cells("split", h, name, i, partner)]
     if sid == "scores":
@@ -107,7 +110,8 @@ def expected_operands(trace: Trace, stage: Stage, name: str, i: int, j: int) -> 
     if sid == "concat":
         return [cells("head_output", j // info.d_v + 1, "Z", i, j % info.d_v)]
     if sid == "output":
-        return [cells("concat", None, "Z", i, None), cells("params", None, "W_O", None, j)]
+        bias = [cells("params", None, "b_O", 0, j)] if "b_O" in info.biases else []
+        return [cells("concat", None, "Z", i, None), cells("params", None, "W_O", None, j), *bias]
     raise KeyError(sid)
 
 
@@ -160,6 +164,7 @@ def _terms_line(lines: tuple[str, ...]) -> list[list[float]]:
     """The factors of each product of the line that writes a sum of products ([] when there is none)."""
     for line in lines:
         tail = re.split(r" [=≈] |^[=≈] ", line.strip())[-1]
+        tail = re.sub(rf"^\((.*)\) \+ {_F}$", r"\1", tail)  # (x·W terms) + b: the products
         if _TERMS.match(tail):
             terms = [t for t in re.split(r" [+−] ", tail) if t != "…"]
             return [[_shown(f) for f in _FACTOR.findall(t)] for t in terms]
@@ -184,7 +189,12 @@ def check_numbers_are_the_operands(trace: Trace, stage: Stage, name: str, i: int
     if sid in ("projections", "scores", "head_output", "output"):
         if sid == "head_output" and i in stage.facts.dead_rows:
             return []
-        a, b = (_values(trace, o) for o in ops)
+        a, b = (_values(trace, o) for o in ops[:2])
+        if len(ops) == 3:  # + b[j]: the bias written after the products is the bias's cell
+            (bias,) = _values(trace, ops[2])
+            written = re.search(r"\) \+ (\(?−?[\d.]+(?:e[−+]\d+)?\)?)$", lines[-2])
+            if written is None or not _close(_shown(written.group(1).strip("()")), bias, p):
+                problems.append(f"{sid}: the bias {bias} is not added in {lines}")
         terms = _terms_line(lines)
         pairs = list(zip(a, b, strict=True))
         shown_pairs = pairs if len(pairs) <= 12 else pairs[:4] + pairs[-4:]
@@ -207,6 +217,8 @@ def check_numbers_are_the_operands(trace: Trace, stage: Stage, name: str, i: int
         if written is None or head != str(h) or int(written.group(2)) != c + 1:
             problems.append(f"concat: the source is not head {h} column {c + 1} in {lines}")
     elif sid == "rotary":
+        if len(ops) == 1:
+            return []  # a feature that passes unchanged (partial rotary): copied, checked by check_lines
         mine, other = (_values(trace, o)[0] for o in ops)
         ((_, _, _, _, pc),) = ops[1]
         d = stage.matrices[name].values.shape[1]
@@ -214,7 +226,7 @@ def check_numbers_are_the_operands(trace: Trace, stage: Stage, name: str, i: int
         pj = (min(j, pc) // 2) if trace.info.rope_style == "interleaved" else min(j, pc)
         x, y = (mine, other) if first else (other, mine)
         assert trace.info.rope_base is not None
-        angle = i * trace.info.rope_base ** (-2 * pj / d)
+        angle = i * trace.info.rope_base ** (-2 * pj / (trace.info.rope_dims or d))
         cos, sin = math.cos(angle), math.sin(angle)
         rot = _terms_line(lines)
         want = [[x, cos], [y, sin]] if first else [[x, sin], [y, cos]]
@@ -222,7 +234,7 @@ def check_numbers_are_the_operands(trace: Trace, stage: Stage, name: str, i: int
             _close(t, w, p) for tt, ww in zip(rot, want, strict=True) for t, w in zip(tt, ww, strict=True)
         ):
             problems.append(f"rotary: the terms {rot} are not {want} in {lines}")
-    elif sid == "bias":
+    elif sid == "bias" and stage.facts.variant != "given":  # ALiBi's distance (a given B has none)
         dist = re.search(r"\|i − j\| = (\S+?)\.?(?:\s|$)", " ".join(lines))
         if dist is None or dist.group(1) != str(abs(i - j)):
             problems.append(f"bias: |i − j| is not written as {abs(i - j)} in {lines}")

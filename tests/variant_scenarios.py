@@ -60,6 +60,16 @@ def named() -> dict[str, Scenario]:
     custom = build_random(3, 4, 2, 9, "none")
     blocked = np.array([[False, True, True], [True, False, True], [True, True, True]])  # the last row sees nothing
     out["custom_dead_row"] = _with(replace(custom, mask="custom"), blocked=blocked)
+    # the knobs of real layers: projection biases, ALiBi before the scaling with its own slopes (Falcon),
+    # a score bias given as data (T5), partial rotary (GPT-J, GPT-NeoX)
+    out["bias_terms_gqa"] = build_random(4, 8, 4, 11, "causal", variants=v(bias_terms=True, kv_heads=2))
+    falcon = build_random(4, 8, 2, 12, "causal", "normal", variants=v(bias="alibi"))
+    out["alibi_before"] = _with(falcon, alibi_before_scaling=True, slopes=(0.5, 0.125))
+    t5 = build_random(3, 4, 2, 13, "none", "normal")
+    given = np.random.default_rng(13).normal(size=(2, 3, 3))
+    out["given_bias"] = _with(t5, bias="given", B=given)
+    partial = build_random(3, 8, 1, 14, "causal", variants=v(rope=True))
+    out["partial_rope"] = _with(partial, rope=Rope(dims=4))
     return out
 
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.engine import _softmax_parts
 from mhsa_tutor.core.reads import Layout, read_stage
 from mhsa_tutor.core.trace import ScenarioInfo, Stage, Trace
@@ -55,7 +56,7 @@ def restore(info: ScenarioInfo, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
         if st.id == "masked":
             aux |= _mask_aux(info, st.matrices["S"].values)
         if st.id == "rotary" and info.rope_base is not None:
-            theta = rope_theta(info.d_k, info.rope_base)  # (dk/2,)
+            theta = rope_theta(info.rope_dims or info.d_k, info.rope_base)  # (rotated/2,): partial rotary turns fewer
             aux["theta"] = theta
             for name, m in st.matrices.items():
                 angle = np.arange(m.values.shape[0])[:, None] * theta[None, :]  # (n, dk/2)
@@ -66,8 +67,9 @@ def restore(info: ScenarioInfo, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
             g = info.kv_head(h)
             shared = tuple(n for n in range(1, info.heads + 1) if info.kv_head(n) == g)
             facts = replace(facts, kv_head=g, shared_by=shared, variant="gqa" if info.groups != info.heads else "")
-        if st.id == "bias" and h is not None and info.slopes:
-            facts = replace(facts, slope=info.slopes[h - 1])
+        if st.id == "bias" and h is not None:  # ALiBi's slope (and whether it is added before the scaling), or B given
+            slope = info.slopes[h - 1] if info.slopes else None
+            facts = replace(facts, slope=slope, variant=stagetext.bias_variant(info))
         out.append(replace(st, aux={k: _frozen(np.asarray(v, dtype=np.float64)) for k, v in aux.items()}, facts=facts))
     return tuple(out)
 
