@@ -128,6 +128,8 @@ class _Parser:
     def unary(self) -> Interval:
         if self.take("-"):
             return -self.unary()
+        if self.take("+"):
+            return self.unary()
         return self.power()
 
     def power(self) -> Interval:
@@ -287,8 +289,20 @@ def _check_clause(line: str, whole: str, first: bool, label: str, values: tuple[
     return problems
 
 
-def _holds(rel: str, point: Interval, loose: Interval, other_point: Interval, other_loose: Interval) -> bool:
-    slack = 1e-9 * max(1.0, abs(point.lo), abs(other_point.lo))
+def magnitude(segment: str) -> float:
+    """The segment evaluated with every minus a plus: the size of its terms, which bounds float noise."""
+    s = re.sub(r"(?<!e)-", "+", normalise(segment))
+    try:
+        return abs(_Parser(s, 0, True).parse().hi)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return 0.0
+
+
+def _holds(
+    rel: str, point: Interval, loose: Interval, other_point: Interval, other_loose: Interval, size: float = 0.0
+) -> bool:
+    # "=" allows float noise: each number shown is within 1e-9 (relative) of the value, as numbers.py says
+    slack = 1e-9 * max(1.0, abs(point.lo), abs(other_point.lo)) + 3e-9 * size
     if rel == "=":
         return abs(point.lo - other_point.lo) <= slack or (math.isinf(point.lo) and point.lo == other_point.lo)
     return loose.meets(other_loose, slack)
@@ -297,6 +311,6 @@ def _holds(rel: str, point: Interval, loose: Interval, other_point: Interval, ot
 def _relation(left: str, rel: str, right: str, precision: int, line: str) -> list[str]:
     a_pt, a = evaluate(left, precision, True), evaluate(left, precision, False)
     b_pt, b = evaluate(right, precision, True), evaluate(right, precision, False)
-    if _holds(rel, a_pt, a, b_pt, b):
+    if _holds(rel, a_pt, a, b_pt, b, max(magnitude(left), magnitude(right))):
         return []
     return [f"{left!r} {rel} {right!r} is false in {line!r}"]
