@@ -387,3 +387,13 @@ def tell_apart(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(
         f"{t}@{i + 1}" if seen[t] > 1 or (_is_number(t) and t != str(i + 1)) else t for i, t in enumerate(tokens)
     )
+
+
+def before_softmax(trace: Trace, head: int) -> Stage:
+    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
+    for sid in ("masked", "bias", "scaled", "scores"):
+        try:
+            return trace.find(sid, head)
+        except KeyError:
+            continue
+    raise KeyError("scores")

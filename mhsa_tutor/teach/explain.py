@@ -24,7 +24,7 @@ import numpy.typing as npt
 from mhsa_tutor.core.errors import OptionError, did_you_mean
 from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Matrix, Stage, Trace, tell_apart
+from mhsa_tutor.core.trace import Matrix, Stage, Trace, before_softmax, tell_apart
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.cell_notes import At, pick, say
 from mhsa_tutor.teach.explain_inference import (
@@ -378,16 +378,6 @@ def find_stage(trace: Trace, stage_id: str, head: int | None) -> Stage:
 def _labels(trace: Trace, m: Matrix, axis: str) -> tuple[str, ...]:
     kind = m.rows if axis == "row" else m.cols
     return () if kind == "dims" else trace.labels(kind, 0)
-
-
-def before_softmax(trace: Trace, head: int) -> Stage:
-    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
-    for sid in ("masked", "bias", "scaled", "scores"):
-        try:
-            return trace.find(sid, head)
-        except KeyError:
-            continue
-    raise KeyError("scores")
 
 
 def explain_cell(

@@ -14,18 +14,8 @@ import numpy as np
 
 from mhsa_tutor.core.numbers import eq, num, signed
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Stage, Trace
+from mhsa_tutor.core.trace import Stage, Trace, before_softmax
 from mhsa_tutor.teach.explain_variants import CellLike
-
-
-def scores_read(trace: Trace, head: int) -> Stage:
-    """The stage whose scores the softmax of ``head`` reads: masked, else bias, else scaled, else scores."""
-    for sid in ("masked", "bias", "scaled", "scores"):
-        try:
-            return trace.find(sid, head)
-        except KeyError:
-            continue
-    raise KeyError("scores")
 
 
 def _n(x: float, p: int) -> str:
@@ -55,7 +45,7 @@ def explain_online(c: CellLike, label: str) -> list[str]:
     keys = info.key_tokens
     m, ell = st.matrices["m"].values, st.matrices["l"].values
     r = st.matrices["r"].values
-    S = scores_read(c.trace, c.head).matrices["S"].values[c.i]
+    S = before_softmax(c.trace, c.head).matrices["S"].values[c.i]
     e = st.aux["p"][c.i]
     dv = info.d_v
     sub = subscript(c.head)

@@ -110,9 +110,9 @@ def online_slip(trace: Trace, kind: str, head: int, matrix: str, i: int, j: int)
     m_old, m_new = float(m[b - 1]), float(m[b])
     if m_old == m_new and kind != "stale_max":
         return None  # the max did not move: r = 1 and the mistake changes nothing
-    from mhsa_tutor.teach.explain_inference import scores_read
+    from mhsa_tutor.core.trace import before_softmax
 
-    S = scores_read(trace, head).matrices["S"].values[i, b * B : (b + 1) * B]
+    S = before_softmax(trace, head).matrices["S"].values[i, b * B : (b + 1) * B]
     factor = {"no_rescale": 1.0, "rescale_sign": float(np.exp(m_new - m_old)), "stale_max": 1.0}[kind]
     shift = m_old if kind == "stale_max" else m_new
     if kind == "stale_max" and m_old == m_new:

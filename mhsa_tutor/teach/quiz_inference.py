@@ -142,9 +142,9 @@ def _online_givens(trace: Trace, head: int, name: str, i: int, j: int) -> list[s
         nb = m.size - 1
         return [f"o = {num(float(O[nb * dv + j]), PRECISION + 2)}", f"ℓ = {num(float(ell[nb]), PRECISION + 2)}"]
     b = j // dv if name == "O" else j
-    from mhsa_tutor.teach.explain_inference import scores_read
+    from mhsa_tutor.core.trace import before_softmax
 
-    S = scores_read(trace, head).matrices["S"].values[i, b * B : (b + 1) * B]
+    S = before_softmax(trace, head).matrices["S"].values[i, b * B : (b + 1) * B]
     m_old = float(m[b - 1]) if b > 0 else -np.inf
     old = f"m_old = {'−∞' if m_old == -np.inf else num(m_old, PRECISION)}"
     block = f"s (block {b + 1}) = {_vec(S)}"

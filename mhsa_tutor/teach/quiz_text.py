@@ -13,9 +13,9 @@ from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.numbers import num
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.stagetext import title
-from mhsa_tutor.core.trace import Matrix, Trace
+from mhsa_tutor.core.trace import Matrix, Trace, before_softmax
 from mhsa_tutor.strings import ui
-from mhsa_tutor.teach.explain import before_softmax, cell_label
+from mhsa_tutor.teach.explain import cell_label
 from mhsa_tutor.teach.mistakes import Catalogue, Slip
 from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slip
 from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, givens_for
