@@ -167,19 +167,22 @@ def test_the_quiz_says_it(invoke: Invoke) -> None:
     assert f"Your {raw:g} is the unscaled score q·k: divide it by √d_k = 1.7321." in out.getvalue()
 
 
-@pytest.mark.parametrize(
-    "name", ["sliding_window", "padding_mask", "alibi", "rope_by_hand", "grouped_query", "sliding"]
-)
+def _variant_scenarios() -> dict[str, Scenario]:
+    from tests.variant_scenarios import named
+
+    out = {n: s for n, s in SCENARIOS.items() if n in ("sliding_window", "alibi", "rope_by_hand", "padding_mask")}
+    out |= {n: s for n, s in named().items() if n != "sin_pos"}  # positions alone keep the classic attention
+    out["sliding_plain"] = build_random(5, 4, 2, seed=2, mask="sliding", variants=VariantOptions(window=2))
+    return out
+
+
+@pytest.mark.parametrize("name", list(_variant_scenarios()))
 def test_classic_mistakes_are_not_offered_on_the_variants(name: str) -> None:
     """The NumPy mistakes are written for a causal or no mask, no RoPE, no ALiBi, no GQA: a sliding window,
-    a padding mask or any other variant would make them name a wrong value."""
-    from mhsa_tutor.io.variant_options import VariantOptions
+    a custom or padding mask or any other variant would make them name a wrong value."""
     from mhsa_tutor.teach.mistakes import CLASSIC_ONLY
 
-    if name == "sliding":
-        scn = build_random(5, 4, 2, seed=2, mask="sliding", variants=VariantOptions(window=2))
-    else:
-        scn = load_scenario(name)
+    scn = _variant_scenarios()[name]
     trace = run(scn)
     cat = Catalogue(scn, trace)
     for q in _cells(trace):

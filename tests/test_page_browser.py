@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from mhsa_tutor.core.engine import run
+from mhsa_tutor.core.numbers import table_precision
 from mhsa_tutor.core.trace import Stage, Trace
 from mhsa_tutor.io.loader import builtin_names, load_scenario
 from mhsa_tutor.teach.explain import explain_cell
@@ -350,4 +351,20 @@ def test_bert_size_page_in_the_browser(browser: Browser, tmp_path: Path) -> None
         o.page.click(cell(stage, matrix, row, col))
         assert o.explain() == cli_text(trace, stage, matrix, row, col, "en")
     assert o.requests == [o.url] and o.errors == []
+    o.close()
+
+
+def test_a_rotated_feature_highlights_itself_and_its_partner_in_one_table(browser: Browser, tmp_path: Path) -> None:
+    trace = trace_of("rope_by_hand")
+    o = Opened(browser, page_file(tmp_path, "rope_by_hand"))
+    p = o.page
+    rot = next(k for k, s in enumerate(trace.stages) if s.id == "rotary" and s.head == 1)
+    o.go(rot)
+    p.click(cell(trace.stages[rot], "Q", 2, 1))  # feature 1 pairs with feature 1 + d_k/2 ("half")
+    assert p.locator("#sources figure").count() == 1
+    marked = p.eval_on_selector_all("#sources td.src", "els => els.map(e => e.textContent)")
+    split = trace.find("split", 1).matrices["Q"].values
+    d = split.shape[1]
+    prec = table_precision(split, 4)
+    assert marked == [f"{split[1, 0]:.{prec}f}", f"{split[1, d // 2]:.{prec}f}"]
     o.close()

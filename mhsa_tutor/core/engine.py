@@ -5,7 +5,7 @@ PyTorch's ``nn.MultiheadAttention`` in row-vector form:
 
 * ``Q = X·W_Q`` (``W_Q`` is ``in_proj_weight[:E].T``), K and V likewise
   (from ``memory`` in cross-attention);
-* head h (1-based) takes columns ``(h−1)·d_k + 1 … h·d_k`` (``stages.head_columns``);
+* head h (1-based) takes columns ``(h−1)·d_k + 1 … h·d_k`` (``reads.head_columns``);
 * scores ``S = Q_h K_hᵀ``, scaled by ``1/√d_k`` (or as the scenario says);
 * a causal mask sets ``S_ij = −∞`` for ``j > i`` before a row-wise, max-shifted
   softmax, so masked weights are exactly 0 and rows sum to 1;

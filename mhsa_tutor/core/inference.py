@@ -199,6 +199,17 @@ def _turn(scn: Scenario, x: Array, start: int) -> tuple[Array, Array | None]:
     return rotate(x, angles, rope.style), angles
 
 
+def decode_step(s: int, prefill: int, width: int, d_in: int) -> DecodeStep:
+    """The cache figures of decoding step ``s`` (0-based) after a prefill of ``prefill`` tokens.
+
+    ``width`` = G·(d_k + d_v), the numbers a token adds to the cache; ``d_in`` the projections' input
+    width (0 when Q, K, V are given and nothing is projected).
+    """
+    t = prefill + s
+    numbers = (t + 1) * width
+    return DecodeStep(s + 1, t, numbers, width * FP16_BYTES, numbers * FP16_BYTES, t, t * d_in * width)
+
+
 def decode_stages(
     scn: Scenario, info: ScenarioInfo, X: Array | None, Z: Array, group: npt.NDArray[np.int64]
 ) -> tuple[list[StageRecord], list[Verdict]]:
@@ -276,9 +287,7 @@ def decode_stages(
                 a = e / tot  # a row with every cached key masked: 0/0 = NaN, as the ordinary path
                 A[h, s, : t + 1] = a
                 Zd[h, s] = a @ V_cache[g]
-            width = G * (dk + dv)
-            numbers = (t + 1) * width
-            steps.append(DecodeStep(s + 1, t, numbers, width * FP16_BYTES, numbers * FP16_BYTES, t, t * d_in * width))
+            steps.append(decode_step(s, P, G * (dk + dv), d_in))
     A[np.isnan(A).any(axis=-1)] = np.nan  # a row with no key left is NaN over the whole row
     dead = np.isnan(Zd[0, :, 0]) if Zd.size else np.zeros(N, dtype=bool)
     blocked = in_cache == 0

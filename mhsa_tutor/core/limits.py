@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from mhsa_tutor.core.errors import LimitError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from mhsa_tutor.core.scenario import Scenario
     from mhsa_tutor.core.trace import Stage
@@ -102,43 +102,107 @@ def run_cells(
 
 
 def run_cells_of(scn: Scenario, exact: bool = False) -> int:
-    """``run_cells`` for a validated scenario (its shapes, stages and hand rounding)."""
-    T, Tk = len(scn.tokens), len(scn.key_tokens)
-    d_model = scn.X.shape[1] if scn.X is not None else 0
-    d_src = scn.memory.shape[1] if scn.memory is not None else d_model
-    width_qk, width_v = scn.heads * scn.d_k, scn.heads * scn.d_v
-    return run_cells(
-        tokens=T,
-        keys=Tk,
-        d_model=d_model,
-        d_src=d_src,
-        width_qk=width_qk,
-        width_v=width_v,
-        d_out=scn.W_O.shape[1] if scn.W_O is not None else 0,
-        heads=scn.heads,
-        score_stages=3 + (scn.scale != "none") + (scn.mask == "causal"),  # S, the softmax terms, A
-        rounded_stages=0 if exact else len(scn.rounding),
-    ) + inference_cells(scn)
+    """Estimated float64 numbers a run of ``scn`` holds at its peak, from the stage table (within 10 %).
 
-
-def inference_cells(scn: Scenario) -> int:
-    """Numbers the inference stages add (``core.inference``): the online softmax and the decoding steps.
-
-    Online softmax, per head: e^(s − m) for every score (T × Tk), m, ℓ and r per block, the running
-    output per block (T × blocks × d_v) and a temporary copy. Decoding, per head: q·k, the scores, their
-    exponentials, the weights and the bias (5 × N × T), and the cache of every key/value head.
+    The scenario's own arrays (inputs, weights, learned positions) and every matrix the engine makes for
+    every stage the scenario has (``scenario.stage_matrices`` and ``matrix_shape``; a per-head stage
+    holds one such matrix per head; the split's matrices are views of the projections, but for K and V
+    shared by query heads), what the engine keeps beside them (``_KEPT``: a softmax's e^(s − max)
+    terms, a row of weights without the scaling, the angles of positions and rotations, the mask rules),
+    the exact copy of each stage rounded by hand, and the temporaries alive at the peak
+    (``_peak_temporaries``, or hand rounding's). ``tests/test_limits_memory.py`` measures the real peak
+    (tracemalloc) of every variant combination against it: a change to what the engine keeps changes it.
     """
+    from mhsa_tutor.core.scenario import matrix_shape, stage_matrices
+    from mhsa_tutor.core.stages import BY_ID
+
+    present = stage_matrices(scn)
+    rounded = () if exact else tuple(s for s in scn.rounding if s in present)
+
+    def size(sid: str, name: str) -> int:
+        rows, cols = matrix_shape(scn, sid, name)
+        return rows * cols * (scn.heads if BY_ID[sid].per_head else 1)
+
+    given = made = 0
+    for sid, names in present.items():
+        for name in names:
+            learned = (sid, name) == ("positions", "P") and scn.variants.P is not None
+            if BY_ID[sid].matrix(name).width == "given" or learned:
+                given += size(sid, name)  # the scenario's own arrays, held before and through the run
+            elif sid != "split" or (name != "Q" and scn.kv_heads != scn.heads):
+                # the split's Q (and its K and V unless key/value heads are shared) are views of the projections
+                made += size(sid, name) * (2 if sid in rounded else 1)  # rounded by hand: and its exact copy
+        made += _KEPT.get(sid, _none)(scn)
+    largest_rounded = max((size(sid, m) for sid in rounded for m in present[sid]), default=0)
+    # the identity check of the weights makes a d × d identity once, before anything else is made
+    identity = scn.d_model * scn.d_model if scn.W_Q is not None and scn.W_Q.shape[0] == scn.W_Q.shape[1] else 0
+    # hand rounding makes about 3.5 arrays of the stage's size while it rounds
+    rounding = 7 * largest_rounded // 2
+    temporaries = max(_peak_temporaries(scn, present), _inference_temporaries(scn), rounding)  # not at once
+    return max(given + identity, given + made + temporaries)
+
+
+def _none(scn: Scenario) -> int:
+    return 0
+
+
+def _attention(scn: Scenario) -> int:
+    """One (H, T, Tk) array: a head's scores or weights for every head."""
+    return scn.heads * len(scn.tokens) * len(scn.key_tokens)
+
+
+#: What the engine keeps beside a stage's matrices (its ``aux`` arrays), in float64 numbers.
+_KEPT: dict[str, Callable[[Scenario], int]] = {
+    # the sinusoids' angles (T × d_model); learned positions keep none
+    "positions": lambda scn: len(scn.tokens) * scn.d_model if scn.variants.positions == "sinusoidal" else 0,
+    # each position's angle, cos and sin (n × d_k/2) for the queries and the keys
+    "rotary": lambda scn: 3 * (len(scn.tokens) + len(scn.key_tokens)) * scn.d_k // 2,
+    "scaled": lambda scn: scn.heads * len(scn.key_tokens),  # one row of weights without the scaling (its note)
+    "masked": lambda scn: 2 * len(scn.tokens) * len(scn.key_tokens),  # which rule blocked each cell
+    "softmax": lambda scn: _attention(scn) + 2 * scn.heads * len(scn.tokens),  # e^(s − max), each row's max and sum
+}
+
+
+def _online_kept(scn: Scenario) -> int:
+    """The online softmax: e^(s_j − m_b) for every score and each block's own max (``aux``), beside the
+    stage's m, ℓ, r, o and Z."""
     T, Tk = len(scn.tokens), len(scn.key_tokens)
-    H, G, dk, dv = scn.heads, scn.kv_heads, scn.d_k, scn.d_v
+    blocks = -(-Tk // (scn.variants.block or 1))
+    return scn.heads * (T * Tk + T * blocks)
+
+
+def _decode_kept(scn: Scenario) -> int:
+    """Decoding: per head the step's q·k row, its terms e^(s − max) (and the bias added) over the cache, the
+    raw and turned q, k, v of each step; the cache of each key/value head (its keys before RoPE too),
+    and the cache's masks."""
+    T, N, H, G = len(scn.tokens), scn.variants.decode_steps or 0, scn.heads, scn.kv_heads
+    dk, dv = scn.d_k, scn.d_v
+    rows = (2 + (scn.variants.bias != "none")) * H * N * T + 2 * H * N  # q·k, e^(s − max), bias; max and sum
+    steps = (2 * H + 3 * G) * N * dk + G * N * dv + N * dk // 2  # q and k raw and turned, v, the angles
+    return rows + steps + G * T * (2 * dk + dv) + 5 * N * T  # the cache (K, K raw, V), in_cache and masks
+
+
+_KEPT["online_softmax"] = _online_kept
+_KEPT["decode_scores"] = _decode_kept
+
+
+def _inference_temporaries(scn: Scenario) -> int:
+    """Alive while the inference stages are made: the online softmax's per-block lists before they are
+    stacked (m, ℓ, r, each block's max, and o), the decoding step's cache copied as it grows."""
+    T, Tk, H = len(scn.tokens), len(scn.key_tokens), scn.heads
     out = 0
-    block = scn.variants.block
-    if block is not None:
-        blocks = -(-Tk // block)
-        out += 2 * H * (T * Tk + 3 * T * blocks + T * blocks * dv + T * dv)
-    steps = scn.variants.decode_steps
-    if steps is not None:
-        out += H * (5 * steps * T + steps * (2 * dk + dv)) + 4 * steps * T + 3 * G * T * (2 * dk + dv)
+    if scn.variants.block is not None:
+        blocks = -(-Tk // scn.variants.block)
+        out = max(out, H * T * blocks * (4 + scn.d_v))
+    if scn.variants.decode_steps is not None:
+        out = max(out, scn.kv_heads * T * (2 * scn.d_k + scn.d_v))
     return out
+
+
+def _peak_temporaries(scn: Scenario, present: Mapping[str, tuple[str, ...]]) -> int:
+    """The arrays alive only around the peak: where the softmax skips the terms that underflow (masked or
+    biased scores), it marks them in two boolean (H, T, Tk) arrays (an eighth of a float64 each)."""
+    return _attention(scn) // 4 if "bias" in present or "masked" in present else 0
 
 
 def check_cells(cells: int, who: str = "") -> None:

@@ -14,7 +14,7 @@ they imply (from the stage table, ``stages``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.core.stages import DECODE_STAGES, STAGES, subscript
+from mhsa_tutor.core.stages import BIAS_NAMES, BY_ID, STAGES, subscript
 
 Array = npt.NDArray[np.float64]
 Mask = Literal["none", "causal", "sliding", "custom"]
@@ -314,78 +314,73 @@ class Scenario:
         return self.inputs.V if isinstance(self.inputs, GivenQKV) else None
 
 
+def _given_bias(name: str) -> Callable[[Scenario], bool]:
+    return lambda scn: name in scn.biases
+
+
+#: The conditions the stage table names (``StageSpec.when``, ``MatrixSpec.when``): whether a run of the
+#: scenario has that stage or matrix. A condition the table names and this map lacks is a KeyError.
+CONDITIONS: Mapping[str, Callable[[Scenario], bool]] = MappingProxyType(
+    {
+        "": lambda scn: True,
+        "from_x": lambda scn: isinstance(scn.inputs, FromX),
+        "given_qkv": lambda scn: isinstance(scn.inputs, GivenQKV),
+        "memory": lambda scn: scn.memory is not None,
+        "w_o": lambda scn: scn.W_O is not None,
+        "positions": lambda scn: scn.variants.positions != "none",
+        "rope": lambda scn: scn.variants.rope is not None,
+        "scaled": lambda scn: scn.scale != "none",
+        "bias": lambda scn: scn.variants.bias != "none",
+        "masks": lambda scn: scn.masks_cells,
+        "block": lambda scn: scn.variants.block is not None,  # the online softmax, block by block
+        "decode": lambda scn: scn.variants.decode_steps is not None,  # decoding with a KV cache
+        **{b: _given_bias(b) for b in BIAS_NAMES},  # each projection bias, when the scenario gives it
+    }
+)
+
+#: The widths the stage table names (``MatrixSpec.width``) for a ``"dims"`` axis of one matrix.
+WIDTHS: Mapping[str, Callable[[Scenario], int]] = MappingProxyType(
+    {
+        "d_model": lambda scn: scn.d_model,
+        "d_k": lambda scn: scn.d_k,
+        "d_v": lambda scn: scn.d_v,
+        "d_k·H": lambda scn: scn.d_k * scn.heads,
+        "d_k·G": lambda scn: scn.d_k * scn.kv_heads,
+        "d_v·G": lambda scn: scn.d_v * scn.kv_heads,
+        "d_v·H": lambda scn: scn.d_v * scn.heads,
+        "d_out": lambda scn: scn.d_out or 0,
+        "blocks": lambda scn: -(-len(scn.key_tokens) // (scn.variants.block or 1)),  # the online softmax's key blocks
+        "blocks·d_v": lambda scn: -(-len(scn.key_tokens) // (scn.variants.block or 1)) * scn.d_v,
+    }
+)
+
+
 def stage_matrices(scn: Scenario) -> dict[str, tuple[str, ...]]:
-    """The stages this scenario's trace will hold, in table order, with their matrix names."""
+    """The stages this scenario's trace will hold, in table order, with their matrix names.
+
+    From the stage table: a stage is there when its ``when`` holds, with the matrices whose ``when`` holds.
+    """
     out: dict[str, tuple[str, ...]] = {}
     for spec in STAGES:
-        names = tuple(m.name for m in spec.matrices if _has(scn, spec.id, m.name))
+        if not CONDITIONS[spec.when](scn):
+            continue
+        names = tuple(m.name for m in spec.matrices if CONDITIONS[m.when](scn))
         if names:
             out[spec.id] = names
     return out
 
 
-def _has(scn: Scenario, stage: str, matrix: str) -> bool:
-    """Whether the trace of ``scn`` holds this matrix of this stage."""
-    inp = scn.inputs
-    if stage == "input":
-        if isinstance(inp, GivenQKV):
-            return matrix in ("Q", "K", "V")
-        return matrix == "X" or (matrix == "memory" and inp.memory is not None)
-    if stage == "params":
-        if matrix.startswith("b_"):
-            return matrix in inp.biases
-        if not isinstance(inp, FromX):
-            return matrix == "W_O" and inp.W_O is not None
-        return matrix != "W_O" or inp.W_O is not None
-    if stage == "projections":
-        return isinstance(inp, FromX)
-    if stage == "scaled":
-        return scn.scale != "none"
-    if stage == "masked":
-        return scn.masks_cells
-    if stage == "positions":
-        return scn.variants.positions != "none"
-    if stage == "rotary":
-        return scn.variants.rope is not None
-    if stage == "bias":
-        return scn.variants.bias != "none"
-    if stage == "output":
-        return scn.W_O is not None
-    if stage == "online_softmax":
-        return scn.variants.block is not None
-    if stage in DECODE_STAGES:
-        return scn.variants.decode_steps is not None
-    return True
-
-
 def matrix_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
-    """Shape of one matrix of one stage (per-head stages: one head's matrix)."""
-    T, Tk = len(scn.tokens), len(scn.key_tokens)
-    h, dk, dv = scn.heads, scn.d_k, scn.d_v
-    if stage in ("input", "params"):
-        arr = scn.biases[matrix] if matrix.startswith("b_") else getattr(scn, matrix)
+    """Shape of one matrix of one stage (per-head stages: one head's matrix), from the stage table's axes.
+
+    A ``"given"`` matrix (inputs, weights) has its array's shape.
+    """
+    m = BY_ID[stage].matrix(matrix)
+    sizes = {"tokens": len(scn.tokens), "keys": len(scn.key_tokens), "steps": scn.variants.decode_steps or 0}
+    if m.rows in sizes and m.cols in sizes:
+        return sizes[m.rows], sizes[m.cols]
+    if m.width == "given":
+        arr = scn.biases[matrix] if matrix in scn.biases else getattr(scn, matrix)
         return (int(arr.shape[0]), int(arr.shape[1]))
-    if stage == "positions":
-        return (T, scn.d_model)
-    if stage in DECODE_STAGES or stage == "online_softmax":
-        return _inference_shape(scn, stage, matrix)
-    width = {"Q": dk, "K": dk, "V": dv, "S": Tk, "A": Tk, "B": Tk, "Z": dv, "O": scn.d_out or 0}[matrix]
-    if stage == "concat" or (stage == "projections" and matrix == "Q"):
-        width *= h
-    elif stage == "projections":
-        width *= scn.kv_heads
-    rows = Tk if matrix in ("K", "V") else T
-    return (rows, width)
-
-
-def _inference_shape(scn: Scenario, stage: str, matrix: str) -> tuple[int, int]:
-    """Shape of a matrix of the decoding or online-softmax stages (one head's)."""
-    T, dk, dv = len(scn.tokens), scn.d_k, scn.d_v
-    n = scn.variants.decode_steps or 0
-    if stage == "online_softmax":
-        B = scn.variants.block or 1
-        blocks = -(-len(scn.key_tokens) // B)
-        return {"O": (T, blocks * dv), "Z": (T, dv)}.get(matrix, (T, blocks))
-    if stage == "kv_cache":
-        return (T, dk if matrix == "K" else dv)
-    return {"q": (n, dk), "k": (n, dk), "v": (n, dv), "S": (n, T), "A": (n, T), "Z": (n, dv)}[matrix]
+    rows = sizes[m.rows] if m.rows in sizes else WIDTHS[m.width](scn)
+    return (rows, sizes[m.cols] if m.cols in sizes else WIDTHS[m.width](scn))

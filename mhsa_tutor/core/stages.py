@@ -22,7 +22,7 @@ Axis = Literal["tokens", "keys", "dims", "steps"]
 
 @dataclass(frozen=True)
 class MatrixSpec:
-    """One matrix a stage may hold: ``rows`` / ``cols`` label each axis.
+    """One matrix a stage may hold: ``rows`` / ``cols`` label each axis; ``when`` it is there; its ``width``.
 
     ``"tokens"`` are the query tokens, ``"keys"`` the key/value tokens (memory
     tokens in cross-attention), ``"dims"`` numbered features 1..n (or key
@@ -33,11 +33,16 @@ class MatrixSpec:
     name: str
     rows: Axis
     cols: Axis
+    #: When a run has this matrix (a condition of ``scenario.CONDITIONS``; "" always, with its stage).
+    when: str = ""
+    #: Columns of a ``"dims"`` axis (a size of ``scenario.WIDTHS``, e.g. "d_k·H"; "given": an array of the
+    #: scenario, its own shape; "" for a matrix of tokens by keys).
+    width: str = ""
 
 
 @dataclass(frozen=True)
 class StageSpec:
-    """One stage: id, per-head or shared, its possible matrices, roundable, LaTeX formula.
+    """One stage: id, per-head or shared, its possible matrices, roundable, LaTeX formula, askable.
 
     ``latex`` is a ``string.Template`` filled with ``formula_fields`` (and
     ``$shapes``); a stage whose LaTeX depends on the scale has one template
@@ -51,6 +56,10 @@ class StageSpec:
     latex: str = ""
     latex_by_scale: tuple[tuple[str, str], ...] = ()
     latex_by_variant: tuple[tuple[str, str], ...] = ()
+    #: The quiz asks a cell of this stage (every roundable stage, and positions, rotary and bias).
+    askable: bool = False
+    #: When a run has this stage (a condition of ``scenario.CONDITIONS``; "" always).
+    when: str = ""
 
     def matrix(self, name: str) -> MatrixSpec:
         """The spec of one of this stage's matrices.
@@ -74,40 +83,64 @@ class StageSpec:
 BIAS_NAMES: tuple[str, ...] = ("b_Q", "b_K", "b_V", "b_O")
 
 
-def _m(name: str, rows: Axis, cols: Axis) -> MatrixSpec:
-    return MatrixSpec(name, rows, cols)
+def _m(name: str, rows: Axis, cols: Axis, width: str = "", when: str = "") -> MatrixSpec:
+    return MatrixSpec(name, rows, cols, when, width)
 
 
-_QKV = (_m("Q", "tokens", "dims"), _m("K", "keys", "dims"), _m("V", "keys", "dims"))
+def _qkv(qk: str, v: str, when: str = "") -> tuple[MatrixSpec, ...]:
+    return (
+        _m("Q", "tokens", "dims", qk.replace("G", "H"), when),
+        _m("K", "keys", "dims", qk, when),
+        _m("V", "keys", "dims", v, when),
+    )
+
 
 #: Every stage, in trace order.
 STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "input",
         False,
-        (_m("X", "tokens", "dims"), _m("memory", "keys", "dims"), *_QKV),
+        (
+            _m("X", "tokens", "dims", "given", when="from_x"),
+            _m("memory", "keys", "dims", "given", when="memory"),
+            *_qkv("given", "given", when="given_qkv"),
+        ),
         False,
         "$shapes",
     ),
     StageSpec(
         "positions",
         False,
-        (_m("P", "tokens", "dims"), _m("X", "tokens", "dims")),
+        (_m("P", "tokens", "dims", "d_model"), _m("X", "tokens", "dims", "d_model")),
         False,
         r"X \leftarrow X + P",
+        askable=True,
+        when="positions",
     ),
     StageSpec(
         "params",
         False,
-        tuple(_m(w, "dims", "dims") for w in ("W_Q", "W_K", "W_V", "W_O", *BIAS_NAMES)),
+        (
+            *(_m(w, "dims", "dims", "given", "from_x") for w in ("W_Q", "W_K", "W_V")),
+            _m("W_O", "dims", "dims", "given", "w_o"),
+            *(_m(b, "dims", "dims", "given", b) for b in BIAS_NAMES),  # each 1 × n, when the scenario gives it
+        ),
         False,
-        "$shapes",
+        "$shapes",  # a run has this stage when it has one of its matrices (W_O and b_O go with Q, K, V given)
     ),
-    StageSpec("projections", False, _QKV, True, r"Q = X W_Q$bq,\quad K = $m W_K$bk,\quad V = $m W_V$bv"),
+    StageSpec(
+        "projections",
+        False,
+        _qkv("d_k·G", "d_v·G"),
+        True,
+        r"Q = X W_Q$bq,\quad K = $m W_K$bk,\quad V = $m W_V$bv",
+        askable=True,
+        when="from_x",
+    ),
     StageSpec(
         "split",
         True,
-        _QKV,
+        _qkv("d_k", "d_v"),
         False,
         r"Q_{$h}, K_{$h} = \text{columns } $c0 \text{ to } $c1 \text{ of } Q, K,"
         r"\quad V_{$h} = \text{columns } $v0 \text{ to } $v1 \text{ of } V",
@@ -122,12 +155,14 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "rotary",
         True,
-        (_m("Q", "tokens", "dims"), _m("K", "keys", "dims")),
+        (_m("Q", "tokens", "dims", "d_k"), _m("K", "keys", "dims", "d_k")),
         False,
         r"(a, b) \mapsto (a\cos m\theta_j - b\sin m\theta_j,\; a\sin m\theta_j + b\cos m\theta_j),"
         r"\quad \theta_j = $base^{-2j/$rd}",
+        askable=True,
+        when="rope",
     ),
-    StageSpec("scores", True, (_m("S", "tokens", "keys"),), True, r"S = Q_{$h} K_{$h}^{\top}"),
+    StageSpec("scores", True, (_m("S", "tokens", "keys"),), True, r"S = Q_{$h} K_{$h}^{\top}", askable=True),
     StageSpec(
         "scaled",
         True,
@@ -137,6 +172,8 @@ STAGES: tuple[StageSpec, ...] = (
             ("sqrt_dk", r"S \leftarrow \frac{S}{\sqrt{d_k}} = \frac{S}{\sqrt{$dk}}"),
             ("sqrt_seq_len", r"S \leftarrow \frac{S}{\sqrt{T}} = \frac{S}{\sqrt{$Tk}}"),
         ),
+        askable=True,
+        when="scaled",
     ),
     StageSpec(
         "bias",
@@ -151,6 +188,8 @@ STAGES: tuple[StageSpec, ...] = (
             ),
             ("given", r"S \leftarrow S + B_{$h},\quad B_{$h} \text{ given}"),
         ),
+        askable=True,
+        when="bias",
     ),
     StageSpec(
         "masked",
@@ -173,44 +212,63 @@ STAGES: tuple[StageSpec, ...] = (
                 r"S_{ij} = -\infty \quad \text{where blocked}_{ij} \text{ or key } j \text{ is padding}",
             ),
         ),
+        when="masks",
     ),
-    StageSpec("softmax", True, (_m("A", "tokens", "keys"),), True, r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}"),
-    StageSpec("head_output", True, (_m("Z", "tokens", "dims"),), True, r"Z_{$h} = A V_{$h}"),
-    StageSpec("concat", False, (_m("Z", "tokens", "dims"),), True, r"Z = \left[ $parts \right]"),
-    StageSpec("output", False, (_m("O", "tokens", "dims"),), True, r"O = Z W_O$bo"),
+    StageSpec(
+        "softmax",
+        True,
+        (_m("A", "tokens", "keys"),),
+        True,
+        r"A_{ij} = \frac{e^{S_{ij}}}{\sum_{k} e^{S_{ik}}}",
+        askable=True,
+    ),
+    StageSpec("head_output", True, (_m("Z", "tokens", "dims", "d_v"),), True, r"Z_{$h} = A V_{$h}", askable=True),
+    StageSpec("concat", False, (_m("Z", "tokens", "dims", "d_v·H"),), True, r"Z = \left[ $parts \right]", askable=True),
+    StageSpec("output", False, (_m("O", "tokens", "dims", "d_out"),), True, r"O = Z W_O$bo", askable=True, when="w_o"),
     # Attention at inference (core/inference.py): FlashAttention's online softmax, then KV-cache decoding.
     StageSpec(
         "online_softmax",
         True,
         (
-            _m("m", "tokens", "dims"),
-            _m("l", "tokens", "dims"),
-            _m("r", "tokens", "dims"),
-            _m("O", "tokens", "dims"),
-            _m("Z", "tokens", "dims"),
+            _m("m", "tokens", "dims", "blocks"),
+            _m("l", "tokens", "dims", "blocks"),
+            _m("r", "tokens", "dims", "blocks"),
+            _m("O", "tokens", "dims", "blocks·d_v"),
+            _m("Z", "tokens", "dims", "d_v"),
         ),
         False,
         r"m_b = \max(m_{b-1}, \max_{j \in b} s_j),\quad r_b = e^{m_{b-1} - m_b},\quad "
         r"\ell_b = r_b \ell_{b-1} + \sum_{j \in b} e^{s_j - m_b},\quad "
         r"o_b = r_b o_{b-1} + \sum_{j \in b} e^{s_j - m_b} v_j,\quad Z = o_{$nb} / \ell_{$nb}",
+        askable=True,
+        when="block",
     ),
     StageSpec(
         "decode_qkv",
         True,
-        (_m("q", "steps", "dims"), _m("k", "steps", "dims"), _m("v", "steps", "dims")),
+        (_m("q", "steps", "dims", "d_k"), _m("k", "steps", "dims", "d_k"), _m("v", "steps", "dims", "d_v")),
         False,
         r"q_t = x_t W_Q^{($h)},\quad k_t = x_t W_K^{($g)},\quad v_t = x_t W_V^{($g)}",
+        askable=True,
+        when="decode",
     ),
     StageSpec(
         "kv_cache",
         True,
-        (_m("K", "keys", "dims"), _m("V", "keys", "dims")),
+        (_m("K", "keys", "dims", "d_k"), _m("V", "keys", "dims", "d_v")),
         False,
         r"K^{($g)} \leftarrow \begin{bmatrix} K^{($g)} \\ k_t \end{bmatrix},\quad "
         r"V^{($g)} \leftarrow \begin{bmatrix} V^{($g)} \\ v_t \end{bmatrix}",
+        when="decode",
     ),
     StageSpec(
-        "decode_scores", True, (_m("S", "steps", "keys"),), False, r"s_{tj} = q_t \cdot k_j / \sqrt{$dk},\quad j \le t"
+        "decode_scores",
+        True,
+        (_m("S", "steps", "keys"),),
+        False,
+        r"s_{tj} = q_t \cdot k_j / \sqrt{$dk},\quad j \le t",
+        askable=True,
+        when="decode",
     ),
     StageSpec(
         "decode_softmax",
@@ -218,8 +276,18 @@ STAGES: tuple[StageSpec, ...] = (
         (_m("A", "steps", "keys"),),
         False,
         r"a_{tj} = \frac{e^{s_{tj}}}{\sum_{k \le t} e^{s_{tk}}}",
+        askable=True,
+        when="decode",
     ),
-    StageSpec("decode_output", True, (_m("Z", "steps", "dims"),), False, r"z_t = \sum_{j \le t} a_{tj} v_j"),
+    StageSpec(
+        "decode_output",
+        True,
+        (_m("Z", "steps", "dims", "d_v"),),
+        False,
+        r"z_t = \sum_{j \le t} a_{tj} v_j",
+        askable=True,
+        when="decode",
+    ),
 )
 
 BY_ID: dict[str, StageSpec] = {s.id: s for s in STAGES}
@@ -228,6 +296,8 @@ DECODE_STAGES: tuple[str, ...] = ("decode_qkv", "kv_cache", "decode_scores", "de
 #: Stage ids in trace order (a contract).
 STAGE_IDS: tuple[str, ...] = tuple(s.id for s in STAGES)
 PER_HEAD_STAGES: frozenset[str] = frozenset(s.id for s in STAGES if s.per_head)
+#: Stages the quiz asks about, in the order a person meets them.
+ASKABLE_STAGES: tuple[str, ...] = tuple(s.id for s in STAGES if s.askable)
 #: Stages whose result may be rounded by hand before the next stage uses it.
 ROUNDABLE_STAGES: tuple[str, ...] = tuple(s.id for s in STAGES if s.roundable)
 
@@ -251,14 +321,6 @@ def axes(stage_id: str, matrix: str) -> tuple[Axis, Axis]:
     """(row axis, column axis) of one matrix of one stage."""
     m = BY_ID[stage_id].matrix(matrix)
     return m.rows, m.cols
-
-
-def head_columns(head: int, width: int) -> tuple[int, int]:
-    """First and last 1-based column of the whole matrix that head ``head`` (1-based) takes.
-
-    Head h takes columns (h−1)·width + 1 … h·width, PyTorch's contiguous slice.
-    """
-    return (head - 1) * width + 1, head * width
 
 
 def column_range(first: int, last: int) -> str:

@@ -23,6 +23,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core.reads import kv_head
 from mhsa_tutor.core.scenario import Checkpoint, Scenario
 from mhsa_tutor.core.stages import Axis
 from mhsa_tutor.core.variants import alibi_slopes
@@ -217,7 +218,7 @@ class ScenarioInfo:
 
     def kv_head(self, head: int) -> int:
         """The 1-based key/value head query head ``head`` (1-based) uses: ⌊(h − 1)·G/H⌋ + 1."""
-        return (head - 1) * self.groups // self.heads + 1
+        return kv_head(head, self.heads, self.groups)
 
     @property
     def prefill(self) -> int:

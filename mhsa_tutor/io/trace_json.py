@@ -15,6 +15,7 @@ from typing import NotRequired, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+from mhsa_tutor.core.restore import restore
 from mhsa_tutor.core.scenario import Checkpoint
 from mhsa_tutor.core.stages import axes
 from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, Verdict
@@ -260,6 +261,9 @@ def _parse_cell(x: float | str) -> float:
 def from_dict(data: TraceJSON) -> Trace:
     """Rebuild a Trace from its JSON form (checkpoints are not kept; hand rounding is).
 
+    What the explanations quote besides the matrices is derived again (``core.restore``), so every
+    cell of the trace read back can be explained as in the run it came from.
+
     Raises:
         ValueError / KeyError: not a ``mhsa-tutor/trace@1`` document.
     """
@@ -318,7 +322,8 @@ def from_dict(data: TraceJSON) -> Trace:
         stages.append(Stage(st["id"], st["title"], st["head"], st["formula"], mats))
     ignored = bool(info.rounding) and not sc.get("hand_rounded", False)
     checks = tuple(_check(c, stages) for c in data.get("checks", []))
-    return Trace(info, tuple(stages), exact=ignored, verdicts=checks)
+    # what explain quotes besides the matrices (softmax terms, rotary angles, mask rules), derived again
+    return Trace(info, restore(info, tuple(stages)), exact=ignored, verdicts=checks)
 
 
 def _check(c: CheckJSON, stages: list[Stage]) -> Verdict:

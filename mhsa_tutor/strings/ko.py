@@ -863,7 +863,7 @@ UI: dict[str, str] = {
     "page_lang": "English",
     "page_arith": "셀의 계산 과정",
     "page_hint": "숫자를 누르면 (또는 선택하고 Enter) 어떻게 계산했는지 보여 줍니다.",
-    "page_keys": "키: → / ← 다음·이전 단계, Home / End 처음·마지막 단계.",
+    "page_keys": "조작법: → / ← 다음·이전 단계, Home / End 처음·마지막 단계.",
     "page_inputs": "읽어 온 값 (강조 표시)",
     "page_legend": "음영: 어텐션 가중치",
     "page_masked": "마스킹됨 (소프트맥스 전 −∞)",

@@ -1,10 +1,14 @@
 """How one number was computed: the arithmetic of a single cell, with its real numbers.
 
-``explain_cell`` finds the cell and hands it to the explainer of its stage kind
-(``EXPLAINERS``: one small function per stage id). Each reads its operands
-from the trace (a row of X and a column of W, a query and a key, a softmax's
-e^(s − max) terms, a row of weights and a column of V…) and writes the sum out
-term by term; it never computes a number the engine did not store. The result
+``explain_cell`` finds the cell and hands it to its explainer (``explainer``):
+the stage's own where its arithmetic is its own (``BY_STAGE``: split, rotary,
+scaled, bias, masked, softmax, concat, positions), else the one of its rule's
+operation (``BY_OP``: every dot product — projections, scores, head output,
+output — is written by one generic explainer, term by term). Each writes
+exactly the operands the stage's rule in ``core.reads`` names (``Cell.ops``,
+the cells the page highlights): a row of X and a column of W, a query and a
+key, a softmax's e^(s − max) terms, a row of weights and a column of V…; it
+never computes a number the engine did not store. The result
 it states is always the trace's own value; where the scenario rounded the stage
 by hand, both the rounded value (used by the next stage) and the exact one are
 given.
@@ -15,16 +19,14 @@ head, matrix, row or column raises ``OptionError`` listing what is valid.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from mhsa_tutor.core.errors import OptionError, did_you_mean
-from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
+from mhsa_tutor.core.numbers import eq, is_shown_exactly, num, signed
+from mhsa_tutor.core.reads import rule
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Matrix, Stage, Trace, before_softmax, tell_apart
+from mhsa_tutor.core.trace import Matrix, Stage, Trace
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.cell_notes import At, pick, say
 from mhsa_tutor.teach.explain_inference import (
@@ -36,7 +38,10 @@ from mhsa_tutor.teach.explain_inference import (
     explain_decode_softmax,
     explain_online,
 )
+from mhsa_tutor.teach.explain_parts import Cell, _is_position, cell_label, dot
 from mhsa_tutor.teach.explain_variants import explain_bias, explain_positions, explain_rotary
+
+__all__ = ["Cell", "Explanation", "cell_label", "example_cell", "explain_cell", "find_stage", "resolve_ref"]
 
 
 @dataclass(frozen=True)
@@ -60,94 +65,61 @@ class Explanation:
     exact: float | None = None
 
 
-@dataclass(frozen=True)
-class Cell:
-    """What an explainer is given: the trace, the stage, the matrix and the 0-based cell."""
-
-    trace: Trace
-    stage: Stage
-    name: str
-    m: Matrix
-    i: int
-    j: int
-    p: int  # decimals in the written arithmetic
-    t: Mapping[str, str]  # the UI strings of the language
-
-    @property
-    def rl(self) -> str:
-        """The row's label (a token, or a 1-based number)."""
-        return cell_label(self.trace.labels(self.m.rows, self.m.values.shape[0]), self.i)
-
-    @property
-    def cl(self) -> str:
-        """The column's label."""
-        return cell_label(self.trace.labels(self.m.cols, self.m.values.shape[1]), self.j)
-
-    @property
-    def value(self) -> float:
-        """The trace's value of the cell."""
-        return float(self.m.values[self.i, self.j])
-
-    @property
-    def shown(self) -> float:
-        """The value the arithmetic arrives at: the exact one where the stage was rounded by hand."""
-        return float(self.m.exact[self.i, self.j]) if self.m.exact is not None else self.value
-
-    @property
-    def head(self) -> int:
-        """The stage's head (per-head stages only)."""
-        if self.stage.head is None:
-            raise ValueError(f"{self.stage.id} is not a per-head stage")
-        return self.stage.head
-
-
-def _term(a: float, b: float, p: int) -> str:
-    """``a×b`` with each negative factor in parentheses: ``(−0.0675)×(−2)``."""
-    return f"{signed(a, p)}×{signed(b, p)}"
-
-
-def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], p: int) -> str:
-    """``= a1×b1 + a2×b2 + …`` (long sums elided in the middle); ``≈`` when an operand shown is rounded."""
-    n = len(a)
-    shown = range(n) if n <= 12 else [*range(4), -1, *range(n - 4, n)]  # -1: the elided middle
-    terms = ["…" if k < 0 else _term(float(a[k]), float(b[k]), p) for k in shown]
-    exact = all_shown_exactly(a, p) and all_shown_exactly(b, p)
-    return f"{'=' if exact else '≈'} " + " + ".join(terms)
-
-
 def _given(c: Cell, label: str) -> list[str]:
     return [f"{label} {eq(c.value, c.p)}  {c.t['ex_given']}"]
 
 
-def _projections(c: Cell, label: str) -> list[str]:
-    inputs = c.trace.find("input").matrices
-    from_memory = c.name in ("K", "V") and "memory" in inputs
-    has_positions = any(st.id == "positions" for st in c.trace.stages)
-    xs = c.trace.find("positions").matrices["X"] if has_positions else inputs["X"]  # X + P when positions
-    x = (inputs["memory"] if from_memory else xs).values[c.i]
-    w = c.trace.find("params").matrices[f"W_{c.name}"].values[:, c.j]
-    src = "m" if from_memory else "x"
-    head = f"{label} = {src}_{c.rl} · W_{c.name}[:, {c.j + 1}]"
-    return _plus_bias(c, head, f"{_dot(x, w, c.p)}", f"b_{c.name}")
+#: Short names of the row vectors a dot product reads (x_the, m_cat, q_the, k_cat, z_the).
+_ROW_NAME = {"X": "x", "memory": "m", "Q": "q", "K": "k", "Z": "z"}
 
 
-def _plus_bias(c: Cell, head: str, dot: str, bias: str) -> list[str]:
-    """The lines of a projection's cell: ``x · W[:, j]`` and, when the scenario gives one, ``+ b[j]``."""
-    params = c.trace.find("params").matrices
-    if bias not in params:
-        return [head, dot, eq(c.shown, c.p)]
-    b = float(params[bias].values[0, c.j])
-    exact = dot.startswith("=") and is_shown_exactly(b, c.p)
-    return [f"{head} + {bias}[{c.j + 1}]", f"{'=' if exact else '≈'} ({dot[2:]}) + {signed(b, c.p)}", eq(c.shown, c.p)]
+def _operand_name(c: Cell, k: int) -> str:
+    """How a dot product's operand is written: a row vector ``x_the``, or a column ``W_Q[:, 3]``."""
+    op = c.ops[k]
+    if op.col is None:
+        return f"{_ROW_NAME[op.matrix]}_{c.op_row_label(k)}"
+    sub = subscript(op.head) if op.head is not None else ""
+    return f"{op.matrix}{sub}[:, {op.col + 1}]"
+
+
+#: The first line of a dot product, where it is written other than ``label = a · b``.
+_DOT_HEADLINE = {"head_output": "{label} = Σ_j {a}[{rl}, j] × {b}[j, {cl}]"}
+
+
+def _dot_product(c: Cell, label: str) -> list[str]:
+    """Every dot-product stage (``op == "dot"``): the two operands, term by term, then the value; a
+    projection's bias, when the scenario gives one, as ``+ b[j]``."""
+    a, b, *bias = c.ops
+    if c.stage.id in _DOT_HEADLINE:
+        names = {
+            k: f"{op.matrix}{subscript(op.head) if op.head is not None else ''}"
+            for k, op in zip("ab", c.ops, strict=True)
+        }
+        head = _DOT_HEADLINE[c.stage.id].format(label=label, rl=c.rl, cl=c.cl, **names)
+    else:
+        head = f"{label} = {_operand_name(c, 0)} · {_operand_name(c, 1)}"
+    dead = [c.t["ex_dead_row"].format(row=c.rl)] if c.i in c.stage.facts.dead_rows else []
+    assert a.row is not None or b.row is not None  # one vector along the sum, one across
+    terms = dot(c.vec(0), c.vec(1), c.p)
+    if bias:  # + b[j]
+        (op,) = bias
+        assert op.col is not None
+        bj = float(c.vec(2)[0])
+        exact = terms.startswith("=") and is_shown_exactly(bj, c.p)
+        head += f" + {op.matrix}[{op.col + 1}]"
+        terms = f"{'=' if exact else '≈'} ({terms[2:]}) + {signed(bj, c.p)}"
+    return [*dead, head, terms, eq(c.shown, c.p)]
 
 
 def _split(c: Cell, label: str) -> list[str]:
     width = c.m.values.shape[1]
-    h = c.head if c.name == "Q" else c.trace.info.kv_head(c.head)  # K and V: the key/value head it shares
-    source_col = (h - 1) * width + c.j + 1
+    (op,) = c.ops
+    assert op.col is not None
+    h = op.col // width + 1  # the head (Q) or key/value head (K, V) whose columns hold the source column
+    source_col = op.col + 1
     note = c.t["ex_split"].format(h=h, w=width, c=c.j + 1, src=source_col)
     sub = subscript(c.head)
-    lines = [f"{c.name}{sub}[{c.rl}, {c.cl}] = {c.name}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
+    lines = [f"{c.name}{sub}[{c.rl}, {c.cl}] = {op.matrix}[{c.rl}, {source_col}]  {note}", eq(c.value, c.p)]
     if c.name != "Q" and c.stage.facts.shared_by and c.trace.info.groups != c.trace.info.heads:
         shared = ", ".join(str(n) for n in c.stage.facts.shared_by)
         kind = "mqa" if c.trace.info.groups == 1 else "gqa"
@@ -155,22 +127,15 @@ def _split(c: Cell, label: str) -> list[str]:
     return lines
 
 
-def _scores(c: Cell, label: str) -> list[str]:
-    has_rope = any(st.id == "rotary" for st in c.trace.stages)
-    sp = c.trace.find("rotary" if has_rope else "split", c.head).matrices
-    q, k = sp["Q"].values[c.i], sp["K"].values[c.j]
-    return [f"S{subscript(c.head)}[{c.rl}, {c.cl}] = q_{c.rl} · k_{c.cl}", f"{_dot(q, k, c.p)}", eq(c.shown, c.p)]
-
-
 def _scaled(c: Cell, label: str) -> list[str]:
     info = c.trace.info
-    raw_value = float(c.trace.find("scores", c.head).matrices["S"].values[c.i, c.j])
+    raw_value = c.num(0)
     n, sym = (len(info.key_tokens), "√T") if info.scale == "sqrt_seq_len" else (info.d_k, "√d_k")
-    first = f"S{subscript(c.head)}[{c.rl}, {c.cl}] / {sym} = {signed(raw_value, c.p)} / √{n}"
+    rel = "=" if is_shown_exactly(raw_value, c.p) else "≈"  # ≈ when the score is shown rounded
+    first = f"S{subscript(c.head)}[{c.rl}, {c.cl}] / {sym} {rel} {signed(raw_value, c.p)} / √{n}"
     div = eq(info.scale_divisor, max(c.p, 2))  # √3 ≈ 2 would be true but useless
-    if div.startswith("="):  # √4 = 2: the divisor is exact; "=" only when the score shown is exact too
-        rel = "=" if is_shown_exactly(raw_value, c.p) else "≈"
-        return [f"{first} {rel} {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
+    if div.startswith("="):  # √4 = 2: the divisor is exact
+        return [f"{first} = {signed(raw_value, c.p)} / {div[2:]}", eq(c.shown, c.p)]
     return [f"{first}, √{n} {div}", eq(c.shown, max(c.p, 1))]
 
 
@@ -178,8 +143,7 @@ def _masked(c: Cell, label: str) -> list[str]:
     info = c.trace.info
     fmt = {"row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "w": info.window or 0}
     aux = c.stage.aux
-    by_rule = bool(aux["by_rule"][c.i, c.j]) if "by_rule" in aux else c.j > c.i
-    by_padding = bool(aux["by_padding"][c.i, c.j]) if "by_padding" in aux else False
+    by_rule, by_padding = bool(aux["by_rule"][c.i, c.j]), bool(aux["by_padding"][c.i, c.j])
     at = At(c.i, c.j, info.window or 0, by_rule, by_padding)
     # each mask's sentences, most specific first; cell_notes checks each against this cell
     blocked = {
@@ -199,7 +163,7 @@ def _masked(c: Cell, label: str) -> list[str]:
             lines.append(say(c.t, key, at, **fmt))
     if by_padding:
         lines.append(say(c.t, "ex_blocked_padding", at, **fmt))
-    shown = "= −∞" if by_rule or by_padding else eq(c.value, c.p)
+    shown = "= −∞" if by_rule or by_padding else eq(c.value, c.p)  # ≈ when the kept score is rounded
     return [*lines, f"S{subscript(c.head)}[{c.rl}, {c.cl}] {shown}"]
 
 
@@ -212,7 +176,7 @@ def _softmax(c: Cell, label: str) -> list[str]:
             "= 0 / 0",
             "= NaN",
         ]
-    s = before_softmax(c.trace, c.head).matrices["S"].values[c.i]  # the scores this row's softmax read
+    s = c.vec(0)  # the scores this row's softmax read (masked, else bias, else scaled, else raw)
     aux = c.stage.aux
     e, mx, total = aux["exp"][c.i], float(aux["shift"][c.i, 0]), float(aux["sum"][c.i, 0])
     keys = c.trace.shown_labels(c.m.cols, c.m.values.shape[1])
@@ -238,50 +202,28 @@ def _softmax(c: Cell, label: str) -> list[str]:
     return [*lines, f"{'=' if exact else '≈'} {ratio}", eq(c.shown, p)]
 
 
-def _head_output(c: Cell, label: str) -> list[str]:
-    a = c.trace.find("softmax", c.head).matrices["A"].values[c.i]
-    v = c.trace.find("split", c.head).matrices["V"].values[:, c.j]
-    sub = subscript(c.head)
-    dead = [c.t["ex_dead_row"].format(row=c.rl)] if c.i in c.stage.facts.dead_rows else []
-    return [
-        *dead,
-        f"Z{sub}[{c.rl}, {c.cl}] = Σ_j A{sub}[{c.rl}, j] × V{sub}[j, {c.cl}]",
-        f"{_dot(a, v, c.p)}",
-        eq(c.shown, c.p),
-    ]
-
-
 def _concat(c: Cell, label: str) -> list[str]:
-    d_v = c.trace.info.d_v
-    src_head, src_col = c.j // d_v + 1, c.j % d_v + 1
+    (op,) = c.ops
+    assert op.head is not None and op.col is not None
     return [
-        c.t["ex_concat"].format(c=c.j + 1, h=src_head, c2=src_col),
-        f"Z[{c.rl}, {c.cl}] = Z{subscript(src_head)}[{c.rl}, {src_col}] {eq(c.value, c.p)}",
+        c.t["ex_concat"].format(c=c.j + 1, h=op.head, c2=op.col + 1),
+        f"Z[{c.rl}, {c.cl}] = Z{subscript(op.head)}[{c.rl}, {op.col + 1}] {eq(c.value, c.p)}",
     ]
 
 
-def _output(c: Cell, label: str) -> list[str]:
-    z = c.trace.find("concat").matrices["Z"].values[c.i]
-    w = c.trace.find("params").matrices["W_O"].values[:, c.j]
-    return _plus_bias(c, f"O[{c.rl}, {c.cl}] = z_{c.rl} · W_O[:, {c.j + 1}]", f"{_dot(z, w, c.p)}", "b_O")
-
-
-#: One explainer per stage id: (cell, its label) -> the lines of arithmetic.
-EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
-    "input": _given,
-    "params": _given,
-    "projections": _projections,
+Explainer = Callable[[Cell, str], list[str]]
+#: The explainer of each kind of operation (``reads.Rule.op``); a stage listed in ``BY_STAGE`` has its own.
+BY_OP: dict[str, Explainer] = {"given": _given, "dot": _dot_product}
+#: The explainers of stages whose arithmetic is their own (every other stage is explained by its ``op``).
+BY_STAGE: dict[str, Explainer] = {
     "positions": explain_positions,
     "split": _split,
     "rotary": explain_rotary,
-    "scores": _scores,
     "scaled": _scaled,
     "bias": explain_bias,
     "masked": _masked,
     "softmax": _softmax,
-    "head_output": _head_output,
     "concat": _concat,
-    "output": _output,
     "online_softmax": explain_online,
     "decode_qkv": explain_decode_qkv,
     "kv_cache": explain_cache,
@@ -291,16 +233,15 @@ EXPLAINERS: dict[str, Callable[[Cell, str], list[str]]] = {
 }
 
 
-def _is_position(text: str) -> bool:
-    """Text that reads as a 1-based position: ASCII digits, optionally after a minus sign."""
-    digits = text[1:] if text.startswith("-") else text
-    return digits.isascii() and digits.isdecimal() and len(digits) <= 18
+def explainer(stage_id: str, matrix: str) -> Explainer:
+    """The explainer of one matrix of one stage: its stage's own, else its operation's.
 
-
-def cell_label(labels: Sequence[str], i: int) -> str:
-    """How cell ``i`` of an axis is named: its token, or ``2@1`` (token 2 at position 1) when the token
-    reads as a different position."""
-    return tell_apart(tuple(labels))[i] if labels else str(i + 1)
+    Raises:
+        KeyError: neither (a stage kind without an explainer is a bug, caught by the tests).
+    """
+    if stage_id in BY_STAGE:
+        return BY_STAGE[stage_id]
+    return BY_OP[rule(stage_id, matrix).op]
 
 
 def resolve_ref(ref: str, labels: Sequence[str], size: int, what: str) -> int:
@@ -418,7 +359,7 @@ def explain_cell(
     cell = Cell(trace, stage, name, m, i, j, precision, t)
     sub = subscript(stage.head) if stage.head is not None else ""
     label = f"{name}{sub}[{cell.rl}, {cell.cl}]"
-    lines = EXPLAINERS[stage_id](cell, label)
+    lines = explainer(stage_id, name)(cell, label)
     exact = float(m.exact[i, j]) if m.exact is not None else None
     if exact is not None and m.decimals is not None:
         lines.append(t["ex_rounded"].format(v=num(cell.value, m.decimals), d=m.decimals, e=eq(exact, precision + 2)))

@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from mhsa_tutor.core.numbers import eq, num, signed
+from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Stage, Trace, before_softmax
-from mhsa_tutor.teach.explain_variants import CellLike
+from mhsa_tutor.teach.explain_parts import Cell
 
 
 def _n(x: float, p: int) -> str:
@@ -28,7 +28,16 @@ def _sn(x: float, p: int) -> str:
     return "(−∞)" if x == -math.inf else signed(x, p)
 
 
-def _block(c: CellLike, b: int) -> range:
+def _rel(values: list[float], p: int, p_small: int | None = None, small: object = None) -> str:
+    """``=`` when every number written (at ``p`` decimals, ``small`` at ``p_small``) is the value itself, else ``≈``."""
+    arr = np.asarray([v for v in values if np.isfinite(v)], dtype=np.float64)
+    exact = all_shown_exactly(arr, p)
+    if small is not None and p_small is not None:
+        exact = exact and all_shown_exactly(np.asarray(small, dtype=np.float64), p_small)
+    return "=" if exact else "≈"
+
+
+def _block(c: Cell, b: int) -> range:
     B = c.trace.info.block or 1
     Tk = len(c.trace.info.key_tokens)
     return range(b * B, min((b + 1) * B, Tk))
@@ -38,7 +47,7 @@ def _sum(terms: list[str]) -> str:
     return " + ".join(terms if len(terms) <= 8 else [*terms[:3], "…", *terms[-3:]]) or "0"
 
 
-def explain_online(c: CellLike, label: str) -> list[str]:
+def explain_online(c: Cell, label: str) -> list[str]:
     """One cell of the online softmax: m, r, ℓ, the running output o, or the final Z = o / ℓ."""
     st, p = c.stage, max(c.p, 2)
     info = c.trace.info
@@ -53,7 +62,9 @@ def explain_online(c: CellLike, label: str) -> list[str]:
         nb = m.shape[1] - 1
         o = float(st.matrices["O"].values[c.i, nb * dv + c.j])
         lines = [c.t["ex_os_final"].format(b=nb + 1)]
-        return [*lines, f"{label} = o / ℓ = {num(o, p + 2)} / {num(float(ell[c.i, nb]), p + 2)}", eq(c.value, p)]
+        l_last = float(ell[c.i, nb])
+        rel = _rel([o, l_last], p + 2)
+        return [*lines, f"{label} = o / ℓ {rel} {num(o, p + 2)} / {num(l_last, p + 2)}", eq(c.value, p)]
     b = c.j // dv if c.name == "O" else c.j
     block = _block(c, b)
     names = ", ".join(keys[j] for j in block)
@@ -78,7 +89,8 @@ def explain_online(c: CellLike, label: str) -> list[str]:
         vals = [num(float(e[j]), p + 2) for j in block]
         return [
             head,
-            f"{label} = r·ℓ_old + Σ e^(s_j − m) = {num(rb, p + 2)}×{num(l_old, p + 2)} + {_sum(terms)}",
+            f"{label} = r·ℓ_old + Σ e^(s_j − m) {_rel([rb, l_old], p + 2, p, [m_new, *S[block]])} "
+            f"{num(rb, p + 2)}×{num(l_old, p + 2)} + {_sum(terms)}",
             f"≈ {num(rb * l_old, p + 2)} + {_sum(vals)}" if vals else "",
             eq(c.value, p),
         ]
@@ -90,19 +102,20 @@ def explain_online(c: CellLike, label: str) -> list[str]:
     return [
         head,
         c.t["ex_os_o"].format(col=c.j + 1, b=b + 1, d=d + 1),
-        f"{label} = r·o_old + Σ e^(s_j − m)·V{sub}[j, {d + 1}] = {num(rb, p + 2)}×{signed(o_old, p + 2)} + {_sum(pv)}",
+        f"{label} = r·o_old + Σ e^(s_j − m)·V{sub}[j, {d + 1}] "
+        f"{_rel([rb, o_old, *e[block]], p + 2, p, V[block, d])} {num(rb, p + 2)}×{signed(o_old, p + 2)} + {_sum(pv)}",
         eq(c.value, p),
     ]
 
 
-def _step(c: CellLike, s: int) -> tuple[int, str]:
+def _step(c: Cell, s: int) -> tuple[int, str]:
     """(0-based position t, token) of decoding step s (0-based)."""
     info = c.trace.info
     t = info.prefill + s
     return t, info.tokens[t]
 
 
-def explain_decode_qkv(c: CellLike, label: str) -> list[str]:
+def explain_decode_qkv(c: Cell, label: str) -> list[str]:
     """The new token's q, k or v: its own row only, then RoPE at its true position."""
     info = c.trace.info
     t, tok = _step(c, c.i)
@@ -143,7 +156,7 @@ def explain_decode_qkv(c: CellLike, label: str) -> list[str]:
     return lines
 
 
-def explain_cache(c: CellLike, label: str) -> list[str]:
+def explain_cache(c: Cell, label: str) -> list[str]:
     """A cache row: cached by the prefill, or appended at its decoding step."""
     info = c.trace.info
     tok = info.key_tokens[c.i]
@@ -156,7 +169,7 @@ def explain_cache(c: CellLike, label: str) -> list[str]:
     return [where, f"{label} = {src}", eq(c.value, c.p)]
 
 
-def explain_decode_scores(c: CellLike, label: str) -> list[str]:
+def explain_decode_scores(c: Cell, label: str) -> list[str]:
     """One score of a step's row: not cached yet, masked, or q_t·k_j (scaled, with ALiBi)."""
     info = c.trace.info
     t, tok = _step(c, c.i)
@@ -173,15 +186,20 @@ def explain_decode_scores(c: CellLike, label: str) -> list[str]:
     k = c.trace.find("kv_cache", c.head).matrices["K"].values[c.j]
     dot = float(aux["dot"][c.i, c.j])
     terms = " + ".join(f"{signed(float(a), c.p)}×{signed(float(b), c.p)}" for a, b in zip(q, k, strict=True))
-    lines = [f"q_{tok} · k_{key} = {terms} {eq(dot, c.p)}"]
+    exact = all_shown_exactly(np.concatenate([q, k]), c.p)  # '=' only when no factor is rounded
+    lines = [f"q_{tok} · k_{key} = {terms} {eq(dot, c.p) if exact else '≈ ' + num(dot, c.p)}"]
     div = info.scale_divisor
     expr = f"{num(dot, c.p)}" if div == 1 else f"{num(dot, c.p)} / {num(div, c.p)}"
+    parts = [dot] if div == 1 else [dot, div]
     if "bias" in aux:
-        expr += f" + ({num(float(aux['bias'][c.i, c.j]), c.p)})"
-    return [*lines, f"{label} = {expr}", eq(c.value, c.p)]
+        b = float(aux["bias"][c.i, c.j])
+        expr += f" + ({num(b, c.p)})"
+        parts.append(b)
+    rel = "=" if all(is_shown_exactly(x, c.p) for x in parts) else "≈"  # ≈ where an operand is rounded
+    return [*lines, f"{label} {rel} {expr}", eq(c.value, c.p)]
 
 
-def explain_decode_softmax(c: CellLike, label: str) -> list[str]:
+def explain_decode_softmax(c: Cell, label: str) -> list[str]:
     """A step's weight: e^(s − max) over the cached keys' sum."""
     t, tok = _step(c, c.i)
     if c.i in c.stage.facts.dead_rows:
@@ -201,7 +219,7 @@ def explain_decode_softmax(c: CellLike, label: str) -> list[str]:
     ]
 
 
-def explain_decode_output(c: CellLike, label: str) -> list[str]:
+def explain_decode_output(c: Cell, label: str) -> list[str]:
     """A step's output: Σ over the cached values, weighted."""
     t, tok = _step(c, c.i)
     a = c.trace.find("decode_softmax", c.head).matrices["A"].values[c.i, : t + 1]

@@ -1,58 +1,26 @@
 """The explainers of the variants' stages: positions (X + P, a sinusoid), rotary (RoPE) and bias (ALiBi).
 
-Registered in ``explain.EXPLAINERS`` like every other stage's explainer. Each
+Registered in ``explain.BY_STAGE`` like every other stage-specific explainer. Each
 reads its operands from the trace (the unrotated pair and the stored angle,
 cos and sin; the head's slope; the sinusoid's angle) and writes the arithmetic
-out; none computes a number the engine did not store. ``CellLike`` is the
-part of ``explain.Cell`` they use.
+out from the operands their rule names (``core.reads``); none computes a number
+the engine did not store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
-
 from mhsa_tutor.core.numbers import eq, is_shown_exactly, num, signed
+from mhsa_tutor.core.reads import rope_partner, sinusoid_index
 from mhsa_tutor.core.stages import subscript
-from mhsa_tutor.core.trace import Matrix, Stage, Trace
+from mhsa_tutor.teach.explain_parts import Cell, term
 
 
-class CellLike(Protocol):
-    """What an explainer reads of a cell (``explain.Cell``)."""
-
-    @property
-    def trace(self) -> Trace: ...
-    @property
-    def stage(self) -> Stage: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def m(self) -> Matrix: ...
-    @property
-    def i(self) -> int: ...
-    @property
-    def j(self) -> int: ...
-    @property
-    def p(self) -> int: ...
-    @property
-    def t(self) -> Mapping[str, str]: ...
-    @property
-    def rl(self) -> str: ...
-    @property
-    def cl(self) -> str: ...
-    @property
-    def value(self) -> float: ...
-    @property
-    def head(self) -> int: ...
-
-
-def explain_positions(c: CellLike, label: str) -> list[str]:
+def explain_positions(c: Cell, label: str) -> list[str]:
     P = c.stage.matrices["P"].values
     angle = c.stage.aux.get("angle")
     p_line: list[str] = []
     if angle is not None:  # sinusoidal: P[pos, k] = sin or cos of pos / 10000^(2i/d)
-        fn = "sin" if c.j % 2 == 0 else "cos"
-        two_i = c.j - c.j % 2
+        fn, two_i = sinusoid_index(c.j)
         d = P.shape[1]
         a = float(angle[c.i, c.j])
         rel = "=" if is_shown_exactly(a, c.p + 2) else "≈"
@@ -62,7 +30,7 @@ def explain_positions(c: CellLike, label: str) -> list[str]:
         ]
     if c.name == "P":
         return p_line or [f"{label} {eq(c.value, c.p)}  {c.t['ex_given']}"]
-    x, pv = float(c.trace.find("input").matrices["X"].values[c.i, c.j]), float(P[c.i, c.j])
+    x, pv = c.num(0), c.num(1)  # the cell of the input X and of P
     rel = "=" if is_shown_exactly(x, c.p) and is_shown_exactly(pv, c.p) else "≈"
     return [
         *p_line,
@@ -71,22 +39,17 @@ def explain_positions(c: CellLike, label: str) -> list[str]:
     ]
 
 
-def explain_rotary(c: CellLike, label: str) -> list[str]:
+def explain_rotary(c: Cell, label: str) -> list[str]:
     info = c.trace.info
-    style = info.rope_style or "half"
+    style = info.rope_style
+    assert style is not None, "a rotary stage needs the scenario's RoPE style"
     aux = c.stage.aux
-    raw = c.trace.find("split", c.head).matrices[c.name].values[c.i]  # the vector before rotation
-    d = info.rope_dims or raw.shape[0]  # the rotated features: all, or the first N (partial rotary)
+    d = info.rope_dims or c.m.values.shape[1]  # the rotated features: all, or the first N (partial rotary)
     if c.j >= d:
         return [c.t["ex_rot_pass"].format(c=c.j + 1, rd=d), f"{label} = {c.name}[{c.rl}, {c.j + 1}] {eq(c.value, c.p)}"]
-    half = d // 2
-    if style == "interleaved":
-        pj, first = c.j // 2, c.j % 2 == 0
-        other = c.j + 1 if first else c.j - 1
-    else:
-        pj, first = c.j % half, c.j < half
-        other = c.j + half if first else c.j - half
-    a, b = (raw[c.j], raw[other]) if first else (raw[other], raw[c.j])
+    pj, other, first = rope_partner(c.j, d, style)
+    mine, partner = c.num(0), c.num(1)  # this feature and its partner, before the rotation
+    a, b = (mine, partner) if first else (partner, mine)
     theta, angle = float(aux["theta"][pj]), float(aux[f"angle_{c.name}"][c.i, pj])
     cos, sin = float(aux[f"cos_{c.name}"][c.i, pj]), float(aux[f"sin_{c.name}"][c.i, pj])
     note = c.t["ex_rot"].format(
@@ -95,36 +58,29 @@ def explain_rotary(c: CellLike, label: str) -> list[str]:
         angle=eq(angle, c.p) if is_shown_exactly(theta, c.p + 2) else f"≈ {num(angle, c.p)}",
     )  # fmt: skip
     p = c.p
-    rel = "=" if all(is_shown_exactly(float(x), p) for x in (a, b, cos, sin)) else "≈"
+    rel = "=" if all(is_shown_exactly(x, p) for x in (a, b, cos, sin)) else "≈"
     if first:
-        formula = f"a·cos − b·sin {rel} {_term2(float(a), cos, p)} − {_term2(float(b), sin, p)}"
+        formula = f"a·cos − b·sin {rel} {term(a, cos, p)} − {term(b, sin, p)}"
     else:
-        formula = f"a·sin + b·cos {rel} {_term2(float(a), sin, p)} + {_term2(float(b), cos, p)}"
+        formula = f"a·sin + b·cos {rel} {term(a, sin, p)} + {term(b, cos, p)}"
     return [note, f"{label} = {formula}", eq(c.value, p)]
 
 
-def _term2(a: float, b: float, p: int) -> str:
-    """``a×b`` with both factors in parentheses when negative (the term follows a sign)."""
-    return f"{signed(a, p)}×{signed(b, p)}"
-
-
-def explain_bias(c: CellLike, label: str) -> list[str]:
-    slope = c.stage.facts.slope or 0.0
+def explain_bias(c: Cell, label: str) -> list[str]:
+    slope = c.stage.facts.slope or 0.0  # this head's m_h (none for a bias given as data)
     dist = abs(c.i - c.j)
     info = c.trace.info
     div = {"sqrt_dk": f"√{info.d_k}", "sqrt_seq_len": f"√{len(info.key_tokens)}"}.get(info.scale, "1")
     kind = c.stage.facts.variant  # "", "before" (Falcon) or "given" (T5)
     fmt = {"m": f"{slope:g}", "row": c.rl, "col": c.cl, "i": c.i + 1, "j": c.j + 1, "d": dist, "div": div, "h": c.head}
-    b = float(c.stage.matrices["B"].values[c.i, c.j])
     sub = subscript(c.head)
     why = c.t[{"before": "ex_bias_before", "given": "ex_bias_given"}.get(kind, "ex_bias")].format(**fmt)
     if c.name == "B":
         if kind == "given":
-            return [why, f"B{sub}[{c.rl}, {c.cl}] {eq(b, c.p)}"]
+            return [why, f"B{sub}[{c.rl}, {c.cl}] {eq(c.value, c.p)}"]
         over = f" / {div}" if kind == "before" else ""
-        return [why, f"B{sub}[{c.rl}, {c.cl}] = −{slope:g} × {dist}{over}", eq(b, c.p)]
-    scaled = c.trace.find("scaled" if c.trace.info.scale != "none" else "scores", c.head).matrices["S"].values
-    s = float(scaled[c.i, c.j])
+        return [why, f"B{sub}[{c.rl}, {c.cl}] = −{slope:g} × {dist}{over}", eq(c.value, c.p)]
+    s, b = c.num(0), c.num(1)  # the scores the bias is added to (scaled, else raw) and B's cell
     rel = "=" if is_shown_exactly(s, c.p) and is_shown_exactly(b, c.p) else "≈"
     return [
         why,

@@ -25,8 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.engine import run, stable_softmax
+from mhsa_tutor.core.reads import Layout, head_columns, read_stage
 from mhsa_tutor.core.scenario import Scenario
-from mhsa_tutor.core.stages import ROUNDABLE_STAGES, STAGE_IDS, head_columns
+from mhsa_tutor.core.stages import ROUNDABLE_STAGES, STAGE_IDS
 from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.teach.mistakes_inference import KINDS, decode_slip, online_slip
 
@@ -101,11 +102,17 @@ def _value(trace: Trace | None, cell: Cell) -> float | None:
 
 
 def _pre_softmax(trace: Trace, head: int) -> Array:
-    """The matrix the softmax of ``head`` took: masked, else scaled, else raw scores."""
-    for sid in ("masked", "scaled", "scores"):
-        if any(s.id == sid and s.head == head for s in trace.stages):
-            return trace.find(sid, head).matrices["S"].values
-    raise KeyError(head)
+    """The scores the softmax of ``head`` took (its rule in ``core.reads``: masked, else bias, scaled, raw)."""
+    return trace.find(read_stage(Layout.of_trace(trace), "softmax", "A"), head).matrices["S"].values
+
+
+def _blocked(trace: Trace, head: int) -> npt.NDArray[np.bool_] | None:
+    """The cells the run's mask set to −∞ for ``head`` (None without a masked stage)."""
+    try:
+        masked = trace.find("masked", head)
+    except KeyError:
+        return None
+    return np.isneginf(masked.matrices["S"].values)
 
 
 def variant(scn: Scenario, **changes: object) -> Scenario:
@@ -282,8 +289,9 @@ class Catalogue:
         s = self.trace.find("scores", cell.head).matrices["S"].values / self.trace.info.d_k
         if cell.stage == "scaled":
             return float(s[cell.row, cell.col]), {}
-        if self.scn.mask == "causal":
-            s = np.where(np.triu(np.ones(s.shape, dtype=bool), k=1), -np.inf, s)
+        blocked = _blocked(self.trace, cell.head)  # the run's own mask, on these scores
+        if blocked is not None:
+            s = np.where(blocked, -np.inf, s)
         return float(stable_softmax(s)[cell.row, cell.col]), {}
 
     def _wrong_axis(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
@@ -304,9 +312,14 @@ class Catalogue:
             return None
         if cell.stage != "softmax":
             return _value(self.trace, replace(cell, row=cell.col, col=cell.row)), {}
-        s = self.trace.find("scaled" if self.scn.scale != "none" else "scores", cell.head).matrices["S"].values.T
-        if self.scn.mask == "causal":
-            s = np.where(np.triu(np.ones(s.shape, dtype=bool), k=1), -np.inf, s)
+        layout = Layout.of_trace(self.trace)
+        unmasked = (
+            read_stage(layout, "masked", "S") if layout.has("masked", "S") else read_stage(layout, "softmax", "A")
+        )
+        s = self.trace.find(unmasked, cell.head).matrices["S"].values.T  # the scores before the mask, transposed
+        blocked = _blocked(self.trace, cell.head)
+        if blocked is not None:
+            s = np.where(blocked, -np.inf, s)
         return float(stable_softmax(s)[cell.row, cell.col]), {}
 
     def _other_head(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:

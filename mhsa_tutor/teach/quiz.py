@@ -33,27 +33,16 @@ import numpy as np
 
 from mhsa_tutor.core.errors import OptionError
 from mhsa_tutor.core.limits import MAX_COUNT, check_count
+from mhsa_tutor.core.reads import head_columns, per_head
+from mhsa_tutor.core.stages import ASKABLE_STAGES
 from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.teach.mistakes import Catalogue, Cell, Slip
 from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, cell_for
 
 ReadLine = Callable[[str], "str | None"]
 
-#: Stages with a number to compute, in the order a person meets them.
-ASKABLE: tuple[str, ...] = (
-    "positions",
-    "projections",
-    "rotary",
-    "scores",
-    "scaled",
-    "bias",
-    "softmax",
-    "head_output",
-    "concat",
-    "output",
-    *ASKABLE_INFERENCE,
-)
-PER_HEAD_ASKABLE = frozenset({"rotary", "scores", "scaled", "bias", "softmax", "head_output", *ASKABLE_INFERENCE})
+#: Stages with a number to compute, in the order a person meets them (the stage table's ``askable``).
+ASKABLE: tuple[str, ...] = ASKABLE_STAGES
 PRECISION = 4  # decimals of the numbers shown in the givens and answers
 
 
@@ -161,35 +150,61 @@ def _paths(trace: Trace, n: int, rng: np.random.Generator) -> list[_Path]:
     return out
 
 
-def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
+def _positions_cell(trace: Trace, p: _Path) -> tuple[str, int, int]:
+    """Sinusoidal: a cell of P (computed from its position); learned: of X + P."""
     info = trace.info
-    head = p.head if stage_id in PER_HEAD_ASKABLE else None
+    return ("P" if info.positions == "sinusoidal" else "X"), p.row, (p.head - 1 + p.proj_col) % info.d_model
+
+
+def _projections_cell(trace: Trace, p: _Path) -> tuple[str, int, int]:
+    """A column of the path's head in Q, or of its key/value head in K and V (GQA: K, V have G heads' columns)."""
+    info = trace.info
+    width = info.d_v if p.proj == "V" else info.d_k
+    block = p.head if p.proj == "Q" else info.kv_head(p.head)
+    return p.proj, (p.row if p.proj == "Q" else p.key), head_columns(block, width)[0] - 1 + p.proj_col
+
+
+def _rotary_cell(trace: Trace, p: _Path) -> tuple[str, int, int]:
+    info = trace.info
+    name = "Q" if p.proj == "Q" else "K"
+    return name, (p.row if name == "Q" else p.key), p.proj_col % (info.rope_dims or info.d_k)  # a turned feature
+
+
+def _concat_cell(trace: Trace, p: _Path) -> tuple[str, int, int]:
+    info = trace.info
+    return "Z", p.row, head_columns(p.head, info.d_v)[0] - 1 + p.col
+
+
+def _inference_cell(stage_id: str) -> Callable[[Trace, _Path], tuple[str, int, int]]:
+    """An inference stage's cell: it depends on the blocks and the cache, so ``cell_for`` reads the trace."""
+
+    def cell(trace: Trace, p: _Path) -> tuple[str, int, int]:
+        return cell_for(trace, stage_id, p.head, p.row, p.key, p.col, p.proj_col + "QKV".index(p.proj))
+
+    return cell
+
+
+#: Which cell of each askable stage a round asks, from its path: (matrix, row, col), 0-based.
+CELL_OF_PATH: dict[str, Callable[[Trace, _Path], tuple[str, int, int]]] = {
+    "positions": _positions_cell,
+    "projections": _projections_cell,
+    "rotary": _rotary_cell,
+    "scores": lambda trace, p: ("S", p.row, p.key),
+    "scaled": lambda trace, p: ("S", p.row, p.key),
+    "bias": lambda trace, p: ("S", p.row, p.key),
+    "softmax": lambda trace, p: ("A", p.row, p.key),
+    "head_output": lambda trace, p: ("Z", p.row, p.col),
+    "concat": _concat_cell,
+    "output": lambda trace, p: ("O", p.row, p.out_col),
+    # the inference stages: which cell depends on the blocks and the cache (never a −∞ or NaN one)
+    **{sid: _inference_cell(sid) for sid in ASKABLE_INFERENCE},
+}
+
+
+def _question(trace: Trace, stage_id: str, p: _Path) -> Question:
+    head = p.head if per_head(stage_id) else None
     stage = trace.find(stage_id, head)
-    name = next(iter(stage.matrices))
-    if stage_id == "positions":
-        name = "P" if info.positions == "sinusoidal" else "X"
-        row, col = p.row, (p.head - 1 + p.proj_col) % info.d_model
-    elif stage_id == "rotary":
-        name = "Q" if p.proj == "Q" else "K"
-        row, col = (p.row if name == "Q" else p.key), p.proj_col % info.d_k
-    elif stage_id == "bias":
-        name = "S"
-        row, col = p.row, p.key
-    elif stage_id == "projections":
-        name = p.proj
-        width = info.d_v if p.proj == "V" else info.d_k
-        block = p.head if p.proj == "Q" else info.kv_head(p.head)  # K and V have one block per key/value head
-        row, col = (p.row if p.proj == "Q" else p.key), (block - 1) * width + p.proj_col
-    elif stage_id in ("scores", "scaled", "softmax"):
-        row, col = p.row, p.key
-    elif stage_id == "head_output":
-        row, col = p.row, p.col
-    elif stage_id == "concat":
-        row, col = p.row, (p.head - 1) * info.d_v + p.col
-    elif stage_id in ASKABLE_INFERENCE:
-        name, row, col = cell_for(trace, stage_id, p.head, p.row, p.key, p.col, p.proj_col + "QKV".index(p.proj))
-    else:  # output
-        row, col = p.row, p.out_col
+    name, row, col = CELL_OF_PATH[stage_id](trace, p)
     m = stage.matrices[name]
     if not np.isfinite(m.values[row, col]):  # a row with every key blocked (NaN): ask the first cell that has a number
         finite = np.argwhere(np.isfinite(m.values))

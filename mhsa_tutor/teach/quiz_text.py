@@ -4,18 +4,19 @@ and the summary. Every sentence comes from ``strings``; token names are file tex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.numbers import num
-from mhsa_tutor.core.stages import subscript
+from mhsa_tutor.core.reads import Operand, operands, read_stage, rope_partner, rule, sinusoid_index
+from mhsa_tutor.core.stages import BIAS_NAMES, subscript
 from mhsa_tutor.core.stagetext import title
-from mhsa_tutor.core.trace import Matrix, Trace, before_softmax
+from mhsa_tutor.core.trace import Trace
 from mhsa_tutor.strings import ui
-from mhsa_tutor.teach.explain import cell_label
+from mhsa_tutor.teach.explain_parts import cell_label, layout
 from mhsa_tutor.teach.mistakes import Catalogue, Slip
 from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slip
 from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, givens_for
@@ -41,113 +42,142 @@ def label(trace: Trace, q: Question) -> str:
 
 
 def givens(trace: Trace, q: Question) -> list[str]:
-    """The inputs a question needs, one ``name = numbers`` line each (never the answer)."""
+    """The inputs a question needs, one ``name = numbers`` line each (never the answer).
+
+    They are the operands the cell's rule reads (``core.reads``, the ones explain writes out): a
+    dot product's two vectors, the score a stage rescales or biases, the row a softmax takes…
+
+    Raises:
+        KeyError: a stage without givens (every askable stage has them; a new one needs a line here).
+    """
+    own = GIVENS.get(q.stage)
+    return own(trace, q) if own is not None else _BY_OP[rule(q.stage, q.matrix).op](trace, q)
+
+
+def _ops(trace: Trace, q: Question) -> tuple[Operand, ...]:
+    return operands(layout(trace), q.stage, q.head, q.matrix, q.row, q.col)
+
+
+#: Row vectors named as the explanations name them (x_the, m_cat, q_the, k_cat); others as A₁[the, :].
+_ROW_NAME = {"X": "x", "memory": "m", "Q": "q", "K": "k"}
+
+
+def _operand_line(trace: Trace, op: Operand) -> str:
+    """``x_the = [..]``, ``A₁[the, :] = [..]`` or ``W_Q[:, 3] = [..]``: one operand of a dot product."""
+    m = trace.find(op.stage, op.head).matrices[op.matrix]
+    sub = subscript(op.head) if op.head is not None else ""
+    if op.matrix in BIAS_NAMES:  # a projection's bias, one number per column: b_Q[2] = 0.5
+        assert op.col is not None
+        return f"{op.matrix}[{op.col + 1}] = {num(float(op.values(trace)[0]), PRECISION)}"
+    values = _vec(op.values(trace))
+    if op.col is not None:
+        return f"{op.matrix}{sub}[:, {op.col + 1}] = {values}"
+    assert op.row is not None
+    tok = trace.labels(m.rows, m.values.shape[0])[op.row]
+    name = f"{_ROW_NAME[op.matrix]}_{tok}" if op.matrix in _ROW_NAME else f"{op.matrix}{sub}[{tok}, :]"
+    return f"{name} = {values}"
+
+
+def _dot_givens(trace: Trace, q: Question) -> list[str]:
+    """A dot product's two vectors."""
+    return [_operand_line(trace, op) for op in _ops(trace, q)]
+
+
+def _score_line(trace: Trace, q: Question) -> str:
+    """``S₁[the, cat] = …``: the one score a scaled or biased cell reads."""
+    (op, *_) = _ops(trace, q)
+    sub = subscript(q.head) if q.head is not None else ""
+    toks, keys = trace.info.tokens, trace.info.key_tokens
+    return f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(float(op.values(trace)), PRECISION)}"
+
+
+def _scaled_givens(trace: Trace, q: Question) -> list[str]:
     info = trace.info
-    toks, keys = info.tokens, info.key_tokens
-    h = q.head
-    sub = subscript(h) if h is not None else ""
-    if q.stage == "projections":
-        inputs = trace.find("input").matrices
-        cross = "memory" in inputs and q.matrix in ("K", "V")
-        xs = _projected_x(trace)
-        src, s = (inputs["memory"], "m") if cross else (xs, "x")
-        w = trace.find("params").matrices[f"W_{q.matrix}"].values
-        tok = (keys if cross else toks)[q.row]
-        lines = [f"{s}_{tok} = {_vec(src.values[q.row])}", f"W_{q.matrix}[:, {q.col + 1}] = {_vec(w[:, q.col])}"]
-        return lines + _bias_given(trace, f"b_{q.matrix}", q.col)
-    if q.stage == "positions":
-        return _position_givens(trace, q)
-    if q.stage in ASKABLE_INFERENCE:
-        assert h is not None
-        return givens_for(trace, q.stage, h, q.matrix, q.row, q.col)
-    assert q.stage in ("concat", "output") or h is not None
-    if q.stage == "rotary":
-        return _rotary_givens(trace, q)
-    if q.stage == "bias":
-        assert h is not None
-        bias = trace.find("bias", h)
-        unbiased = trace.find("scaled" if info.scale != "none" else "scores", h).matrices["S"].values
-        s_line = f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(float(unbiased[q.row, q.col]), PRECISION)}"
-        if bias.facts.variant == "given":
-            b = float(bias.matrices["B"].values[q.row, q.col])
-            return [s_line, f"B{sub}[{toks[q.row]}, {keys[q.col]}] = {num(b, PRECISION)}"]
-        scaled = f", ÷ {stagetext.formula_fields(info, h)['div']}" if bias.facts.variant == "before" else ""
-        return [s_line, f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}{scaled}"]
-    if q.stage == "scores":
-        sp = trace.find("rotary" if info.rope_style is not None else "split", h).matrices
-        return [
-            f"q_{toks[q.row]} = {_vec(sp['Q'].values[q.row])}",
-            f"k_{keys[q.col]} = {_vec(sp['K'].values[q.col])}",
-        ]
-    if q.stage == "scaled":
-        raw = float(trace.find("scores", h).matrices["S"].values[q.row, q.col])
-        size = f"T = {len(keys)}" if info.scale == "sqrt_seq_len" else f"d_k = {info.d_k}"
-        return [f"S{sub}[{toks[q.row]}, {keys[q.col]}] = {num(raw, PRECISION)}", size]
-    if q.stage == "softmax":
-        assert h is not None  # softmax is per head
-        before = before_softmax(trace, h)
-        row = before.matrices["S"].values[q.row]
-        cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(row))
-        return [f"{before.id}: S{sub}[{toks[q.row]}, :] = [{cells}]"]
-    if q.stage == "head_output":
-        a = trace.find("softmax", h).matrices["A"].values[q.row]
-        v = trace.find("split", h).matrices["V"].values[:, q.col]
-        return [f"A{sub}[{toks[q.row]}, :] = {_vec(a)}", f"V{sub}[:, {q.col + 1}] = {_vec(v)}"]
-    if q.stage == "concat":
-        return [
-            f"Z{subscript(s.head or 1)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
-            for s in trace.stages
-            if s.id == "head_output"
-        ]
-    z = trace.find("concat").matrices["Z"].values[q.row]
-    w = trace.find("params").matrices["W_O"].values[:, q.col]
-    return [f"Z[{toks[q.row]}, :] = {_vec(z)}", f"W_O[:, {q.col + 1}] = {_vec(w)}", *_bias_given(trace, "b_O", q.col)]
+    size = f"T = {len(info.key_tokens)}" if info.scale == "sqrt_seq_len" else f"d_k = {info.d_k}"
+    return [_score_line(trace, q), size]
 
 
-def _bias_given(trace: Trace, name: str, col: int) -> list[str]:
-    """``b_Q[2] = 0.5`` when the scenario gives that bias, else nothing."""
-    params = trace.find("params").matrices
-    if name not in params:
-        return []
-    return [f"{name}[{col + 1}] = {num(float(params[name].values[0, col]), PRECISION)}"]
+def _bias_givens(trace: Trace, q: Question) -> list[str]:
+    """The score the bias is added to, and the bias: its cell when given as data (T5), else ALiBi's slope."""
+    assert q.head is not None
+    bias = trace.find("bias", q.head)
+    _, b = _ops(trace, q)
+    if bias.facts.variant == "given":
+        sub = subscript(q.head)
+        at = f"[{trace.info.tokens[q.row]}, {trace.info.key_tokens[q.col]}]"
+        return [_score_line(trace, q), f"B{sub}{at} = {num(float(b.values(trace)), PRECISION)}"]
+    scaled = f", ÷ {stagetext.formula_fields(trace.info, q.head)['div']}" if bias.facts.variant == "before" else ""
+    return [_score_line(trace, q), f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}{scaled}"]
 
 
-def _projected_x(trace: Trace) -> Matrix:
-    """The X the projections multiply: X + P after a positions stage, else the input X."""
-    try:
-        return trace.find("positions").matrices["X"]
-    except KeyError:
-        return trace.find("input").matrices["X"]
+def _softmax_givens(trace: Trace, q: Question) -> list[str]:
+    """The row of scores the softmax reads (masked, else biased, else scaled, else raw), named by its stage."""
+    (op,) = _ops(trace, q)
+    keys = trace.info.key_tokens
+    sub = subscript(q.head) if q.head is not None else ""
+    cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(op.values(trace)))
+    return [f"{op.stage}: S{sub}[{trace.info.tokens[q.row]}, :] = [{cells}]"]
+
+
+def _concat_givens(trace: Trace, q: Question) -> list[str]:
+    """Every head's row (which one the column comes from is the question)."""
+    toks = trace.info.tokens
+    src = read_stage(layout(trace), q.stage, q.matrix)
+    return [
+        f"Z{subscript(s.head or 1)}[{toks[q.row]}, :] = {_vec(s.matrices['Z'].values[q.row])}"
+        for s in trace.stages
+        if s.id == src
+    ]
 
 
 def _position_givens(trace: Trace, q: Question) -> list[str]:
     """Sinusoidal: the position, feature and d_model; learned: the token's x and p."""
     info = trace.info
     if q.matrix == "P":
-        fn = "sin" if q.col % 2 == 0 else "cos"
-        two_i = q.col - q.col % 2
+        fn, two_i = sinusoid_index(q.col)
         return [f"pos = {q.row}, k = {q.col + 1} ({fn}, 2i = {two_i}), d_model = {info.d_model}"]
-    x = trace.find("input").matrices["X"].values[q.row, q.col]
-    p = trace.find("positions").matrices["P"].values[q.row, q.col]
-    return [f"x = {num(float(x), PRECISION)}", f"p = {num(float(p), PRECISION)}"]
+    x, p = (float(op.values(trace)) for op in _ops(trace, q))
+    return [f"x = {num(x, PRECISION)}", f"p = {num(p, PRECISION)}"]
 
 
 def _rotary_givens(trace: Trace, q: Question) -> list[str]:
     """The feature and its partner before rotation, the position and θ_j."""
     assert q.head is not None
-    stage = trace.find("rotary", q.head)
-    raw = trace.find("split", q.head).matrices[q.matrix].values[q.row]
-    d = raw.shape[0]
-    if trace.info.rope_style == "interleaved":
-        pj, other = q.col // 2, q.col + 1 if q.col % 2 == 0 else q.col - 1
-    else:
-        pj, other = q.col % (d // 2), (q.col + d // 2) % d
+    stage = trace.find(q.stage, q.head)
+    mine, partner = _ops(trace, q)
+    assert partner.col is not None
+    pj, _, _ = rope_partner(q.col, layout(trace).rotated, trace.info.rope_style)
     theta = float(stage.aux["theta"][pj])
+    name = q.matrix.lower()
     return [
-        f"{q.matrix.lower()}[{q.col + 1}] = {num(float(raw[q.col]), PRECISION)}, "
-        f"{q.matrix.lower()}[{other + 1}] = {num(float(raw[other]), PRECISION)}  ({trace.info.rope_style})",
+        f"{name}[{q.col + 1}] = {num(float(mine.values(trace)), PRECISION)}, "
+        f"{name}[{partner.col + 1}] = {num(float(partner.values(trace)), PRECISION)}  ({trace.info.rope_style})",
         f"m = {q.row}, θ = {num(theta, PRECISION + 2)}",
     ]
+
+
+Givens = Callable[[Trace, Question], list[str]]
+#: The givens of each kind of operation (``reads.Rule.op``), where a stage has none of its own.
+_BY_OP: dict[str, Givens] = {"dot": _dot_givens}
+
+
+#: The givens of stages whose question shows more or other than its operands' vectors.
+def _inference_givens(trace: Trace, q: Question) -> list[str]:
+    """What one cell of the online softmax or of a decoding step needs (``quiz_inference.givens_for``)."""
+    assert q.head is not None  # the inference stages are per head
+    return givens_for(trace, q.stage, q.head, q.matrix, q.row, q.col)
+
+
+GIVENS: dict[str, Givens] = {
+    "positions": _position_givens,
+    "rotary": _rotary_givens,
+    "scaled": _scaled_givens,
+    "bias": _bias_givens,
+    "softmax": _softmax_givens,
+    "concat": _concat_givens,
+    # the inference stages: the previous block's state, the block's scores, the cached keys and values…
+    **dict.fromkeys(ASKABLE_INFERENCE, _inference_givens),
+}
 
 
 def ask_text(trace: Trace, q: Question, lang: str) -> str:

@@ -2,7 +2,8 @@
 
 Pure functions of the trace's structure (stage ids, heads, sizes); no number is
 computed here. ``sources`` drives the highlighting of the cells a clicked cell
-came from; ``LinePool`` stores the explanations' lines once each, with their
+came from, compiled from the rules of ``core.reads`` (the operands explain
+writes out); ``LinePool`` stores the explanations' lines once each, with their
 digit runs apart from the text around them, so a BERT-size page stays small.
 """
 
@@ -10,75 +11,112 @@ from __future__ import annotations
 
 import re
 
+from mhsa_tutor.core.reads import Layout, Read, applies, operand_head, present, resolve, rule, source
 from mhsa_tutor.core.trace import Trace
 
 # ------------------------------------------------------------------------------------------------ sources
 
 
-def _index(trace: Trace) -> dict[tuple[str, int | None], int]:
-    return {(s.id, s.head): i for i, s in enumerate(trace.stages)}
-
-
 def sources(trace: Trace) -> dict[str, list[list[object]]]:
-    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"``.
+    """Which cells each clicked cell reads, as rules keyed ``"stage index|matrix"`` (from ``core.reads``).
 
     A rule is ``[stage index, matrix, row kind, row offset, col kind, col offset, lo, hi]``:
     kind ``r``/``c`` means the clicked row/column (plus the offset), ``*`` every one; the
-    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any).
+    rule applies when the clicked column is within ``lo..hi`` (1-based, 0 = any). Rules of
+    the same stage and matrix highlight cells of one table (a rotated feature and its partner).
+    A read whose column mapping differs from column to column (a head's block of the
+    concatenation, the RoPE partner) becomes one rule per run of columns with the same
+    source head and offset.
     """
-    at = _index(trace)
-    info = trace.info
+    at = {(s.id, s.head): i for i, s in enumerate(trace.stages)}
+    lay = Layout.of_trace(trace)
     out: dict[str, list[list[object]]] = {}
-    proj = at.get(("projections", None), at.get(("input", None)))
     for i, s in enumerate(trace.stages):
-        h = s.head
-        for name in s.matrices:
-            rules: list[list[object]] = []
-            if s.id == "projections":
-                memory = name in ("K", "V") and "memory" in trace.stages[at[("input", None)]].matrices
-                x_at = at.get(("positions", None), at[("input", None)])  # X + P when positions are added
-                rules = [
-                    [at[("input", None)], "memory", "r", 0, "*", 0, 0, 0]
-                    if memory
-                    else [x_at, "X", "r", 0, "*", 0, 0, 0],
-                    [at[("params", None)], f"W_{name}", "*", 0, "c", 0, 0, 0],
-                ]
-                if f"b_{name}" in info.biases:  # + b[j]: the bias of the clicked column
-                    rules.append([at[("params", None)], f"b_{name}", "*", 0, "c", 0, 0, 0])
-            elif s.id == "positions" and name == "X":  # X + P: the same cell of X and of P
-                rules = [[at[("input", None)], "X", "r", 0, "c", 0, 0, 0], [i, "P", "r", 0, "c", 0, 0, 0]]
-            elif s.id == "split" and h is not None and proj is not None:
-                width = info.d_v if name == "V" else info.d_k
-                src_head = h if name == "Q" else info.kv_head(h)  # GQA: K and V of the shared key/value head
-                rules = [[proj, name, "r", 0, "c", (src_head - 1) * width, 0, 0]]
-            elif s.id == "rotary" and h is not None:  # a rotated feature reads its pair: the row before rotation
-                rules = [[at[("split", h)], name, "r", 0, "*", 0, 0, 0]]
-            elif s.id == "scores" and h is not None:
-                qk = at.get(("rotary", h), at[("split", h)])
-                rules = [[qk, "Q", "r", 0, "*", 0, 0, 0], [qk, "K", "c", 0, "*", 0, 0, 0]]
-            elif s.id in ("scaled", "bias", "masked", "softmax") and h is not None and name != "B":
-                before = ("masked", "bias", "scaled", "scores")
-                prev = next(at[(p, h)] for p in before if (p, h) in at and at[(p, h)] < i)
-                rules = [[prev, "S", "r", 0, "*" if s.id == "softmax" else "c", 0, 0, 0]]
-                if s.id == "bias":
-                    rules.append([i, "B", "r", 0, "c", 0, 0, 0])
-            elif s.id == "head_output" and h is not None:
-                rules = [[at[("softmax", h)], "A", "r", 0, "*", 0, 0, 0], [at[("split", h)], "V", "*", 0, "c", 0, 0, 0]]
-            elif s.id == "concat":
-                dv = info.d_v
-                rules = [
-                    [at[("head_output", k)], "Z", "r", 0, "c", -(k - 1) * dv, (k - 1) * dv + 1, k * dv]
-                    for k in range(1, info.heads + 1)
-                ]
-            elif s.id == "output":
-                rules = [
-                    [at[("concat", None)], "Z", "r", 0, "*", 0, 0, 0],
-                    [at[("params", None)], "W_O", "*", 0, "c", 0, 0, 0],
-                ]
-                if "b_O" in info.biases:
-                    rules.append([at[("params", None)], "b_O", "*", 0, "c", 0, 0, 0])
+        for name, m in s.matrices.items():
+            reads = [read for read in rule(s.id, name).reads if (not read.optional or present(lay, read))]
+            rules = [r for read in reads for r in _compile(lay, at, read, s.id, s.head, m.values.shape, name)]
             if rules:
                 out[f"{i}|{name}"] = rules
+    return out
+
+
+_KIND = {"row": "r", "col": "c", "all": "*"}
+#: Row kinds whose cells do not depend on the clicked row's own index beyond an offset.
+_ROW_SHIFT = {"row": ("r", 0), "col": ("c", 0), "all": ("*", 0)}
+
+
+def _simple(read: Read) -> bool:
+    """A read of the ordinary stages: row, column or every one, the column mapped by head or partner."""
+    return (
+        read.when == ""
+        and read.rows in _KIND
+        and (read.cols in _KIND)
+        and not read.col_map.startswith(("prev", "block", "feature", "last", "head_partner", "kv_head_partner"))
+    )
+
+
+def _compile(
+    lay: Layout, at: dict[tuple[str, int | None], int], read: Read, stage_id: str, head: int | None,
+    shape: tuple[int, int], matrix: str,
+) -> list[list[object]]:  # fmt: skip
+    """One read as page rules: one per run of clicked columns that share the source head and column offset."""
+    if not _simple(read):
+        return _compile_cells(lay, at, read, stage_id, head, shape, matrix)
+    sid, name = source(lay, read)
+    if read.cols != "col":
+        h = operand_head(lay, read, stage_id, head, 0)
+        return [[at[(sid, h)], name, _KIND[read.rows], 0, _KIND[read.cols], 0, 0, 0]]
+    runs: list[list[object]] = []
+    for j in range(shape[1]):
+        op = resolve(lay, read, stage_id, head, 0, j, matrix)
+        assert op is not None and op.col is not None
+        key = [at[(sid, op.head)], name, _KIND[read.rows], 0, "c", op.col - j]
+        if runs and runs[-1][:6] == key:
+            runs[-1][7] = j + 1
+        else:
+            runs.append([*key, j + 1, j + 1])
+    if len(runs) == 1 and read.head == "same":  # one source and offset for every column: no range
+        runs[0][6:] = [0, 0]
+    return runs
+
+
+def _axis(kind: str, at: int | tuple[int, int] | None, clicked: int, shift: int) -> tuple[str, object]:
+    """(kind, offset) of one axis of an operand: relative to the clicked row (``r``) or column (``c``) with
+    the shift the rule has, every one (``*``), or a span of 1-based indices (``=``)."""
+    if at is None:
+        return "*", 0
+    if isinstance(at, tuple):
+        return "=", [at[0] + 1, at[1] + 1]
+    return kind, at - clicked + shift if kind == "c" else at - clicked
+
+
+def _compile_cells(
+    lay: Layout, at: dict[tuple[str, int | None], int], read: Read, stage_id: str, head: int | None,
+    shape: tuple[int, int], matrix: str,
+) -> list[list[object]]:  # fmt: skip
+    """A read of the inference stages as page rules, clicked column by clicked column (and row by row where
+    the cells depend on the row: the cache up to a step, the prefill's rows or a step's)."""
+    by_row = read.when in ("prefill", "decoded") or "upto" in (read.rows, read.cols)
+    rows = range(shape[0]) if by_row else range(1)
+    out: list[list[object]] = []
+    for i in rows:
+        if not applies(lay, read, i):
+            continue
+        for j in range(shape[1]):
+            op = resolve(lay, read, stage_id, head, i, j, matrix)
+            if op is None:
+                continue
+            rk, ro = _axis("r", op.row_at, i, 0)
+            ck, co = _axis("c", op.col_at, j, 0)
+            if rk == "r" and not by_row and read.rows not in ("row", "step", "cached"):
+                rk, ro = "c", op.row_at - j  # type: ignore[operator]  # an absolute row: relative to the column
+            rule: list[object] = [at[(op.stage, op.head)], op.matrix, rk, ro, ck, co, j + 1, j + 1]
+            if by_row:
+                rule += [i + 1, i + 1]
+            if out and out[-1][:6] == rule[:6] and out[-1][8:] == rule[8:] and out[-1][7] == j:
+                out[-1][7] = j + 1  # the same cells for the next column: one run
+            else:
+                out.append(rule)
     return out
 
 

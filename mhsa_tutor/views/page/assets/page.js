@@ -94,6 +94,7 @@
   /* ------------------------------------------------------------------ a cell's arithmetic */
   function matches(kind, off, clickedRow, clickedCol, value) {
     if (kind === "*") return true;
+    if (kind === "=") return value >= off[0] && value <= off[1]; // a span: a block's keys, the cache so far
     return value === (kind === "r" ? clickedRow : clickedCol) + off;
   }
 
@@ -102,8 +103,18 @@
     const rules = data.src[index + "|" + td.dataset.matrix] || [];
     const row = Number(td.dataset.row);
     const col = Number(td.dataset.col);
-    for (const [s, m, rk, ro, ck, co, lo, hi] of rules) {
+    // the rules that apply to this column, grouped by table: a rotated feature and its partner are one figure
+    const groups = new Map();
+    for (const rule of rules) {
+      const [s, m, , , , , lo, hi, rlo, rhi] = rule;
       if (lo && (col < lo || col > hi)) continue;
+      if (rlo && (row < rlo || row > rhi)) continue; // a rule for some rows only (the cache: prefill or a step)
+      const key = s + "|" + m;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(rule);
+    }
+    for (const group of groups.values()) {
+      const [s, m] = group[0];
       const cell = sections[s].querySelector('td[data-matrix="' + CSS.escape(m) + '"]');
       if (!cell) continue;
       const box = document.createElement("figure");
@@ -115,7 +126,9 @@
       for (const c of table.querySelectorAll("td[data-matrix]")) {
         const r = Number(c.dataset.row);
         const k = Number(c.dataset.col);
-        if (matches(rk, ro, row, col, r) && matches(ck, co, row, col, k)) c.classList.add("src");
+        for (const [, , rk, ro, ck, co] of group) {
+          if (matches(rk, ro, row, col, r) && matches(ck, co, row, col, k)) c.classList.add("src");
+        }
         c.classList.remove("picked", "asked");
         for (const a of ["data-stage", "data-head", "data-matrix", "data-row", "data-col", "tabindex"]) c.removeAttribute(a);
       }
