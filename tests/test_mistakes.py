@@ -65,6 +65,8 @@ def _named() -> dict[str, set[str]]:
         trace = run(scn)
         cat = Catalogue(scn, trace)
         for q in _cells(trace):
+            if not np.isfinite(q.value):
+                continue  # a row with every key blocked: the quiz never asks it (NaN)
             slips = cat.slips(Cell(q.stage, q.head, q.matrix, q.row, q.col))
             for slip in slips:
                 if slip.kind in named and name in named[slip.kind]:
@@ -84,7 +86,11 @@ def _named() -> dict[str, set[str]]:
 NAMED = _named()
 
 
-@pytest.mark.parametrize("kind", [k for k in CATALOGUE if k != "mask_after_renorm"])
+#: mistakes of one variant, each named on its built-in in tests/test_diagnosis.py
+ONE_VARIANT = {"mask_after_renorm", "window_ignored", "padding_ignored", "wrong_kv_head", "rope_pairing"}
+
+
+@pytest.mark.parametrize("kind", [k for k in CATALOGUE if k not in ONE_VARIANT])
 def test_each_mistake_is_named_on_two_scenarios(kind: str) -> None:
     assert len(NAMED[kind]) >= 2, (kind, NAMED[kind])
 
@@ -123,7 +129,7 @@ def test_the_values_are_the_mistakes() -> None:
     cols = np.exp(sc) / np.exp(sc).sum(axis=0, keepdims=True)
     assert slip(Cell("softmax", 1, "A", 3, 0), "wrong_axis") == pytest.approx(cols[3, 0])
     full = np.exp(s / math.sqrt(dk)) / np.exp(s / math.sqrt(dk)).sum(axis=1, keepdims=True)
-    assert slip(Cell("softmax", 1, "A", 2, 1), "mask_after") == pytest.approx(full[2, 1])
+    assert slip(Cell("softmax", 1, "A", 2, 1), "no_mask") == pytest.approx(full[2, 1])  # the mask left out
     z = [trace.find("head_output", h).matrices["Z"].values for h in (1, 2)]
     assert slip(Cell("concat", None, "Z", 1, 3), "added") == pytest.approx(z[0][1, 1] + z[1][1, 1])
     assert slip(Cell("concat", None, "Z", 1, 3), "other_head") == pytest.approx(z[0][1, 1])

@@ -163,7 +163,9 @@ def test_givens_show_inputs_not_the_answer(small: tuple[Scenario, Trace]) -> Non
     lines = givens(trace, q)
     assert lines[0].startswith(f"q_{scn.tokens[q.row]} = [") and lines[1].startswith(f"k_{scn.tokens[q.col]} = [")
     soft = givens(trace, qs["softmax"])
-    assert len(soft) == 1 and soft[0].startswith("scaled: S")
+    assert (
+        len(soft) == 1 and soft[0].startswith("S₁[") and " / √d_k = [" in soft[0]
+    )  # the scaled scores, named as a formula
     assert len(givens(trace, qs["concat"])) == trace.info.heads
 
 

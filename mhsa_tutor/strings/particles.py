@@ -13,7 +13,7 @@ marker that Korean text itself uses when the word is unknown, and
     ('헤드 1은', '--seed 3으로', '출력(output)을')
 
 Markers (write them straight after the word, no space): ``은(는)``,
-``이(가)``, ``을(를)``, ``과(와)``, ``(으)로``. The catalogues do not call
+``이(가)``, ``을(를)``, ``과(와)``, ``(으)로``, and the copula ``(이)라``, ``(이)고``. The catalogues do not call
 ``resolve`` themselves: ``strings.table("ko")`` hands out ``Template`` strings
 whose ``format`` resolves the markers after the fields are filled in, so every
 ``ui(lang)[key].format(...)`` of the Korean catalogue gets the right particles.
@@ -57,6 +57,8 @@ MARKERS: dict[str, tuple[str, str, str]] = {
     "을(를)": ("을", "를", "을"),
     "과(와)": ("과", "와", "과"),
     "(으)로": ("으로", "로", "로"),
+    "(이)라": ("이라", "라", "이라"),  # the copula: 3이라, 2라
+    "(이)고": ("이고", "고", "이고"),
 }
 
 _MARKER_RE = re.compile("|".join(re.escape(m) for m in MARKERS))

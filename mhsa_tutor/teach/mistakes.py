@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -33,15 +34,20 @@ from mhsa_tutor.teach.mistakes_inference import KINDS, decode_slip, online_slip
 
 Array = npt.NDArray[np.float64]
 
-#: Every mistake, in the order a match is named (the first that fits the answer wins).
+#: Every mistake, in the order the matches are named (the quiz names every one that fits the answer).
 CATALOGUE: tuple[str, ...] = (
     "unscaled",
     "by_dk",
     "by_sqrt_t",
     "by_sqrt_dk",
     "wrong_axis",
+    "no_mask",
     "mask_after",
     "mask_after_renorm",
+    "window_ignored",
+    "padding_ignored",
+    "wrong_kv_head",
+    "rope_pairing",
     "transposed",
     "other_head",
     "added",
@@ -235,12 +241,81 @@ class Catalogue:
         if cell.stage not in ("softmax", "head_output", "concat", "output") or self.scn.mask != "causal":
             return None
         if cell.stage == "softmax":
-            if cell.col > cell.row:
-                return None  # a masked cell is 0 either way
-            return self._variant("unmasked", _unmasked, cell), {}
+            return None  # a weight renormalised over every key is the mask left out: ``_no_mask`` names it
         unmasked = self.variants.get("unmasked", _unmasked)
         assert unmasked is not None
         return self._downstream(cell, lambda h: np.tril(unmasked.find("softmax", h).matrices["A"].values)), {}
+
+    _MASKED_ON = ("softmax", "head_output", "concat", "output")
+
+    def _no_mask(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        """The causal mask left out: every key kept (the engine run without the mask)."""
+        if cell.stage not in self._MASKED_ON or self.scn.mask != "causal":
+            return None
+        return self._variant("unmasked", _unmasked, cell), {}
+
+    def _window_ignored(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        """The sliding window left out: a plain causal mask (the engine run with it)."""
+        if cell.stage not in self._MASKED_ON or self.scn.mask != "sliding":
+            return None
+
+        def make(scn: Scenario) -> Scenario:
+            return variant(scn, mask="causal", variants=replace(scn.variants, window=None))
+
+        return self._variant("no_window", make, cell), {"w": self.scn.variants.window or 0}
+
+    def _padding_ignored(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        """The padding keys attended to (the engine run without the padding mask)."""
+        if cell.stage not in self._MASKED_ON or self.scn.variants.padding is None:
+            return None
+
+        def make(scn: Scenario) -> Scenario:
+            return variant(scn, variants=replace(scn.variants, padding=None))
+
+        info = self.trace.info
+        padded = ", ".join(f"'{k}'" for k, p in zip(info.key_tokens, info.padding or (), strict=False) if p)
+        return self._variant("no_padding", make, cell), {"padded": padded}
+
+    _ROTATED_ON = ("rotary", "scores", "scaled", "softmax", "head_output", "concat", "output")
+
+    def _rope_pairing(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
+        """RoPE's features paired the other way (half <-> interleaved; the engine run with it)."""
+        rope = self.scn.variants.rope
+        if rope is None or cell.stage not in self._ROTATED_ON:
+            return None
+        other: Literal["half", "interleaved"] = "interleaved" if rope.style == "half" else "half"
+
+        def make(scn: Scenario) -> Scenario:
+            return variant(scn, variants=replace(scn.variants, rope=replace(rope, style=other)))
+
+        half = self.trace.info.d_k // 2
+        pairs = "(1, 2), (3, 4), …" if rope.style == "interleaved" else f"(1, {half + 1}), (2, {half + 2}), …"
+        return self._variant(f"rope_{other}", make, cell), {"style": rope.style, "other_style": other, "pairs": pairs}
+
+    def _wrong_kv_head(self, cell: Cell) -> list[tuple[float | None, dict[str, str | int | float]]] | None:
+        """GQA: another key/value head's K (scores) or V (head output) than the query head's own."""
+        info = self.trace.info
+        if info.groups == info.heads or cell.head is None or cell.stage not in ("scores", "scaled", "head_output"):
+            return None
+        rotated = any(s.id == "rotary" for s in self.trace.stages)
+        own = info.kv_head(cell.head)
+        out: list[tuple[float | None, dict[str, str | int | float]]] = []
+        for g in range(1, info.groups + 1):
+            if g == own:
+                continue
+            h = next(n for n in range(1, info.heads + 1) if info.kv_head(n) == g)  # a query head using g
+            if cell.stage == "head_output":
+                a = self.trace.find("softmax", cell.head).matrices["A"].values
+                value = float((a @ self.trace.find("split", h).matrices["V"].values)[cell.row, cell.col])
+            else:
+                src = "rotary" if rotated else "split"
+                q = self.trace.find(src, cell.head).matrices["Q"].values[cell.row]
+                k = self.trace.find(src, h).matrices["K"].values[cell.col]
+                value = float(q @ k) / (self.divisor if cell.stage == "scaled" else 1.0)
+            first, last = head_columns(own, info.d_k)
+            cols = f"{first}–{last}" if last > first else f"{first}"
+            out.append((value, {"h": cell.head, "g": own, "other": g, "cols": cols}))
+        return out
 
     def _mask_after_renorm(self, cell: Cell) -> tuple[float | None, dict[str, str | int | float]] | None:
         """Softmax first, then the mask, then each row renormalised: the same weights as masking first."""

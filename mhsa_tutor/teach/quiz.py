@@ -332,6 +332,25 @@ def answer_tolerance(question: Question, answer: Answer, tolerance: float | None
     return min(max(answer.tolerance, DISPLAYED), cap)
 
 
+def matching_slips(
+    catalogue: Catalogue, question: Question, answer: Answer, tolerance: float | None = None
+) -> list[Slip]:
+    """Every mistake whose value the (wrong) answer matches and the right value does not, one per kind.
+
+    The tolerance is the one the answer is marked with (``answer_tolerance``), so a mistake is named
+    exactly when the answer would be marked right had the mistake been the computation.
+    """
+    tol = answer_tolerance(question, answer, tolerance)
+    cell = Cell(question.stage, question.head, question.matrix, question.row, question.col)
+    out: list[Slip] = []
+    for slip in catalogue.slips(cell):
+        slack = 1e-9 * max(1.0, abs(slip.value))
+        fits = abs(answer.value - slip.value) <= tol + slack and abs(slip.value - question.value) > tol + slack
+        if fits and all(s.kind != slip.kind for s in out):
+            out.append(slip)
+    return out
+
+
 def matching_slip(
     catalogue: Catalogue, question: Question, answer: Answer, tolerance: float | None = None
 ) -> Slip | None:

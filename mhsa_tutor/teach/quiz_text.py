@@ -14,11 +14,11 @@ from mhsa_tutor.core.numbers import num
 from mhsa_tutor.core.reads import Operand, operands, read_stage, rope_partner, rule, sinusoid_index
 from mhsa_tutor.core.stages import BIAS_NAMES, subscript
 from mhsa_tutor.core.stagetext import title
-from mhsa_tutor.core.trace import Trace
+from mhsa_tutor.core.trace import Trace, tell_apart
 from mhsa_tutor.strings import ui
 from mhsa_tutor.teach.explain_parts import cell_label, layout
 from mhsa_tutor.teach.mistakes import Catalogue, Slip
-from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slip
+from mhsa_tutor.teach.quiz import PRECISION, Answer, Outcome, Question, matching_slips
 from mhsa_tutor.teach.quiz_inference import ASKABLE_INFERENCE, givens_for
 
 
@@ -107,7 +107,7 @@ def _bias_givens(trace: Trace, q: Question) -> list[str]:
         at = f"[{trace.info.tokens[q.row]}, {trace.info.key_tokens[q.col]}]"
         return [_score_line(trace, q), f"B{sub}{at} = {num(float(b.values(trace)), PRECISION)}"]
     scaled = f", ÷ {stagetext.formula_fields(trace.info, q.head)['div']}" if bias.facts.variant == "before" else ""
-    return [_score_line(trace, q), f"m = {bias.facts.slope:g}, i = {q.row}, j = {q.col}{scaled}"]
+    return [_score_line(trace, q), f"m = {bias.facts.slope:g}, i = {q.row + 1}, j = {q.col + 1}{scaled}"]  # 1-based
 
 
 def _softmax_givens(trace: Trace, q: Question) -> list[str]:
@@ -116,7 +116,15 @@ def _softmax_givens(trace: Trace, q: Question) -> list[str]:
     keys = trace.info.key_tokens
     sub = subscript(q.head) if q.head is not None else ""
     cells = ", ".join(f"{keys[j]}: {num(float(x), PRECISION)}" for j, x in enumerate(op.values(trace)))
-    return [f"{op.stage}: S{sub}[{trace.info.tokens[q.row]}, :] = [{cells}]"]
+    # named by its formula, not by a stage id: S / √d_k (scaled), + B (biased), + M (the mask: 0 or −∞)
+    info = trace.info
+    scale = "" if info.scale == "none" else " / √T" if info.scale == "sqrt_seq_len" else " / √d_k"
+    bias = " + B" if info.bias != "none" else ""
+    row = f"S{sub}[{tell_apart(info.tokens)[q.row]}, :]"
+    if bias and scale and info.alibi_before_scaling:  # Falcon: the bias is added before the division
+        row, scale, bias = f"({row} + B)", scale, ""
+    mark = {"scaled": scale, "bias": scale + bias, "masked": scale + bias + " + M"}.get(op.stage, "")
+    return [f"{row}{mark} = [{cells}]"]
 
 
 def _concat_givens(trace: Trace, q: Question) -> list[str]:
@@ -225,7 +233,8 @@ def summary_lines(
     if not outcomes:
         lines.append(t["quiz_none"])
     elif wrong:
-        lines.append(t["quiz_revisit"].format(stages=", ".join(wrong), first=wrong[0], cmd=command or trace.info.name))
+        names = ", ".join(t[f"stage_name_{sid}"] for sid in wrong)  # the command keeps the id it takes
+        lines.append(t["quiz_revisit"].format(stages=names, first=wrong[0], cmd=command or trace.info.name))
     else:
         lines.append(t["quiz_all_right"])
     if len(outcomes) < total:
@@ -238,15 +247,37 @@ def summary_lines(
 def diagnose(
     trace: Trace, catalogue: Catalogue, question: Question, answer: Answer, lang: str, tolerance: float | None = None
 ) -> str | None:
-    """The sentence naming the mistake a wrong answer matches, with its fix (None when none matches)."""
-    slip = matching_slip(catalogue, question, answer, tolerance)
-    if slip is None:
+    """The sentences naming every mistake a wrong answer matches, each with its fix (None when none matches).
+
+    Where √T and √d_k are the same number (T = d_k), the answer is named by the standard, √d_k.
+    """
+    slips = matching_slips(catalogue, question, answer, tolerance)
+    if not slips:
         return None
-    return slip_sentence(trace, catalogue, question, slip, answer.text, lang)
+    info = trace.info
+    kinds = {s.kind for s in slips}
+    same = {"by_sqrt_t", "by_sqrt_dk"} <= kinds and info.d_k == len(info.key_tokens)
+    if same:
+        slips = [s for s in slips if s.kind != "by_sqrt_t"]
+    t = ui(lang)
+    said = [slip_sentence(trace, catalogue, question, slip, answer.text, lang, same) for slip in slips]
+    if len(said) == 1:
+        return said[0]
+    head = t["slip_several"].format(got=answer.text)
+    return " ".join([head, *(f"({k}) {text}" for k, text in enumerate(said, start=1))])
 
 
-def slip_sentence(trace: Trace, catalogue: Catalogue, question: Question, slip: Slip, got: str, lang: str) -> str:
-    """The sentence naming one mistake (``slip``) for ``question``, quoting the typed answer as ``got``."""
+def slip_sentence(
+    trace: Trace,
+    catalogue: Catalogue,
+    question: Question,
+    slip: Slip,
+    got: str,
+    lang: str,
+    same_t: bool = False,
+) -> str:
+    """One mistake's sentence: ``slip_<kind>`` (or its stage's or scale's form), with the slip's numbers,
+    quoting the typed answer as ``got``; ``same_t``: T = d_k, so √d_k is named the standard, not a slip."""
     t = ui(lang)
     stage = trace.find(question.stage, question.head)
     m = stage.matrices[question.matrix]
@@ -261,5 +292,11 @@ def slip_sentence(trace: Trace, catalogue: Catalogue, question: Question, slip: 
         "col": trace.shown_labels(m.cols, m.values.shape[1])[question.col],
         "n": question.col + 1,
     }
-    keys = (f"slip_{slip.kind}_{question.stage}", f"slip_{slip.kind}_scale_{catalogue.scn.scale}", f"slip_{slip.kind}")
+    keys: tuple[str, ...] = (
+        f"slip_{slip.kind}_{question.stage}",
+        f"slip_{slip.kind}_scale_{catalogue.scn.scale}",
+        f"slip_{slip.kind}",
+    )
+    if same_t and slip.kind == "by_sqrt_dk" and catalogue.scn.scale == "none":
+        keys = ("slip_by_sqrt_dk_same_t",)
     return t[next(k for k in keys if k in t)].format(**fields)
