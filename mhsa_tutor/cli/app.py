@@ -527,33 +527,60 @@ def from_model(
     text: Annotated[str, typer.Option("--text", metavar="TEXT", help="Your text, tokenized by the model's tokenizer.")],
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="The scenario file to write.")],
     layer: Annotated[int, typer.Option("--layer", metavar="L", help="Which attention layer, from 0.")] = 0,
+    arrays: Annotated[
+        str,
+        typer.Option(
+            "--arrays",
+            metavar="auto|inline|npz",
+            help="Where the matrices go: in FILE (inline), in an .npz file beside it (npz), or inline when it fits (auto).",
+        ),
+    ] = "auto",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="en|ko", help="Language of the closing line.")] = "en",
 ) -> None:
     """Write one attention layer of a local GPT-2, BERT or Llama-family checkpoint, on your text, as a scenario."""
     import os
     import shlex
-    from typing import TextIO
+    from typing import BinaryIO, TextIO
 
     from rich.text import Text
 
+    from mhsa_tutor.io.checkpoint import ARRAYS, arrays_path, layer_scenario
     from mhsa_tutor.io.checkpoint import FILES as CHECKPOINT_FILES
-    from mhsa_tutor.io.checkpoint import layer_scenario
-    from mhsa_tutor.io.safe_write import check_target, write_file
+    from mhsa_tutor.io.safe_write import check_target, write_binary, write_file
     from mhsa_tutor.strings import ui
     from mhsa_tutor.views.view import safe
 
     console = make_console()
     with errors():
         choice(lang, LANGS, "lang")
+        choice(arrays, ARRAYS, "arrays")
         inputs = tuple(os.path.join(path, name) for name in CHECKPOINT_FILES)  # never written over, even with --force
+        npz = arrays_path(output)
         check_target(output, force=force, inputs=inputs)
-        made = layer_scenario(path, text, layer)
+        if arrays == "npz":
+            check_target(npz, force=force, inputs=(*inputs, output))
+        made = layer_scenario(path, text, layer, arrays=arrays, arrays_name=os.path.basename(npz))
+        if made.arrays:
+            check_target(npz, force=force, inputs=(*inputs, output))  # both checked before either is written
 
         def write(out: TextIO) -> None:
             out.write(made.text)
 
-        write_file(output, write, force=force, inputs=inputs)
+        def write_arrays(out: BinaryIO) -> None:
+            import numpy as np
+
+            np.savez(out, allow_pickle=False, **made.arrays)
+
+        new_npz = made.arrays and not os.path.lexists(npz)
+        if made.arrays:  # the arrays first: a scenario file never names an arrays file that is not there
+            write_binary(npz, write_arrays, force=force, inputs=(*inputs, output))
+        try:
+            write_file(output, write, force=force, inputs=inputs)
+        except BaseException:
+            if new_npz:  # the pair is written whole or not at all
+                os.unlink(npz)
+            raise
         done = ui(lang)["from_model_wrote"].format(
             path=output,
             cmd=shlex.quote(output if "/" in output or output.endswith(".toml") else f"./{output}"),
@@ -563,6 +590,9 @@ def from_model(
             d=made.d_model,
             h=made.heads,
         )
+        if made.arrays:
+            mb = os.path.getsize(npz) / 1e6
+            done += "\n" + ui(lang)["from_model_arrays"].format(npz=npz, mb=f"{mb:,.1f}", path=output)
         console.print(Text(safe(done)))
 
 

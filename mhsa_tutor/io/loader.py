@@ -94,4 +94,4 @@ def load_scenario(ref: str | Path) -> Scenario:
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref
     origin = path.name if path.parent == builtin_dir() else str(ref)
     raw = read_scenario_bytes(path, origin)  # regular files only, at most limits.MAX_SCENARIO_BYTES
-    return parse_scenario(raw, origin=origin, name=path.stem)
+    return parse_scenario(raw, origin=origin, name=path.stem, folder=path.parent)

@@ -32,7 +32,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 from mhsa_tutor.core.errors import ExportError
 from mhsa_tutor.io.signals import terminating_signals
@@ -61,13 +61,43 @@ def write_file(
         ExportError: the file exists (without ``force``), is one of ``inputs``,
             its folder is missing, it is a folder, or the system refuses the write.
     """
+
+    def opened(fd: int) -> IO[str]:
+        return os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
+
+    _write_atomic(path, opened, write, force, inputs)
+
+
+def write_binary(
+    path: str | os.PathLike[str],
+    write: Callable[[BinaryIO], None],
+    *,
+    force: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> None:
+    """``write_file`` for bytes: ``write(out)`` gets the temporary file opened in binary mode (seekable)."""
+
+    def opened(fd: int) -> IO[bytes]:
+        return os.fdopen(fd, "wb")
+
+    _write_atomic(path, opened, write, force, inputs)
+
+
+def _write_atomic(
+    path: str | os.PathLike[str],
+    opened: Callable[[int], IO[Any]],
+    write: Callable[[Any], None],
+    force: bool,
+    inputs: Sequence[str | os.PathLike[str]],
+) -> None:
+    """The one way a file is written (see the module's contract); ``opened`` wraps the temporary file's fd."""
     target = Path(path)
     check_target(path, force=force, inputs=inputs)
     tmp: Path | None = None
     try:
         with _signals_held():  # no signal between creating the file and knowing its name
             fd, tmp = _create_temp(target.parent, target.name)
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
+        with opened(fd) as out:
             os.chmod(out.fileno(), _mode_for(target, force, os.fstat(out.fileno()).st_mode))
             write(out)
             out.flush()

@@ -27,6 +27,7 @@ Format (a contract, see README "Scenario format")::
     [decode]   steps = N              # the last N tokens generated one at a time (KV cache); causal/sliding
     [tiling]   block = B              # the online softmax over key blocks of B (FlashAttention)
     [input]    X (+ memory, P)  or  Q, K, V;  blocked (mask = "custom"), padding
+               arrays = "layer.npz": any of X, memory, Q, K, V, P, B, W_*, b_* from a NumPy file (io/sidecar.py)
     [weights]  W_Q, W_K, W_V, optional W_O       (only with X; W_O alone also with Q, K, V)
                optional b_Q, b_K, b_V, b_O: one value per column of the matching W
     [rounding] STAGE_ID = decimals
@@ -38,12 +39,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import Any, cast
 
 import numpy as np
 
 from mhsa_tutor.core.errors import ScenarioError, did_you_mean
-from mhsa_tutor.core.limits import MAX_HEADS
+from mhsa_tutor.core.limits import MAX_HEADS, check_cells, run_cells_of
 from mhsa_tutor.core.scenario import (
     MAX_DECIMALS,
     MAX_WEIGHTS,
@@ -88,14 +90,18 @@ _TOP_KEYS = (
     "rounding",
     "expected",
 )
-_INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "B", "blocked", "padding")
-_NOT_MATRICES = ("P", "B", "blocked", "padding")  # checked with the variants
+_INPUT_KEYS = ("X", "memory", "Q", "K", "V", "P", "B", "blocked", "padding", "arrays")
+_NOT_MATRICES = ("P", "B", "blocked", "padding", "arrays")  # checked with the variants (arrays: read first)
 _WEIGHT_KEYS = ("W_Q", "W_K", "W_V", "W_O", *BIAS_NAMES)
 _CHECK_KEYS = ("stage", "head", "matrix", "row", "col", "value", "decimals", "note", "note_ko", "printed")
 
 
-def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
-    """Validate the bytes (or text) of a scenario file; see ``load_scenario``."""
+def parse_scenario(raw: bytes | str, *, origin: str, name: str, folder: Path | None = None) -> Scenario:
+    """Validate the bytes (or text) of a scenario file; see ``load_scenario``.
+
+    ``folder`` is the folder of the file, where ``input.arrays`` is looked up; without it an
+    ``input.arrays`` is refused.
+    """
     if isinstance(raw, bytes):
         if b"\x00" in raw:
             raise ScenarioError(origin, "is a binary file, expected a TOML scenario")
@@ -115,7 +121,7 @@ def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
         raise ScenarioError(origin, "is not usable TOML: a number has too many digits") from None
     except RecursionError:
         raise ScenarioError(origin, "is not usable TOML: arrays or tables are nested too deeply") from None
-    return _Validator(origin, name).scenario(data)
+    return _Validator(origin, name, folder).scenario(data)
 
 
 # --------------------------------------------------------------------------- validation
@@ -124,7 +130,51 @@ def parse_scenario(raw: bytes | str, *, origin: str, name: str) -> Scenario:
 class _Validator(VariantChecks):
     """Checks one parsed TOML document; raises ScenarioError on the first problem."""
 
+    def __init__(self, origin: str, name: str, folder: Path | None = None) -> None:
+        super().__init__(origin, name)
+        self.folder = folder
+        self.in_arrays: dict[str, str] = {}  # "weights.W_Q" -> the arrays file it came from
+
+    def fail(self, fld: str | None, message: str) -> ScenarioError:
+        """As ``FieldChecks.fail``; a field read from the arrays file says so: ``weights.W_Q (in layer.npz)``."""
+        if fld is not None and fld.split("[", 1)[0] in self.in_arrays:
+            fld = f"{fld} (in {self.in_arrays[fld.split('[', 1)[0]]})"
+        return super().fail(fld, message)
+
     def scenario(self, data: Mapping[str, Any]) -> Scenario:
+        inp = data.get("input")
+        if isinstance(inp, dict) and "arrays" in inp:
+            return self.with_arrays(data, inp)
+        return self.build(data)
+
+    def with_arrays(self, data: Mapping[str, Any], inp: Mapping[str, Any]) -> Scenario:
+        """A scenario whose matrices are (partly) in an arrays file: every check on the declared shapes
+        and the run's budget first, then the data is read and checked again as numbers."""
+        from mhsa_tutor.io import sidecar  # zipfile: only for a scenario that has an arrays file
+        path = sidecar.resolve(inp["arrays"], self.folder, self.origin)
+        shown = str(PurePath(self.origin).parent / str(inp["arrays"]))
+        with sidecar.Arrays(path, shown) as arrays:
+            declared = self.merged(data, inp, arrays.placeholders(), shown)
+            self.in_arrays = {f"{sidecar.FIELDS[f][0]}.{f}": shown for f in arrays.members}
+            check_cells(run_cells_of(self.build(declared), exact=True), self.origin)  # before the data is read
+            return self.build(self.merged(data, inp, arrays.arrays(), shown))
+
+    def merged(
+        self, data: Mapping[str, Any], inp: Mapping[str, Any], arrays: Mapping[str, Array], shown: str
+    ) -> dict[str, Any]:
+        """The document with the arrays put in [input] and [weights]; a field in both places is refused."""
+        from mhsa_tutor.io.sidecar import FIELDS
+        tables = {"input": {k: v for k, v in inp.items() if k != "arrays"}, "weights": dict(self.table(data, "weights"))}
+        for fld, arr in arrays.items():
+            where = FIELDS[fld][0]
+            if fld in tables[where]:
+                raise self.fail(
+                    f"{where}.{fld}", f"is given both in the scenario file and in {shown}; expected it in one place"
+                )
+            tables[where][fld] = list(arr) if arr.ndim == 3 else arr
+        return {**data, **tables}
+
+    def build(self, data: Mapping[str, Any]) -> Scenario:
         self.known_keys(data, _TOP_KEYS, "")
         for key in ("title", "tokens", "heads", "input"):
             if key not in data:
@@ -297,7 +347,9 @@ class _Validator(VariantChecks):
         return GivenQKV(Q=Q, K=K, V=V, W_O=W_O)
 
     def bias_row(self, value: object, fld: str) -> Array:
-        """A bias: a non-empty list of finite numbers, as a read-only 1 × n row."""
+        """A bias: a non-empty list of finite numbers (or a 1-D array of the arrays file), as a read-only 1 × n row."""
+        if isinstance(value, np.ndarray):
+            return self.matrix(value.reshape(1, -1), fld)
         if not isinstance(value, list) or not value or isinstance(value[0], list):
             what = (
                 "an empty list" if value == [] else "a list of lists" if isinstance(value, list) else type_name(value)

@@ -129,7 +129,13 @@ class FieldChecks:
         return value
 
     def matrix(self, value: object, fld: str) -> Array:
-        """A non-empty rectangular list of lists of finite numbers, as read-only float64."""
+        """A non-empty rectangular list of lists of finite numbers, as read-only float64.
+
+        An ndarray comes from the arrays file (``io.sidecar``: 2-D, float64, read-only): its numbers get
+        the checks ``number`` makes; a placeholder (every stride 0, no data read yet) has none to check.
+        """
+        if isinstance(value, np.ndarray):
+            return self.array(value, fld)
         if not isinstance(value, list) or not value:
             what = "an empty list" if isinstance(value, list) else type_name(value)
             raise self.fail(fld, f"is {what}, expected a matrix (a list of rows of numbers)")
@@ -148,6 +154,17 @@ class FieldChecks:
         arr = np.array(value, dtype=np.float64)
         arr.flags.writeable = False
         return arr
+
+    def array(self, a: Array, fld: str) -> Array:
+        """A matrix of the arrays file: 2-D, every number finite and at most 1e150 in size (as ``number``)."""
+        if a.ndim != 2:
+            raise self.fail(fld, f"has {a.ndim} axes, expected a matrix")
+        if any(a.strides):
+            wrong = ~(np.abs(a) <= 1e150)  # NaN, ±inf and the too large
+            if wrong.any():
+                i, j = (int(n) for n in np.argwhere(wrong)[0])
+                self.number(float(a[i, j]), f"{fld}[{i + 1}][{j + 1}]")
+        return a
 
     def number(self, x: object, fld: str, what: str = "") -> float:
         """A finite int or float small enough that products of two stay finite in float64."""

@@ -840,6 +840,7 @@ UI: dict[str, str] = {
     "new_kv_heads": "Key/value heads G = {G}: W_K and W_V have G·d_k = {gk} columns; query heads share them in order.",
     "new_rope": 'RoPE (Su et al. 2021): Q and K of each head are rotated by their positions; style "half" or "interleaved".',
     "new_bias_term": "{name}: the bias added to every row of the product with {w}, one value per column ({n}).",
+    "from_model_arrays": "Its matrices are in {npz} ({mb} MB): keep that file beside {path}.",
     "from_model_wrote": (
         "Wrote {path}: layer {layer} of the {model} model, T = {T} tokens, d_model = {d}, heads = {h}.\n"
         "Run it with: mhsa-tutor run {cmd}"

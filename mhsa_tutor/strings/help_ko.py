@@ -125,6 +125,9 @@ HELP: dict[str, str] = {
     "Your text, tokenized by the model's tokenizer.": "내 텍스트. 모델의 토크나이저로 토큰을 나눕니다.",
     "The scenario file to write.": "쓸 시나리오 파일.",
     "Which attention layer, from 0.": "몇 번째 어텐션 층인지(0부터 셈).",
+    "Where the matrices go: in FILE (inline), in an .npz file beside it (npz), or inline when it fits (auto).": (
+        "행렬을 둘 곳: FILE 안(inline), 그 옆의 .npz 파일(npz), 또는 들어가면 FILE 안, 아니면 .npz(auto)."
+    ),
     "Language of the closing line.": "마지막 안내 줄의 언어(en 또는 ko).",
     "Projection biases b_Q, b_K, b_V, b_O (as nn.MultiheadAttention(bias=True)); not ALiBi's --bias.": (
         "투영의 편향 b_Q, b_K, b_V, b_O(nn.MultiheadAttention(bias=True)처럼). ALiBi의 --bias와는 다릅니다."

@@ -743,6 +743,7 @@ UI: dict[str, str] = {
     "new_kv_heads": "키/밸류 헤드 수 G = {G}: W_K와 W_V의 열은 G·d_k = {gk}개이고, 쿼리 헤드들이 차례로 나눠 씁니다.",
     "new_rope": 'RoPE(Su et al. 2021): 각 헤드의 Q와 K를 위치만큼 회전합니다. style은 "half" 또는 "interleaved"입니다.',
     "new_bias_term": "{name}: {w}과(와) 곱한 결과의 모든 행에 더하는 편향. 열마다 값 하나({n}개).",
+    "from_model_arrays": "행렬은 {npz} 파일({mb} MB)에 있습니다. 이 파일을 {path} 파일과 같은 폴더에 두세요.",
     "from_model_wrote": (
         "{path} 파일을 썼습니다: {model} 모델의 층 {layer}, 토큰 T = {T}개, d_model = {d}, 헤드 = {h}개.\n"
         "실행: mhsa-tutor run {cmd}"

@@ -10,15 +10,23 @@ convention, the model's mask (causal, sliding window, or none for BERT), RoPE
 and kv_heads. Every float is written with ``repr``, so the file runs on the
 model's exact numbers.
 
+Where the numbers go (``arrays``): ``"inline"`` writes every matrix into the
+TOML (which must then fit ``limits.MAX_SCENARIO_BYTES``: small layers only);
+``"npz"`` writes them to an arrays file beside it (``io.sidecar``: X, W_*, b_*
+as float64, the TOML says ``[input] arrays = "<name>.npz"``); ``"auto"``
+(the default) writes inline when the TOML fits, else the arrays file. With an
+arrays file the size limit is the run's budget (``limits.MAX_CELLS``), checked
+before the forward pass.
+
 Needs the optional ``model`` extra (``safetensors``, ``tokenizers``); a missing
 extra, file, unsupported architecture, bad layer or a text over the budget is a
-``ScenarioError`` / ``OptionError`` (exit 2).
+``ScenarioError`` / ``OptionError`` / ``LimitError`` (exit 2).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +34,23 @@ import numpy as np
 import numpy.typing as npt
 
 from mhsa_tutor.core.errors import OptionError, ScenarioError
-from mhsa_tutor.core.limits import MAX_SCENARIO_BYTES, MAX_TOKENS
+from mhsa_tutor.core.limits import MAX_SCENARIO_BYTES, MAX_TOKENS, check_cells, run_cells
 from mhsa_tutor.io.checkpoint.families import Arch, arch_of
 from mhsa_tutor.io.checkpoint.forward import Layers
 from mhsa_tutor.io.toml_out import dumps
 
 Array = npt.NDArray[np.float64]
 FILES = ("config.json", "model.safetensors", "tokenizer.json")
+#: Where ``from-model`` writes the numbers: ``auto`` (inline when it fits), ``inline`` (the TOML), ``npz`` (a file beside it).
+ARRAYS = ("auto", "inline", "npz")
 #: The prefixes a checkpoint may put before the base model's tensor names (a head model wraps the base).
 _PREFIXES = ("", "transformer.", "bert.", "model.")
 
 
 @dataclass(frozen=True)
 class LayerFile:
-    """What ``from-model`` wrote: the TOML text and the facts its closing line quotes."""
+    """What ``from-model`` writes: the TOML text, the arrays file's arrays (empty when inline) and the
+    facts its closing line quotes."""
 
     text: str
     model_type: str
@@ -47,6 +58,12 @@ class LayerFile:
     tokens: tuple[str, ...]
     d_model: int
     heads: int
+    arrays: dict[str, Array] = field(default_factory=dict)
+
+
+def arrays_path(output: str) -> str:
+    """The arrays file written beside the scenario file ``output``: ``layer.toml`` -> ``layer.npz``."""
+    return (output[: -len(".toml")] if output.endswith(".toml") else output) + ".npz"
 
 
 def _need(module: str) -> Any:
@@ -126,18 +143,25 @@ def estimate_bytes(tokens: int, arch: Arch) -> int:
     return 24 * numbers
 
 
-def layer_scenario(folder: str | Path, text: str, layer: int = 0) -> LayerFile:
+def layer_scenario(
+    folder: str | Path, text: str, layer: int = 0, *, arrays: str = "auto", arrays_name: str = "layer.npz"
+) -> LayerFile:
     """The scenario file of one attention layer of a local checkpoint on ``text``.
 
     Args:
         folder: a folder holding config.json, model.safetensors and tokenizer.json.
         text: the learner's text, tokenized by the model's tokenizer.
         layer: 0-based layer index.
+        arrays: ``auto``, ``inline`` or ``npz`` (see the module's docstring).
+        arrays_name: the arrays file's name as the TOML gives it (relative to the TOML's folder).
 
     Raises:
         ScenarioError: a missing or unreadable file, an unsupported architecture.
         OptionError: a missing optional library, a bad layer, a text that is empty or over the budget.
+        LimitError: a layer and text whose run would be over the budget of numbers.
     """
+    if arrays not in ARRAYS:
+        raise OptionError(f"is {arrays!r}; expected one of: {', '.join(ARRAYS)}", "arrays")
     files = _files(Path(folder))
     try:
         cfg = json.loads(files["config.json"].read_text(encoding="utf-8"))
@@ -151,7 +175,7 @@ def layer_scenario(folder: str | Path, text: str, layer: int = 0) -> LayerFile:
     if not text.strip():
         raise OptionError("is empty; expected some text for the model's tokenizer", "text")
     ids, tokens = _tokenize(files["tokenizer.json"], text)
-    _check_size(len(tokens), arch)
+    inline = _check_size(len(tokens), arch, arrays)
     layers = Layers(arch, _tensors(files["model.safetensors"]))
     try:
         X = layers.attention_input(layers.hidden(ids, layer), layer)  # (T, d_model)
@@ -160,36 +184,58 @@ def layer_scenario(folder: str | Path, text: str, layer: int = 0) -> LayerFile:
         raise ScenarioError(
             str(files["model.safetensors"]), f"has no tensor {exc.args[0]}; expected a {arch.model_type} checkpoint"
         ) from None
-    doc, notes = _document(arch, Path(folder), text, layer, tokens, X, weights)
-    out = dumps(doc, notes)
-    if len(out.encode("utf-8")) > MAX_SCENARIO_BYTES:
-        raise OptionError(
-            f"makes a scenario of {len(out.encode()):,} bytes; a scenario file is read up to {MAX_SCENARIO_BYTES:,} "
-            "bytes; use a shorter text or a smaller model",
-            "text",
-        )
-    return LayerFile(out, arch.model_type, layer, tokens, arch.d_model, arch.heads)
+    if inline:
+        doc, notes = _document(arch, Path(folder), text, layer, tokens, X, weights, None)
+        out = dumps(doc, notes)
+        size = len(out.encode("utf-8"))
+        if size <= MAX_SCENARIO_BYTES:
+            return LayerFile(out, arch.model_type, layer, tokens, arch.d_model, arch.heads)
+        if arrays == "inline":
+            raise OptionError(
+                f"makes a scenario of {size:,} bytes; a scenario file is read up to {MAX_SCENARIO_BYTES:,} "
+                "bytes; leave out --arrays inline (the numbers then go to an .npz file beside it)",
+                "text",
+            )
+    doc, notes = _document(arch, Path(folder), text, layer, tokens, X, weights, arrays_name)
+    numbers = {"X": X} | {k: (v[0] if k.startswith("b_") else v) for k, v in weights.items()}
+    return LayerFile(dumps(doc, notes), arch.model_type, layer, tokens, arch.d_model, arch.heads, numbers)
 
 
-def _check_size(T: int, arch: Arch) -> None:
+def _check_size(T: int, arch: Arch, arrays: str) -> bool:
+    """Check the text's length and the budget before any work; True when the numbers are to go inline."""
     if T > MAX_TOKENS:
         raise OptionError(f"has {T:,} tokens; the limit is {MAX_TOKENS:,}", "text")
     if arch.max_positions is not None and arch.max_positions < T:
         raise OptionError(f"has {T:,} tokens; the model takes at most {arch.max_positions:,} positions", "text")
     need = estimate_bytes(T, arch)
-    if need > MAX_SCENARIO_BYTES:
+    if arrays == "inline" and need > MAX_SCENARIO_BYTES:
         raise OptionError(
             f"with this model (d_model = {arch.d_model}) makes a scenario of about {need:,} bytes of numbers; a "
-            f"scenario file is read up to {MAX_SCENARIO_BYTES:,} bytes (about 40,000 numbers): use a shorter text "
-            "or a smaller model",
+            f"scenario file is read up to {MAX_SCENARIO_BYTES:,} bytes (about 40,000 numbers): use a shorter text, "
+            "a smaller model, or leave out --arrays inline (the numbers then go to an .npz file beside it)",
             "text",
         )
+    hk = arch.heads * arch.head_dim
+    cells = run_cells(
+        tokens=T, keys=T, d_model=arch.d_model, d_src=arch.d_model, width_qk=hk, width_v=hk,
+        d_out=arch.d_model, heads=arch.heads, score_stages=5,
+    )  # fmt: skip
+    check_cells(cells, f"layer {arch.model_type} d_model {arch.d_model}, {arch.heads} heads, {T} tokens")
+    return arrays == "inline" or (arrays == "auto" and need <= MAX_SCENARIO_BYTES)
 
 
 def _document(
-    arch: Arch, folder: Path, text: str, layer: int, tokens: tuple[str, ...], X: Array, weights: dict[str, Array]
+    arch: Arch,
+    folder: Path,
+    text: str,
+    layer: int,
+    tokens: tuple[str, ...],
+    X: Array,
+    weights: dict[str, Array],
+    arrays_name: str | None,
 ) -> tuple[dict[str, object], dict[str, str]]:
-    """The scenario document of the layer and the comments above its fields."""
+    """The scenario document of the layer and the comments above its fields (the numbers inline, or
+    ``[input] arrays = arrays_name`` when they go to an arrays file)."""
     window = arch.windows[layer] if arch.windows else None
     mask = "none" if arch.kind == "bert" else "sliding" if window is not None else "causal"
     name = folder.name or str(folder)
@@ -213,16 +259,21 @@ def _document(
         if arch.rope_dims is not None:
             rope["dims"] = arch.rope_dims
         doc["rope"] = rope
+    x_note = f"X: the exact input of layer {layer}'s Q/K/V projections" + (
+        " (the hidden state after the pre-norm)" if arch.kind != "bert" else " (the hidden state entering the layer)"
+    )
+    w_note = "W_Q, W_K, W_V, W_O in the row-vector convention: Q = X·W_Q + b_Q (Linear weights transposed)"
+    notes = {"source": "Written by mhsa-tutor from-model from a local checkpoint: every number is the model's own."}
+    if arrays_name is not None:
+        names = ", ".join(["X", *weights])
+        doc["input"] = {"arrays": arrays_name}
+        notes["input.arrays"] = (
+            f"The matrices are in {arrays_name} beside this file (NumPy .npz, float64): {names}.\n"
+            f"{x_note}\n{w_note}; each b_* holds one value per column of its W. Keep the two files together."
+        )
+        return doc, notes
     doc["input"] = {"X": X.tolist()}
     doc["weights"] = {k: (v[0].tolist() if k.startswith("b_") else v.tolist()) for k, v in weights.items()}
-    notes = {
-        "source": "Written by mhsa-tutor from-model from a local checkpoint: every number is the model's own.",
-        "input.X": f"X: the exact input of layer {layer}'s Q/K/V projections"
-        + (
-            " (the hidden state after the pre-norm)"
-            if arch.kind != "bert"
-            else " (the hidden state entering the layer)"
-        ),
-        "weights.W_Q": "W_Q, W_K, W_V, W_O in the row-vector convention: Q = X·W_Q + b_Q (Linear weights transposed)",
-    }
+    notes["input.X"] = x_note
+    notes["weights.W_Q"] = w_note
     return doc, notes
