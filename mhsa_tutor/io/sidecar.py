@@ -47,6 +47,7 @@ import numpy.typing as npt
 from mhsa_tutor.core.errors import ScenarioError, did_you_mean
 from mhsa_tutor.core.limits import BYTES_PER_CELL, MAX_CELLS, check_cells
 from mhsa_tutor.io.source_file import kind_of
+from mhsa_tutor.io.validate_fields import type_name
 
 Array = npt.NDArray[np.float64]
 
@@ -68,7 +69,11 @@ FIELDS: dict[str, tuple[str, int]] = {
     "b_V": ("weights", 1),
     "b_O": ("weights", 1),
 }
-_AXES = {1: "a 1-D array (one value per column of its W)", 2: "a 2-D array (a matrix)", 3: "a 3-D array"}
+_AXES = {
+    1: "a 1-D array (one value per column of its W)",
+    2: "a 2-D array (a matrix)",
+    3: "a 3-D array (heads × tokens × key tokens)",
+}
 #: The largest arrays file: the run's whole budget of numbers, plus room for the zip's headers.
 MAX_ARRAYS_BYTES = MAX_CELLS * BYTES_PER_CELL + 1_000_000
 _CHUNK = 1 << 24
@@ -82,7 +87,7 @@ def resolve(ref: object, folder: Path | None, origin: str) -> Path:
     """
     fld = "input.arrays"
     if not isinstance(ref, str):
-        raise ScenarioError(origin, f"is {type(ref).__name__}, expected a file name such as \"layer.npz\"", fld)
+        raise ScenarioError(origin, f"is {type_name(ref)}, expected a file name such as \"layer.npz\"", fld)
     shown = repr(ref) if len(ref) <= 80 else repr(ref[:77] + "...")
     if not ref.endswith(".npz") or ref in (".npz",) or "\x00" in ref:
         raise ScenarioError(origin, f"is {shown}, expected the name of a NumPy .npz file such as \"layer.npz\"", fld)
@@ -121,9 +126,10 @@ class _Member:
 class Arrays:
     """An open arrays file whose members' headers are read and checked; use as a context manager."""
 
-    def __init__(self, path: Path, shown: str) -> None:
+    def __init__(self, path: Path, shown: str, named_by: str) -> None:
+        """Open ``path`` (``shown`` in messages), the arrays file of the scenario file ``named_by``."""
         self.shown = shown
-        self._file = _open_regular(path, shown)
+        self._file = _open_regular(path, shown, named_by)
         try:
             try:
                 self._zip = zipfile.ZipFile(self._file)
@@ -159,7 +165,7 @@ class Arrays:
             name = info.filename
             field = name[:-4] if name.endswith(".npy") else name
             if field not in FIELDS or not name.endswith(".npy"):
-                hint = did_you_mean(field, tuple(FIELDS))
+                hint = did_you_mean(PurePath(name).stem, tuple(FIELDS))
                 raise self._fail(
                     repr(name), f"is not a known array; {hint}expected <field>.npy with a field of: {', '.join(FIELDS)}"
                 )
@@ -194,8 +200,15 @@ class Arrays:
             raise self._fail(field, f"has {len(shape)} axes (shape {_shape(shape)}), expected {_AXES[axes]}")
         if 0 in shape:
             raise self._fail(field, f"is empty (shape {_shape(shape)}); expected at least one number")
-        size = offset + math.prod(shape) * dtype.itemsize
-        if math.prod(shape) > MAX_CELLS or info.file_size != size:
+        cells = math.prod(shape)
+        if cells > MAX_CELLS:
+            raise self._fail(
+                field,
+                f"declares shape {_shape(shape)}, {cells:,} numbers; the limit is {MAX_CELLS:,} numbers "
+                "(what one run may hold)",
+            )
+        size = offset + cells * dtype.itemsize
+        if info.file_size != size:
             raise self._fail(
                 field,
                 f"declares shape {_shape(shape)} of {dtype} but holds {info.file_size:,} bytes; expected "
@@ -243,19 +256,18 @@ def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape) if shape else "()"
 
 
-def _open_regular(path: Path, shown: str) -> BinaryIO:
+def _open_regular(path: Path, shown: str, named_by: str) -> BinaryIO:
     """The arrays file opened for reading: a regular file (checked on the open file) of at most MAX_ARRAYS_BYTES."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fld = None
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise ScenarioError(shown, "does not exist; expected the arrays file beside the scenario file", fld) from None
+        raise ScenarioError(shown, f"does not exist; expected the arrays file that {named_by} names (input.arrays)") from None
     except IsADirectoryError:
-        raise ScenarioError(shown, "is a folder, expected a NumPy .npz file", fld) from None
+        raise ScenarioError(shown, "is a folder, expected a NumPy .npz file") from None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ScenarioError(shown, f"cannot be read ({reason}); expected a NumPy .npz file", fld) from None
+        raise ScenarioError(shown, f"cannot be read ({reason}); expected a NumPy .npz file") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

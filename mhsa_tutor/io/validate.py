@@ -153,9 +153,9 @@ class _Validator(VariantChecks):
         from mhsa_tutor.io import sidecar  # zipfile: only for a scenario that has an arrays file
         path = sidecar.resolve(inp["arrays"], self.folder, self.origin)
         shown = str(PurePath(self.origin).parent / str(inp["arrays"]))
-        with sidecar.Arrays(path, shown) as arrays:
+        with sidecar.Arrays(path, shown, self.origin) as arrays:
             declared = self.merged(data, inp, arrays.placeholders(), shown)
-            self.in_arrays = {f"{sidecar.FIELDS[f][0]}.{f}": shown for f in arrays.members}
+            self.in_arrays = {f"{sidecar.FIELDS[f][0]}.{f}": str(inp["arrays"]) for f in arrays.members}
             check_cells(run_cells_of(self.build(declared), exact=True), self.origin)  # before the data is read
             return self.build(self.merged(data, inp, arrays.arrays(), shown))
 

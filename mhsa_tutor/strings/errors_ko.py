@@ -88,6 +88,113 @@ SHAPES: tuple[tuple[str, str], ...] = (
     (r"(?P<v>'[^']*') names several tokens; ", "\\g<v>은(는) 여러 토큰의 이름입니다. "),
     (r"(?P<v>'[^']*') has no question in (?P<n>\S+); ", "\\g<n>에는 \\g<v> 단계의 문제가 없습니다. "),
     (r"(?P<v>\S+) is ambiguous: ", "\\g<v>은(는) 뜻이 둘입니다: "),
+    # the arrays file of a scenario (io/sidecar.py)
+    (
+        r"does not exist; expected the arrays file that (?P<t>\S+) names \(input\.arrays\)",
+        "파일이 없습니다. \\g<t>의 input.arrays가 가리키는 배열 파일이 있어야 합니다",
+    ),
+    (
+        r"is not a NumPy \.npz file \(not a zip archive\); expected np\.savez output",
+        "NumPy .npz 파일이 아닙니다(zip 파일이 아님). np.savez로 쓴 파일이어야 합니다",
+    ),
+    (
+        r"holds no arrays; expected members such as X\.npy, W_Q\.npy \(np\.savez\)",
+        "배열이 하나도 없습니다. X.npy, W_Q.npy 같은 항목이 있어야 합니다(np.savez)",
+    ),
+    (
+        r"(?P<f>\S+) is not a NumPy \.npy array \(its header cannot be read\); expected np\.savez output",
+        "\\g<f>은(는) NumPy .npy 배열이 아닙니다(헤더를 읽을 수 없음). np.savez로 쓴 배열이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) holds Python objects \(pickled\); expected floats \(float64, float32 or float16\)",
+        "\\g<f>에는 파이썬 객체(pickle)가 들어 있습니다. 실수(float64, float32, float16) 배열이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) holds numbers of type (?P<t>\S+); expected floats \(float64, float32 or float16\)",
+        "\\g<f>의 수는 \\g<t> 형식입니다. 실수(float64, float32, float16)여야 합니다",
+    ),
+    (
+        r"(?P<f>'[^']*') is not a known array; (?:did you mean (?P<hint>[^?]+)\? )?"
+        r"expected <field>\.npy with a field of: (?P<l>.*)$",
+        "\\g<f>은(는) 알 수 없는 배열입니다. \\g<hintko>이름이 <필드>.npy여야 하고 필드는 다음 중 하나입니다: \\g<l>",
+    ),
+    (
+        r"(?P<f>\S+) is in the file twice; expected each array once",
+        "\\g<f>이(가) 파일에 두 번 있습니다. 배열마다 한 번씩만 있어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is encrypted; expected a plain np\.savez member",
+        "\\g<f>은(는) 암호화되어 있습니다. np.savez로 쓴 보통 항목이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is compressed with a method NumPy does not write; expected np\.savez or np\.savez_compressed",
+        "\\g<f>은(는) NumPy가 쓰지 않는 방식으로 압축되어 있습니다. np.savez나 np.savez_compressed로 쓴 파일이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) has (?P<n>\d+) axes \(shape (?P<s>[^)]*)\), expected a (?P<d>\d)-D array(?: \([^)]*\))?",
+        "\\g<f>의 축은 \\g<n>개입니다(모양 \\g<s>). \\g<d>차원 배열이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is empty \(shape (?P<s>[^)]*)\); expected at least one number",
+        "\\g<f>은(는) 비어 있습니다(모양 \\g<s>). 수가 하나 이상 있어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) declares shape (?P<s>\S+), (?P<n>[\d,]+) numbers; the limit is (?P<l>[\d,]+) numbers "
+        r"\(what one run may hold\)",
+        "\\g<f>의 헤더에 적힌 모양은 \\g<s>, 수 \\g<n>개입니다. 한도는 \\g<l>개입니다(한 번의 실행이 담을 수 있는 수)",
+    ),
+    (
+        r"(?P<f>\S+) declares shape (?P<s>\S+) of (?P<t>\S+) but holds (?P<b>[\d,]+) bytes; expected (?P<e>[\d,]+) "
+        r"\(the file is damaged\)",
+        "\\g<f>의 헤더에 적힌 모양은 \\g<s>(\\g<t>)인데 데이터는 \\g<b>바이트입니다. "
+        "\\g<e>바이트여야 합니다(파일이 손상됨)",
+    ),
+    (
+        r"(?P<f>\S+) cannot be read \((?P<r>.*)\); the file is damaged",
+        "\\g<f>을(를) 읽을 수 없습니다(\\g<r>). 파일이 손상되었습니다",
+    ),
+    (
+        r"(?P<f>\S+) holds (?P<g>[\d,]+) bytes of data, expected (?P<n>[\d,]+) \(the file is truncated\)",
+        "\\g<f>의 데이터는 \\g<g>바이트입니다. \\g<n>바이트여야 합니다(파일이 잘림)",
+    ),
+    (
+        r"is (?P<n>[\d,]+) bytes; an arrays file holds at most (?P<c>[\d,]+) float64 numbers \((?P<b>[\d,]+) bytes\), "
+        r"the numbers one run may hold",
+        "\\g<n>바이트입니다. 배열 파일에는 float64 수를 \\g<c>개(\\g<b>바이트)까지 담을 수 있습니다"
+        "(한 번의 실행이 담을 수 있는 수)",
+    ),
+    (r"is a folder, expected a NumPy \.npz file", "폴더입니다. NumPy .npz 파일이어야 합니다"),
+    (
+        r"is (?P<kind>a FIFO \(named pipe\)|a device|a socket|a folder|not a regular file), "
+        r"expected a regular NumPy \.npz file",
+        "\\g<kindko>입니다. 일반 NumPy .npz 파일이어야 합니다",
+    ),
+    (r"cannot be read \((?P<r>[^)]*)\); expected a NumPy \.npz file", "읽을 수 없습니다(\\g<r>). NumPy .npz 파일이어야 합니다"),
+    (
+        r"(?P<f>\S+) is (?P<v>'.*'), an absolute path; expected a path relative to the scenario file's folder",
+        "\\g<f>의 \\g<v>은(는) 절대 경로입니다. 시나리오 파일이 있는 폴더를 기준으로 한 상대 경로여야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is (?P<v>'.*'), which leaves the scenario file's folder \(\.\.\); expected a file in that folder",
+        "\\g<f>의 \\g<v>은(는) 시나리오 파일의 폴더 밖을 가리킵니다(..). 그 폴더 안의 파일이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is (?P<v>'.*'), expected the name of a NumPy \.npz file such as \"layer\.npz\"",
+        "\\g<f>의 \\g<v>은(는) .npz 파일 이름이 아닙니다. \"layer.npz\" 같은 NumPy .npz 파일 이름이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is an? [\w ]+, expected a file name such as \"layer\.npz\"",
+        "\\g<f>의 값이 문자열이 아닙니다. \"layer.npz\" 같은 파일 이름(문자열)이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is given, but this scenario was not read from a file; expected a scenario file on disk",
+        "\\g<f>이(가) 있지만 이 시나리오는 파일에서 읽은 것이 아닙니다. 디스크에 있는 시나리오 파일이어야 합니다",
+    ),
+    (
+        r"(?P<f>\S+) is given both in the scenario file and in (?P<n>\S+); expected it in one place",
+        "\\g<f>이(가) 시나리오 파일과 \\g<n> 양쪽에 있습니다. 한 곳에만 있어야 합니다",
+    ),
+    (r" \(in (?P<n>[^)]*\.npz)\)", "(\\g<n>에서 읽음)"),
     (r": already exists; use --force to overwrite it", ": 이미 있습니다. 덮어쓰려면 --force를 쓰세요"),
     (r"(?P<f>\S+) is not a known key; ", "\\g<f>은(는) 알 수 없는 키입니다. "),
     (r"(?P<f>\S+) is missing", "\\g<f>이(가) 없습니다"),
@@ -115,6 +222,13 @@ PHRASES: tuple[tuple[str, str], ...] = (
 
 _HINT = re.compile(r"did you mean (?P<w>[^?]+)\? ")
 _WHAT = {"heads": "헤드", "stages": "단계"}
+_KIND = {
+    "a FIFO (named pipe)": "FIFO(이름 있는 파이프)",
+    "a device": "장치 파일",
+    "a socket": "소켓",
+    "a folder": "폴더",
+    "not a regular file": "일반 파일이 아닌 것",
+}
 
 
 def translate(message: str) -> str:
@@ -126,6 +240,7 @@ def translate(message: str) -> str:
             groups = {k: v or "" for k, v in m.groupdict().items()}
             groups["hintko"] = f"{groups['hint']}을(를) 찾으셨나요? " if groups.get("hint") else ""
             groups["whatko"] = _WHAT.get(groups.get("what", ""), "")
+            groups["kindko"] = _KIND.get(groups.get("kind", ""), "")
             return re.sub(r"\\g<(\w+)>", lambda g: groups.get(g.group(1), ""), korean)
 
         text = re.sub(pattern, repl, text)
