@@ -93,7 +93,9 @@ def test_a_real_size_layer_is_written_with_an_arrays_file_and_equals_the_model(
         assert scn.mask == ("none" if family == "bert" else "causal")
 
 
-def test_inline_is_refused_at_real_size_with_a_way_out(real_size: dict[str, Path], invoke: Invoke, tmp_path: Path) -> None:
+def test_inline_is_refused_at_real_size_with_a_way_out(
+    real_size: dict[str, Path], invoke: Invoke, tmp_path: Path
+) -> None:
     out = tmp_path / "inline.toml"
     res = invoke(["from-model", str(real_size["gpt2"]), "--text", TEXT, "--arrays", "inline", "-o", str(out)])
     assert res.exit_code == 2 and res.stderr.count("\n") == 1

@@ -99,6 +99,9 @@ NAMES = frozenset(
         "normal",
         "sinusoidal",
         "learned",
+        "auto",  # from-model --arrays auto|inline|npz
+        "inline",
+        "npz",
         "alibi",
         "half",
         "interleaved",

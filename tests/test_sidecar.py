@@ -11,6 +11,7 @@ import io
 import os
 import struct
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ ARR = {
 HEAD = {"title": "arrays", "tokens": ["a", "b", "c"], "heads": H, "mask": "causal"}
 
 
-def _write(folder: Path, arrays: dict[str, object] | None = None, name: str = "layer.npz", **inline: object) -> Path:
+def _write(folder: Path, arrays: Mapping[str, object] | None = None, name: str = "layer.npz", **inline: object) -> Path:
     """layer.toml naming ``name`` (and ``inline`` extra [input]/[weights] entries), and the .npz itself."""
     if arrays is not None:
         np.savez(folder / name, **arrays)  # type: ignore[arg-type]
@@ -70,7 +71,8 @@ def test_arrays_file_may_hold_part_of_the_matrices_and_other_dtypes(tmp_path: Pa
     part["W_Q"] = np.asfortranarray(part["W_Q"].astype(">f8"))  # big-endian, Fortran order: read the same
     rest = {k: v.tolist() for k, v in ARR.items() if k not in part}
     scn = load_scenario(_write(tmp_path, part, **rest))
-    assert scn.X is not None and np.array_equal(scn.X, ARR["X"]) and np.array_equal(scn.W_Q, ARR["W_Q"])
+    assert scn.X is not None and scn.W_Q is not None
+    assert np.array_equal(scn.X, ARR["X"]) and np.array_equal(scn.W_Q, ARR["W_Q"])
     assert not scn.X.flags.writeable
     np.savez(tmp_path / "f32.npz", **{k: v.astype(np.float32) for k, v in ARR.items()})  # type: ignore[arg-type]
     scn32 = load_scenario(_write(tmp_path, None, name="f32.npz"))
@@ -200,7 +202,7 @@ def test_declared_shapes_and_the_budget_are_checked_before_any_data_is_read(
         return original(self, m)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sidecar.Arrays, "_data", spy)
-    np.savez(tmp_path / "layer.npz", **{**ARR, "W_K": ARR["W_K"][:, :2]})
+    np.savez(tmp_path / "layer.npz", **{**ARR, "W_K": ARR["W_K"][:, :2]})  # type: ignore[arg-type]
     with pytest.raises(ScenarioError, match="W_K"):
         load_scenario(_write(tmp_path))
     assert read == []
@@ -228,7 +230,9 @@ def test_declared_shapes_and_the_budget_are_checked_before_any_data_is_read(
         (5, "is an integer, expected a file name"),
     ],
 )
-def test_the_arrays_path_stays_in_the_scenarios_folder(tmp_path: Path, invoke: Invoke, ref: object, expect: str) -> None:
+def test_the_arrays_path_stays_in_the_scenarios_folder(
+    tmp_path: Path, invoke: Invoke, ref: object, expect: str
+) -> None:
     doc = {**HEAD, "input": {"arrays": ref}}
     (tmp_path / "layer.toml").write_text(dumps(doc), encoding="utf-8")
     res = invoke(["run", str(tmp_path / "layer.toml")])

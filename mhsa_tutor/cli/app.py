@@ -532,7 +532,10 @@ def from_model(
         typer.Option(
             "--arrays",
             metavar="auto|inline|npz",
-            help="Where the matrices go: in FILE (inline), in an .npz file beside it (npz), or inline when it fits (auto).",
+            help=(
+                "Where the matrices go: in FILE (inline), in an .npz file beside it (npz), "
+                "or inline when it fits (auto)."
+            ),
         ),
     ] = "auto",
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,

@@ -87,10 +87,10 @@ def resolve(ref: object, folder: Path | None, origin: str) -> Path:
     """
     fld = "input.arrays"
     if not isinstance(ref, str):
-        raise ScenarioError(origin, f"is {type_name(ref)}, expected a file name such as \"layer.npz\"", fld)
+        raise ScenarioError(origin, f'is {type_name(ref)}, expected a file name such as "layer.npz"', fld)
     shown = repr(ref) if len(ref) <= 80 else repr(ref[:77] + "...")
     if not ref.endswith(".npz") or ref in (".npz",) or "\x00" in ref:
-        raise ScenarioError(origin, f"is {shown}, expected the name of a NumPy .npz file such as \"layer.npz\"", fld)
+        raise ScenarioError(origin, f'is {shown}, expected the name of a NumPy .npz file such as "layer.npz"', fld)
     pure = PurePath(ref)
     if pure.is_absolute() or ref.startswith(("/", "\\")):
         raise ScenarioError(
@@ -134,7 +134,9 @@ class Arrays:
             try:
                 self._zip = zipfile.ZipFile(self._file)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-                raise self._fail(None, "is not a NumPy .npz file (not a zip archive); expected np.savez output")
+                raise self._fail(
+                    None, "is not a NumPy .npz file (not a zip archive); expected np.savez output"
+                ) from None
             self.members = self._headers()
         except BaseException:
             self._file.close()
@@ -192,7 +194,9 @@ class Arrays:
                 shape, fortran, dtype = read(stream)  # no pickles: a header is a literal dict
                 offset = stream.tell()
         except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, TypeError):
-            raise self._fail(field, "is not a NumPy .npy array (its header cannot be read); expected np.savez output")
+            raise self._fail(
+                field, "is not a NumPy .npy array (its header cannot be read); expected np.savez output"
+            ) from None
         if dtype.hasobject or dtype.kind != "f" or dtype.itemsize > 8 or dtype.fields is not None:
             what = "Python objects (pickled)" if dtype.hasobject else f"numbers of type {dtype}"
             raise self._fail(field, f"holds {what}; expected floats (float64, float32 or float16)")
@@ -262,7 +266,9 @@ def _open_regular(path: Path, shown: str, named_by: str) -> BinaryIO:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise ScenarioError(shown, f"does not exist; expected the arrays file that {named_by} names (input.arrays)") from None
+        raise ScenarioError(
+            shown, f"does not exist; expected the arrays file that {named_by} names (input.arrays)"
+        ) from None
     except IsADirectoryError:
         raise ScenarioError(shown, "is a folder, expected a NumPy .npz file") from None
     except (OSError, ValueError) as exc:

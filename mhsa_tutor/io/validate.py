@@ -151,6 +151,7 @@ class _Validator(VariantChecks):
         """A scenario whose matrices are (partly) in an arrays file: every check on the declared shapes
         and the run's budget first, then the data is read and checked again as numbers."""
         from mhsa_tutor.io import sidecar  # zipfile: only for a scenario that has an arrays file
+
         path = sidecar.resolve(inp["arrays"], self.folder, self.origin)
         shown = str(PurePath(self.origin).parent / str(inp["arrays"]))
         with sidecar.Arrays(path, shown, self.origin) as arrays:
@@ -164,7 +165,11 @@ class _Validator(VariantChecks):
     ) -> dict[str, Any]:
         """The document with the arrays put in [input] and [weights]; a field in both places is refused."""
         from mhsa_tutor.io.sidecar import FIELDS
-        tables = {"input": {k: v for k, v in inp.items() if k != "arrays"}, "weights": dict(self.table(data, "weights"))}
+
+        tables = {
+            "input": {k: v for k, v in inp.items() if k != "arrays"},
+            "weights": dict(self.table(data, "weights")),
+        }
         for fld, arr in arrays.items():
             where = FIELDS[fld][0]
             if fld in tables[where]:

@@ -169,7 +169,10 @@ SHAPES: tuple[tuple[str, str], ...] = (
         r"expected a regular NumPy \.npz file",
         "\\g<kindko>입니다. 일반 NumPy .npz 파일이어야 합니다",
     ),
-    (r"cannot be read \((?P<r>[^)]*)\); expected a NumPy \.npz file", "읽을 수 없습니다(\\g<r>). NumPy .npz 파일이어야 합니다"),
+    (
+        r"cannot be read \((?P<r>[^)]*)\); expected a NumPy \.npz file",
+        "읽을 수 없습니다(\\g<r>). NumPy .npz 파일이어야 합니다",
+    ),
     (
         r"(?P<f>\S+) is (?P<v>'.*'), an absolute path; expected a path relative to the scenario file's folder",
         "\\g<f>의 \\g<v>은(는) 절대 경로입니다. 시나리오 파일이 있는 폴더를 기준으로 한 상대 경로여야 합니다",
@@ -180,11 +183,11 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?P<f>\S+) is (?P<v>'.*'), expected the name of a NumPy \.npz file such as \"layer\.npz\"",
-        "\\g<f>의 \\g<v>은(는) .npz 파일 이름이 아닙니다. \"layer.npz\" 같은 NumPy .npz 파일 이름이어야 합니다",
+        '\\g<f>의 \\g<v>은(는) .npz 파일 이름이 아닙니다. "layer.npz" 같은 NumPy .npz 파일 이름이어야 합니다',
     ),
     (
         r"(?P<f>\S+) is an? [\w ]+, expected a file name such as \"layer\.npz\"",
-        "\\g<f>의 값이 문자열이 아닙니다. \"layer.npz\" 같은 파일 이름(문자열)이어야 합니다",
+        '\\g<f>의 값이 문자열이 아닙니다. "layer.npz" 같은 파일 이름(문자열)이어야 합니다',
     ),
     (
         r"(?P<f>\S+) is given, but this scenario was not read from a file; expected a scenario file on disk",

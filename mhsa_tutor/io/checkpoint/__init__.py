@@ -41,7 +41,8 @@ from mhsa_tutor.io.toml_out import dumps
 
 Array = npt.NDArray[np.float64]
 FILES = ("config.json", "model.safetensors", "tokenizer.json")
-#: Where ``from-model`` writes the numbers: ``auto`` (inline when it fits), ``inline`` (the TOML), ``npz`` (a file beside it).
+#: Where ``from-model`` writes the numbers: ``auto`` (inline when it fits), ``inline`` (the TOML),
+#: ``npz`` (an arrays file beside it).
 ARRAYS = ("auto", "inline", "npz")
 #: The prefixes a checkpoint may put before the base model's tensor names (a head model wraps the base).
 _PREFIXES = ("", "transformer.", "bert.", "model.")
@@ -104,11 +105,22 @@ def _tensors(path: Path) -> Any:
         ) from None
     names = set(handle.keys())
 
-    def get(name: str) -> Array:
+    def get(name: str, rows: list[int] | None = None) -> Array:
         for prefix in _PREFIXES:
             if prefix + name in names:
                 try:
-                    arr = handle.get_tensor(prefix + name)
+                    if rows is None:
+                        arr = handle.get_tensor(prefix + name)
+                    else:  # only the rows asked for: a 50,000-word embedding table is not read whole
+                        part = handle.get_slice(prefix + name)
+                        n = part.get_shape()[0]
+                        if any(not 0 <= r < n for r in rows):
+                            raise ScenarioError(
+                                str(path), f"tensor {prefix + name} has {n} rows; the tokenizer gave an id over that"
+                            )
+                        arr = np.concatenate([part[r : r + 1] for r in rows]) if rows else part[0:0]
+                except ScenarioError:
+                    raise
                 except Exception:
                     raise ScenarioError(
                         str(path),

@@ -15,7 +15,7 @@ model's own forward pass in float64.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,12 @@ from mhsa_tutor.core.variants import kv_group, mask_rule, rope_theta, rotate
 from mhsa_tutor.io.checkpoint.families import Arch
 
 Array = npt.NDArray[np.float64]
-Tensors = Callable[[str], Array]  # a tensor by its name (without the checkpoint's prefix), as float64
+
+
+class Tensors(Protocol):
+    """A tensor by its name (without the checkpoint's prefix), as float64; ``rows``: only those rows, in order."""
+
+    def __call__(self, name: str, rows: list[int] | None = None, /) -> Array: ...
 
 
 def layer_norm(x: Array, w: Array, b: Array, eps: float) -> Array:
@@ -107,13 +112,14 @@ class Layers:
         """The hidden state entering layer 0, (T, d_model)."""
         a, t = self.arch, self.t
         T = len(ids)
+        first = list(range(T))
         if a.kind == "gpt2":
-            return t("wte.weight")[ids] + t("wpe.weight")[:T]
+            return t("wte.weight", ids) + t("wpe.weight", first)
         if a.kind == "bert":
-            e = t("embeddings.word_embeddings.weight")[ids] + t("embeddings.position_embeddings.weight")[:T]
-            e = e + t("embeddings.token_type_embeddings.weight")[0]
+            e = t("embeddings.word_embeddings.weight", ids) + t("embeddings.position_embeddings.weight", first)
+            e = e + t("embeddings.token_type_embeddings.weight", [0])[0]
             return layer_norm(e, t("embeddings.LayerNorm.weight"), t("embeddings.LayerNorm.bias"), a.eps)
-        return t("embed_tokens.weight")[ids]
+        return t("embed_tokens.weight", ids)
 
     def attention_input(self, h: Array, i: int) -> Array:
         """What layer ``i``'s Q/K/V projections read: the pre-norm of h (GPT-2, Llama), or h itself (BERT)."""
