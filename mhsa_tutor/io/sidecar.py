@@ -89,7 +89,7 @@ def resolve(ref: object, folder: Path | None, origin: str) -> Path:
     if not isinstance(ref, str):
         raise ScenarioError(origin, f'is {type_name(ref)}, expected a file name such as "layer.npz"', fld)
     shown = repr(ref) if len(ref) <= 80 else repr(ref[:77] + "...")
-    if not ref.endswith(".npz") or ref in (".npz",) or "\x00" in ref:
+    if not ref.endswith(".npz") or "\x00" in ref:
         raise ScenarioError(origin, f'is {shown}, expected the name of a NumPy .npz file such as "layer.npz"', fld)
     pure = PurePath(ref)
     if pure.is_absolute() or ref.startswith(("/", "\\")):
