@@ -141,6 +141,7 @@ def _bad_cases(tmp: Path) -> list[tuple[str, object, str]]:
         ("nan", {**ok, "X": np.where(np.eye(T, D) > 0, np.nan, ok["X"])}, "input.X[1][1] (in layer.npz) is nan"),
         ("inf", {**ok, "W_O": np.full((D, D), np.inf)}, "weights.W_O[1][1] (in layer.npz) is inf"),
         ("huge", {**ok, "W_V": np.full((D, D), 1e200)}, "weights.W_V[1][1] (in layer.npz) is 1e+200, too large"),
+        ("many", _zip_bytes({f"m{i}.npy": b"" for i in range(40)}), "layer.npz: holds 40 members; expected at most"),
         ("bz2", _zip_bytes({"X.npy": _npy(ok["X"])}, zipfile.ZIP_BZIP2), "X is compressed with a method NumPy"),
         ("bomb", _bomb({}, {"X": (20_000, 10_000)}), "X declares shape 20000×10000, 200,000,000 numbers; the limit"),
         (

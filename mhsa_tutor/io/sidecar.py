@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import os
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ _AXES = {
 #: The largest arrays file: the run's whole budget of numbers, plus room for the zip's headers.
 MAX_ARRAYS_BYTES = MAX_CELLS * BYTES_PER_CELL + 1_000_000
 _CHUNK = 1 << 24
+_EOCD_SEARCH = 22 + 65535  # the end-of-directory record and the longest zip comment
+_MAX_DIRECTORY = 64 * 1024  # bytes of zip directory for at most len(FIELDS) members (names are short)
 
 
 def resolve(ref: object, folder: Path | None, origin: str) -> Path:
@@ -131,6 +134,7 @@ class Arrays:
         self.shown = shown
         self._file = _open_regular(path, shown, named_by)
         try:
+            self._check_directory()
             try:
                 self._zip = zipfile.ZipFile(self._file)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
@@ -155,6 +159,25 @@ class Arrays:
 
     def _fail(self, field: str | None, message: str) -> ScenarioError:
         return ScenarioError(self.shown, message, field)
+
+    def _check_directory(self) -> None:
+        """Refuse a zip directory of more members than there are fields before zipfile parses it
+        (a directory of millions of entries would cost seconds and memory first)."""
+        f = self._file
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - _EOCD_SEARCH))
+        tail = f.read()
+        f.seek(0)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return  # not a zip: zipfile says so
+        entries, cd_size = struct.unpack_from("<HL", tail, at + 10)
+        if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
+            return  # a Zip64 directory: its own record gives the count; zipfile reads it, the member checks follow
+        if entries > len(FIELDS) or cd_size > _MAX_DIRECTORY:
+            raise self._fail(
+                None, f"holds {entries:,} members; expected at most {len(FIELDS)} arrays, one per field (np.savez)"
+            )
 
     # ---------------------------------------------------------------------------------------- headers
 

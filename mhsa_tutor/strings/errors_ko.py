@@ -163,6 +163,10 @@ SHAPES: tuple[tuple[str, str], ...] = (
         "\\g<n>바이트입니다. 배열 파일에는 float64 수를 \\g<c>개(\\g<b>바이트)까지 담을 수 있습니다"
         "(한 번의 실행이 담을 수 있는 수)",
     ),
+    (
+        r"holds (?P<n>[\d,]+) members; expected at most (?P<m>\d+) arrays, one per field \(np\.savez\)",
+        "항목이 \\g<n>개 있습니다. 필드마다 하나씩, 많아야 \\g<m>개의 배열이어야 합니다(np.savez)",
+    ),
     (r"is a folder, expected a NumPy \.npz file", "폴더입니다. NumPy .npz 파일이어야 합니다"),
     (
         r"is (?P<kind>a FIFO \(named pipe\)|a device|a socket|a folder|not a regular file), "
