@@ -100,6 +100,11 @@ def test_inline_is_refused_at_real_size_with_a_way_out(
     res = invoke(["from-model", str(real_size["gpt2"]), "--text", TEXT, "--arrays", "inline", "-o", str(out)])
     assert res.exit_code == 2 and res.stderr.count("\n") == 1
     assert "leave out --arrays inline" in res.stderr and not out.exists()
+    ko = invoke(
+        ["from-model", str(real_size["gpt2"]), "--text", TEXT, "--arrays", "inline", "-o", str(out)],
+        env={"MHSA_TUTOR_LANG": "ko"},
+    )
+    assert ko.exit_code == 2 and "--arrays inline을 빼세요" in ko.stderr and "expected" not in ko.stderr
     res = invoke(["from-model", str(real_size["gpt2"]), "--text", TEXT, "--arrays", "npy", "-o", str(out)])
     assert res.exit_code == 2 and "did you mean npz?" in res.stderr
 

@@ -219,6 +219,13 @@ def test_declared_shapes_and_the_budget_are_checked_before_any_data_is_read(
     with pytest.raises(LimitError, match="the limit is 140,000,000 numbers"):
         load_scenario(tmp_path / "big.toml")
     assert read == []
+    from typer.testing import CliRunner
+
+    from mhsa_tutor.cli.app import app
+
+    ko = CliRunner().invoke(app, ["run", str(tmp_path / "big.toml")], env={"MHSA_TUTOR_LANG": "ko"})
+    assert ko.exit_code == 2 and ko.stderr.count("\n") == 1 and "메모리에 수가 약" in ko.stderr, ko.stderr
+    assert read == []
 
 
 @pytest.mark.parametrize(

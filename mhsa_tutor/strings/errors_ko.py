@@ -202,6 +202,26 @@ SHAPES: tuple[tuple[str, str], ...] = (
         "\\g<f>이(가) 시나리오 파일과 \\g<n> 양쪽에 있습니다. 한 곳에만 있어야 합니다",
     ),
     (r" \(in (?P<n>[^)]*\.npz)\)", "(\\g<n>에서 읽음)"),
+    # the budget of numbers (core/limits.py check_cells) and from-model's sizes
+    (
+        r"needs about (?P<n>[\d,]+) numbers \((?P<mb>[\d,]+) MB\) in memory; the limit is (?P<l>[\d,]+) numbers "
+        r"\((?P<lmb>[\d,]+) MB\); use smaller sizes",
+        "메모리에 수가 약 \\g<n>개(\\g<mb> MB) 필요합니다. 한도는 \\g<l>개(\\g<lmb> MB)입니다. 크기를 줄이세요",
+    ),
+    (
+        r"(?P<o>--text) with this model \(d_model = (?P<d>\d+)\) makes a scenario of about (?P<n>[\d,]+) bytes of "
+        r"numbers; a scenario file is read up to (?P<l>[\d,]+) bytes \(about 40,000 numbers\): use a shorter text, "
+        r"a smaller model, or leave out --arrays inline \(the numbers then go to an \.npz file beside it\)",
+        "\\g<o>은(는) 이 모델(d_model = \\g<d>)에서 숫자만 약 \\g<n>바이트인 시나리오가 됩니다. 시나리오 파일은 "
+        "\\g<l>바이트(수 약 40,000개)까지만 읽습니다. 더 짧은 텍스트나 더 작은 모델을 쓰거나, --arrays inline을 "
+        "빼세요(그러면 숫자는 옆의 .npz 파일에 씁니다)",
+    ),
+    (
+        r"(?P<o>--text) makes a scenario of (?P<n>[\d,]+) bytes; a scenario file is read up to (?P<l>[\d,]+) bytes; "
+        r"leave out --arrays inline \(the numbers then go to an \.npz file beside it\)",
+        "\\g<o>은(는) \\g<n>바이트인 시나리오가 됩니다. 시나리오 파일은 \\g<l>바이트까지만 읽습니다. --arrays inline을 "
+        "빼세요(그러면 숫자는 옆의 .npz 파일에 씁니다)",
+    ),
     (r": already exists; use --force to overwrite it", ": 이미 있습니다. 덮어쓰려면 --force를 쓰세요"),
     (r"(?P<f>\S+) is not a known key; ", "\\g<f>은(는) 알 수 없는 키입니다. "),
     (r"(?P<f>\S+) is missing", "\\g<f>이(가) 없습니다"),
