@@ -154,3 +154,35 @@ def test_o_writes_both_files_or_neither(tiny: Path, invoke: Invoke, tmp_path: Pa
     assert res.exit_code == 2 and "d.npz: is a folder" in res.stderr and not (tmp_path / "d.toml").exists()
     ko = invoke([*args, "--lang", "ko", "--force"])
     assert ko.exit_code == 0 and "layer.npz 파일" in ko.output
+
+
+def test_every_command_works_on_the_pair(tiny: Path, invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "pair.toml"
+    res = invoke(["from-model", str(tiny), "--text", "the cat saw a bird", "--arrays", "npz", "-o", str(out)])
+    assert res.exit_code == 0, res.stderr
+    trace = run(load_scenario(out))
+    a = trace.find("softmax", 2).matrices["A"].values
+    ok = [
+        ["run", str(out)],
+        ["run", str(out), "--stage", "softmax", "--head", "2"],
+        ["explain", str(out), "--stage", "softmax", "--head", "2", "--row", "3", "--col", "1"],
+    ]
+    for args in ok:
+        r = invoke(args)
+        assert r.exit_code == 0, (args, r.stderr)
+    assert f"{a[2, 0]:.4f}" in invoke(ok[2]).output  # explain quotes the weight the engine computed
+    step = invoke(["run", str(out), "--step"], input="n\nn\nq\n")
+    assert step.exit_code == 0 and "projections" in step.output
+    quiz = invoke(["quiz", str(out), "--count", "2", "--seed", "1"], input="0\n0\n")
+    assert quiz.exit_code == 0 and "score:" in quiz.output
+    for name in ("t.json", "t.html", "t.md", "t.svg"):
+        r = invoke(["export", str(out), "-o", str(tmp_path / name)])
+        assert r.exit_code == 0 and (tmp_path / name).stat().st_size > 0, (name, r.stderr)
+    r = invoke(["export", str(out), "--format", "heatmap", "-o", str(tmp_path / "h.svg")])
+    assert r.exit_code == 0, r.stderr
+    import json
+
+    doc = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    scn = load_scenario(out)
+    assert doc["scenario"]["tokens"] == list(scn.tokens) and doc["scenario"]["d_model"] == 8
+    assert scn.X is not None and doc["stages"][0]["matrices"]["X"] == scn.X.tolist()  # every number, unrounded
