@@ -70,6 +70,13 @@ def named() -> dict[str, Scenario]:
     out["given_bias"] = _with(t5, bias="given", B=given)
     partial = build_random(3, 8, 1, 14, "causal", variants=v(rope=True))
     out["partial_rope"] = _with(partial, rope=Rope(dims=4))
+    # attention at inference: decoding with a KV cache and the online softmax, with the knobs above
+    decode = build_random(5, 8, 4, 15, "causal", variants=v(decode=2, rope=True, kv_heads=2, bias_terms=True))
+    out["decode_partial_rope_bias"] = _with(decode, rope=Rope(dims=2))
+    out["decode_sliding_alibi"] = build_random(5, 4, 2, 16, "sliding", variants=v(decode=3, window=2, bias="alibi"))
+    tiles = build_random(5, 4, 2, 17, "causal", "normal", variants=v(block=2))
+    out["tiles_padding"] = _with(tiles, padding=np.array([False, False, False, True, True]))
+    out["decode_and_tiles"] = build_random(4, 4, 1, 18, "causal", variants=v(decode=1, block=3, rope=True))
     return out
 
 
@@ -89,6 +96,13 @@ def variant_scenario(draw: st.DrawFn) -> Scenario:
         bias=draw(st.sampled_from([None, "alibi"])),
         window=window,
         kv_heads=kv if kv != heads else None,
+    )
+    decode = draw(st.integers(1, tokens - 1)) if mask != "none" and tokens > 1 and draw(st.booleans()) else None
+    options = replace(
+        options,
+        decode=decode,
+        block=draw(st.sampled_from([None, 1, 2, 3])),
+        bias_terms=draw(st.booleans()),
     )
     values = draw(st.sampled_from(["small-int", "normal"]))
     scn = build_random(tokens, d_k * heads, heads, draw(st.integers(0, 10_000)), mask, values, variants=options)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
+from mhsa_tutor.core.reads import rope_partner
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Stage, Trace, before_softmax
 from mhsa_tutor.teach.explain_parts import Cell
@@ -73,13 +74,14 @@ def explain_online(c: Cell, label: str) -> list[str]:
     head = c.t["ex_os_block"].format(b=b + 1, keys=names)
     if c.name == "m":
         scores = ", ".join(_n(float(S[j]), p) for j in block)
-        return [head, f"{label} = max(m_old, {scores}) = max({_n(m_old, p)}, {scores})", f"= {_n(m_new, p)}"]
+        new = eq(m_new, p) if math.isfinite(m_new) else "= −∞"
+        return [head, f"{label} = max(m_old, {scores}) = max({_n(m_old, p)}, {scores})", new]
     if c.name == "r":
         if m_new == -math.inf:
             return [head, c.t["ex_os_none_seen"], f"{label} = 1"]
         return [
             head,
-            f"{label} = e^(m_old − m_new) = e^({_n(m_old, p)} − {_sn(m_new, p)})",
+            f"{label} = e^(m_old − m_new) {_rel([m_old, m_new], p)} e^({_n(m_old, p)} − {_sn(m_new, p)})",
             eq(c.value, p) if m_old != -math.inf else f"= 0  {c.t['ex_os_first']}",
         ]
     rb = float(r[c.i, b])
@@ -119,10 +121,10 @@ def explain_decode_qkv(c: Cell, label: str) -> list[str]:
     """The new token's q, k or v: its own row only, then RoPE at its true position."""
     info = c.trace.info
     t, tok = _step(c, c.i)
-    h = c.head if c.name == "q" else info.kv_head(c.head)
-    width = info.d_k if c.name in ("q", "k") else info.d_v
-    col = (h - 1) * width + c.j + 1
     big = c.name.upper()
+    h = c.head if c.name == "q" else info.kv_head(c.head)
+    # the column of W (or of the given Q, K, V) this feature reads: the rule's operand (core.reads)
+    col = next(op.col for op in c.ops if op.matrix in (f"W_{big}", big) and op.col is not None) + 1
     lines = [c.t["ex_dec_new"].format(tok=tok, pos=t + 1, step=c.i + 1, h=h)]
     raw_key = f"{c.name}_raw"
     raw = float(c.stage.aux[raw_key][c.i, c.j]) if raw_key in c.stage.aux else c.value
@@ -130,16 +132,10 @@ def explain_decode_qkv(c: Cell, label: str) -> list[str]:
         lines.append(f"{c.name}[{c.j + 1}] = {big}[{tok}, {col}] {eq(raw, c.p)}")
     else:
         lines.append(f"{c.name}[{c.j + 1}] = x_{tok} · W_{big}[:, {col}] {eq(raw, c.p)}")
-    if c.name != "v" and "angle" in c.stage.aux:
+    rotated = info.rope_dims or info.d_k  # partial rotary: a feature beyond these passes unchanged
+    if c.name != "v" and "angle" in c.stage.aux and c.j < rotated:
         lines.append(c.t["ex_dec_rope"].format(pos=t))
-        d = c.m.values.shape[1]
-        half = d // 2
-        if info.rope_style == "interleaved":
-            pj, first = c.j // 2, c.j % 2 == 0
-            other = c.j + 1 if first else c.j - 1
-        else:
-            pj, first = c.j % half, c.j < half
-            other = c.j + half if first else c.j - half
+        pj, other, first = rope_partner(c.j, rotated, info.rope_style)
         raw_row = c.stage.aux[raw_key][c.i]
         a, b = (float(raw_row[c.j]), float(raw_row[other])) if first else (float(raw_row[other]), float(raw_row[c.j]))
         ang = float(c.stage.aux["angle"][c.i, pj])

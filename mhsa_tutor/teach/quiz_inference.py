@@ -74,30 +74,10 @@ def cell_for(trace: Trace, stage_id: str, head: int, row: int, key: int, col: in
 def givens_for(trace: Trace, stage_id: str, head: int, name: str, i: int, j: int) -> list[str]:
     """The inputs of one inference cell, one ``name = numbers`` line each (never the answer)."""
     info = trace.info
-    st = trace.find(stage_id, head)
     if stage_id == "online_softmax":
         return _online_givens(trace, head, name, i, j)
     t = info.prefill + i
     tok = info.tokens[t]
-    if stage_id == "decode_qkv":
-        aux = st.aux
-        g = info.kv_head(head)
-        if info.given_qkv:
-            raw = f"{name}_raw"
-            src = aux[raw][i] if raw in aux else st.matrices[name].values[i]
-            return [f"{name}_{tok} = {_vec(src)} (given)"]
-        x = _x_row(trace, t)
-        big = name.upper()
-        width = info.d_v if name == "v" else info.d_k
-        w = trace.find("params").matrices[f"W_{big}"].values
-        h = head if name == "q" else g
-        first = (h - 1) * width
-        shown = range(width) if width <= 4 else sorted({j, _partner(j, width, info.rope_style)})
-        lines = [f"x_{tok} = {_vec(x)}"] + [f"W_{big}[:, {first + c + 1}] = {_vec(w[:, first + c])}" for c in shown]
-        if name != "v" and "angle" in aux:
-            theta = aux["angle"][i] / max(t, 1)
-            lines.append(f"RoPE ({info.rope_style}): t = {t}, θ = {_vec(theta)}")
-        return lines
     if stage_id == "decode_scores":
         q = trace.find("decode_qkv", head).matrices["q"].values[i]
         k = trace.find("kv_cache", head).matrices["K"].values[j]
@@ -115,22 +95,6 @@ def givens_for(trace: Trace, stage_id: str, head: int, name: str, i: int, j: int
     a = trace.find("decode_softmax", head).matrices["A"].values[i, : t + 1]
     v = trace.find("kv_cache", head).matrices["V"].values[: t + 1, j]
     return [f"a_{tok} = {_vec(a)}", f"V_cache[:, {j + 1}] = {_vec(v)}"]
-
-
-def _partner(j: int, d: int, style: str | None) -> int:
-    """The feature RoPE pairs with feature j (itself without RoPE)."""
-    if style is None:
-        return j
-    if style == "interleaved":
-        return j + 1 if j % 2 == 0 else j - 1
-    return j + d // 2 if j < d // 2 else j - d // 2
-
-
-def _x_row(trace: Trace, t: int) -> Array:
-    """Token t's row of the attention input: X + P after a positions stage, else X."""
-    stage = "positions" if any(s.id == "positions" for s in trace.stages) else "input"
-    row: Array = trace.find(stage).matrices["X"].values[t]
-    return row
 
 
 def _online_givens(trace: Trace, head: int, name: str, i: int, j: int) -> list[str]:

@@ -69,6 +69,9 @@ def _operand_line(trace: Trace, op: Operand) -> str:
     if op.matrix in BIAS_NAMES:  # a projection's bias, one number per column: b_Q[2] = 0.5
         assert op.col is not None
         return f"{op.matrix}[{op.col + 1}] = {num(float(op.values(trace)[0]), PRECISION)}"
+    if op.row is not None and op.col is not None:  # one cell: Q[green, 3] = 0.5 (Q, K, V given)
+        tok = trace.labels(m.rows, m.values.shape[0])[op.row]
+        return f"{op.matrix}{sub}[{tok}, {op.col + 1}] = {num(float(op.values(trace)), PRECISION)}"
     values = _vec(op.values(trace))
     if op.col is not None:
         return f"{op.matrix}{sub}[:, {op.col + 1}] = {values}"
@@ -170,6 +173,18 @@ _BY_OP: dict[str, Givens] = {"dot": _dot_givens}
 
 
 #: The givens of stages whose question shows more or other than its operands' vectors.
+def _step_givens(trace: Trace, q: Question) -> list[str]:
+    """The decoding step's q, k or v: the operands its rule reads (its own row of X (+ P) and the head's
+    columns of W and b, or its row of the given Q, K, V; under RoPE the partner's too), then the turn."""
+    lines = list(dict.fromkeys(_operand_line(trace, op) for op in _ops(trace, q)))
+    st = trace.find(q.stage, q.head)
+    if q.matrix != "v" and "angle" in st.aux:
+        t = trace.info.prefill + q.row
+        theta = st.aux["angle"][q.row] / max(t, 1)
+        lines.append(f"RoPE ({trace.info.rope_style}): t = {t}, θ = {_vec(theta)}")
+    return lines
+
+
 def _inference_givens(trace: Trace, q: Question) -> list[str]:
     """What one cell of the online softmax or of a decoding step needs (``quiz_inference.givens_for``)."""
     assert q.head is not None  # the inference stages are per head
@@ -185,6 +200,7 @@ GIVENS: dict[str, Givens] = {
     "concat": _concat_givens,
     # the inference stages: the previous block's state, the block's scores, the cached keys and values…
     **dict.fromkeys(ASKABLE_INFERENCE, _inference_givens),
+    "decode_qkv": _step_givens,
 }
 
 
