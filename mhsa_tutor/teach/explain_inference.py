@@ -38,6 +38,11 @@ def _rel(values: list[float], p: int, p_small: int | None = None, small: object 
     return "=" if exact else "≈"
 
 
+def _shown(text: str) -> float:
+    """A number as written back to a float (a minus sign, an exponent)."""
+    return float(text.replace("−", "-"))
+
+
 def _block(c: Cell, b: int) -> range:
     B = c.trace.info.block or 1
     Tk = len(c.trace.info.key_tokens)
@@ -64,7 +69,10 @@ def explain_online(c: Cell, label: str) -> list[str]:
         o = float(st.matrices["O"].values[c.i, nb * dv + c.j])
         lines = [c.t["ex_os_final"].format(b=nb + 1)]
         l_last = float(ell[c.i, nb])
-        rel = _rel([o, l_last], p + 2)
+        lo = _shown(num(l_last, p + 2))
+        shown = _shown(num(o, p + 2)) / lo if lo else math.nan  # what the numbers as written give
+        close = abs(shown - c.value) <= 1e-12 * max(1.0, abs(c.value))  # False for a row with no key (NaN)
+        rel = _rel([o, l_last], p + 2) if close else "≈"
         return [*lines, f"{label} = o / ℓ {rel} {num(o, p + 2)} / {num(l_last, p + 2)}", eq(c.value, p)]
     b = c.j // dv if c.name == "O" else c.j
     block = _block(c, b)
