@@ -14,8 +14,9 @@ from mhsa_tutor.core.engine import run
 from mhsa_tutor.io.loader import load_scenario
 from mhsa_tutor.teach.explain import example_cell
 from mhsa_tutor.views.terminal.keys import ENTER_ALTERNATE, LEAVE_ALTERNATE, decode
-from mhsa_tutor.views.terminal.render import marks_of, render_stage
+from mhsa_tutor.views.terminal.render import render_stage
 from mhsa_tutor.views.terminal.slides import slides
+from mhsa_tutor.views.terminal.worked import marks_of
 from mhsa_tutor.views.view import View
 from tests.pty_drive import Pty
 
@@ -43,17 +44,18 @@ def test_the_example_cell_is_marked_in_its_matrix() -> None:
     stage = trace.find("softmax", 1)
     name, row, col = example_cell(trace, stage)  # type: ignore[misc]
     marks = marks_of(trace, stage, View(example=True))
-    assert marks == {name: frozenset({(int(row[1:]) - 1, int(col[1:]) - 1)})}
+    assert marks.example == {name: frozenset({(int(row[1:]) - 1, int(col[1:]) - 1)})}
     out = io.StringIO()
     Console(file=out, width=100, color_system="standard").print(
         render_stage(trace, trace.stages.index(stage), View(example=True))
     )
     value = f"{stage.matrices[name].values[int(row[1:]) - 1, int(col[1:]) - 1]:.4f}"
     assert re.search(r"\x1b\[[0-9;]*7[0-9;]*m" + re.escape(value), out.getvalue())  # reverse video on it
-    # an element-wise stage marks the operand beside the result: B and S under ALiBi
+    # the operand beside the result is underlined: B under ALiBi (tests/test_stepper_operands.py: every stage)
     alibi = run(load_scenario("alibi"))
     bias = alibi.find("bias", 1)
-    assert set(marks_of(alibi, bias, View(example=True))) == {"B", "S"}
+    marks = marks_of(alibi, bias, View(example=True))
+    assert set(marks.example) == {"S"} and set(marks.here) == {"B"}
 
 
 def test_the_cursor_shows_any_cells_arithmetic_and_tab_changes_matrix() -> None:

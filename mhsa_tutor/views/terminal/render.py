@@ -16,7 +16,7 @@ Contracts:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from rich import box
 from rich.cells import cell_len
@@ -50,6 +50,7 @@ from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_ind
 
 PROSE = 100  # the widest a paragraph runs, however wide the terminal
 MARK = Style(reverse=True, bold=True, underline=True)  # a marked cell: the example, or the cursor
+READ = Style(underline=True, bold=True)  # a cell the marked one reads (views.terminal.worked)
 
 
 def _weight_style(w: float) -> Style:
@@ -82,13 +83,15 @@ def matrix_table(
     shade: bool = False,
     rows: Sequence[int | None] | None = None,
     cols: Sequence[int | None] | None = None,
-    marked: frozenset[tuple[int, int]] = frozenset(),
+    marked: Container[tuple[int, int]] = frozenset(),
+    read: Container[tuple[int, int]] = frozenset(),
 ) -> Grid:
     """One matrix as a table: token labels on token axes, 1..n on feature axes (a ``Grid``: prints as its ``Table``).
 
     ``rows`` / ``cols`` are the indices to show (None: an elided stretch);
     by default ``shown_indices``. ``marked`` cells (0-based row, col) are drawn
-    in reverse video: the worked example, or the stepper's cursor.
+    in reverse video: the worked example, or the stepper's cursor; ``read`` cells
+    (what the marked one is computed from) underlined. Only the cells shown are looked up.
     """
     values = matrix.values
     rows_n, cols_n = values.shape
@@ -113,6 +116,8 @@ def matrix_table(
             style = _weight_style(x) if shade else None
             if (i, j) in marked:
                 style = MARK if style is None else style + MARK
+            elif read and (i, j) in read:
+                style = READ if style is None else style + READ
             cells.append(Text(fmt(x, decimals), style=style or ""))
         table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
     return table
@@ -140,11 +145,13 @@ class FitMatrix:
         matrix: Matrix,
         view: View,
         shade: bool,
-        marked: frozenset[tuple[int, int]] = frozenset(),
+        marked: Container[tuple[int, int]] = frozenset(),
+        read: Container[tuple[int, int]] = frozenset(),
     ) -> None:
         self.args = (trace, name, matrix, view)
         self.shade = shade
         self.marked = marked
+        self.read = read
         self._tables: dict[tuple[int, int], Grid] = {}
 
     def _rows(self, console: Console) -> list[int | None]:
@@ -207,7 +214,7 @@ class FitMatrix:
             rows = self._rows(console)
             cols = self._cols(rows, width)
             self._tables[key] = matrix_table(
-                trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols, marked=self.marked
+                trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols, marked=self.marked, read=self.read
             )
         return self._tables[key]
 
@@ -303,8 +310,11 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     if view.example:  # the walkthrough: the first note, the matrices, the worked cell, then the rest
         if notes:
             parts.append(prose(Text(safe(notes[0][1]), style="yellow" if notes[0][0] == "pitfall" else "")))
-        parts.extend(_matrices(trace, stage, view, marks_of(trace, stage, view)))
-        parts.extend(_example(trace, stage, view))
+        from mhsa_tutor.views.terminal.worked import marks_of, worked_example
+
+        marks = marks_of(trace, stage, view)
+        parts.extend(_matrices(trace, stage, view, marks.example, marks.here))
+        parts.extend(worked_example(trace, stage, view, marks))
         rest = notes[1:]
         if rest and view.folded:
             kinds = sum(kind == "pitfall" for kind, _ in rest)
@@ -325,40 +335,15 @@ def render_stage(trace: Trace, index: int, view: View) -> RenderableType:
     return Group(*parts)
 
 
-def marks_of(trace: Trace, stage: Stage, view: View) -> dict[str, frozenset[tuple[int, int]]]:
-    """The cells to mark per matrix: ``view.marks``, else the worked example's cell.
-
-    Where the stage shows matrices of the same shape that the marked cell is
-    made of, cell for cell (X and P under positions, B and S under a bias),
-    the same cell of those is marked too: the operands beside the result.
-    """
-    from mhsa_tutor.teach.explain import example_cell
-
-    marks = list(view.marks)
-    if not marks:
-        cell = example_cell(trace, stage)
-        if cell is None:
-            return {}
-        marks = [(cell[0], int(cell[1][1:]) - 1, int(cell[2][1:]) - 1)]
-    out: dict[str, set[tuple[int, int]]] = {}
-    for name, i, j in marks:
-        out.setdefault(name, set()).add((i, j))
-        if stage.id in ELEMENTWISE and name in stage.matrices:
-            shape = stage.matrices[name].values.shape
-            for other, m in stage.matrices.items():
-                if other != name and m.values.shape == shape:
-                    out.setdefault(other, set()).add((i, j))
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-#: Stages whose matrices combine cell by cell (the cell of one is made of the same cell of the others).
-ELEMENTWISE = frozenset({"positions", "bias"})
-
-
 def _matrices(
-    trace: Trace, stage: Stage, view: View, marks: dict[str, frozenset[tuple[int, int]]]
+    trace: Trace,
+    stage: Stage,
+    view: View,
+    marks: Mapping[str, Container[tuple[int, int]]],
+    reads: Mapping[str, Container[tuple[int, int]]] | None = None,
 ) -> list[RenderableType]:
-    """The shapes line, then each matrix of the stage (captioned, shaded if weights, marked cells)."""
+    """The shapes line, then each matrix of the stage (captioned, shaded if weights, marked cells, the cells
+    the marked one reads underlined)."""
     parts: list[RenderableType] = [prose(Text(shapes_line(stage), style="dim"))]
     for name, m in stage.matrices.items():
         caption = matrix_caption(trace, stage, name, m, view.lang)
@@ -366,31 +351,14 @@ def _matrices(
             parts.append(prose(Text(caption, style="dim italic")))
         shade = stage.id == "softmax"
         marked = marks.get(name, frozenset())
+        read = (reads or {}).get(name, frozenset())
         table = (
-            FitMatrix(trace, name, m, view, shade, marked)
+            FitMatrix(trace, name, m, view, shade, marked, read)
             if view.fit
-            else matrix_table(trace, name, m, view, shade=shade, marked=marked)
+            else matrix_table(trace, name, m, view, shade=shade, marked=marked, read=read)
         )
         parts.append(Padding(table, (0, 0, 0, 2), expand=False))
     return parts
-
-
-def _example(trace: Trace, stage: Stage, view: View) -> list[RenderableType]:
-    """One cell of the stage worked out with its real numbers (see explain)."""
-    from mhsa_tutor.teach.explain import example_cell, explain_cell
-
-    if view.marks:  # the stepper's cursor
-        name, i, j = view.marks[0]
-        cell: tuple[str, str, str] | None = (name, f"@{i + 1}", f"@{j + 1}")
-    else:
-        cell = example_cell(trace, stage)
-    if cell is None:
-        return []
-    name, row, col = cell
-    ex = explain_cell(trace, stage.id, row, col, head=stage.head, matrix=name, precision=view.precision, lang=view.lang)
-    out: list[RenderableType] = [prose(Text(f"{ui(view.lang)['example']} {safe(ex.label)}", style="bold"))]
-    out.extend(prose(Text("  " + safe(line))) for line in ex.lines)
-    return out
 
 
 def select(trace: Trace, stage_ids: Sequence[str] = (), head: int | None = None) -> list[int]:
