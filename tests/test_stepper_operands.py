@@ -23,6 +23,7 @@ from mhsa_tutor.core.reads import Layout, Operand, operands
 from mhsa_tutor.core.trace import Stage, Trace
 from mhsa_tutor.io.generate import build_random
 from mhsa_tutor.io.loader import load_scenario
+from mhsa_tutor.io.variant_options import VariantOptions
 from mhsa_tutor.views.terminal.grid import Grid
 from mhsa_tutor.views.terminal.render import _matrices, render_stage
 from mhsa_tutor.views.terminal.slides import Slides
@@ -43,12 +44,25 @@ BUILTINS = [
     "cross_attention",
     "kv_cache",
     "online_softmax",
+    "random+biases,rope,mqa,decode",
+    "random+biases,positions,alibi,blocks",
 ]
 SGR = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
+#: Random scenarios for what no built-in has: projection biases (b_Q … b_O), and variants together.
+RANDOM = {
+    "random+biases,rope,mqa,decode": VariantOptions(bias_terms=True, rope=True, kv_heads=1, decode=2),
+    "random+biases,positions,alibi,blocks": VariantOptions(
+        positions="sinusoidal", bias="alibi", block=2, bias_terms=True
+    ),
+}
+
+
 @cache
 def _trace(name: str) -> Trace:
+    if name in RANDOM:
+        return run(build_random(5, 8, 2, 3, "causal", variants=RANDOM[name]))
     return run(load_scenario(name))
 
 
@@ -127,11 +141,9 @@ def test_every_operand_is_listed_with_where_it_lives(name: str) -> None:
             line = next(x for x in block.splitlines() if f" {operand_label(trace, op)} = " in x)
             number = trace.stages.index(trace.find(op.stage, op.head)) + 1
             here = (op.stage, op.head) == (stage.id, stage.head)
-            assert line.endswith("in the table above" if here else f"stage {number} · {op.stage}")
+            assert line.endswith("↑ above" if here else f"stage {number} · {op.stage}")
             values = op.values(trace).reshape(-1)
-            assert len(values) > 12 or len(re.findall(r"−?\d+(?:\.\d+)?|−?∞|NaN", line.split(" = ")[1])) >= len(
-                values
-            )
+            assert len(values) > 12 or len(re.findall(r"−?\d+(?:\.\d+)?|−?∞|NaN", line.split(" = ")[1])) >= len(values)
 
 
 def test_the_operand_labels_say_which_row_and_column_independently() -> None:
@@ -170,7 +182,7 @@ def test_piped_slides_list_operands_but_no_legend_of_styles() -> None:
     trace = _trace("sinusoidal_positions")
     out = io.StringIO()
     Console(file=out, width=100, color_system=None).print(render_stage(trace, 1, View(example=True)))
-    assert "P[bites, 1] = 0.8415  in the table above" in out.getvalue()
+    assert "P[bites, 1] = 0.8415  ↑ above" in out.getvalue()
     assert "underlined" not in out.getvalue()  # no styles drawn: no legend of them
 
 
@@ -195,7 +207,7 @@ def test_a_bert_sized_slide_looks_up_only_the_cells_it_shows() -> None:
 
 #: (scenario, [(stage number typed, keys after "c", labels that must show, an operand of the slide's own
 #: matrices: its label underlined, as its cells are in the table)]).
-WALKS = {
+WALKS: dict[str, list[tuple[str, bytes, list[str], str | None]]] = {
     "first_steps": [
         ("3", b"", ["X[the, :]", "W_Q[:, 1]"], None),  # projections
         ("5", b"", ["Q₁[the, :]", "K₁[cat, :]"], None),  # scores

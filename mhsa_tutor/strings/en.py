@@ -642,12 +642,12 @@ UI: dict[str, str] = {
     "slide_list_hint": "Keys: → n space Enter next · ← b back · g Home first · G End last · number+Enter jump · ↑ ↓ PgUp PgDn scroll · c a cursor over the cells (arrows move it, Tab changes matrix; its arithmetic shows) · i the stage's other notes · l ? this list (l or Esc closes it) · q Esc quit",
     "example": "Example:",
     "reads_title": "reads:",
-    "reads_here": "in the table above",
+    "reads_here": "↑ above",
     "reads_stage": "stage {k} · {name}",
     "reads_legend_example": "reversed",
     "reads_legend_example_is": "the worked cell",
     "reads_legend_operand": "underlined",
-    "reads_legend_operand_is": "the cells it reads on this slide",
+    "reads_legend_operand_is": "cells it reads, on this slide",
     "ex_given": "(given: nothing to compute)",
     "ex_split": (
         "(head {h} takes {w} columns: its column {c} is column ({h} − 1)·{w} + {c} = {src} of the whole matrix)"

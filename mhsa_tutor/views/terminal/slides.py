@@ -16,7 +16,9 @@ the matrix comes first) · q Esc quit (Esc first clears typed digits, leaves
 the cursor or closes the list).
 
 Each stage starts on a clean screen with its heading; the worked example's
-cell is marked in its matrix. The footer keeps the keys first and ``q quit``
+cell (or the cursor's) is reversed in its matrix, the cells it reads (from
+``core.reads``) underlined where the slide shows them and listed under
+``Example:`` with the stage they come from (``worked``). The footer keeps the keys first and ``q quit``
 always whole: one line when the keys and where you are fit, else two (where
 you are above, the keys below), with a message wrapped above them. The last
 stage ends with what to do next.

@@ -233,7 +233,14 @@ def worked_example(trace: Trace, stage: Stage, view: View, marks: Marks) -> list
     t = ui(view.lang)
     name, i, j = marks.cells[0]
     ex = explain_cell(
-        trace, stage.id, f"@{i + 1}", f"@{j + 1}", head=stage.head, matrix=name, precision=view.precision, lang=view.lang
+        trace,
+        stage.id,
+        f"@{i + 1}",
+        f"@{j + 1}",
+        head=stage.head,
+        matrix=name,
+        precision=view.precision,
+        lang=view.lang,
     )
     label = Text(f"{t['example']} ", style="bold")
     label.append(safe(ex.label), style=MARK)
