@@ -28,6 +28,24 @@ TESTS = [
 ]
 MUTANTS = [
     (
+        "10 a decoding step reads the row of its step number, not of its token (P + s)",
+        "mhsa_tutor/core/reads/resolve.py",
+        '"step": layout.prefill + i,',
+        '"step": i,',
+    ),
+    (
+        "11 an online-softmax block reads one key fewer",
+        "mhsa_tutor/core/reads/resolve.py",
+        "min((b + 1) * layout.block, layout.keys) - 1)",
+        "min((b + 1) * layout.block, layout.keys) - 2)",
+    ),
+    (
+        "12 a decoding step's k reads its query head's columns of W_K (GQA)",
+        "mhsa_tutor/core/reads/rules.py",
+        'cmap: ColMap = "head" if m == "q" else "kv_head"',
+        'cmap: ColMap = "head"',
+    ),
+    (
         "1a explain writes a K/V column numbered by query head (nonexistent under GQA)",
         "mhsa_tutor/teach/explain.py",
         "    source_col = op.col + 1\n",
@@ -35,7 +53,7 @@ MUTANTS = [
     ),
     (
         "1b the split rule numbers K/V columns by query head",
-        "mhsa_tutor/core/reads.py",
+        "mhsa_tutor/core/reads/rules.py",
         'cols="col", col_map="kv_head"),)',
         'cols="col", col_map="head"),)',
     ),
@@ -53,7 +71,7 @@ MUTANTS = [
     ),
     (
         "4 projections read X instead of X + P",
-        "mhsa_tutor/core/reads.py",
+        "mhsa_tutor/core/reads/rules.py",
         '_X = (("positions", "X"), ("input", "X"))',
         '_X = (("input", "X"), ("positions", "X"))',
     ),
@@ -77,7 +95,7 @@ MUTANTS = [
     ),
     (
         "7b a head's last concat column highlights the next head's table",
-        "mhsa_tutor/core/reads.py",
+        "mhsa_tutor/core/reads/resolve.py",
         "    return col // d_v + 1, col % d_v\n",
         "    return (col + 1) // d_v + 1 if (col + 1) % d_v == 0 else col // d_v + 1, col % d_v\n",
     ),
