@@ -38,15 +38,29 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
-def error_line(message: str) -> str:
-    """``error: …`` on one line, with control characters made visible."""
+def error_line(message: str, exc: TutorError | None = None) -> str:
+    """``error: …`` on one line, with control characters made visible.
+
+    Under Korean the message is put in Korean (``strings.errors_ko``) from the parts of ``exc``
+    (file, field, option, message) when it is given; the ``error:`` prefix stays for scripts.
+    """
     from mhsa_tutor.views.view import safe
 
-    if RUN_LANG.get() == "ko":  # the message in Korean; the "error:" prefix stays for scripts
-        from mhsa_tutor.strings.errors_ko import translate
-
-        message = translate(message)
+    if RUN_LANG.get() == "ko":
+        message = korean_message(message, exc)
     return "error: " + " ".join(safe(message).split())
+
+
+def korean_message(line: str, exc: TutorError | None) -> str:
+    """The Korean of an error ``line``, read from the parts of ``exc`` when it has them."""
+    from mhsa_tutor.core.errors import ScenarioError
+    from mhsa_tutor.strings.errors_ko import korean
+
+    if isinstance(exc, ScenarioError):
+        return korean(line, message=exc.message, origin=exc.origin, field=exc.field, colon=exc.colon)
+    if isinstance(exc, OptionError):
+        return korean(line, message=exc.message, option=f"--{exc.option}" if exc.option else None)
+    return korean(line)
 
 
 def user_message(exc: TutorError) -> str:
@@ -264,7 +278,7 @@ class Group(TyperGroup):
             typer.echo(exc.format_message())  # the help, as for --help
             return 0
         except TutorError as exc:
-            typer.echo(error_line(user_message(exc)), err=True)
+            typer.echo(error_line(user_message(exc), exc), err=True)
             return 2
         except typer.TyperException as exc:  # Typer's (vendored Click's) usage errors
             typer.echo(error_line(typer_message(exc)), err=True)
@@ -286,7 +300,7 @@ def errors() -> Iterator[None]:
     try:
         yield
     except TutorError as exc:
-        typer.echo(error_line(user_message(exc)), err=True)
+        typer.echo(error_line(user_message(exc), exc), err=True)
         raise typer.Exit(2) from None
 
 

@@ -34,6 +34,7 @@ class ScenarioError(TutorError):
         self.origin = origin
         self.field = field
         self.message = message
+        self.colon = colon
         where = f"{field} " if field else ""
         super().__init__(f"{origin}{':' if colon else ''} {where}{message}")
 

@@ -13,7 +13,8 @@ marker that Korean text itself uses when the word is unknown, and
     ('헤드 1은', '--seed 3으로', '출력(output)을')
 
 Markers (write them straight after the word, no space): ``은(는)``,
-``이(가)``, ``을(를)``, ``과(와)``, ``(으)로``, and the copula ``(이)라``, ``(이)고``. The catalogues do not call
+``이(가)``, ``을(를)``, ``과(와)``, ``(으)로``, and the copula ``(이)라``, ``(이)고``, ``(이)어야``
+(``3개여야``, ``2×2여야``, ``3행이어야``). The catalogues do not call
 ``resolve`` themselves: ``strings.table("ko")`` hands out ``Template`` strings
 whose ``format`` resolves the markers after the fields are filled in, so every
 ``ui(lang)[key].format(...)`` of the Korean catalogue gets the right particles.
@@ -30,7 +31,8 @@ How the word before a marker is read (``final``):
 * Latin letters: a lone letter or an acronym by its letter names (``K`` 케이,
   ``L`` 엘, ``GQA`` …에이); a word by how its English ending is spoken in
   Korean (``cat`` 캣, ``dog`` 도그, ``Acting`` …팅, ``well`` 웰): a final
-  m, n, ng, l, or p/t/k after a vowel letter ends in a consonant; anything
+  m, n, ng, l (or a silent-e le: ``title`` 타이틀), or p/t/k after a vowel
+  letter ends in a consonant; anything
   else in a vowel. This is a heuristic: the catalogues prefer ``'{tok}'
   토큰은`` to a particle straight after an English token.
 * Skipped when looking back: closing quotes, a parenthesised aside
@@ -59,6 +61,7 @@ MARKERS: dict[str, tuple[str, str, str]] = {
     "(으)로": ("으로", "로", "로"),
     "(이)라": ("이라", "라", "이라"),  # the copula: 3이라, 2라
     "(이)고": ("이고", "고", "이고"),
+    "(이)어야": ("이어야", "여야", "이어야"),  # the copula before 하다: 정수여야, 문자열이어야
 }
 
 _MARKER_RE = re.compile("|".join(re.escape(m) for m in MARKERS))
@@ -117,7 +120,7 @@ def _latin(word: str) -> Final:
     w = word.lower()
     if w.endswith(("m", "n", "ng")):
         return "consonant"
-    if w.endswith("l"):
+    if w.endswith(("l", "le")):  # title 타이틀, style 스타일, scale 스케일
         return "rieul"
     if w.endswith("ck") or (w[-1] in "ptk" and len(w) > 1 and w[-2] in _VOWELS):
         return "consonant"
