@@ -45,6 +45,7 @@ from mhsa_tutor.strings.particles import MARKERS, Template, attach, final, resol
         ("−∞(으)로", "−∞로"),  # 무한대
         ("title은(는)", "title은"),  # 타이틀: a silent e after l
         ("rope.style은(는)", "rope.style은"),  # 스타일
+        ("'acting_machine'은(는)", "'acting_machine'은"),  # 머신
         ("값 3개(이)어야", "값 3개여야"),
         ("3행(이)어야", "3행이어야"),
         ("2×2(이)어야", "2×2여야"),  # 이 곱하기 이

@@ -34,9 +34,11 @@ FILE = "progress.json"
 
 
 def warn(text: str) -> None:
-    """One line on stderr: ``warning: ...``."""
+    """One line on stderr: ``warning: ...``, in the run's language (``support.error_line``'s Korean)."""
+    from mhsa_tutor.cli.support import error_line
+
     with suppress(OSError, ValueError):
-        print(f"warning: {text}", file=sys.stderr, flush=True)
+        print("warning: " + error_line(text).removeprefix("error: "), file=sys.stderr, flush=True)
 
 
 @dataclass

@@ -56,11 +56,14 @@ def korean_message(line: str, exc: TutorError | None) -> str:
     from mhsa_tutor.core.errors import ScenarioError
     from mhsa_tutor.strings.errors_ko import korean
 
-    if isinstance(exc, ScenarioError):
-        return korean(line, message=exc.message, origin=exc.origin, field=exc.field, colon=exc.colon)
-    if isinstance(exc, OptionError):
-        return korean(line, message=exc.message, option=f"--{exc.option}" if exc.option else None)
-    return korean(line)
+    try:
+        if isinstance(exc, ScenarioError):
+            return korean(line, message=exc.message, origin=exc.origin, field=exc.field, colon=exc.colon)
+        if isinstance(exc, OptionError):
+            return korean(line, message=exc.message, option=f"--{exc.option}" if exc.option else None)
+        return korean(line)
+    except (KeyError, IndexError, ValueError):  # a template that does not fit: the English line, never a traceback
+        return line
 
 
 def user_message(exc: TutorError) -> str:

@@ -130,7 +130,7 @@ def read_stdin_line(limit: int = MAX_LINE) -> str | None:
         line = stdin.readline(limit + 1)
     except UnicodeDecodeError:
         with suppress(OSError, ValueError):
-            sys.stderr.write("note: standard input is not UTF-8 text; stopping as at the end of input\n")
+            sys.stderr.write(note_line("standard input is not UTF-8 text; stopping as at the end of input") + "\n")
         return None
     except (OSError, ValueError):  # closed or unreadable
         return None
@@ -140,6 +140,13 @@ def read_stdin_line(limit: int = MAX_LINE) -> str | None:
     if len(body) > limit:
         raise InputError(f"standard input: a line is longer than {limit:,} characters; the limit is {limit:,}")
     return body
+
+
+def note_line(message: str) -> str:
+    """``note: …`` in the run's language (``support.error_line``'s Korean)."""
+    from mhsa_tutor.cli.support import error_line  # support imports this module
+
+    return "note: " + error_line(message).removeprefix("error: ")
 
 
 def write_stdout(text: str) -> None:
@@ -172,8 +179,10 @@ def exit_code_for(failure: OutputFailed) -> int:
     silence_stdout()
     if failure.errno == errno.EPIPE:
         return EXIT_BROKEN_PIPE
+    from mhsa_tutor.cli.support import error_line  # at the edge, in the run's language; support imports this module
+
     with suppress(OSError, ValueError):
-        sys.stderr.write(f"error: cannot write to standard output: {failure.reason}\n")
+        sys.stderr.write(error_line(f"cannot write to standard output: {failure.reason}") + "\n")
         sys.stderr.flush()
     return 1
 

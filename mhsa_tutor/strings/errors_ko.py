@@ -5,7 +5,8 @@ what was expected). Under Korean (``--lang ko`` or ``MHSA_TUTOR_LANG=ko``) the C
 the error to ``korean``: the message is matched whole against the English templates (every raise of
 the package has one, ``tests/test_errors_ko.py`` holds it so), each value it carries is kept as typed
 or, when it is itself an English phrase (a type name, a hint, a reason), translated by the same
-tables, and the Korean template is filled and its particles resolved. File names, fields, option
+tables, and the Korean template is filled and its particles resolved. A Korean template places the
+field itself (``{field}``), or leaves it out where it is not the subject (the engine's ``values``). File names, fields, option
 names, values and choices stay as typed (they are what the learner types or reads in the file). The
 ``error:`` prefix stays (the CLI adds it): scripts read it. A message without a template stays
 English, so a missing entry is visible (and the tests fail) rather than garbled.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from mhsa_tutor.strings.errors_ko_table import MESSAGES, PHRASES
+from mhsa_tutor.strings.errors_ko_table import FORMS, MESSAGES, PHRASES
 from mhsa_tutor.strings.particles import resolve
 
 __all__ = ["korean", "template_of", "translate"]
@@ -24,21 +25,34 @@ __all__ = ["korean", "template_of", "translate"]
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-@cache
-def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """Every template as an anchored pattern, the most specific (longest fixed text) first."""
-    table = {**PHRASES, **MESSAGES}
+Row = tuple[re.Pattern[str], str, str]
+
+
+def _rows(table: dict[str, str]) -> list[Row]:
+    """Every template of ``table`` as an anchored pattern, the most specific (longest fixed text) first."""
     rows = []
     for en, ko in table.items():
         parts = en.split("{}")
         rows.append((re.compile("(.*?)".join(re.escape(p) for p in parts), re.S), ko, en))
     rows.sort(key=lambda r: (-len(r[2].replace("{}", "")), r[2].count("{}")))
-    return tuple(rows)
+    return rows
 
 
-def template_of(text: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """The (English, Korean) template ``text`` is an instance of, and the values it carries; None if none."""
-    for pattern, ko, en in _compiled():
+@cache
+def _compiled(whole: bool) -> tuple[Row, ...]:
+    """The templates in the order they are tried: the specific forms, then a whole message against the messages, a value
+    first against the phrases (a phrase such as ``expected a whole number from 1 to {}`` must not swallow
+    a whole message that merely starts like it)."""
+    first, then = (MESSAGES, PHRASES) if whole else (PHRASES, MESSAGES)
+    return (*_rows(FORMS), *_rows(first), *_rows(then))
+
+
+def template_of(text: str, whole: bool = True) -> tuple[str, str, tuple[str, ...]] | None:
+    """The (English, Korean) template ``text`` is an instance of, and the values it carries; None if none.
+
+    ``whole``: ``text`` is a whole message (else a value inside one).
+    """
+    for pattern, ko, en in _compiled(whole):
         m = pattern.fullmatch(text)
         if m is not None:
             return en, ko, m.groups()
@@ -63,10 +77,10 @@ def _value(text: str, depth: int) -> _Value:
     """A value of a message: translated when it is itself an English phrase of the tables, else as it is."""
     if depth > 4 or not _LATIN_WORD.search(text):
         return _Value(text, text)
-    found = template_of(text)
+    found = template_of(text, whole=False)
     if found is None:
         return _Value(text, text)
-    return _Value(text, _fill(found[1], found[2], depth + 1))
+    return _Value(text, _fill(found[1], found[2], depth + 1, field="", origin="", option=""))
 
 
 def _fill(ko: str, values: tuple[str, ...], depth: int, **names: str) -> str:
@@ -113,8 +127,6 @@ def korean(
     if origin is not None:
         if "{origin}" in ko:
             return body
-        if field and "{field}" not in ko:
-            body = f"{field}: {body}"
         return f"{origin}{':' if colon else ''} {body}"
     if option and "{option}" not in ko:
         return f"{option} {body}"

@@ -4,8 +4,8 @@
 template exactly as the source writes it, each ``{…}`` of the f-string written ``{}`` (the key is what
 ``tests/test_errors_ko.py`` reads out of the source, so a message changed in the code and not here fails
 that test). ``PHRASES`` holds the parts that reach a message through a variable: type names, a
-did-you-mean hint, a shape's reason, the standard library's TOML and OS messages, and more specific
-forms of a generic template. Korean templates name the English template's values by position
+did-you-mean hint, a shape's reason, the standard library's TOML and OS messages, Click's usage
+errors; ``FORMS`` more specific forms of a message, tried before it. Korean templates name the English template's values by position
 (``{0}``, ``{1}``…; ``{0:raw}`` keeps a value as typed even when it reads like a phrase of the tables)
 and may use ``{field}`` (the scenario field, as typed), ``{origin}`` (the file or
 name) and ``{option}`` (the flag, ``--row``); particle markers (``은(는)``…) follow the value they
@@ -226,7 +226,7 @@ MESSAGES: dict[str, str] = {
     ),
     # ---------------------------------------------------------------- the engine and the budget
     "overflow float64 at stage {}, cell {}[{}, {}] = {}; expected smaller numbers": (
-        "{0} 단계의 칸 {1}[{2}, {3}] = {4}에서 float64가 넘쳤습니다. 더 작은 수를 쓰세요"
+        "{0} 단계의 칸 {1}[{2}, {3}] = {4}에서 값이 float64 범위를 넘쳤습니다. 더 작은 수를 쓰세요"
     ),
     "{} is {} {}; the limit is {} {}": "{0}은(는) {1}{2}입니다. 최대 {3}{4}입니다",
     "{}needs about {} numbers ({}) in memory; the limit is {} numbers ({}); use smaller sizes": (
@@ -245,6 +245,11 @@ MESSAGES: dict[str, str] = {
     "{}={} is not a number of characters; expected digits 0-9": "{0}={1}은(는) 글자 수가 아닙니다. 0-9 숫자여야 합니다",
     "out of memory; try smaller sizes (the limits are in the README)": (
         "메모리가 부족합니다. 크기를 줄여 보세요(한도는 README에 있습니다)"
+    ),
+    "standard output is closed": "표준 출력이 닫혀 있습니다",
+    "cannot write to standard output: {}": "표준 출력에 쓸 수 없습니다: {0}",
+    "standard input is not UTF-8 text; stopping as at the end of input": (
+        "표준 입력이 UTF-8 텍스트가 아닙니다. 입력이 끝난 것으로 보고 멈춥니다"
     ),
     "standard input: a line is longer than {} characters; the limit is {}": (
         "표준 입력: 한 줄이 {0}자보다 깁니다. 최대 {1}자입니다"
@@ -297,8 +302,7 @@ MESSAGES: dict[str, str] = {
     ),
     "is only for the random scenario, not for {}": "{option}은(는) random 시나리오에만 씁니다. {0}에는 쓸 수 없습니다",
     "would be {} bytes; the limit for a scenario file (what `run` reads) is {} bytes; use a smaller --d-model{}": (
-        "{field}은(는) {0}바이트가 됩니다. 시나리오 파일(`run`이 읽는 것)은 {1}바이트까지입니다. "
-        "--d-model을 줄이세요{2}"
+        "{0}바이트가 됩니다. 시나리오 파일(`run`이 읽는 것)은 {1}바이트까지입니다. --d-model을 줄이세요{2}"
     ),
     "is needed with --mask sliding; expected a window W >= 1": (
         "--mask sliding에는 {option}이(가) 필요합니다. 창 크기 W >= 1이어야 합니다"
@@ -312,8 +316,8 @@ MESSAGES: dict[str, str] = {
         "{option}에는 --mask causal이나 --mask sliding이 필요합니다: 생성되는 토큰은 앞의 토큰만 봅니다"
     ),
     "{} is ambiguous: {}, and the token {} is at position {}; write @{} for the position or token:{} for the token": (
-        "{option} {0}은(는) 뜻이 둘입니다: {1}, 그리고 토큰 {2}은(는) {3}번째 자리에 있습니다. "
-        "자리를 뜻하면 @{4}, 토큰을 뜻하면 token:{5}(으)로 쓰세요"
+        "{option} {0}은(는) 뜻이 둘입니다: {1} 토큰 {2}은(는) {3}번째 자리에 있습니다. "
+        "자리를 뜻하면 `@{4}`, 토큰을 뜻하면 `token:{5}`(으)로 쓰세요"
     ),
     "{} is not a number; this axis has no token names, expected 1 to {}": (
         "{option} {0}은(는) 번호가 아닙니다. 이 축에는 토큰 이름이 없으니 1부터 {1}까지여야 합니다"
@@ -411,6 +415,12 @@ MESSAGES: dict[str, str] = {
         "{0}입니다. 다음 중 하나여야 합니다: {1}(GPT-2, BERT, Llama 계열)"
     ),
     "{}; the tutor cannot reproduce this layer exactly": "{0}. 이 층은 튜터가 정확히 재현할 수 없습니다",
+    # ---------------------------------------------------------------- the progress file of `learn` (warnings)
+    "{} {}; kept as {}, starting afresh": "{0}: {1}. {2}(으)로 옮겨 두고 처음부터 시작합니다",
+    "{} {}; starting afresh, and this run's progress will not be saved": (
+        "{0}: {1}. 처음부터 시작하며, 이번 진행 상황은 저장되지 않습니다"
+    ),
+    "{}: progress not saved ({})": "{0}: 진행 상황을 저장하지 못했습니다({1})",
     # ---------------------------------------------------------------- writing a file
     "the file name is empty; expected a file name to write": "파일 이름이 비어 있습니다. 쓸 파일 이름이 있어야 합니다",
     "{}: ends with /, so it names a folder; expected a file name to write": (
@@ -454,10 +464,9 @@ PHRASES: dict[str, str] = {
     "not a regular file": "일반 파일이 아닌 것",
     "a symlink to {}": "{0}을(를) 가리키는 심볼릭 링크",
     "is not a folder": "폴더가 아닙니다",
-    "{}: the folder {} does not exist": "{0}: 폴더 {1}이(가) 없습니다",
-    "{}: the folder {} is not a folder": "{0}: {1}은(는) 폴더가 아닙니다",
     # hints and expectations put together by the caller
     "did you mean {}? ": "{0:raw}을(를) 찾으셨나요? ",
+    "did you mean {}? {}": "{0:raw}을(를) 찾으셨나요? {1}",
     " (a table [input] with X, or Q, K and V)": "(X나 Q, K, V가 있는 [input] 테이블)",
     " or a token: {}": " 또는 토큰({0})",
     " (one cell: row and col are given)": "(row와 col이 주어졌으니 칸 하나의 값)",
@@ -466,6 +475,7 @@ PHRASES: dict[str, str] = {
     ),
     "expected a whole number from 1 to {}": "1부터 {0}까지의 정수여야 합니다",
     "expected 1, the only head": "헤드가 하나뿐이니 1이어야 합니다",
+    "1, the only head": "헤드가 하나뿐이니 1",
     "a whole number": "정수",
     "a number from {} to {}": "{0}부터 {1}까지의 수",
     "a whole number from {} to {}": "{0}부터 {1}까지의 정수",
@@ -495,6 +505,18 @@ PHRASES: dict[str, str] = {
     "one per key token": "키 토큰마다 하나",
     "the whole matrix": "행렬 전체",
     "{} rows": "{0}행",
+    "{} (the limit)": "{0}(한도)",
+    "d_model ({})": "d_model({0})",
+    " or --values small-int": "(또는 --values small-int를 쓰세요)",
+    "position {} is the token {}": "{0}번째 자리는 토큰 {1}이고",
+    "there is no position {}": "{0}번째 자리는 없고",
+    "every value is NaN (every key of every query is blocked); ": "모든 값이 NaN입니다(모든 쿼리에서 모든 키가 막혀 있습니다). ",
+    "{}: {}": "{0:raw}: {1}",
+    # why a progress file is set aside
+    "is not a state file this version reads ({})": "이 버전이 읽는 상태 파일이 아닙니다({0:raw})",
+    # where in a matrix (the engine's overflow)
+    "{} (position {})": "{0}({1}번째 자리)",
+    "{} (head {})": "{0}(헤드 {1})",
     # why a bias is refused
     "Q, K, V are given directly": "Q, K, V가 직접 주어졌습니다",
     "weights.W_{} is missing": "weights.W_{0}이(가) 없습니다",
@@ -558,6 +580,16 @@ PHRASES: dict[str, str] = {
     "Option {} requires {} arguments.": "옵션 {0}에는 값이 {1}개 필요합니다.",
     "Got unexpected extra argument ({})": "필요 없는 인자가 더 있습니다: {0}",
     "Got unexpected extra arguments ({})": "필요 없는 인자가 더 있습니다: {0}",
+    "Got unexpected extra argument(s) ({})": "필요 없는 인자가 더 있습니다: {0}",
     "Invalid value for {}: {}": "{0}의 값이 올바르지 않습니다: {1}",
+}
+
+#: More specific forms of a message (or of a message built outside the package, Click's), tried first.
+FORMS: dict[str, str] = {
+    "{} is out of range; expected 1 to {} or a token: {}": (
+        "{option} {0}은(는) 범위 밖입니다. 1부터 {1}까지의 번호나 다음 토큰 중 하나여야 합니다: {2}"
+    ),
+    "{}: the folder {} does not exist": "{0}: 폴더 {1}이(가) 없습니다",
+    "{}: the folder {} is not a folder": "{0}: {1}은(는) 폴더가 아닙니다",
     "{}: expected {}, got {}": "{0}: {2}은(는) 쓸 수 없습니다. {1}(이)어야 합니다",
 }

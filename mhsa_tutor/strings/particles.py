@@ -118,7 +118,7 @@ def _latin(word: str) -> Final:
     if len(word) == 1 or (word.isupper() and len(word) <= 5):
         return _LETTER.get(word[-1].lower(), "vowel")
     w = word.lower()
-    if w.endswith(("m", "n", "ng")):
+    if w.endswith(("m", "n", "ng", "ine")):  # machine 머신, line 라인
         return "consonant"
     if w.endswith(("l", "le")):  # title 타이틀, style 스타일, scale 스케일
         return "rieul"
