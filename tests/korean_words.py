@@ -181,7 +181,17 @@ def _field_words() -> frozenset[str]:
                 for item in items:
                     if isinstance(item, str):
                         words.update(WORD.findall(item))
+    import ast
+    import inspect
+
+    from mhsa_tutor.io.checkpoint.families import FAMILIES
     from mhsa_tutor.teach.course import LESSONS
+
+    for module in (validate, validate_variants):  # the literal key lists: known_keys(table, ("steps",), ...)
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
+                words.update(w for e in node.elts if isinstance(e.value, str) for w in WORD.findall(e.value))
+    words.update(FAMILIES)  # a checkpoint's model_type, as its config.json writes it
 
     words.update(lesson.id for lesson in LESSONS)  # `learn <id>`: ids the learner types
     return frozenset(words)

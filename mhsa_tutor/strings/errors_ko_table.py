@@ -376,7 +376,7 @@ MESSAGES: dict[str, str] = {
     ),
     # ---------------------------------------------------------------- a model checkpoint (`from-model`)
     "needs the optional library {}; install it with: pip install 'mhsa-tutor[model]'": (
-        "{option}에는 선택 라이브러리 {0}이(가) 필요합니다. 설치: pip install 'mhsa-tutor[model]'"
+        "{option}에는 선택 라이브러리 `{0}`이(가) 필요합니다. 설치: `pip install 'mhsa-tutor[model]'`"
     ),
     "is not a folder; expected a Hugging Face checkpoint folder ({})": (
         "폴더가 아닙니다. Hugging Face 체크포인트 폴더({0})여야 합니다"
@@ -508,6 +508,8 @@ PHRASES: dict[str, str] = {
     "{} (the limit)": "{0}(한도)",
     "d_model ({})": "d_model({0})",
     " or --values small-int": "(또는 --values small-int를 쓰세요)",
+    "the extension {}": "확장자 {0}",
+    "a name without an extension": "확장자가 없는 이름",
     "position {} is the token {}": "{0}번째 자리는 토큰 {1}이고",
     "there is no position {}": "{0}번째 자리는 없고",
     "every value is NaN (every key of every query is blocked); ": "모든 값이 NaN입니다(모든 쿼리에서 모든 키가 막혀 있습니다). ",
@@ -588,6 +590,9 @@ PHRASES: dict[str, str] = {
 FORMS: dict[str, str] = {
     "{} is out of range; expected 1 to {} or a token: {}": (
         "{option} {0}은(는) 범위 밖입니다. 1부터 {1}까지의 번호나 다음 토큰 중 하나여야 합니다: {2}"
+    ),
+    "{} is out of range; expected a whole number from 1 to {} (fewer than the tokens)": (
+        "{option} {0}은(는) 범위 밖입니다. 토큰 수보다 적은, 1부터 {1}까지의 정수여야 합니다"
     ),
     "{}: the folder {} does not exist": "{0}: 폴더 {1}이(가) 없습니다",
     "{}: the folder {} is not a folder": "{0}: {1}은(는) 폴더가 아닙니다",
