@@ -189,8 +189,10 @@ def _field_words() -> frozenset[str]:
 
     for module in (validate, validate_variants):  # the literal key lists: known_keys(table, ("steps",), ...)
         for node in ast.walk(ast.parse(inspect.getsource(module))):
-            if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
-                words.update(w for e in node.elts if isinstance(e.value, str) for w in WORD.findall(e.value))
+            if isinstance(node, ast.Tuple):
+                for e in node.elts:
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                        words.update(WORD.findall(e.value))
     words.update(FAMILIES)  # a checkpoint's model_type, as its config.json writes it
 
     words.update(lesson.id for lesson in LESSONS)  # `learn <id>`: ids the learner types

@@ -38,7 +38,7 @@ def _template(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _template(node.left), _template(node.right)
         if left is None and right is None:
@@ -61,7 +61,7 @@ def all_templates() -> set[str]:
     for _, tree in _modules():
         for node in ast.walk(tree):
             if isinstance(node, (ast.JoinedStr, ast.Constant, ast.BinOp)):
-                t = _template(node)  # type: ignore[arg-type]
+                t = _template(node)
                 if t is not None:
                     out.add(t)
     return out
