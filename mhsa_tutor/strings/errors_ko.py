@@ -123,6 +123,8 @@ def korean(
     if found is None:
         return line
     _, ko, values = found
+    if field and " (" in field:  # a field read from the arrays file: ``weights.W_Q (in layer.npz)``
+        field = _value(field, 0)
     body = _fill(ko, values, 0, field=field or "", origin=origin or "", option=option or "")
     if origin is not None:
         if "{origin}" in ko:

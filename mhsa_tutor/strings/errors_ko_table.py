@@ -398,17 +398,25 @@ MESSAGES: dict[str, str] = {
         "{option} 값이 비어 있습니다. 모델의 토크나이저에 줄 텍스트가 있어야 합니다"
     ),
     "has no tensor {}; expected a {} checkpoint": "텐서 {0}이(가) 없습니다. {1} 체크포인트여야 합니다",
-    "makes a scenario of {} bytes; a scenario file is read up to {} bytes; use a shorter text or a smaller model": (
-        "{option}(으)로 만든 시나리오는 {0}바이트입니다. 시나리오 파일은 {1}바이트까지 읽습니다. "
-        "더 짧은 텍스트나 더 작은 모델을 쓰세요"
+    "makes a scenario of {} bytes; a scenario file is read up to {} bytes; leave out --arrays inline "
+    "(the numbers then go to an .npz file beside it)": (
+        "{option}(으)로 만든 시나리오는 {0}바이트입니다. 시나리오 파일은 {1}바이트까지만 읽습니다. "
+        "--arrays inline을 빼세요(그러면 숫자는 옆의 .npz 파일에 씁니다)"
+    ),
+    # the same words as a field's "is {}; {}expected one of: {}", which it also matches when there is no hint
+    "is {}; expected one of: {}": "{field}{option}은(는) {0}입니다. 다음 중 하나여야 합니다: {1}",
+    "tensor {} has {} rows; the tokenizer gave an id over that": (
+        "텐서 {0}의 행은 {1}개인데 토크나이저가 그보다 큰 ID를 냈습니다"
     ),
     "has {} tokens; the model takes at most {} positions": (
         "{option}은(는) 토큰이 {0}개입니다. 이 모델은 위치를 최대 {1}개까지 받습니다"
     ),
     "with this model (d_model = {}) makes a scenario of about {} bytes of numbers; a scenario file is read up to "
-    "{} bytes (about 40,000 numbers): use a shorter text or a smaller model": (
-        "{option}(으)로 이 모델(d_model = {0})의 시나리오를 만들면 수만 약 {1}바이트입니다. 시나리오 파일은 "
-        "{2}바이트(수 약 40,000개)까지 읽습니다: 더 짧은 텍스트나 더 작은 모델을 쓰세요"
+    "{} bytes (about 40,000 numbers): use a shorter text, a smaller model, or leave out --arrays inline "
+    "(the numbers then go to an .npz file beside it)": (
+        "{option}(으)로 이 모델(d_model = {0})의 시나리오를 만들면 숫자만 약 {1}바이트입니다. 시나리오 파일은 "
+        "{2}바이트(수 약 40,000개)까지만 읽습니다. 더 짧은 텍스트나 더 작은 모델을 쓰거나, --arrays inline을 "
+        "빼세요(그러면 숫자는 옆의 .npz 파일에 씁니다)"
     ),
     "has no usable {}; expected a positive integer": "쓸 수 있는 {0}이(가) 없습니다. 양의 정수여야 합니다",
     "is {}; expected one of: {} (GPT-2, BERT and the Llama family)": (
@@ -421,6 +429,73 @@ MESSAGES: dict[str, str] = {
         "{0}: {1}. 처음부터 시작하며, 이번 진행 상황은 저장되지 않습니다"
     ),
     "{}: progress not saved ({})": "{0}: 진행 상황을 저장하지 못했습니다({1})",
+    # ---------------------------------------------------------------- the arrays file of a scenario (io/sidecar.py)
+    'is {}, expected a file name such as "layer.npz"': (
+        '{field}은(는) {0}입니다. "layer.npz" 같은 파일 이름(문자열)이어야 합니다'
+    ),
+    'is {}, expected the name of a NumPy .npz file such as "layer.npz"': (
+        '{field}의 {0}은(는) .npz 파일 이름이 아닙니다. "layer.npz" 같은 NumPy .npz 파일 이름이어야 합니다'
+    ),
+    "is {}, an absolute path; expected a path relative to the scenario file's folder": (
+        "{field}의 {0}은(는) 절대 경로입니다. 시나리오 파일이 있는 폴더를 기준으로 한 상대 경로여야 합니다"
+    ),
+    "is {}, which leaves the scenario file's folder (..); expected a file in that folder": (
+        "{field}의 {0}은(는) 시나리오 파일의 폴더 밖을 가리킵니다(..). 그 폴더 안의 파일이어야 합니다"
+    ),
+    "is given, but this scenario was not read from a file; expected a scenario file on disk": (
+        "{field}이(가) 있지만 이 시나리오는 파일에서 읽은 것이 아닙니다. 디스크에 있는 시나리오 파일이어야 합니다"
+    ),
+    "is given both in the scenario file and in {}; expected it in one place": (
+        "{field}이(가) 시나리오 파일과 {0} 양쪽에 있습니다. 한 곳에만 있어야 합니다"
+    ),
+    "does not exist; expected the arrays file that {} names (input.arrays)": (
+        "파일이 없습니다. {0}의 input.arrays가 가리키는 배열 파일이 있어야 합니다"
+    ),
+    "is a folder, expected a NumPy .npz file": "폴더입니다. NumPy .npz 파일이어야 합니다",
+    "cannot be read ({}); expected a NumPy .npz file": "읽을 수 없습니다({0}). NumPy .npz 파일이어야 합니다",
+    "is {}, expected a regular NumPy .npz file": "{0}입니다. 일반 NumPy .npz 파일이어야 합니다",
+    "is {} bytes; an arrays file holds at most {} float64 numbers ({} bytes), the numbers one run may hold": (
+        "{0}바이트입니다. 배열 파일에는 float64 수를 {1}개({2}바이트)까지 담을 수 있습니다"
+        "(한 번의 실행이 담을 수 있는 수)"
+    ),
+    "is not a NumPy .npz file (not a zip archive); expected np.savez output": (
+        "NumPy .npz 파일이 아닙니다(zip 파일이 아님). np.savez로 쓴 파일이어야 합니다"
+    ),
+    "holds {} members; expected at most {} arrays, one per field (np.savez)": (
+        "항목이 {0}개 있습니다. 필드마다 하나씩, 많아야 {1}개의 배열이어야 합니다(np.savez)"
+    ),
+    "holds no arrays; expected members such as X.npy, W_Q.npy (np.savez)": (
+        "배열이 하나도 없습니다. X.npy, W_Q.npy 같은 항목이 있어야 합니다(np.savez)"
+    ),
+    "is not a known array; {}expected <field>.npy with a field of: {}": (
+        "{field}은(는) 알 수 없는 배열입니다. {0}이름이 <필드>.npy여야 하고 필드는 다음 중 하나입니다: {1}"
+    ),
+    "is in the file twice; expected each array once": "{field}이(가) 파일에 두 번 있습니다. 배열마다 한 번씩만 있어야 합니다",
+    "is encrypted; expected a plain np.savez member": "{field}은(는) 암호화되어 있습니다. np.savez로 쓴 보통 항목이어야 합니다",
+    "is compressed with a method NumPy does not write; expected np.savez or np.savez_compressed": (
+        "{field}은(는) NumPy가 쓰지 않는 방식으로 압축되어 있습니다. np.savez나 np.savez_compressed로 쓴 파일이어야 합니다"
+    ),
+    "is not a NumPy .npy array (its header cannot be read); expected np.savez output": (
+        "{field}은(는) NumPy .npy 배열이 아닙니다(헤더를 읽을 수 없음). np.savez로 쓴 배열이어야 합니다"
+    ),
+    "holds {}; expected floats (float64, float32 or float16)": (
+        "{field}에는 {0}이(가) 들어 있습니다. 실수(float64, float32, float16) 배열이어야 합니다"
+    ),
+    "has {} axes (shape {}), expected {}": "{field}의 축은 {0}개입니다(모양 {1}). {2}(이)어야 합니다",
+    "is empty (shape {}); expected at least one number": (
+        "{field}은(는) 비어 있습니다(모양 {0}). 수가 하나 이상 있어야 합니다"
+    ),
+    "declares shape {}, {} numbers; the limit is {} numbers (what one run may hold)": (
+        "{field}의 헤더에 적힌 모양은 {0}, 수 {1}개입니다. 한도는 {2}개입니다(한 번의 실행이 담을 수 있는 수)"
+    ),
+    "declares shape {} of {} but holds {} bytes; expected {} (the file is damaged)": (
+        "{field}의 헤더에 적힌 모양은 {0}({1})인데 데이터는 {2}바이트입니다. {3}바이트여야 합니다(파일이 손상됨)"
+    ),
+    "cannot be read ({}); the file is damaged": "{field}을(를) 읽을 수 없습니다({0}). 파일이 손상되었습니다",
+    "holds {} bytes of data, expected {} (the file is truncated)": (
+        "{field}의 데이터는 {0}바이트입니다. {1}바이트여야 합니다(파일이 잘림)"
+    ),
+    "has {} axes, expected a matrix": "{field}의 축은 {0}개입니다. 행렬이어야 합니다",
     # ---------------------------------------------------------------- writing a file
     "the file name is empty; expected a file name to write": "파일 이름이 비어 있습니다. 쓸 파일 이름이 있어야 합니다",
     "{}: ends with /, so it names a folder; expected a file name to write": (
@@ -519,6 +594,13 @@ PHRASES: dict[str, str] = {
     # where in a matrix (the engine's overflow)
     "{} (position {})": "{0}({1}번째 자리)",
     "{} (head {})": "{0}(헤드 {1})",
+    # the arrays file: what a member holds, what it should be, where a field was read
+    "Python objects (pickled)": "파이썬 객체(pickle)",
+    "numbers of type {}": "{0:raw} 형식의 수",
+    "a 1-D array (one value per column of its W)": "1차원 배열(W의 열마다 값 하나)",
+    "a 2-D array (a matrix)": "2차원 배열(행렬)",
+    "a 3-D array (heads × tokens × key tokens)": "3차원 배열(헤드 × 토큰 × 키 토큰)",
+    "{} (in {})": "{0:raw}({1:raw}에서 읽음)",
     # why a bias is refused
     "Q, K, V are given directly": "Q, K, V가 직접 주어졌습니다",
     "weights.W_{} is missing": "weights.W_{0}이(가) 없습니다",
