@@ -1,8 +1,8 @@
 """Benchmark mhsa-tutor against the floor that any Typer + NumPy + Rich command line pays (issue 6).
 
-Run from anywhere: ``python benchmarks/bench.py [--runs N] [--quick]``. It is not
-part of the test suite and asserts nothing; it prints one table and exits 1 if
-a target is missed.
+Run from anywhere: ``python benchmarks/bench.py [--runs N] [--quick] [--only GROUP ...]``.
+It is not part of the test suite and asserts nothing; it prints one table and
+exits 1 if a target is missed (``--only run npz`` measures just those rows).
 
 How it measures:
 
@@ -14,8 +14,8 @@ How it measures:
 * the engine row runs in this process: ``engine.run`` on the BERT-base scenario
   and the floor's ``bare_forward`` on the same arrays, interleaved, medians;
 * the export rows write into a temporary folder and report the file's size
-  (the JSON against the floor's forward, the page at each mask kind ``random``
-  takes, held under 2 MB);
+  (the JSON against the floor's forward, the same numbers as an ``.npz``, the
+  page at each mask kind ``random`` takes, held under 2 MB);
 * rows for features a version may not have yet (a decode step and the tiled
   softmax, ``--decode`` / ``--block``; ``from-model``) are measured when a small
   probe of the feature succeeds, else skipped with the reason printed.
@@ -182,7 +182,8 @@ def engine_row(runs: int) -> Row:
 def export_row(fmt: str, runs: int, folder: Path, floor: Sequence[Sample], options: Sequence[str] = BERT) -> Row:
     """``export random`` (BERT-base) as ``fmt``: time, size, peak memory.
 
-    Markdown must stay under 1 MB and the page under 2 MB; the JSON within ``JSON_LIMIT`` × the floor's forward.
+    Markdown must stay under 1 MB and the page under 2 MB; the JSON within ``JSON_LIMIT`` × the floor's forward;
+    the npz (the same numbers as NumPy arrays) is reported.
     """
     target = folder / f"bert.{fmt}"
     samples = [spawn([*TUTOR, "export", "random", *options, "-o", str(target), "--force"]) for _ in range(runs)]
@@ -194,7 +195,7 @@ def export_row(fmt: str, runs: int, folder: Path, floor: Sequence[Sample], optio
         "html": (f"< {PAGE_LIMIT / 1e6:.0f} MB", size < PAGE_LIMIT),
         "json": (f"≤ {JSON_LIMIT}×", ratio <= JSON_LIMIT),
     }
-    target_text, ok = checks[fmt]
+    target_text, ok = checks.get(fmt, ("reported", True))
     mask = options[options.index("--mask") + 1] if "--mask" in options else "none"
     label = f"BERT, --mask {mask}" if fmt == "html" else "BERT"
     written = f"{size / MB:.2f} MB written" if size < 10 * MB else f"{size / MB:.0f} MB written"
@@ -357,45 +358,79 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.2f}"
 
 
+#: The row groups ``--only`` picks from (every group by default).
+GROUPS = ("help", "small", "engine", "run", "md", "json", "npz", "page", "newer")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run every benchmark and print the table; 1 if a target was missed."""
+    """Run every benchmark (or the ``--only`` groups) and print the table; 1 if a target was missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each command (default 15; at least 5)")
     parser.add_argument("--quick", action="store_true", help="3 runs each and one JSON export: a smoke test")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=GROUPS,
+        default=list(GROUPS),
+        metavar="GROUP",
+        help=f"measure only these rows ({', '.join(GROUPS)}; default all): for a quick look, not for the README",
+    )
     args = parser.parse_args(argv)
     runs = 3 if args.quick else max(args.runs, 5)
+    only = set(args.only)
 
     import numpy as np
 
     start_load = load()
-    rows = [
-        compare("mhsa-tutor --help", ["--help"], "floor --help", ["--help"], 1.1, runs),
-        compare(
-            "mhsa-tutor run acting_machines",
-            ["run", "acting_machines"],
-            "floor run acting_machines",
-            ["run", "acting_machines"],
-            1.3,
-            runs,
-        ),
-        engine_row(runs),
-    ]
-    whole = compare(
-        "mhsa-tutor run random (BERT)", ["run", "random", *BERT], "floor forward", ["forward"], RUN_LIMIT, runs
-    )
-    fits = peak(whole.ours) <= PEAK_LIMIT_MB
-    rows.append(replace(whole, target=f"{whole.target}, peak ≤ {PEAK_LIMIT_MB:.0f} MB", ok=whole.ok and fits))
+    rows: list[Row] = []
+    if "help" in only:
+        rows.append(compare("mhsa-tutor --help", ["--help"], "floor --help", ["--help"], 1.1, runs))
+    if "small" in only:
+        rows.append(
+            compare(
+                "mhsa-tutor run acting_machines",
+                ["run", "acting_machines"],
+                "floor run acting_machines",
+                ["run", "acting_machines"],
+                1.3,
+                runs,
+            )
+        )
+    if "engine" in only:
+        rows.append(engine_row(runs))
     few = 1 if args.quick else min(runs, 5)
+    skipped: list[str] = []
+    if "run" in only:
+        whole = compare(
+            "mhsa-tutor run random (BERT)", ["run", "random", *BERT], "floor forward", ["forward"], RUN_LIMIT, runs
+        )
+        fits = peak(whole.ours) <= PEAK_LIMIT_MB
+        rows.append(replace(whole, target=f"{whole.target}, peak ≤ {PEAK_LIMIT_MB:.0f} MB", ok=whole.ok and fits))
+        floor = whole.base
+    elif only - {"help", "small", "engine"}:
+        floor = [spawn([*FLOOR, "forward"]) for _ in range(few)]
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(export_row("md", runs, Path(tmp), whole.base))
-        rows.append(export_row("json", few, Path(tmp), whole.base))
-        for mask in PAGE_MASKS:
-            rows.append(export_row("html", min(few, 3), Path(tmp), whole.base, page_options(mask)))
-    more, skipped = optional_rows(min(few, 3), whole.base)
-    rows += more
+        if "md" in only:
+            rows.append(export_row("md", runs, Path(tmp), floor))
+        if "json" in only:
+            rows.append(export_row("json", few, Path(tmp), floor))
+        if "npz" in only:
+            why_not = probe(["export", "first_steps", "-o", str(Path(tmp) / "probe.npz"), "--force"])
+            if why_not is None:
+                rows.append(export_row("npz", few, Path(tmp), floor))
+            else:
+                skipped.append(f"export --format npz: not measured: {why_not}")
+        if "page" in only:
+            for mask in PAGE_MASKS:
+                rows.append(export_row("html", min(few, 3), Path(tmp), floor, page_options(mask)))
+    if "newer" in only:
+        more, why = optional_rows(min(few, 3), floor)
+        rows += more
+        skipped += why
+    partial = "" if only == set(GROUPS) else f" (--only {' '.join(g for g in GROUPS if g in only)}: not for the README)"
 
     today = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    print(f"mhsa-tutor benchmark, {today}{' (--quick: not for the README)' if args.quick else ''}")
+    print(f"mhsa-tutor benchmark, {today}{' (--quick: not for the README)' if args.quick else ''}{partial}")
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}; Python {platform.python_version()}, "
         f"numpy {np.__version__}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}; "

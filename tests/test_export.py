@@ -111,8 +111,12 @@ def test_every_format_for_every_builtin(invoke: Invoke, tmp_path: Path, name: st
     assert str(out.stat().st_size // 1000) in said[0]
     assert ("xdg-open" in said[1]) == (fmt_name in ("html", "svg", "heatmap"))
     assert files_in(tmp_path) == [out.name]  # no temporary file left behind
-    text = out.read_text(encoding="utf-8")
     trace = trace_of(name)
+    if fmt_name == "npz":
+        with np.load(out, allow_pickle=False) as saved:
+            assert len(saved.files) == n_matrices(trace)
+        return
+    text = out.read_text(encoding="utf-8")
     if fmt_name == "md":
         assert text.startswith(f"# {trace.info.title}\n")
         assert len(md_tables(text)) == n_matrices(trace)
@@ -567,3 +571,113 @@ def test_json_of_a_hand_rounded_run_keeps_both_values() -> None:
     assert exact_doc["scenario"]["hand_rounded"] is False
     assert all("rounded" not in s for s in exact_doc["stages"])
     assert from_dict(exact_doc).exact
+
+
+# ----------------------------------------------------------------------------- npz
+
+
+def _same_bits(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> bool:
+    """The same shape, dtype and every bit (so −∞ is −∞ and NaN is NaN)."""
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["padding_mask"],  # −∞ under the mask, a row of NaN-free zeros
+        ["random", "--tokens", "9", "--d-model", "8", "--heads", "2", "--mask", "sliding", "--window", "3"],
+        [
+            "random",
+            "--tokens",
+            "6",
+            "--d-model",
+            "8",
+            "--heads",
+            "4",
+            "--kv-heads",
+            "2",
+            "--mask",
+            "causal",
+            "--decode",
+            "2",
+            "--block",
+            "2",
+        ],
+    ],
+)
+def test_npz_gives_back_exactly_the_traces_arrays(invoke: Invoke, tmp_path: Path, args: list[str]) -> None:
+    from mhsa_tutor.views.export import npz_key
+
+    out = tmp_path / "trace.npz"
+    r = invoke(["export", *args, "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.startswith(f"Wrote {out} (npz, ")
+    assert files_in(tmp_path) == [out.name]  # no temporary file left behind
+    if args[0] != "random":
+        trace = trace_of(args[0])
+    else:  # the same random scenario, as its JSON export holds it (every float64 written exactly)
+        r2 = invoke(["export", *args, "-o", str(tmp_path / "trace.json")])
+        assert r2.exit_code == 0, r2.stderr
+        trace = from_dict(json.loads((tmp_path / "trace.json").read_text(encoding="utf-8")))
+    want = [(npz_key(s, name), m.values) for s in trace.stages for name, m in s.matrices.items()]
+    assert len({k for k, _ in want}) == len(want)  # one key a matrix
+    with np.load(out, allow_pickle=False) as saved:
+        assert saved.files == [k for k, _ in want]  # the trace's order
+        for key, values in want:
+            assert _same_bits(saved[key], np.asarray(values, dtype=np.float64)), key
+    if "padding_mask" in args:
+        with np.load(out, allow_pickle=False) as saved:
+            assert np.isneginf(saved["masked/h1/S"]).any()
+
+
+def test_npz_keys_name_stage_head_and_matrix() -> None:
+    from mhsa_tutor.views.export import npz_arrays
+
+    trace = trace_of("first_steps")
+    keys = list(npz_arrays(trace))
+    assert "input/X" in keys and "projections/Q" in keys and "softmax/h1/A" in keys and "softmax/h2/A" in keys
+    assert all(np.shares_memory(a, s.matrices[k.rsplit("/", 1)[1]].values) for k, a, s in _keyed(trace))
+
+
+def _keyed(trace: Trace) -> list[tuple[str, np.ndarray[Any, Any], Stage]]:
+    from mhsa_tutor.views.export import npz_arrays, npz_key
+
+    arrays = npz_arrays(trace)
+    return [(npz_key(s, n), arrays[npz_key(s, n)], s) for s in trace.stages for n in s.matrices]
+
+
+def test_npz_refuses_standard_output_and_an_existing_file(invoke: Invoke, tmp_path: Path) -> None:
+    r = invoke(["export", "first_steps", "-o", "-", "--format", "npz"])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == [
+        "error: --output is - (standard output), but npz is binary: expected a file name to write it to"
+    ]
+    out = tmp_path / "a.npz"
+    out.write_bytes(b"mine")
+    r = invoke(["export", "first_steps", "-o", str(out)])
+    assert r.exit_code == 2 and "already exists" in r.stderr
+    assert out.read_bytes() == b"mine" and files_in(tmp_path) == ["a.npz"]
+    r = invoke(["export", "first_steps", "-o", str(out), "--force"])
+    assert r.exit_code == 0, r.stderr
+    with np.load(out, allow_pickle=False) as saved:
+        assert "softmax/h1/A" in saved.files
+    with pytest.raises(OptionError):
+        choose_format("x.npz", "json")
+    assert choose_format("x.npz", None) == "npz"
+
+
+def test_npz_never_replaces_the_arrays_file_its_scenario_reads(invoke: Invoke, tmp_path: Path) -> None:
+    """``export layer.toml -o layer.npz --force``: the arrays file is an input, like the scenario file."""
+    from tests.test_sidecar import ARR, _write
+
+    scenario = _write(tmp_path, ARR)
+    arrays = tmp_path / "layer.npz"
+    before = arrays.read_bytes()
+    r = invoke(["export", str(scenario), "-o", str(arrays), "--force"])
+    assert r.exit_code == 2, r.stderr
+    assert "a file this output is made from" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert arrays.read_bytes() == before
+    r = invoke(["export", str(scenario), "-o", str(tmp_path / "trace.npz")])  # another name: written
+    assert r.exit_code == 0, r.stderr
+    with np.load(tmp_path / "trace.npz", allow_pickle=False) as saved:
+        assert _same_bits(saved["input/X"], ARR["X"])

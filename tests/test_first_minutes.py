@@ -16,7 +16,7 @@ from rich.color import Color
 from mhsa_tutor.core.engine import run
 from mhsa_tutor.io.loader import builtin_names, load_scenario
 from mhsa_tutor.teach.quiz import Question, is_right, parse_answer
-from mhsa_tutor.views.terminal.render import _weight_style
+from mhsa_tutor.views.terminal.matrix import _weight_style
 from tests.conftest import Invoke
 
 # ------------------------------------------------------------------ the first scenario

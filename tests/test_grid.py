@@ -20,7 +20,7 @@ from rich.text import Text
 from mhsa_tutor.core.engine import run
 from mhsa_tutor.io.generate import build_random
 from mhsa_tutor.views.terminal.grid import Grid
-from mhsa_tutor.views.terminal.render import _weight_style, matrix_table
+from mhsa_tutor.views.terminal.matrix import FitMatrix, Indent, _weight_style, matrix_table
 from mhsa_tutor.views.view import View
 
 STYLES = ["", "bold", "none", Style(), *(_weight_style(w) for w in (0.1, 0.3, 0.5, 0.7, 0.95))]
@@ -86,3 +86,39 @@ def test_matrix_tables_print_as_tables_and_take_the_fast_path() -> None:
                 grid = matrix_table(trace, name, m, view, shade=stage.id == "softmax")
                 _same(console, console.options.update_width(1000), grid)
                 assert grid._fast(console.options.update_width(1000)) is not None
+
+
+def _printed(colour: bool, width: int, renderable: object) -> str:
+    """What a console of this width writes for ``renderable`` (ANSI codes included when ``colour``)."""
+    console = _console(colour)
+    console.width = width
+    console.print(renderable)
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(grid=grids(), width=st.integers(1, 120), colour=st.booleans())
+def test_indent_prints_as_padding(grid: Grid, width: int, colour: bool) -> None:
+    """``Indent`` (the matrices' two-space margin) writes what ``Padding(..., (0, 0, 0, 2))`` writes."""
+    padding = Padding(grid, (0, 0, 0, 2), expand=False)
+    assert _printed(colour, width, Indent(grid)) == _printed(colour, width, padding)
+    console = _console(colour)
+    options = console.options.update_width(width)
+    assert Measurement.get(console, options, Indent(grid)) == Measurement.get(console, options, padding)
+    if colour:  # the same segments, one by one, where styles reach the output
+        assert list(console.render(Indent(grid), options)) == list(console.render(padding, options))
+
+
+def test_fitted_matrices_print_as_padded_at_every_width() -> None:
+    trace = run(build_random(20, 24, 2, 0, "causal"))
+    for stage in (s for s in trace if s.head in (None, 1)):
+        for name, m in stage.matrices.items():
+            shade = stage.id == "softmax"
+            marked = frozenset({(1, 2)})
+            for width in (20, 40, 63, 80, 121, 200):
+                for colour in (False, True):
+                    ours = Indent(FitMatrix(trace, name, m, View(), shade, marked))
+                    theirs = Padding(FitMatrix(trace, name, m, View(), shade, marked), (0, 0, 0, 2), expand=False)
+                    assert _printed(colour, width, ours) == _printed(colour, width, theirs), (stage.id, name, width)

@@ -22,7 +22,8 @@ from mhsa_tutor.teach.explain import explain_cell
 from mhsa_tutor.teach.narration import stage_notes
 from mhsa_tutor.teach.quiz import choose_questions
 from mhsa_tutor.views.export import latex_formula
-from mhsa_tutor.views.terminal.render import _weight_style, matrix_table, select
+from mhsa_tutor.views.terminal.matrix import _weight_style, matrix_table
+from mhsa_tutor.views.terminal.render import select
 from mhsa_tutor.views.view import View
 
 TWO_HEADS = """

@@ -252,9 +252,10 @@ def export(
         str | None,
         typer.Option(
             "--format",
-            metavar="md|json|html|svg|heatmap",
+            metavar="md|json|html|svg|heatmap|npz",
             help="Output format (default: from FILE's extension; markdown for -): html is an offline interactive "
-            "page, svg the terminal view, heatmap an SVG figure of the attention weights.",
+            "page, svg the terminal view, heatmap an SVG figure of the attention weights, npz every matrix as "
+            "NumPy float64 arrays (numpy.load).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
@@ -277,9 +278,9 @@ def export(
     decode: DecodeOpt = None,
     block: BlockOpt = None,
 ) -> None:
-    """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON."""
-    from mhsa_tutor.io.safe_write import check_target, write_file
-    from mhsa_tutor.views.export import choose_format, write_export
+    """Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap, JSON or NumPy arrays."""
+    from mhsa_tutor.io.safe_write import check_target, write_binary, write_file
+    from mhsa_tutor.views.export import choose_format, write_export, write_npz
 
     with errors():
         if not output:
@@ -289,12 +290,16 @@ def export(
             check_target(output, force=force, inputs=inputs)
         kind = choose_format(output, fmt)
         variants = variants_of(positions, rope, bias, window, kv_heads, bias_terms, decode, block)
-        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, kind, full)
+        budget = "json" if kind == "npz" else kind  # the npz holds the JSON's numbers and none of its text
+        trace = trace_of(source_of(scenario, tokens, d_model, heads, seed, mask, values, variants), exact, budget, full)
         view = view_of(precision, full, lang)
-        if full and kind not in ("json", "html"):  # JSON never elides; the page has its own, lower limit
+        if full and kind not in ("json", "html", "npz"):  # JSON never elides; the page has its own, lower limit
             check_full(full_cells(trace.stages))
         if output == "-":
             write_export(trace, kind, view, sys.stdout)
+        elif kind == "npz":
+            write_binary(output, lambda out: write_npz(trace, out), force=force, inputs=inputs)
+            say_written(output, kind, lang)
         else:
             write_file(output, lambda out: write_export(trace, kind, view, out), force=force, inputs=inputs)
             say_written(output, kind, lang)

@@ -13,6 +13,8 @@ from mhsa_tutor.core.limits import MAX_SEED
 from mhsa_tutor.strings import LANGS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mhsa_tutor.core.scenario import Scenario
     from mhsa_tutor.core.trace import Trace
     from mhsa_tutor.io.generate import RandomSpec
@@ -32,9 +34,11 @@ def load_ref(ref: "str | RandomSpec") -> "Scenario":
 
 
 def input_files(ref: str) -> tuple[str, ...]:
-    """The files a command reads for the scenario ``ref``: its file, or none (``random``, an unknown name).
+    """The files a command reads for the scenario ``ref``: its file and the arrays file it names
+    (``[input] arrays``), or none (``random``, an unknown name).
 
-    An export compares its target with these, so it can never write over its own input.
+    An export compares its target with these, so it can never write over its own input
+    (``export layer.toml -o layer.npz --force`` included).
     """
     if ref == "random":
         return ()
@@ -42,8 +46,28 @@ def input_files(ref: str) -> tuple[str, ...]:
     from mhsa_tutor.io.loader import resolve
 
     try:
-        return (str(resolve(ref)),)
+        path = resolve(ref)
     except ScenarioError:  # loading it reports the problem, in its own words
+        return ()
+    return (str(path), *_arrays_file(path))
+
+
+def _arrays_file(path: "Path") -> tuple[str, ...]:
+    """The arrays file the scenario file at ``path`` names, if it names one it may (else loading says why)."""
+    import tomllib
+
+    from mhsa_tutor.core.errors import ScenarioError
+    from mhsa_tutor.io.sidecar import resolve
+
+    try:
+        data = path.read_bytes()
+        if b"arrays" not in data:  # most files: no second parse
+            return ()
+        inp = tomllib.loads(data.decode("utf-8")).get("input")
+        if not isinstance(inp, dict) or "arrays" not in inp:
+            return ()
+        return (str(resolve(inp["arrays"], path.parent, str(path))),)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ScenarioError):
         return ()
 
 

@@ -5,6 +5,7 @@ Pure functions on Python floats and NumPy arrays; nothing here computes maths.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -23,13 +24,42 @@ def _fixed_huge(x: float, precision: int) -> str:
 
 
 def _fixed(x: float, precision: int) -> str:
-    """``x`` to ``precision`` decimals, rounded half up as by hand (0.125 -> 0.13), with U+2212 for minus."""
+    """``x`` to ``precision`` decimals, rounded half up as by hand (0.125 -> 0.13), with U+2212 for minus.
+
+    The rounding is that of the shortest decimal that names ``x`` (its ``repr``),
+    half up. Where the float is fine enough (``_FAST``) and that decimal is not a
+    tie at the last place kept, it is the rounding of the float's exact value,
+    which Python's own fixed formatting gives, at a fraction of ``Decimal``'s cost:
+    the same characters either way (``tests/test_numbers_fast.py``).
+    """
+    r = repr(x)
+    if 0 <= precision < len(_FAST) and abs(x) < _FAST[precision] and not _repr_tie(r, precision):
+        return f"{x:.{precision}f}".replace("-", MINUS)
     try:
-        d = Decimal(repr(x)).quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+        d = Decimal(r).quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
         s = f"{d:f}"
     except InvalidOperation:  # too many digits for the context: Python's own formatting
         s = f"{x:.{precision}f}"
     return s.replace("-", MINUS)
+
+
+def _repr_tie(r: str, precision: int) -> bool:
+    """True when the decimal ``r`` (a float's ``repr``: ``0.125``, ``5e-05``) ends in a 5 just past ``precision``.
+
+    A ``repr`` that is no decimal (``np.float64(0.125)``) is no tie: ``Decimal`` cannot read it either, and
+    both paths write such a number with Python's own fixed formatting.
+    """
+    if r[0] not in "-0123456789":
+        return False
+    mantissa, _, exponent = r.partition("e")
+    point = mantissa.find(".")
+    decimals = (len(mantissa) - point - 1 if point >= 0 else 0) - (int(exponent) if exponent else 0)
+    return decimals == precision + 1 and mantissa[-1] == "5"
+
+
+#: Below ``_FAST[p]`` a float's spacing is under 2^-12 of the last decimal place ``p`` keeps, so rounding its
+#: ``repr`` and rounding its exact value differ only at a tie of the ``repr`` (which goes to ``Decimal``).
+_FAST = tuple(2.0**40 * 10.0**-p for p in range(16))
 
 
 def fmt(x: float, precision: int) -> str:
@@ -46,6 +76,44 @@ def fmt(x: float, precision: int) -> str:
     if s.startswith(MINUS) and not s.strip(MINUS + "0."):
         s = s[1:]
     return s
+
+
+def fmts(values: npt.NDArray[np.float64], precision: int) -> list[str]:
+    """``fmt`` of every number of ``values`` (flattened in C order): the same characters, written in bulk.
+
+    A number that is fine enough and certainly no tie at the last place kept
+    (its scaled fraction is not near one half: a tie of its ``repr`` would be
+    within 2^-13 of it) is written by Python's fixed formatting, as ``_fixed``
+    writes it; every other number goes through ``fmt`` itself.
+    """
+    xs: list[float] = np.asarray(values, dtype=np.float64).ravel().tolist()
+    if not 0 <= precision < len(_FAST):
+        return [fmt(x, precision) for x in xs]
+    limit, scale = _FAST[precision], 10.0**precision
+    spec = f"{{:.{precision}f}}".format
+    floor = math.floor
+    out: list[str] = []
+    append = out.append
+    for x in xs:
+        if -limit < x < limit:  # not NaN, ±∞ nor huge
+            y = x * scale
+            if abs(y - floor(y) - 0.5) > 1e-3:
+                s = spec(x)
+                if s[0] == "-":
+                    s = MINUS + s[1:] if s.strip("-0.") else s[1:]  # no −0
+                append(s)
+                continue
+        append(fmt(x, precision))
+    return out
+
+
+def same_printed(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], decimals: int) -> bool:
+    """``vec(a, decimals) == vec(b, decimals)``, writing only the numbers that differ (equal numbers print alike)."""
+    if a.shape != b.shape:
+        return vec(a, decimals) == vec(b, decimals)
+    x, y = np.ravel(a), np.ravel(b)
+    differ = np.flatnonzero(x != y)
+    return fmts(x[differ], decimals) == fmts(y[differ], decimals)
 
 
 def num(x: float, precision: int = 4) -> str:
@@ -106,10 +174,24 @@ def table_precision(values: npt.NDArray[np.float64], precision: int) -> int:
     fixed decimals for all. ``±∞`` (a mask) does not count; huge numbers keep
     their exponent form.
     """
-    x = values[np.isfinite(values)]
-    if x.size == 0 or np.any(np.abs(x) >= HUGE):
+    if values.size == 0:
         return precision
-    return 0 if bool(np.all(np.abs(np.round(x) - x) <= 1e-9 * np.maximum(1.0, np.abs(x)))) else precision
+    corner = values[:: max(1, values.shape[0] // 8), :: max(1, values.shape[-1] // 8)] if values.ndim == 2 else values
+    if not _whole(corner[np.isfinite(corner)]):  # a non-integer among a few cells decides it, as it does for all
+        return precision
+    finite = np.isfinite(values)
+    x = values if finite.all() else values[finite]
+    if x.size == 0 or max(float(x.max()), -float(x.min())) >= HUGE:
+        return precision
+    return 0 if _whole(x) else precision
+
+
+def _whole(x: npt.NDArray[np.float64]) -> bool:
+    """True when every (finite) number of ``x`` is a whole number, up to float noise (1e-9 relative)."""
+    r = np.round(x)
+    if np.array_equal(r, x):  # exact integers: one pass, no tolerance needed
+        return True
+    return bool(np.all(np.abs(r - x) <= 1e-9 * np.maximum(1.0, np.abs(x))))
 
 
 def vec(a: npt.NDArray[np.float64], decimals: int) -> str:
@@ -117,5 +199,5 @@ def vec(a: npt.NDArray[np.float64], decimals: int) -> str:
     if a.ndim == 0:
         return fmt(float(a), decimals)
     if a.ndim == 1:
-        return "[" + ", ".join(fmt(float(x), decimals) for x in a) + "]"
+        return "[" + ", ".join(fmts(a, decimals)) + "]"
     return "[" + ", ".join(vec(r, decimals) for r in a) + "]"

@@ -874,6 +874,8 @@ UI: dict[str, str] = {
     "export_open_svg": "Open it in a web browser or an image viewer, e.g. {opener} {path}.",
     "export_open_md": "Read it in any text editor, or a markdown viewer (its maths is GitHub's $…$).",
     "export_open_json": "Read it with any JSON tool, e.g. python3 -m json.tool {path}; every number is unrounded.",
+    "export_open_npz": "Load it in Python with numpy.load: every stage's matrices as unrounded float64 arrays, "
+    "named stage/matrix (a head's stages: stage/h1/matrix, …).",
     "new_wrote": "Wrote {path}: T = {T}, d_model = {d}, heads = {h}.\nRun it with: mhsa-tutor run {cmd}",
     "rounded_join": "; ",
     "rounded_item": "the {stage} values (decimals kept: {d})",

@@ -79,14 +79,15 @@ HELP: dict[str, str] = {
     "Column: 1-based position or token name.": "열: 1부터 센 위치 또는 토큰 이름.",
     "Head, for per-head stages (default 1).": "헤드별 단계의 헤드(기본값 1).",
     "Which matrix of the stage, e.g. Q, K or V (default: first).": "단계의 어느 행렬인지, 예: Q, K, V(기본값: 첫 번째).",
-    "Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap or JSON.": (
-        "계산 과정 전체를 마크다운, 대화형 HTML 페이지, SVG, 어텐션 히트맵 또는 JSON으로 씁니다."
+    "Write the whole trace as markdown, an interactive HTML page, SVG, an attention heatmap, JSON or NumPy arrays.": (
+        "계산 과정 전체를 마크다운, 대화형 HTML 페이지, SVG, 어텐션 히트맵, JSON 또는 NumPy 배열로 씁니다."
     ),
     "File to write, or - for standard output.": "쓸 파일. 표준 출력이면 -.",
     "Output format (default: from FILE's extension; markdown for -): html is an offline interactive page, svg the "
-    "terminal view, heatmap an SVG figure of the attention weights.": (
+    "terminal view, heatmap an SVG figure of the attention weights, npz every matrix as NumPy float64 arrays "
+    "(numpy.load).": (
         "출력 형식(기본값: FILE의 확장자로 정함. -이면 마크다운). html은 오프라인 대화형 페이지, svg는 터미널 화면, "
-        "heatmap은 어텐션 가중치의 SVG 그림입니다."
+        "heatmap은 어텐션 가중치의 SVG 그림, npz는 모든 행렬을 담은 NumPy float64 배열(`numpy.load`로 읽음)입니다."
     ),
     "Overwrite FILE if it exists.": "FILE이 이미 있으면 덮어씁니다.",
     "Practise by hand: compute one cell of each stage yourself; the tutor checks it and shows how.\n\nAnswers are "

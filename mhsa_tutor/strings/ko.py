@@ -769,6 +769,8 @@ UI: dict[str, str] = {
     "export_open_svg": "웹 브라우저나 이미지 뷰어로 여세요. 예: {opener} {path}",
     "export_open_md": "아무 텍스트 편집기나 마크다운 뷰어로 읽으세요(수식은 GitHub의 $…$ 형식입니다).",
     "export_open_json": "JSON 도구로 읽으세요. 예: python3 -m json.tool {path}. 모든 숫자가 반올림 없이 들어 있습니다.",
+    "export_open_npz": "파이썬에서 `numpy.load`로 불러오세요. 모든 단계의 행렬이 반올림 없는 float64 배열로 들어 있고, "
+    "이름은 단계/행렬입니다(헤드별 단계는 단계/h1/행렬, …).",
     "new_wrote": "{path}에 저장했습니다: 토큰 {T}개, d_model {d}, 헤드 {h}개.\n실행: mhsa-tutor run {cmd}",
     "rounded_join": ", ",
     "rounded_item": "{name}을(를) 소수 {d}자리로",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mhsa_tutor.core import stagetext
-from mhsa_tutor.core.numbers import eq, fmt, num, signed, vec
+from mhsa_tutor.core.numbers import eq, fmt, num, same_printed, signed, vec
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Matrix, ScenarioInfo, Stage, Trace, tell_apart
 from mhsa_tutor.strings import ARTICLE_NOTES, ARTICLES, LANGS, NOTE_ORDER, table, ui
@@ -182,7 +182,7 @@ def _row_changes(t: Trace, s: Stage) -> bool:
         return False
     r = s.facts.row
     after = t.find("softmax", s.head).matrices["A"].values[r]
-    return vec(s.aux["unscaled"], 4) != vec(after, 4)  # aux holds row r only
+    return not same_printed(s.aux["unscaled"], after, 4)  # aux holds row r only
 
 
 def _rounded(t: Trace, s: Stage) -> bool:

@@ -32,8 +32,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
+import numpy as np
+import numpy.typing as npt
 from rich._export_format import CONSOLE_SVG_FORMAT
 from rich.console import Console, RenderableType
 
@@ -61,7 +63,7 @@ from mhsa_tutor.views.terminal.render import needed_width, render_header, render
 from mhsa_tutor.views.view import View, safe, shown_indices, shown_name
 
 #: The export formats, and the file extension of each.
-FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap")
+FORMATS: tuple[str, ...] = ("md", "json", "html", "svg", "heatmap", "npz")
 EXTENSIONS: dict[str, str] = {
     ".md": "md",
     ".markdown": "md",
@@ -69,13 +71,23 @@ EXTENSIONS: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".svg": "svg",
+    ".npz": "npz",
 }
+#: Formats written as bytes (``write_npz``), never as text nor to standard output.
+BINARY: frozenset[str] = frozenset({"npz"})
 #: Formats whose files share an extension with another format's: a heatmap is an SVG picture too.
 SAME_KIND: frozenset[tuple[str, str]] = frozenset({(".svg", "heatmap")})
 WIDTH = 100  # terminal width recorded for html/svg; widened when a table needs more
 CHUNK_ROWS = 64  # matrix rows serialised at a time by the JSON writer
 
 # ----------------------------------------------------------------------------- format
+
+
+def _binary_to_stdout(fmt_name: str) -> OptionError:
+    """The error for a binary format asked of standard output (``-o -``)."""
+    return OptionError(
+        f"is - (standard output), but {fmt_name} is binary: expected a file name to write it to", "output"
+    )
 
 
 def choose_format(target: str, fmt_name: str | None) -> str:
@@ -100,6 +112,8 @@ def choose_format(target: str, fmt_name: str | None) -> str:
                 f"expected {implied}, or a file name ending in .{fmt_name}",
                 "format",
             )
+        if fmt_name in BINARY and target == "-":
+            raise _binary_to_stdout(fmt_name)
         return fmt_name
     if target == "-":
         return "md"
@@ -107,7 +121,7 @@ def choose_format(target: str, fmt_name: str | None) -> str:
         what = f"the extension {ext!r}" if ext else "a name without an extension"
         raise OptionError(
             f"is needed: cannot tell the format of {target} from {what}; "
-            f"expected a name ending in .md, .json, .html or .svg, or one of: {'|'.join(FORMATS)}",
+            f"expected a name ending in .md, .json, .html, .svg or .npz, or one of: {'|'.join(FORMATS)}",
             "format",
         )
     return EXTENSIONS[ext]
@@ -119,6 +133,8 @@ def write_export(trace: Trace, fmt_name: str, view: View, out: TextIO) -> None:
     ``view`` sets precision, eliding and language for md/html/svg; JSON ignores
     it (always every number, unrounded).
     """
+    if fmt_name in BINARY:
+        raise _binary_to_stdout(fmt_name)
     if fmt_name == "json":
         write_json(trace, out)
     elif fmt_name == "md":
@@ -174,6 +190,41 @@ def write_json(trace: Trace, out: TextIO, chunk_rows: int = CHUNK_ROWS) -> None:
         out.write("}")
     checks = checks_to_list(trace)  # the engine's own checks (decoding, online softmax), when it made some
     out.write("]" + (f', "checks": {_dumps(checks)}' if checks else "") + "}\n")
+
+
+# -------------------------------------------------------------------------------- NPZ
+
+
+def npz_key(stage: Stage, name: str) -> str:
+    """The name of one matrix in the ``.npz``: ``stage_id/matrix``, or ``stage_id/hN/matrix`` for head N's stage.
+
+    Examples: ``projections/Q``, ``softmax/h2/A``, ``output/O``. A stage id and a
+    head name one stage of a trace, so every key is unique (``npz_arrays`` checks).
+    """
+    return f"{stage.id}/{name}" if stage.head is None else f"{stage.id}/h{stage.head}/{name}"
+
+
+def npz_arrays(trace: Trace) -> dict[str, npt.NDArray[np.float64]]:
+    """Every matrix of every stage, in the trace's order, as the engine's float64 arrays (no copies), by ``npz_key``."""
+    arrays: dict[str, npt.NDArray[np.float64]] = {}
+    for stage in trace.stages:
+        for name, m in stage.matrices.items():
+            key = npz_key(stage, name)
+            if key in arrays:  # not on any trace the engine makes; a silent overwrite would lose a matrix
+                raise ValueError(f"two matrices would be stored as {key!r}")
+            arrays[key] = np.asarray(m.values, dtype=np.float64)
+    return arrays
+
+
+def write_npz(trace: Trace, out: BinaryIO) -> None:
+    """Write the trace's matrices as one uncompressed NumPy ``.npz`` (``numpy.savez``) to the binary file ``out``.
+
+    ``numpy.load(path, allow_pickle=False)`` gives back exactly the trace's arrays
+    (float64, every bit, ``-inf`` and ``nan`` as they are), keyed by ``npz_key``, in
+    the trace's order. Only the matrices: the scenario, titles, formulas, hand
+    rounding and checks are in the JSON export.
+    """
+    np.savez(out, allow_pickle=False, **npz_arrays(trace))
 
 
 def to_json(trace: Trace) -> str:

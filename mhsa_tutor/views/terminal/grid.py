@@ -16,9 +16,9 @@ the equivalent ``Table``, built from the same calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 from rich import box
 from rich.cells import cell_len
@@ -30,34 +30,47 @@ from rich.table import Table
 from rich.text import Text
 
 Justify = Literal["left", "right"]
+#: A cell Rich prints as its text on one line (``_plain``): its text and its own style; else the ``Text`` itself.
+Cell = tuple[str, StyleType] | Text
+#: Characters one terminal cell wide each: every number ``fmt`` writes, and the elision marks.
+NARROW = "0123456789.,+-eNa \u2212\u221e\u2026\u22ee"
 
 
 class Grid:
     """Columns of one-line ``Text`` cells under a bold header, printed like ``Table(box=SIMPLE_HEAD, ...)``."""
 
     def __init__(self) -> None:
-        self.headers: list[Text] = []
+        self.headers: list[Cell] = []
         self.justify: list[Justify] = []
-        self.rows: list[Sequence[Text]] = []
+        self.rows: list[Sequence[Cell]] = []
 
     def add_column(self, header: Text, justify: Justify) -> None:
         """One ``no_wrap`` column, as ``Table.add_column(header, justify=..., no_wrap=True)``."""
-        self.headers.append(header)
+        self.headers.append(_cell(header))
         self.justify.append(justify)
         self.__dict__.pop("_layout", None)
 
     def add_row(self, *cells: Text) -> None:
         """One row, one ``Text`` per column."""
-        self.rows.append(cells)
+        self.rows.append([_cell(c) for c in cells])
+        self.__dict__.pop("_layout", None)
+
+    def add_cells(self, *cells: Cell) -> None:
+        """One row of cells, each a ``Text`` or (text, style): as ``add_row`` with ``Text(text, style=style)``.
+
+        (text, style) saves building a ``Text``; its text must hold no control
+        character (those ``Text`` would strip), as a number's never does.
+        """
+        self.rows.append([c if isinstance(c, tuple) else _cell(c) for c in cells])
         self.__dict__.pop("_layout", None)
 
     def table(self) -> Table:
         """The Rich table these calls describe (what ``Grid`` prints like)."""
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
         for header, justify in zip(self.headers, self.justify, strict=True):
-            table.add_column(header, justify=justify, no_wrap=True)
+            table.add_column(_text(header), justify=justify, no_wrap=True)
         for row in self.rows:
-            table.add_row(*row)
+            table.add_row(*(_text(c) for c in row))
         return table
 
     @cached_property
@@ -73,10 +86,12 @@ class Grid:
         for j, justify in enumerate(self.justify):
             width = least = 0
             for cell in (self.headers[j], *(row[j] for row in self.rows)):
-                text = cell.plain
-                if not _plain(cell) or (justify == "right" and text.endswith(" ")):
+                if isinstance(cell, Text):
                     return None  # Rich would strip, wrap or expand it: leave it to the Table
-                n = cell_len(text)
+                text = cell[0]
+                if not text.isprintable() or (justify == "right" and text.endswith(" ")):
+                    return None
+                n = _width(text)
                 width = max(width, n)
                 least = max(least, _min_width(text) if " " in text else n)
             if not width:
@@ -110,12 +125,17 @@ class Grid:
         if layout is None:
             yield self.table()
             return
-        widths = layout[0]
+        new_line = Segment.line()
+        for line in self.lines(console, layout[0]):
+            yield from line
+            yield new_line
+
+    def lines(self, console: Console, widths: Sequence[int]) -> Iterator[list[Segment]]:
+        """The fast path's lines (without their line break), each ``natural_width()`` cells wide."""
         styles: dict[StyleType, Style | None] = {}
 
-        def style_of(text: Text) -> Style | None:
+        def style_of(key: StyleType) -> Style | None:
             """The cell's own style as its segment carries it (None when it has none)."""
-            key = text.style
             if key not in styles:
                 styles[key] = console.get_style(key) if key else None
             return styles[key]
@@ -124,34 +144,66 @@ class Grid:
         blank = console.get_style("none")  # the padding's style, and the border's
         border = blank + console.get_style("")
         divider = Segment(" ", Style.null().background_style + border)
-        new_line = Segment.line()
         last = len(widths) - 1
+        justify = self.justify
         for r, row in enumerate((self.headers, *self.rows)):
             head = r == 0
             pad = Segment(" ", header_style if head else blank)
+            line: list[Segment] = []
+            append = line.append
             for j, cell in enumerate(row):
                 if j:
-                    yield divider
-                    yield pad
-                text = cell.plain
-                fill = " " * (widths[j] - cell_len(text))
-                text = text + fill if self.justify[j] == "left" else fill + text
-                own = style_of(cell)
-                yield Segment(text, (header_style + own) if head else own)
+                    append(divider)
+                    append(pad)
+                text, key = cast("tuple[str, StyleType]", cell)  # the fast path has only (text, style) cells
+                fill = " " * (widths[j] - _width(text))
+                text = text + fill if justify[j] == "left" else fill + text
+                own = style_of(key)
+                append(Segment(text, (header_style + own) if head else own))
                 if j < last:
-                    yield pad
-            yield new_line
+                    append(pad)
+            yield line
             if head:
                 padded = [w + (j > 0) + (j < last) for j, w in enumerate(widths)]
-                yield Segment(box.SIMPLE_HEAD.get_row(padded, "head", edge=False), border)
-                yield new_line
+                yield [Segment(box.SIMPLE_HEAD.get_row(padded, "head", edge=False), border)]
+
+    def plain_lines(self, widths: Sequence[int]) -> list[str]:
+        """The text of ``lines`` (what a console without colours writes of them), joined directly."""
+        last = len(widths) - 1
+        justify = self.justify
+        out = []
+        for r, row in enumerate((self.headers, *self.rows)):
+            texts = []
+            for j, cell in enumerate(row):
+                text = cast("tuple[str, StyleType]", cell)[0]  # the fast path has only (text, style) cells
+                fill = " " * (widths[j] - _width(text))
+                texts.append(text + fill if justify[j] == "left" else fill + text)
+            out.append("   ".join(texts))  # a cell's padding, the divider, the next cell's padding
+            if r == 0:
+                padded = [w + (j > 0) + (j < last) for j, w in enumerate(widths)]
+                out.append(box.SIMPLE_HEAD.get_row(padded, "head", edge=False))
+        return out
+
+
+def _cell(text: Text) -> Cell:
+    """(text, style) for a cell Rich prints as its text on one line, else the ``Text`` itself."""
+    return (text.plain, text.style) if _plain(text) else text
+
+
+def _text(cell: Cell) -> Text:
+    """The ``Text`` a cell stands for."""
+    return cell if isinstance(cell, Text) else Text(cell[0], style=cell[1])
+
+
+def _width(text: str) -> int:
+    """Terminal cells of ``text``: its length when every character is one cell wide (numbers), else Rich's count."""
+    return len(text) if not text.strip(NARROW) else cell_len(text)
 
 
 def _plain(cell: Text) -> bool:
-    """A cell Rich prints as its text on one line: printable, no spans, default text options."""
+    """A cell Rich prints as its text on one line: no spans, default text options (printable: checked in layout)."""
     return (
         not cell.spans
-        and cell.plain.isprintable()
         and cell.justify is None
         and cell.overflow is None
         and cell.no_wrap is None

@@ -19,18 +19,16 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping, Sequence
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console, Group, RenderableType
 from rich.constrain import Constrain
 from rich.measure import Measurement
 from rich.padding import Padding
-from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from mhsa_tutor.core.numbers import fmt, table_precision, vec
+from mhsa_tutor.core.numbers import vec
 from mhsa_tutor.core.stagetext import variants_text
-from mhsa_tutor.core.trace import Matrix, Stage, Trace
+from mhsa_tutor.core.trace import Stage, Trace
 from mhsa_tutor.strings import ARTICLES
 from mhsa_tutor.teach.narration import (
     check_words,
@@ -44,185 +42,20 @@ from mhsa_tutor.teach.narration import (
     ui,
     value_word,
 )
-from mhsa_tutor.views.terminal.grid import Grid
 from mhsa_tutor.views.terminal.layout import Heading, Stacked
-from mhsa_tutor.views.view import ELIDE_AT, View, progress_line, safe, shown_indices, shown_name
+from mhsa_tutor.views.terminal.matrix import MARK as MARK  # where the stepper and the tests find them
+from mhsa_tutor.views.terminal.matrix import READ as READ
+from mhsa_tutor.views.terminal.matrix import FitMatrix, Indent
+from mhsa_tutor.views.terminal.matrix import _weight_style as _weight_style
+from mhsa_tutor.views.terminal.matrix import matrix_table as matrix_table
+from mhsa_tutor.views.view import View, progress_line, safe, shown_indices, shown_name
 
 PROSE = 100  # the widest a paragraph runs, however wide the terminal
-MARK = Style(reverse=True, bold=True, underline=True)  # a marked cell: the example, or the cursor
-READ = Style(underline=True, bold=True)  # a cell the marked one reads (views.terminal.worked)
-
-
-def _weight_style(w: float) -> Style:
-    """Background shade for an attention weight in [0, 1], the larger the stronger, with its own foreground.
-
-    Every shaded cell sets its text colour too (near-white on the greys, black on
-    the cyans), so it reads the same on a light and a dark terminal; a weight
-    that rounds to level 0 keeps the terminal's own colours.
-    """
-    if not 0.0 <= w <= 1.0:
-        return Style()
-    level = round(w * 5)
-    shades = ["", "grey23", "grey35", "dark_cyan", "cyan3", "bright_cyan"]
-    if level == 0:
-        return Style()
-    return Style(bgcolor=shades[level], color="black" if level >= 3 else "grey93", bold=w >= 0.5)
 
 
 def prose(text: Text) -> RenderableType:
     """A paragraph: wraps at the console's width, never wider than ``PROSE``."""
     return Constrain(text, PROSE)
-
-
-def matrix_table(
-    trace: Trace,
-    name: str,
-    matrix: Matrix,
-    view: View,
-    *,
-    shade: bool = False,
-    rows: Sequence[int | None] | None = None,
-    cols: Sequence[int | None] | None = None,
-    marked: Container[tuple[int, int]] = frozenset(),
-    read: Container[tuple[int, int]] = frozenset(),
-) -> Grid:
-    """One matrix as a table: token labels on token axes, 1..n on feature axes (a ``Grid``: prints as its ``Table``).
-
-    ``rows`` / ``cols`` are the indices to show (None: an elided stretch);
-    by default ``shown_indices``. ``marked`` cells (0-based row, col) are drawn
-    in reverse video: the worked example, or the stepper's cursor; ``read`` cells
-    (what the marked one is computed from) underlined. Only the cells shown are looked up.
-    """
-    values = matrix.values
-    rows_n, cols_n = values.shape
-    row_labels = trace.shown_labels(matrix.rows, rows_n)
-    col_labels = trace.shown_labels(matrix.cols, cols_n)
-    decimals = table_precision(values, view.precision)
-    table = Grid()
-    table.add_column(Text(shown_name(name), style="bold"), justify="left")
-    cols = shown_indices(cols_n, view.full) if cols is None else cols
-    for j in cols:
-        table.add_column(Text("…") if j is None else Text(safe(col_labels[j])), justify="right")
-    for i in shown_indices(rows_n, view.full) if rows is None else rows:
-        if i is None:
-            table.add_row(Text("⋮"), *[Text("⋮") for _ in cols])
-            continue
-        cells: list[Text] = []
-        for j in cols:
-            if j is None:
-                cells.append(Text("…"))
-                continue
-            x = float(values[i, j])
-            style = _weight_style(x) if shade else None
-            if (i, j) in marked:
-                style = MARK if style is None else style + MARK
-            elif read and (i, j) in read:
-                style = READ if style is None else style + READ
-            cells.append(Text(fmt(x, decimals), style=style or ""))
-        table.add_row(Text(safe(row_labels[i]), style="bold"), *cells)
-    return table
-
-
-def _edges(n: int, keep: int) -> list[int | None]:
-    """All of ``range(n)`` if ``keep >= n``, else ``keep`` indices from its two ends around a None."""
-    if keep >= n:
-        return list(range(n))
-    head = (keep + 1) // 2
-    return [*range(head), None, *range(n - (keep - head), n)]
-
-
-class FitMatrix:
-    """A matrix laid out for the space there is: as many columns as the width holds and rows as the screen does.
-
-    Middle columns are dropped behind a ``…`` column and middle rows behind a
-    ``⋮`` row; no cell is ever wrapped or cut. ``full`` shows everything.
-    """
-
-    def __init__(
-        self,
-        trace: Trace,
-        name: str,
-        matrix: Matrix,
-        view: View,
-        shade: bool,
-        marked: Container[tuple[int, int]] = frozenset(),
-        read: Container[tuple[int, int]] = frozenset(),
-    ) -> None:
-        self.args = (trace, name, matrix, view)
-        self.shade = shade
-        self.marked = marked
-        self.read = read
-        self._tables: dict[tuple[int, int], Grid] = {}
-
-    def _rows(self, console: Console) -> list[int | None]:
-        n = self.args[2].values.shape[0]
-        if self.args[3].full:
-            return list(range(n))
-        return _edges(n, max(ELIDE_AT, console.height - 8))
-
-    def _cols(self, rows: Sequence[int | None], width: int) -> list[int | None]:
-        """The columns that fit in ``width`` cells, from both ends, with the rows shown."""
-        trace, name, matrix, view = self.args
-        values = matrix.values
-        n = values.shape[1]
-        labels = trace.shown_labels(matrix.cols, n)
-        rows_i = [i for i in rows if i is not None]
-        row_labels = trace.shown_labels(matrix.rows, values.shape[0])
-        first = max([cell_len(name), 1, *(cell_len(safe(row_labels[i])) for i in rows_i)])
-        if view.full:
-            return list(range(n))
-        widths: dict[int, int] = {}
-        decimals = table_precision(values, view.precision)
-
-        def col_width(j: int) -> int:
-            if j not in widths:
-                cells = [cell_len(fmt(float(values[i, j]), decimals)) for i in rows_i]
-                widths[j] = max([cell_len(safe(labels[j])), *cells])
-            return widths[j]
-
-        # a column takes at least 4 cells, so only a matrix this narrow may fit whole
-        if n <= width // 4 + 1 and first + sum(col_width(j) + 3 for j in range(n)) <= width:
-            return list(range(n))
-        used = first + 4  # the "…" column
-        left: list[int] = []
-        right: list[int] = []
-        lo, hi = 0, n - 1
-        while lo <= hi:
-            j = lo if len(left) <= len(right) else hi
-            if used + col_width(j) + 3 > width:
-                break
-            used += col_width(j) + 3
-            if j == lo:
-                left.append(j)
-                lo += 1
-            else:
-                right.append(j)
-                hi -= 1
-        if lo > hi:
-            return list(range(n))
-        return [*left, None, *reversed(right)]
-
-    def table(self, console: Console, width: int) -> Grid:
-        """The ``Grid`` shown at ``width`` cells (made once per width and screen height)."""
-        key = (width, console.height)
-        if key not in self._tables:
-            for (w, h), grid in self._tables.items():  # laid out wider but fits here: the same choice of columns
-                if h == console.height and w >= width and grid.natural_width() <= width:
-                    self._tables[key] = grid
-                    return grid
-            trace, name, matrix, view = self.args
-            rows = self._rows(console)
-            cols = self._cols(rows, width)
-            self._tables[key] = matrix_table(
-                trace, name, matrix, view, shade=self.shade, rows=rows, cols=cols, marked=self.marked, read=self.read
-            )
-        return self._tables[key]
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, self.table(console, options.max_width))
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.table(console, options.max_width)
 
 
 def shapes_line(stage: Stage) -> str:
@@ -357,7 +190,7 @@ def _matrices(
             if view.fit
             else matrix_table(trace, name, m, view, shade=shade, marked=marked, read=read)
         )
-        parts.append(Padding(table, (0, 0, 0, 2), expand=False))
+        parts.append(Indent(table))
     return parts
 
 
