@@ -24,7 +24,7 @@ from mhsa_tutor.core.trace import Stage, Trace
 from mhsa_tutor.io.generate import build_random
 from mhsa_tutor.io.loader import load_scenario
 from mhsa_tutor.io.variant_options import VariantOptions
-from mhsa_tutor.views.terminal.grid import Grid
+from mhsa_tutor.views.terminal.grid import Grid, cell_style
 from mhsa_tutor.views.terminal.render import _matrices, render_stage
 from mhsa_tutor.views.terminal.slides import Slides
 from mhsa_tutor.views.terminal.worked import Cells, marks_of, operand_label, worked_cells
@@ -87,7 +87,8 @@ def _styled(grid: Grid, shape: tuple[int, int]) -> tuple[set[tuple[int, int]], s
     assert len(grid.rows) == shape[0]
     for i, row in enumerate(grid.rows):
         for j, cell in enumerate(row[1:]):
-            style = cell.style if isinstance(cell.style, Style) else Style.parse(cell.style or "none")
+            own = cell_style(cell)  # the grid keeps (text, style) cells
+            style = own if isinstance(own, Style) else Style.parse(own or "none")
             if style.reverse:
                 reverse.add((i, j))
             elif style.underline:

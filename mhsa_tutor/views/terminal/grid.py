@@ -185,6 +185,11 @@ class Grid:
         return out
 
 
+def cell_style(cell: Cell) -> StyleType:
+    """A cell's own style, as given (a ``Text``'s ``style``, or the style of a (text, style) cell)."""
+    return cell.style if isinstance(cell, Text) else cell[1]
+
+
 def _cell(text: Text) -> Cell:
     """(text, style) for a cell Rich prints as its text on one line, else the ``Text`` itself."""
     return (text.plain, text.style) if _plain(text) else text
