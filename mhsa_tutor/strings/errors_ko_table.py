@@ -357,10 +357,13 @@ MESSAGES: dict[str, str] = {
         "{option} {0}은(는) 출력 파일 {1}과(와) 맞지 않습니다. 확장자 {2}은(는) {3} 형식입니다. "
         "{4}(으)로 쓰거나 .{5}(으)로 끝나는 파일 이름을 쓰세요"
     ),
-    "is needed: cannot tell the format of {} from {}; expected a name ending in .md, .json, .html or .svg, "
+    "is needed: cannot tell the format of {} from {}; expected a name ending in .md, .json, .html, .svg or .npz, "
     "or one of: {}": (
-        "{option}이(가) 필요합니다: {1}(으)로는 {0}의 형식을 알 수 없습니다. .md, .json, .html, .svg로 끝나는 "
+        "{option}이(가) 필요합니다: {1}(으)로는 {0}의 형식을 알 수 없습니다. .md, .json, .html, .svg, .npz로 끝나는 "
         "이름이나 다음 중 하나여야 합니다: {2}"
+    ),
+    "is - (standard output), but {} is binary: expected a file name to write it to": (
+        "{option}이(가) -(표준 출력)이지만 {0}은(는) 바이너리 형식입니다. 쓸 파일 이름을 주세요"
     ),
     "unknown export format {}; expected one of: {}": "알 수 없는 내보내기 형식 {0}입니다. 다음 중 하나여야 합니다: {1}",
     "{} has no attention weights to draw": "{option}: {0}에는 그릴 어텐션 가중치가 없습니다",
