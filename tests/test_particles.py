@@ -49,6 +49,8 @@ from mhsa_tutor.strings.particles import MARKERS, Template, attach, final, resol
         ("값 3개(이)어야", "값 3개여야"),
         ("3행(이)어야", "3행이어야"),
         ("2×2(이)어야", "2×2여야"),  # 이 곱하기 이
+        ("T = d_k = 3(이)라", "T = d_k = 3이라"),  # 삼
+        ("T = d_k = 2(이)라", "T = d_k = 2라"),
     ],
 )
 def test_resolve(text: str, want: str) -> None:

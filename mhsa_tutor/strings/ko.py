@@ -86,7 +86,7 @@ NOTES: dict[str, str] = {
         "행렬이고, 쿼리, 키, 밸류가 모두 X에서 계산됩니다. 그래서 셀프 어텐션이라고 부릅니다."
     ),
     "input.narration.cross": (
-        "이것은 크로스 어텐션입니다. X에는 디코더의 상태 {T}개가, 메모리 M에는 인코더의 상태 {Tk}개가 들어 있습니다. 쿼리는 X에서, 키와 밸류는 M에서 "
+        "크로스 어텐션입니다. X에는 디코더의 상태 {T}개가, 메모리 M에는 인코더의 상태 {Tk}개가 들어 있습니다. 쿼리는 X에서, 키와 밸류는 M에서 "
         "만들어집니다."
     ),
     "positions.narration.sinusoidal": (
@@ -654,12 +654,12 @@ UI: dict[str, str] = {
     "slip_by_dk": "입력한 {got}은(는) 점수를 d_k = {dk}(으)로 나눈 값입니다. √d_k = {sqrt_dk}(으)로 나누세요.",
     "slip_by_sqrt_t": "입력한 {got}은(는) 점수를 시퀀스 길이의 제곱근 √T = √{T} = {sqrt_t}(으)로 나눈 값입니다. 이 시나리오는 {div_name} = {div}(으)로 나눕니다.",
     "slip_by_sqrt_dk": (
-        "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 이것이 표준 스케일링(Vaswani et al. 2017, PyTorch)이고 실제로는 "
+        "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 표준 스케일링(Vaswani et al. 2017, PyTorch)이라 실제로는 "
         "맞는 방법이지만, 이 시나리오는 원문을 따라 {div_name} = {div}(으)로 나눕니다."
     ),
     "slip_by_sqrt_t_scale_none": "입력한 {got}은(는) 점수를 √T = √{T} = {sqrt_t}(으)로 나눈 값입니다. 이 시나리오는 점수를 스케일링하지 않습니다.",
     "slip_by_sqrt_dk_scale_none": (
-        "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 이것이 표준 스케일링(Vaswani et al. 2017, PyTorch)이지만, 이 "
+        "입력한 {got}은(는) 점수를 √d_k = {sqrt_dk}(으)로 나눈 값입니다. 표준 스케일링(Vaswani et al. 2017, PyTorch)이긴 하지만, 이 "
         "시나리오는 원문처럼 점수를 스케일링하지 않습니다."
     ),
     "slip_by_sqrt_dk_same_t": (
@@ -821,14 +821,14 @@ UI: dict[str, str] = {
     "ex_os_none_seen": "아직 본 키가 없습니다(지금까지의 키가 모두 마스킹됨). 다시 맞출 것이 없으므로 r = 1입니다.",
     "ex_os_first": "(키가 있는 첫 블록: m_old = −∞이고 지금까지의 상태는 0)",
     "ex_os_o": "O의 {col}번째 열은 블록 {b}까지 처리한 o의 {d}번째 특징입니다.",
-    "ex_dec_new": "단계 {step}: '{tok}'(위치 {pos})는 자기 행만으로 투영합니다. 헤드 {h}의 열을 씁니다.",
+    "ex_dec_new": "단계 {step}: '{tok}' 토큰(위치 {pos})은 자기 행만으로 투영합니다. 헤드 {h}의 열을 씁니다.",
     "ex_dec_rope": "RoPE는 0이 아니라 실제 위치 t = {pos}(0부터 셈)만큼 회전합니다.",
-    "ex_cache_prefill": "'{tok}'(위치 {pos})는 프리필에서 캐시에 저장되었습니다: 회전된 키와 밸류, 키/밸류 헤드 {g}.",
+    "ex_cache_prefill": "'{tok}' 토큰(위치 {pos})은 프리필에서 캐시에 저장되었습니다: 회전된 키와 밸류, 키/밸류 헤드 {g}.",
     "ex_cache_step": (
-        "'{tok}'(위치 {pos})는 단계 {step}에서 추가되었습니다: 그때 계산한 k와 v(decode_qkv), 키/밸류 헤드 {g}. "
+        "'{tok}' 토큰(위치 {pos})은 단계 {step}에서 추가되었습니다: 그때 계산한 k와 v(decode_qkv 단계), 키/밸류 헤드 {g}. "
         "캐시는 다시 계산하지 않습니다."
     ),
-    "ex_dec_not_cached": "'{key}'(위치 {j})는 '{tok}'(위치 {pos}) 뒤에 오므로 이 단계에서는 아직 캐시에 없습니다.",
+    "ex_dec_not_cached": "'{key}' 토큰(위치 {j})은 '{tok}' 토큰(위치 {pos}) 뒤에 오므로 이 단계에서는 아직 캐시에 없습니다.",
     "quiz_ask_online_softmax_m": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 최댓값 {label}의 값을 구하세요.",
     "quiz_ask_online_softmax_r": "온라인 소프트맥스: '{row}' 행의 블록 {n}에서 다시 맞추는 비율 {label} = e^(m_old − m_new)의 값을 구하세요.",
     "quiz_ask_online_softmax_l": "온라인 소프트맥스: '{row}' 행에서 블록 {n}까지의 누적 합 {label}의 값을 구하세요.",
