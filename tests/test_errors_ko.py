@@ -131,3 +131,32 @@ def test_every_bad_file_is_one_korean_error_line(case: Bad, invoke: Invoke, tmp_
     if case.field is not None:
         assert case.field in r.stderr  # the field is named as the file writes it
     assert "bad.toml" in r.stderr
+
+
+#: Usage errors of the command line, each once: Click's own and the library's option checks.
+USAGE = [
+    ["run", "by_hand", "--full=3"],
+    ["run", "by_hand", "--lang", "xx"],
+    ["list", "extra"],
+    ["export", "by_hand", "--format"],
+    ["quiz", "by_hand", "--count", "x"],
+    ["run", "random", "--tokens", "0"],
+    ["new"],
+    ["explain", "by_hand", "--stage", "softmax"],
+    ["run", "random", "--mask", "causl"],
+    ["run", "by_hand", "--seed", "5"],
+    ["quiz", "by_hand", "--stage", "input"],
+    ["runn"],
+    ["run", "random", "--window", "3"],
+    ["run", "random", "--decode", "1"],
+    ["run", "random", "--kv-heads", "3"],
+    ["explain", "by_hand", "-s", "softmax", "-r", "1", "-c", "1", "--matrix", "Q"],
+    ["run", "by_hand", "--head", "0"],
+    ["run", "by_hand", "--stage", "9-3"],
+    ["export", "by_hand", "--format", "pdf"],
+]
+
+
+@pytest.mark.parametrize("args", USAGE, ids=[" ".join(a) for a in USAGE])
+def test_usage_errors_are_one_korean_error_line(args: list[str], invoke: Invoke) -> None:
+    check_korean_error(invoke(args, env={"MHSA_TUTOR_LANG": "ko"}), args)

@@ -664,6 +664,8 @@ PHRASES: dict[str, str] = {
     "No such option: {}": "그런 옵션은 없습니다: {0}",
     "No such command {}.": "그런 명령은 없습니다: {0}",
     "Option {} requires an argument.": "옵션 {0}에는 값이 필요합니다.",
+    "Option {} does not take a value.": "옵션 {0}에는 값을 붙이지 않습니다.",
+    "No such command {}. Did you mean {}?": "그런 명령은 없습니다: {0}. {1:raw}을(를) 찾으셨나요?",
     "Option {} requires {} arguments.": "옵션 {0}에는 값이 {1}개 필요합니다.",
     "Got unexpected extra argument ({})": "필요 없는 인자가 더 있습니다: {0}",
     "Got unexpected extra arguments ({})": "필요 없는 인자가 더 있습니다: {0}",
