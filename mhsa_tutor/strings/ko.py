@@ -51,8 +51,8 @@ FORMULAS: dict[str, str] = {
     "bias.before": "S ← S + B,  B_ij = −(m/{div})·|i − j|,  m = {slope}",
     "bias.given": "S ← S + B{sub},  B{sub}은(는) 주어진 값",
     "rotary.partial": (
-        "특징 1–{rd} (전체 {dk}개 중): (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
-        "  m = 위치; 나머지 특징({rd1})은 그대로"
+        "특성 1–{rd} (전체 {dk}개 중): (a, b) → (a·cos mθ − b·sin mθ, a·sin mθ + b·cos mθ),  θ_j = {base}^(−2j/{rd}),"
+        "  m = 위치; 나머지 특성({rd1})은 그대로"
     ),
     "bias": "S ← S + B,  B_ij = −m·|i − j|,  m = {slope}",
     "masked": "j > i인 곳의 S_ij = −∞ (뒤의 토큰을 미리 보지 않음)",
@@ -165,12 +165,12 @@ NOTES: dict[str, str] = {
         "F.scaled_dot_product_attention(..., enable_gqa=True)이 반복해 주는 방식과 같습니다. 생성할 때 저장할 키와 밸류가 줄고, 쿼리 수는 그대로입니다."
     ),
     "rotary.narration.always": (
-        "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특징 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 0부터 센 토큰의 위치(위치 1이면 "
+        "RoPE(Su et al. 2021)는 q와 k를 회전시켜 위치를 넣습니다. 특성 두 개씩 짝을 지어({style} 방식) 각 쌍을 m·θ_j만큼 돌립니다. m은 0부터 센 토큰의 위치(위치 1이면 "
         "m = 0)이고 θ_j = {base}^(−2j/{rd})입니다. V는 회전하지 않습니다. 아래의 점수는 회전한 Q와 K로 계산합니다."
     ),
     "rotary.narration.partial": (
-        "부분 회전: 각 헤드의 특징 {d_k}개 중 앞의 {rd}개만 회전합니다(GPT-J의 rotary_dim, GPT-NeoX의 rotary_pct). "
-        "나머지 특징({rd1})은 그대로 지나가므로 위치 정보가 없고, q·k 중 그 부분은 토큰이 어디에 있든 같습니다."
+        "부분 회전: 각 헤드의 특성 {d_k}개 중 앞의 {rd}개만 회전합니다(GPT-J의 rotary_dim, GPT-NeoX의 rotary_pct). "
+        "나머지 특성({rd1})은 그대로 지나가므로 위치 정보가 없고, q·k 중 그 부분은 토큰이 어디에 있든 같습니다."
     ),
     "rotary.narration.rope_offset": (
         "회전이 위치를 알려 주는 원리: m·θ만큼 돌린 벡터와 n·θ만큼 돌린 벡터의 내적은 m − n에만 달려 있습니다. 여기서 '{qi}'의 q(m = {i})와 "
@@ -445,7 +445,7 @@ UI: dict[str, str] = {
     "var_alibi": "ALiBi 편향 (기울기 m = {m})",
     "var_alibi_before": "ALiBi 편향 (기울기 m = {m}, 스케일링 전에 더함)",
     "var_bias_given": "주어진 점수 편향 (input.B)",
-    "var_rope_dims": "부분 회전: 앞의 특징 {n}개",
+    "var_rope_dims": "부분 회전: 앞의 특성 {n}개",
     "var_window": "윈도 크기 W = {w}",
     "var_kv_heads": "키/밸류 헤드 G = {g}개",
     "var_padding": "패딩: {keys}",
@@ -608,12 +608,12 @@ UI: dict[str, str] = {
     "ex_kept_custom": "blocked[{row}, {col}] 값이 거짓이므로 마스킹이 점수를 그대로 둡니다.",
     "ex_blocked_padding": "'{col}' 토큰은 패딩(key_padding_mask가 참)이므로 어떤 쿼리도 주목할 수 없습니다.",
     "ex_rot": (
-        "'{row}' 토큰의 {name} 벡터는 위치 {pos}에 있으므로 m = {m}입니다(RoPE는 0부터 셉니다). {c}번 특징은 {o}번 특징과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
+        "'{row}' 토큰의 {name} 벡터는 위치 {pos}에 있으므로 m = {m}입니다(RoPE는 0부터 셉니다). {c}번 특성은 {o}번 특성과 짝입니다({style} 방식, 쌍 j = {pj}). 회전 각도는 m·θ_j = {m} × {theta} "
         "{angle} 라디안입니다."
     ),
     "ex_bias_before": "이 헤드의 기울기는 m = {m}이고 점수와 함께 스케일링됩니다(÷{div}). '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_bias_given": "B는 계산하지 않고 주어진 값(시나리오의 input.B)입니다: 헤드 {h}, '{row}' 행, '{col}' 열.",
-    "ex_rot_pass": "특징 {c}은(는) 회전하는 앞의 {rd}개 밖에 있으므로(부분 회전) 그대로 지나갑니다.",
+    "ex_rot_pass": "특성 {c}은(는) 회전하는 앞의 {rd}개 밖에 있으므로(부분 회전) 그대로 지나갑니다.",
     "ex_bias": "이 헤드의 기울기는 m = {m}입니다. '{row}' 토큰은 위치 {i}, '{col}' 토큰은 위치 {j}에 있으므로 |i − j| = {d}입니다.",
     "ex_dead_row": (
         "'{row}' 행은 모든 키가 막혀 점수가 모두 −∞입니다. e^−∞는 모두 0이고 합도 0이므로 0/0 = NaN입니다(nn.MultiheadAttention과 같습니다). "
@@ -633,11 +633,11 @@ UI: dict[str, str] = {
     "quiz_rule_tol": "숫자를 하나씩 손으로 계산해서 입력하세요(q를 입력하면 끝납니다). 정답(손계산 반올림을 하는 시나리오에서는 반올림하지 않은 값도)과의 차이가 ±{tol} 이내면 맞은 것으로 봅니다.",
     "quiz_seed": "시드 {seed}: --seed {seed}(으)로 실행하면 같은 문제가 다시 나옵니다.",
     "quiz_question": "문제 {k}/{n}",
-    "quiz_ask_positions": "{label}의 값을 구하세요. '{row}' 행의 {n}번째 특징에 더하는 위치 값입니다.",
+    "quiz_ask_positions": "{label}의 값을 구하세요. '{row}' 행의 {n}번째 특성에 더하는 위치 값입니다.",
     "quiz_ask_projections": "{label}의 값을 구하세요. 입력의 '{row}' 행과 W_{m}의 {n}번째 열의 내적입니다.",
     "quiz_ask_scores": "점수 {label}의 값을 구하세요. '{row}'의 쿼리와 '{col}'의 키의 내적입니다.",
     "quiz_ask_scaled": "스케일링한 점수 {label}의 값을 구하세요.",
-    "quiz_ask_rotary": "위치만큼 회전하세요: 주어진 각도와 짝 특징으로 {label}의 값을 구하세요.",
+    "quiz_ask_rotary": "주어진 각도와 짝 특성으로 위치만큼 회전한 {label}의 값을 구하세요.",
     "quiz_ask_bias": "ALiBi 거리 편향을 더한 점수 {label}의 값을 구하세요.",
     "quiz_ask_bias_given": "주어진 점수 편향을 더한 점수 {label}의 값을 구하세요.",
     "quiz_ask_softmax": "어텐션 가중치 {label}의 값을 구하세요. 점수의 '{row}' 행에 소프트맥스를 적용했을 때 키 '{col}' 자리의 값입니다.",
@@ -679,7 +679,7 @@ UI: dict[str, str] = {
         "그 K와 V의 열은 {cols}입니다."
     ),
     "slip_rope_pairing": (
-        "입력한 {got}은(는) 특징을 '{other_style}' 방식으로 짝지은 값입니다. 이 시나리오는 '{style}' 방식({pairs})으로 회전합니다."
+        "입력한 {got}은(는) 특성을 '{other_style}' 방식으로 짝지은 값입니다. 이 시나리오는 '{style}' 방식({pairs})으로 회전합니다."
     ),
     "slip_several": "입력한 {got}은(는) 여기서 여러 실수와 맞아떨어집니다:",
     "slip_wrong_axis": "입력한 {got}은(는) 소프트맥스를 열 방향(쿼리들)으로 계산한 값입니다. '{row}'의 행을 따라 키들에 대해 계산해야 각 행의 합이 1이 됩니다.",
@@ -820,7 +820,7 @@ UI: dict[str, str] = {
     "ex_os_block": "블록 {b}에 든 키: {keys}.",
     "ex_os_none_seen": "아직 본 키가 없습니다(지금까지의 키가 모두 마스킹됨). 다시 맞출 것이 없으므로 r = 1입니다.",
     "ex_os_first": "(키가 있는 첫 블록: m_old = −∞이고 지금까지의 상태는 0)",
-    "ex_os_o": "O의 {col}번째 열은 블록 {b}까지 처리한 o의 {d}번째 특징입니다.",
+    "ex_os_o": "O의 {col}번째 열은 블록 {b}까지 처리한 o의 {d}번째 특성입니다.",
     "ex_dec_new": "단계 {step}: '{tok}' 토큰(위치 {pos})은 자기 행만으로 투영합니다. 헤드 {h}의 열을 씁니다.",
     "ex_dec_rope": "RoPE는 0이 아니라 실제 위치 t = {pos}(0부터 셈)만큼 회전합니다.",
     "ex_cache_prefill": "'{tok}' 토큰(위치 {pos})은 프리필에서 캐시에 저장되었습니다: 회전된 키와 밸류, 키/밸류 헤드 {g}.",
@@ -835,7 +835,7 @@ UI: dict[str, str] = {
     "quiz_ask_online_softmax_O": "온라인 소프트맥스: '{row}' 행의 누적 출력 {label}({n}번째 열)의 값을 구하세요.",
     "quiz_ask_online_softmax_Z": "온라인 소프트맥스: 마지막 블록 뒤의 결과 {label} = o / ℓ의 값을 구하세요.",
     "quiz_ask_online_softmax": "온라인 소프트맥스: {label}의 값을 구하세요.",
-    "quiz_ask_decode_qkv": "디코딩: 새 토큰의 {m} 벡터의 {n}번째 특징 {label}의 값을 구하세요(자기 행만 쓰고, RoPE는 주어진 대로).",
+    "quiz_ask_decode_qkv": "디코딩: 새 토큰의 {m} 벡터의 {n}번째 특성 {label}의 값을 구하세요(자기 행만 쓰고, RoPE는 주어진 대로).",
     "quiz_ask_decode_scores": "디코딩: 점수 {label}의 값을 구하세요. 새 쿼리와 캐시에 있는 '{col}'의 키를 내적하고 스케일링한 값입니다.",
     "quiz_ask_decode_softmax": "디코딩: 가중치 {label}의 값을 구하세요. 이 단계의 점수 행을 캐시에 대해 소프트맥스한 값입니다.",
     "quiz_ask_decode_output": "디코딩: 출력 {label}의 값을 구하세요. 이 단계의 가중치와 캐시 밸류의 {n}번째 열을 곱해서 더한 값입니다.",

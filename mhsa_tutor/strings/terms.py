@@ -62,6 +62,7 @@ TERMS: dict[str, Term] = {
     "gradient": Term("gradient", "그래디언트", ("기울기",)),
     "keyboard_key": Term("key (on the keyboard)", "입력, 조작법", ("키",)),
     "dimension": Term("dimension, size", "차원"),
+    "feature": Term("feature (one number of a vector: RoPE pairs them)", "특성", ("특징",)),
     "sequence_length": Term("sequence length", "시퀀스 길이"),
     "stage": Term("stage", "단계"),
     "scenario": Term("scenario", "시나리오"),
