@@ -146,6 +146,7 @@ def compare(label: str, tutor: list[str], floor_label: str, floor: list[str], li
 def engine_row(runs: int) -> Row:
     """In-process: ``engine.run`` at BERT-base shape against ``bare_forward`` on the same arrays."""
     sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(ROOT))  # this checkout's mhsa_tutor, as the whole-process rows run it (cwd=ROOT)
     from floor_app import bare_forward
 
     from mhsa_tutor.core.engine import run
