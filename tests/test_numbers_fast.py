@@ -79,11 +79,12 @@ def test_fmts_and_vec_write_each_number_as_fmt_does(xs: list[float], precision: 
     assert vec(a, precision) == "[" + ", ".join(reference_fmt(x, precision) for x in xs) + "]"
 
 
-def test_numpy_scalars_keep_their_old_formatting() -> None:
-    """``repr`` of a NumPy scalar is no decimal (``np.float64(0.125)``): written by Python's formatting, as before."""
-    for x in (np.float64(0.125), np.float32(0.375), np.float64(-0.5)):
+def test_numpy_scalars_round_half_up_as_their_floats() -> None:
+    """A NumPy scalar is written as its Python float is: half up (0.125 -> 0.13), never half to even."""
+    for x in (np.float64(0.125), np.float32(0.375), np.float64(-0.5), np.float64(2.5)):
         for p in (0, 1, 2, 4):
-            assert fmt(x, p) == reference_fmt(x, p)  # type: ignore[arg-type]
+            assert fmt(x, p) == reference_fmt(float(x), p)
+    assert fmt(np.float64(0.125), 2) == "0.13" and fmt(np.float64(2.5), 0) == "3"  # type: ignore[arg-type]
 
 
 @settings(max_examples=200, deadline=None)

@@ -32,7 +32,7 @@ def _fixed(x: float, precision: int) -> str:
     which Python's own fixed formatting gives, at a fraction of ``Decimal``'s cost:
     the same characters either way (``tests/test_numbers_fast.py``).
     """
-    r = repr(x)
+    r = repr(float(x))  # a NumPy scalar's repr is no decimal (np.float64(0.125)): its float's is
     if 0 <= precision < len(_FAST) and abs(x) < _FAST[precision] and not _repr_tie(r, precision):
         return f"{x:.{precision}f}".replace("-", MINUS)
     try:
@@ -46,8 +46,8 @@ def _fixed(x: float, precision: int) -> str:
 def _repr_tie(r: str, precision: int) -> bool:
     """True when the decimal ``r`` (a float's ``repr``: ``0.125``, ``5e-05``) ends in a 5 just past ``precision``.
 
-    A ``repr`` that is no decimal (``np.float64(0.125)``) is no tie: ``Decimal`` cannot read it either, and
-    both paths write such a number with Python's own fixed formatting.
+    ``_fixed`` passes the ``repr`` of a Python float (a NumPy scalar is turned into one first); any other
+    text is no tie.
     """
     if r[0] not in "-0123456789":
         return False
