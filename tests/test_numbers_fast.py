@@ -83,8 +83,8 @@ def test_numpy_scalars_round_half_up_as_their_floats() -> None:
     """A NumPy scalar is written as its Python float is: half up (0.125 -> 0.13), never half to even."""
     for x in (np.float64(0.125), np.float32(0.375), np.float64(-0.5), np.float64(2.5)):
         for p in (0, 1, 2, 4):
-            assert fmt(x, p) == reference_fmt(float(x), p)
-    assert fmt(np.float64(0.125), 2) == "0.13" and fmt(np.float64(2.5), 0) == "3"  # type: ignore[arg-type]
+            assert fmt(x, p) == reference_fmt(float(x), p)  # type: ignore[arg-type]
+    assert fmt(np.float64(0.125), 2) == "0.13" and fmt(np.float64(2.5), 0) == "3"
 
 
 @settings(max_examples=200, deadline=None)
