@@ -595,7 +595,7 @@ PHRASES: dict[str, str] = {
     # why a progress file is set aside
     "is not a state file this version reads ({})": "이 버전이 읽는 상태 파일이 아닙니다({0})",
     # why (Python's JSON reader, the progress record's own checks; the text is cut at 80 characters)
-    "{}: line {} column {} (char {})": "{0}: {1}행 {2}열, {3}번째 문자",
+    "{}: line {} column {} (char {})": "{0}: {1}행 {2}열, 문자 위치 {3}",
     "Expecting value": "값이 와야 합니다",
     "Expecting property name enclosed in double quotes": "큰따옴표로 묶은 항목 이름이 와야 합니다",
     "Expecting ',' delimiter": "','이(가) 와야 합니다",
