@@ -128,8 +128,8 @@ NOTES: dict[str, str] = {
     "params.narration.learned": (
         "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers "
         "(heads = {heads}, d_k = {d_k} each); W_K does the same for the rows the keys come from ({d_src} "
-        "numbers each), and W_V makes {hv} numbers of them. Training sets them; here they are fixed so that "
-        "every step can be followed by hand."
+        "numbers each), and W_V makes {hv} numbers of them. Training sets them; this scenario gives their "
+        "values, so every step can be followed by hand."
     ),
     "params.narration.identity": (
         "Here W_Q, W_K and W_V are identity matrices: they pass the states through unchanged, so Q = X, "
@@ -138,8 +138,8 @@ NOTES: dict[str, str] = {
     "params.narration.gqa": (
         "These are the learned parameters. W_Q turns a row of d_model = {d_model} numbers into {hk} numbers: "
         "H = {heads} query heads, d_k = {d_k} each. W_K makes only {gk} numbers and W_V {gv}: G = "
-        "{G} key/value heads ({kv_share}), each serving {per} query heads. Training sets them; here "
-        "they are fixed so that every step can be followed by hand."
+        "{G} key/value heads ({kv_share}), each serving {per} query heads. Training sets them; this "
+        "scenario gives their values, so every step can be followed by hand."
     ),
     "params.narration.has_wo": (
         "W_O ({hv} × {d_out}) is used at the very end: it maps the concatenated heads to {d_out} numbers per token."
@@ -908,6 +908,7 @@ UI: dict[str, str] = {
         "tolerance {tol}; NaN rows match NaN rows)"
     ),
     "check_join": "; ",
+    "unit_rad": "rad",  # an angle's unit in the arithmetic lines
     "decode_step": (
         "step {step} ('{tok}', position {pos}): the cache held {before} rows and now holds {after}: "
         "{after} × {G} × ({dk} + {dv}) = {numbers} numbers, {bytes} bytes in fp16 for this layer "

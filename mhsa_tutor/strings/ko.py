@@ -121,8 +121,8 @@ NOTES: dict[str, str] = {
     ),
     "params.narration.learned": (
         "학습되는 매개변수입니다. 가중치 행렬 W_Q는 d_model = {d_model}차원의 행을 {hk}차원으로 바꿉니다(헤드 {heads}개, 헤드마다 d_k = {d_k}). W_K는 "
-        "키를 만들 행({d_src}차원)을 같은 방식으로 바꾸고, W_V는 그 행을 {hv}차원으로 바꿉니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 "
-        "있도록 값을 고정해 두었습니다."
+        "키를 만들 행({d_src}차원)을 같은 방식으로 바꾸고, W_V는 그 행을 {hv}차원으로 바꿉니다. 실제로는 학습으로 정해지며, 여기서는 "
+        "시나리오에 주어진 값을 쓰므로 모든 단계를 손으로 따라갈 수 있습니다."
     ),
     "params.narration.identity": (
         "여기서 W_Q, W_K, W_V는 단위 행렬입니다. 상태를 그대로 통과시키므로 Q = X, K = {m}, V = {m}입니다. 단순 내적 어텐션에는 이런 가중치 행렬이 "
@@ -131,7 +131,7 @@ NOTES: dict[str, str] = {
     "params.narration.gqa": (
         "학습되는 매개변수입니다. 가중치 행렬 W_Q는 d_model = {d_model}차원의 행을 {hk}차원으로 바꿉니다(쿼리 헤드 H = {heads}개, 헤드마다 d_k = "
         "{d_k}). W_K는 {gk}차원, W_V는 {gv}차원만 만듭니다. 키/밸류 헤드가 G = {G}개뿐이고({kv_share}), 키/밸류 헤드 하나가 쿼리 헤드 "
-        "{per}개를 맡습니다. 실제로는 학습으로 정해지지만, 여기서는 손으로 따라갈 수 있도록 값을 고정해 두었습니다."
+        "{per}개를 맡습니다. 실제로는 학습으로 정해지며, 여기서는 시나리오에 주어진 값을 쓰므로 모든 단계를 손으로 따라갈 수 있습니다."
     ),
     "params.narration.has_wo": "W_O({hv} × {d_out})는 맨 마지막에 쓰입니다. 이어 붙인 헤드 출력을 토큰마다 {d_out}차원으로 바꿉니다.",
     "params.narration.has_bias": (
@@ -803,6 +803,7 @@ UI: dict[str, str] = {
         "NaN 행은 NaN 행과 일치)"
     ),
     "check_join": "; ",
+    "unit_rad": "라디안",  # an angle's unit in the arithmetic lines
     "decode_step": (
         "단계 {step}('{tok}', 위치 {pos}): 캐시의 행이 {before}개에서 {after}개가 되어 "
         "{after} × {G} × ({dk} + {dv}) = 숫자 {numbers}개, 이 층에서 fp16으로 {bytes}바이트(토큰당 {per_token}바이트)입니다. "

@@ -154,7 +154,10 @@ def explain_decode_qkv(c: Cell, label: str) -> list[str]:
         else:
             formula = f"a·sin + b·cos ≈ {signed(a, p)}×{signed(sin, p)} + {signed(b, p)}×{signed(cos, p)}"
         ia, ib = (c.j, other) if first else (other, c.j)
-        lines.append(f"t·θ_{pj} = {t}·θ_{pj} ≈ {num(ang, p)} rad;  (a, b) = ({c.name}[{ia + 1}], {c.name}[{ib + 1}])")
+        lines.append(
+            f"t·θ_{pj} = {t}·θ_{pj} ≈ {num(ang, p)} {c.t['unit_rad']};  "
+            f"(a, b) = ({c.name}[{ia + 1}], {c.name}[{ib + 1}])"
+        )
         lines.append(f"{label} = {formula}")
         lines.append(eq(c.value, p))
     return lines
