@@ -82,6 +82,9 @@ def source_of(
     variants: "VariantOptions | None" = None,
 ) -> "str | RandomSpec":
     """The scenario to load: ``name``, or the RandomSpec for ``random`` (random-only options checked)."""
+    plain = variants is None or variants == type(variants)()
+    if name != "random" and plain and all(x is None for x in (tokens, d_model, heads, seed, mask, values)):
+        return name  # a built-in or a file, no option of random's to check: the generator is not imported
     from mhsa_tutor.io.generate import RandomSpec
 
     at_least(seed, 0, "seed")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from string import Template
 
-from mhsa_tutor.core.reads import head_columns
+from mhsa_tutor.core.reads.resolvers import head_columns
 from mhsa_tutor.core.stages import column_range, spec, subscript
 from mhsa_tutor.core.trace import ScenarioInfo
 from mhsa_tutor.strings import table

@@ -23,7 +23,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from mhsa_tutor.core.reads import kv_head
+from mhsa_tutor.core.reads.resolvers import kv_head
 from mhsa_tutor.core.scenario import Checkpoint, Scenario
 from mhsa_tutor.core.stages import Axis
 from mhsa_tutor.core.variants import alibi_slopes

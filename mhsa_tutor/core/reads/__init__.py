@@ -32,29 +32,54 @@ generic term-by-term explainer writes). A new kind of column mapping is a
 ``ColMap`` literal and one branch in ``_column``.
 
 Pure data and integer arithmetic; imports nothing heavy. The package: ``spec`` (the vocabulary of
-a rule), ``rules`` (``RULES``), ``resolve`` (a rule applied to one cell of one run).
+a rule), ``rules`` (``RULES``), ``resolvers`` (one function per fact), ``resolve`` (a rule applied to one
+cell of one run). Each name is imported from its module when first used (``__getattr__``).
 """
 
-from mhsa_tutor.core.reads.resolve import (
-    Layout,
-    Operand,
-    applies,
-    concat_source,
-    head_columns,
-    kv_head,
-    operand_head,
-    operands,
-    per_head,
-    present,
-    read_stage,
-    resolve,
-    rope_partner,
-    sinusoid_index,
-    source,
-    table_pairs,
-)
-from mhsa_tutor.core.reads.rules import BEFORE_SOFTMAX, RULES, rule
-from mhsa_tutor.core.reads.spec import At, ColMap, HeadOf, Index, Op, Read, Rule, When
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mhsa_tutor.core.reads.resolve import (
+        Layout,
+        Operand,
+        applies,
+        operand_head,
+        operands,
+        per_head,
+        present,
+        read_stage,
+        resolve,
+        source,
+        table_pairs,
+    )
+    from mhsa_tutor.core.reads.resolvers import concat_source, head_columns, kv_head, rope_partner, sinusoid_index
+    from mhsa_tutor.core.reads.rules import BEFORE_SOFTMAX, RULES, rule
+    from mhsa_tutor.core.reads.spec import At, ColMap, HeadOf, Index, Op, Read, Rule, When
+
+#: Where each public name lives: the package imports a module when one of its names is first used, so
+#: a module that needs only a resolver (``core.trace``) does not pay for the rules.
+_HOME = {
+    **dict.fromkeys(("Layout", "Operand", "applies", "operand_head", "operands", "per_head", "present"), "resolve"),
+    **dict.fromkeys(("read_stage", "resolve", "source", "table_pairs"), "resolve"),
+    **dict.fromkeys(("concat_source", "head_columns", "kv_head", "rope_partner", "sinusoid_index"), "resolvers"),
+    **dict.fromkeys(("BEFORE_SOFTMAX", "RULES", "rule"), "rules"),
+    **dict.fromkeys(("At", "ColMap", "HeadOf", "Index", "Op", "Read", "Rule", "When"), "spec"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, from the module that defines it (imported on first use)."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{home}")
+    # every name of that module at once: importing ``resolve`` binds the submodule to this package's
+    # ``resolve``, which the function of that name must replace
+    globals().update({n: getattr(module, n) for n, h in _HOME.items() if h == home})
+    return globals()[name]
+
 
 __all__ = [
     "BEFORE_SOFTMAX",
