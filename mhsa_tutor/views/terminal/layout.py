@@ -4,6 +4,7 @@
   wraps above a plain rule instead of being cut.
 * ``Stacked``: a table when it fits the width with every word of its cells
   whole; otherwise each row as a paragraph.
+* ``prose``: a paragraph that wraps at the width, never wider than ``PROSE``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,19 @@ from collections.abc import Sequence
 
 from rich.align import AlignMethod
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.constrain import Constrain
 from rich.measure import Measurement
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
+
+PROSE = 100  # the widest a paragraph runs, however wide the terminal
+
+
+def prose(text: Text) -> RenderableType:
+    """A paragraph: wraps at the console's width, never wider than ``PROSE``."""
+    return Constrain(text, PROSE)
 
 
 class Heading:

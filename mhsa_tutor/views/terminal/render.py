@@ -20,7 +20,6 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.constrain import Constrain
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Table
@@ -42,20 +41,15 @@ from mhsa_tutor.teach.narration import (
     ui,
     value_word,
 )
+from mhsa_tutor.views.terminal.layout import PROSE as PROSE
 from mhsa_tutor.views.terminal.layout import Heading, Stacked
+from mhsa_tutor.views.terminal.layout import prose as prose
 from mhsa_tutor.views.terminal.matrix import MARK as MARK  # where the stepper and the tests find them
 from mhsa_tutor.views.terminal.matrix import READ as READ
 from mhsa_tutor.views.terminal.matrix import FitMatrix, Indent
 from mhsa_tutor.views.terminal.matrix import _weight_style as _weight_style
 from mhsa_tutor.views.terminal.matrix import matrix_table as matrix_table
 from mhsa_tutor.views.view import View, progress_line, safe, shown_indices, shown_name
-
-PROSE = 100  # the widest a paragraph runs, however wide the terminal
-
-
-def prose(text: Text) -> RenderableType:
-    """A paragraph: wraps at the console's width, never wider than ``PROSE``."""
-    return Constrain(text, PROSE)
 
 
 def shapes_line(stage: Stage) -> str:

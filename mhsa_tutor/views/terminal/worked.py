@@ -32,7 +32,8 @@ from mhsa_tutor.core.reads import At, Operand, operands
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Stage, Trace
 from mhsa_tutor.strings import ui
-from mhsa_tutor.views.terminal.render import MARK, READ, prose
+from mhsa_tutor.views.terminal.layout import prose
+from mhsa_tutor.views.terminal.matrix import MARK, READ
 from mhsa_tutor.views.view import View, safe, shown_name
 
 #: A cell the worked cell reads, in this stage's own matrix: underlined (the worked cell itself is reversed).
