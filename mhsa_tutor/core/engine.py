@@ -481,8 +481,7 @@ def run(scenario: Scenario, *, exact: bool = False) -> Trace:
         for h in range(H):
             n = h + 1
             g = int(group[h])
-            shared = tuple(int(x) + 1 for x in np.flatnonzero(group == g))
-            split_facts = StageFacts(variant="gqa" if G != H else "", kv_head=g + 1, shared_by=shared)
+            split_facts = StageFacts(variant="gqa" if G != H else "", kv_head=g + 1, shared_by=info.sharing(n))
             split_mats = {"Q": _none(_frozen(Qh[h])), "K": _none(_frozen(Kh[h])), "V": _none(_frozen(Vh[h]))}
             rec.add("split", n, split_mats, facts=split_facts, check=False)  # views of checked projections
             if rope is not None:

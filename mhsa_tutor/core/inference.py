@@ -297,7 +297,7 @@ def decode_stages(
     dead_rows = tuple(int(i) for i in np.flatnonzero(dead))
     for h in range(H):
         g = int(group[h])
-        shared = tuple(int(x) + 1 for x in np.flatnonzero(group == g))
+        shared = info.sharing(h + 1)
         base = StageFacts(prefill=P, kv_head=g + 1, shared_by=shared, dead_rows=dead_rows)
         qkv_aux = {"q_raw": q_raw[h], "k_raw": k_raw[g]} | ({"angle": angles} if scn.variants.rope else {})
         qkv = {"q": q_rot[h], "k": k_rot[g], "v": v_new[g]}

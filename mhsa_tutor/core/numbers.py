@@ -136,6 +136,11 @@ def num(x: float, precision: int = 4) -> str:
     return s
 
 
+def shown_value(shown: str) -> float:
+    """A number as ``num`` or ``fmt`` wrote it, read back (U+2212 minus, an exponent)."""
+    return float(shown.replace(MINUS, "-"))
+
+
 def is_shown_exactly(x: float, precision: int) -> bool:
     """True when ``num(x, precision)`` is the value itself (up to float noise), so ``=`` (not ``≈``) may precede it."""
     if x != x or x in (float("inf"), float("-inf")):
@@ -143,7 +148,7 @@ def is_shown_exactly(x: float, precision: int) -> bool:
     shown = num(x, precision)
     if "e" in shown:
         return False
-    return abs(float(shown.replace(MINUS, "-")) - x) <= 1e-9 * max(1.0, abs(x))  # equal up to float noise
+    return abs(shown_value(shown) - x) <= 1e-9 * max(1.0, abs(x))  # equal up to float noise
 
 
 def all_shown_exactly(values: npt.NDArray[np.float64], precision: int) -> bool:

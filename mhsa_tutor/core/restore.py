@@ -28,6 +28,7 @@ from mhsa_tutor.core import stagetext
 from mhsa_tutor.core.engine import _softmax_parts
 from mhsa_tutor.core.inference import decode_step, online_softmax
 from mhsa_tutor.core.reads import Layout, read_stage
+from mhsa_tutor.core.stages import DECODE_STAGES
 from mhsa_tutor.core.trace import ScenarioInfo, Stage, StageFacts, Trace
 from mhsa_tutor.core.variants import mask_rule, rope_theta, sinusoidal_angles
 
@@ -65,9 +66,8 @@ def restore(info: ScenarioInfo, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
         if st.id == "positions" and info.positions == "sinusoidal":
             aux["angle"] = sinusoidal_angles(len(info.tokens), info.d_model)
         if st.id == "split" and h is not None:
-            g = info.kv_head(h)
-            shared = tuple(n for n in range(1, info.heads + 1) if info.kv_head(n) == g)
-            facts = replace(facts, kv_head=g, shared_by=shared, variant="gqa" if info.groups != info.heads else "")
+            gqa = "gqa" if info.groups != info.heads else ""
+            facts = replace(facts, kv_head=info.kv_head(h), shared_by=info.sharing(h), variant=gqa)
         if st.id == "bias" and h is not None:  # ALiBi's slope (and whether it is added before the scaling), or B given
             slope = info.slopes[h - 1] if info.slopes else None
             facts = replace(facts, slope=slope, variant=stagetext.bias_variant(info))
@@ -131,11 +131,9 @@ def _inference_facts(trace: Trace, st: Stage, facts: StageFacts, h: int) -> Stag
     info = trace.info
     if st.id == "online_softmax":
         return replace(facts, block=info.block, blocks=info.n_blocks, dead_rows=_dead(trace, h))
-    if st.id not in ("decode_qkv", "kv_cache", "decode_scores", "decode_softmax", "decode_output"):
+    if st.id not in DECODE_STAGES:
         return facts
-    g = info.kv_head(h)
-    shared = tuple(n for n in range(1, info.heads + 1) if info.kv_head(n) == g)
-    facts = replace(facts, prefill=info.prefill, kv_head=g, shared_by=shared)
+    facts = replace(facts, prefill=info.prefill, kv_head=info.kv_head(h), shared_by=info.sharing(h))
     if st.id == "kv_cache":
         width = info.groups * (info.d_k + info.d_v)
         d_in = 0 if info.given_qkv else info.d_model

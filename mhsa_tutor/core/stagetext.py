@@ -26,7 +26,7 @@ def formula_fields(info: ScenarioInfo, head: int | None) -> dict[str, str | int]
     c0, c1 = head_columns(h, info.d_k)
     k0, k1 = head_columns(g, info.d_k)
     v0, v1 = head_columns(g, info.d_v)
-    shared = [n for n in range(1, info.heads + 1) if info.kv_head(n) == g]
+    shared = info.sharing(h)
     return {
         "h": h,
         "sub": subscript(h),

@@ -220,6 +220,11 @@ class ScenarioInfo:
         """The 1-based key/value head query head ``head`` (1-based) uses: ⌊(h − 1)·G/H⌋ + 1."""
         return kv_head(head, self.heads, self.groups)
 
+    def sharing(self, head: int) -> tuple[int, ...]:
+        """The 1-based query heads that use the key/value head of query head ``head`` (itself included)."""
+        g = self.kv_head(head)
+        return tuple(n for n in range(1, self.heads + 1) if self.kv_head(n) == g)
+
     @property
     def prefill(self) -> int:
         """Tokens cached by the prefill before decoding (all of them without ``[decode]``)."""

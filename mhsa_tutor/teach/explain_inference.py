@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, signed
+from mhsa_tutor.core.numbers import all_shown_exactly, eq, is_shown_exactly, num, shown_value, signed
 from mhsa_tutor.core.reads import rope_partner
 from mhsa_tutor.core.stages import subscript
 from mhsa_tutor.core.trace import Stage, Trace, before_softmax
@@ -29,18 +29,11 @@ def _sn(x: float, p: int) -> str:
     return "(−∞)" if x == -math.inf else signed(x, p)
 
 
-def _rel(values: list[float], p: int, p_small: int | None = None, small: object = None) -> str:
-    """``=`` when every number written (at ``p`` decimals, ``small`` at ``p_small``) is the value itself, else ``≈``."""
-    arr = np.asarray([v for v in values if np.isfinite(v)], dtype=np.float64)
-    exact = all_shown_exactly(arr, p)
-    if small is not None and p_small is not None:
-        exact = exact and all_shown_exactly(np.asarray(small, dtype=np.float64), p_small)
+def _rel(*written: tuple[object, int]) -> str:
+    """``=`` when every number written is the value itself, else ``≈``: ``written`` pairs the numbers of a
+    line with the decimals they are written to."""
+    exact = all(all_shown_exactly(np.asarray(values, dtype=np.float64).reshape(-1), p) for values, p in written)
     return "=" if exact else "≈"
-
-
-def _shown(text: str) -> float:
-    """A number as written back to a float (a minus sign, an exponent)."""
-    return float(text.replace("−", "-"))
 
 
 def _block(c: Cell, b: int) -> range:
@@ -69,10 +62,10 @@ def explain_online(c: Cell, label: str) -> list[str]:
         o = float(st.matrices["O"].values[c.i, nb * dv + c.j])
         lines = [c.t["ex_os_final"].format(b=nb + 1)]
         l_last = float(ell[c.i, nb])
-        lo = _shown(num(l_last, p + 2))
-        shown = _shown(num(o, p + 2)) / lo if lo else math.nan  # what the numbers as written give
+        lo = shown_value(num(l_last, p + 2))
+        shown = shown_value(num(o, p + 2)) / lo if lo else math.nan  # what the numbers as written give
         close = abs(shown - c.value) <= 1e-12 * max(1.0, abs(c.value))  # False for a row with no key (NaN)
-        rel = _rel([o, l_last], p + 2) if close else "≈"
+        rel = _rel(([o, l_last], p + 2)) if close else "≈"
         return [*lines, f"{label} = o / ℓ {rel} {num(o, p + 2)} / {num(l_last, p + 2)}", eq(c.value, p)]
     b = c.j // dv if c.name == "O" else c.j
     block = _block(c, b)
@@ -89,7 +82,7 @@ def explain_online(c: Cell, label: str) -> list[str]:
             return [head, c.t["ex_os_none_seen"], f"{label} = 1"]
         return [
             head,
-            f"{label} = e^(m_old − m_new) {_rel([m_old, m_new], p)} e^({_n(m_old, p)} − {_sn(m_new, p)})",
+            f"{label} = e^(m_old − m_new) {_rel(([m_old, m_new], p))} e^({_n(m_old, p)} − {_sn(m_new, p)})",
             eq(c.value, p) if m_old != -math.inf else f"= 0  {c.t['ex_os_first']}",
         ]
     rb = float(r[c.i, b])
@@ -99,7 +92,7 @@ def explain_online(c: Cell, label: str) -> list[str]:
         vals = [num(float(e[j]), p + 2) for j in block]
         return [
             head,
-            f"{label} = r·ℓ_old + Σ e^(s_j − m) {_rel([rb, l_old], p + 2, p, [m_new, *S[block]])} "
+            f"{label} = r·ℓ_old + Σ e^(s_j − m) {_rel(([rb, l_old], p + 2), ([m_new, *S[block]], p))} "
             f"{num(rb, p + 2)}×{num(l_old, p + 2)} + {_sum(terms)}",
             f"≈ {num(rb * l_old, p + 2)} + {_sum(vals)}" if vals else "",
             eq(c.value, p),
@@ -109,11 +102,12 @@ def explain_online(c: Cell, label: str) -> list[str]:
     o_old = float(O[c.i, (b - 1) * dv + d]) if b > 0 else 0.0
     V = c.trace.find("split", c.head).matrices["V"].values
     pv = [f"{num(float(e[j]), p + 2)}×{signed(float(V[j, d]), p)}" for j in block]
+    rel = _rel(([rb, o_old, *e[block]], p + 2), (V[block, d], p))
     return [
         head,
         c.t["ex_os_o"].format(col=c.j + 1, b=b + 1, d=d + 1),
-        f"{label} = r·o_old + Σ e^(s_j − m)·V{sub}[j, {d + 1}] "
-        f"{_rel([rb, o_old, *e[block]], p + 2, p, V[block, d])} {num(rb, p + 2)}×{signed(o_old, p + 2)} + {_sum(pv)}",
+        f"{label} = r·o_old + Σ e^(s_j − m)·V{sub}[j, {d + 1}] {rel} "
+        f"{num(rb, p + 2)}×{signed(o_old, p + 2)} + {_sum(pv)}",
         eq(c.value, p),
     ]
 

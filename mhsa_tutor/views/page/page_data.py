@@ -80,14 +80,14 @@ def _compile(
     return runs
 
 
-def _axis(kind: str, at: int | tuple[int, int] | None, clicked: int, shift: int) -> tuple[str, object]:
-    """(kind, offset) of one axis of an operand: relative to the clicked row (``r``) or column (``c``) with
-    the shift the rule has, every one (``*``), or a span of 1-based indices (``=``)."""
+def _axis(kind: str, at: int | tuple[int, int] | None, clicked: int) -> tuple[str, object]:
+    """(kind, offset) of one axis of an operand: one index relative to the clicked row (``r``) or column
+    (``c``), every one (``*``), or a span of 1-based indices (``=``)."""
     if at is None:
         return "*", 0
     if isinstance(at, tuple):
         return "=", [at[0] + 1, at[1] + 1]
-    return kind, at - clicked + shift if kind == "c" else at - clicked
+    return kind, at - clicked
 
 
 def _compile_cells(
@@ -106,10 +106,9 @@ def _compile_cells(
             op = resolve(lay, read, stage_id, head, i, j, matrix)
             if op is None:
                 continue
-            rk, ro = _axis("r", op.row_at, i, 0)
-            ck, co = _axis("c", op.col_at, j, 0)
-            if rk == "r" and not by_row and read.rows not in ("row", "step", "cached"):
-                rk, ro = "c", op.row_at - j  # type: ignore[operator]  # an absolute row: relative to the column
+            # a row that follows the clicked row (its own, its token's, its cache row), else the clicked column
+            rk, ro = _axis("r", op.row_at, i) if read.rows in ("row", "step", "cached") else _axis("c", op.row_at, j)
+            ck, co = _axis("c", op.col_at, j)
             rule: list[object] = [at[(op.stage, op.head)], op.matrix, rk, ro, ck, co, j + 1, j + 1]
             if by_row:
                 rule += [i + 1, i + 1]
